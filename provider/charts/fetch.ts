@@ -1,0 +1,218 @@
+// Pulls a chart archive from an OCI registry or an HTTP(S) Helm repository into a local cache, so that a Helm release
+// can install it from a path. The component uses this only when Helm cannot pull the chart itself the way the spec
+// asks: helm.v3.Release has no option to skip TLS verification, and its username/password do not log in to OCI
+// registries (pulumi-kubernetes#1914). Credentials are sent only to the repository's own host.
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as http from "http";
+import * as https from "https";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { RegistryCredential, registryHost } from "./credentials";
+
+export interface ChartPull {
+    /** `oci://host/path` or `http(s)://host/path` (no trailing slash). */
+    repositoryUrl: string;
+    chart: string;
+    version: string;
+    credential?: RegistryCredential;
+    insecureSkipVerify: boolean;
+    /** Directory for cached archives. Default `$SERVICEMESH_CACHE_DIR` or `$XDG_CACHE_HOME/servicemesh`. */
+    cacheDir?: string;
+}
+
+export class ChartPullError extends Error {
+    constructor(pull: ChartPull, detail: string) {
+        super(`cannot pull chart ${pull.chart} ${pull.version} from ${pull.repositoryUrl}: ${detail}`);
+        this.name = "ChartPullError";
+    }
+}
+
+interface Response {
+    status: number;
+    headers: http.IncomingHttpHeaders;
+    body: Buffer;
+}
+
+const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+const HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+
+export function defaultCacheDir(): string {
+    return (
+        process.env.SERVICEMESH_CACHE_DIR ??
+        path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "servicemesh")
+    );
+}
+
+/** The path a pull is stored at: stable for the same repository, chart and version, so releases see no diff. */
+export function archivePath(pull: ChartPull): string {
+    const repoId = crypto.createHash("sha256").update(pull.repositoryUrl).digest("hex").slice(0, 16);
+    return path.join(pull.cacheDir ?? defaultCacheDir(), "charts", repoId, `${pull.chart}-${pull.version}.tgz`);
+}
+
+/** Downloads the chart archive (always: the pull is what proves access) and returns its local path. */
+export async function pullChart(pull: ChartPull): Promise<string> {
+    const archive = pull.repositoryUrl.startsWith("oci://") ? await pullOci(pull) : await pullHttp(pull);
+    const file = archivePath(pull);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, archive, { mode: 0o644 });
+    fs.renameSync(tmp, file);
+    return file;
+}
+
+async function pullHttp(pull: ChartPull): Promise<Buffer> {
+    const base = pull.repositoryUrl.endsWith("/") ? pull.repositoryUrl : `${pull.repositoryUrl}/`;
+    const index = await get(pull, new URL("index.yaml", base), {});
+    expectOk(pull, index, "index.yaml");
+    let doc: { entries?: Record<string, { version?: string; urls?: string[]; digest?: string }[]> };
+    try {
+        doc = yaml.load(index.body.toString("utf8")) as typeof doc;
+    } catch (e) {
+        throw new ChartPullError(pull, `index.yaml is not valid YAML (${(e as Error).message})`);
+    }
+    const entry = doc?.entries?.[pull.chart]?.find((e) => String(e.version) === pull.version);
+    if (!entry?.urls?.length) {
+        const known = (doc?.entries?.[pull.chart] ?? []).map((e) => e.version).join(", ") || "none";
+        throw new ChartPullError(pull, `the repository has no version ${pull.version} of chart ${pull.chart} (versions: ${known})`);
+    }
+    const archive = await get(pull, new URL(entry.urls[0], base), {});
+    expectOk(pull, archive, entry.urls[0]);
+    if (entry.digest && sha256(archive.body) !== entry.digest) {
+        throw new ChartPullError(pull, `archive digest sha256:${sha256(archive.body)} does not match the index (${entry.digest})`);
+    }
+    return archive.body;
+}
+
+async function pullOci(pull: ChartPull): Promise<Buffer> {
+    const ref = new URL(pull.repositoryUrl.replace(/^oci:/, "https:"));
+    const name = `${ref.pathname.replace(/^\/+|\/+$/g, "")}/${pull.chart}`.replace(/^\//, "");
+    const tag = pull.version.replace(/\+/g, "_");
+    const registry = `https://${ref.host}`;
+    const session = new OciSession(pull, registry, name);
+    const manifestRes = await session.get(`/v2/${name}/manifests/${tag}`, { accept: OCI_MANIFEST });
+    if (manifestRes.status === 404) {
+        throw new ChartPullError(pull, `the registry has no version ${pull.version} of chart ${pull.chart}`);
+    }
+    expectOk(pull, manifestRes, `manifest ${name}:${tag}`);
+    const manifest = JSON.parse(manifestRes.body.toString("utf8")) as { layers?: { mediaType: string; digest: string }[] };
+    const layer = manifest.layers?.find((l) => l.mediaType === HELM_CHART_LAYER);
+    if (!layer) {
+        throw new ChartPullError(pull, `${name}:${tag} is not a Helm chart (no ${HELM_CHART_LAYER} layer)`);
+    }
+    const blob = await session.get(`/v2/${name}/blobs/${layer.digest}`, {});
+    expectOk(pull, blob, `blob ${layer.digest}`);
+    if (`sha256:${sha256(blob.body)}` !== layer.digest) {
+        throw new ChartPullError(pull, `blob digest does not match ${layer.digest}`);
+    }
+    return blob.body;
+}
+
+/** Registry access with the token dance of the distribution spec: Basic, or Bearer tokens from the realm. */
+class OciSession {
+    private authorization?: string;
+
+    constructor(
+        private readonly pull: ChartPull,
+        private readonly registry: string,
+        private readonly name: string,
+    ) {}
+
+    async get(pathAndQuery: string, headers: Record<string, string>): Promise<Response> {
+        const url = new URL(pathAndQuery, this.registry);
+        let res = await get(this.pull, url, { ...headers, ...this.authHeader() });
+        if (res.status === 401 && !this.authorization) {
+            this.authorization = await this.authorize(String(res.headers["www-authenticate"] ?? ""));
+            res = await get(this.pull, url, { ...headers, ...this.authHeader() });
+        }
+        return res;
+    }
+
+    private authHeader(): Record<string, string> {
+        return this.authorization ? { authorization: this.authorization } : {};
+    }
+
+    private async authorize(challenge: string): Promise<string> {
+        const cred = this.pull.credential;
+        const basic = cred ? `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString("base64")}` : undefined;
+        if (/^basic/i.test(challenge)) {
+            if (!basic) {
+                throw new ChartPullError(this.pull, "the registry requires credentials and repository.secrets has none for it");
+            }
+            return basic;
+        }
+        const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+        if (!/^bearer/i.test(challenge) || !params.realm) {
+            throw new ChartPullError(this.pull, `unsupported authentication challenge "${challenge}"`);
+        }
+        const tokenUrl = new URL(params.realm);
+        if (params.service) tokenUrl.searchParams.set("service", params.service);
+        tokenUrl.searchParams.set("scope", params.scope ?? `repository:${this.name}:pull`);
+        const sameHost = registryHost(tokenUrl.href) === registryHost(this.registry);
+        const res = await get(this.pull, tokenUrl, basic && sameHost ? { authorization: basic } : {});
+        expectOk(this.pull, res, "token");
+        const body = JSON.parse(res.body.toString("utf8")) as { token?: string; access_token?: string };
+        const token = body.token ?? body.access_token;
+        if (!token) {
+            throw new ChartPullError(this.pull, "the token endpoint returned no token");
+        }
+        return `Bearer ${token}`;
+    }
+}
+
+function expectOk(pull: ChartPull, res: Response, what: string): void {
+    if (res.status === 401 || res.status === 403) {
+        const hint = pull.credential
+            ? "the credentials from repository.secrets were refused"
+            : "the repository requires credentials; add a dockerconfigjson Secret for its host to repository.secrets";
+        throw new ChartPullError(pull, `${what}: HTTP ${res.status}: ${hint}`);
+    }
+    if (res.status < 200 || res.status >= 300) {
+        throw new ChartPullError(pull, `${what}: HTTP ${res.status}`);
+    }
+}
+
+function sha256(data: Buffer): string {
+    return crypto.createHash("sha256").update(data).digest("hex");
+}
+
+/** GET with redirects; Basic credentials go only to the repository host, never to a redirect target elsewhere. */
+function get(pull: ChartPull, url: URL, headers: Record<string, string>, redirects = 5): Promise<Response> {
+    const repoHost = registryHost(pull.repositoryUrl);
+    const sendHeaders = { ...headers };
+    if (!sendHeaders.authorization && pull.credential && !pull.repositoryUrl.startsWith("oci://") && url.host === repoHost) {
+        sendHeaders.authorization = `Basic ${Buffer.from(`${pull.credential.username}:${pull.credential.password}`).toString("base64")}`;
+    }
+    if (url.host !== repoHost) {
+        delete sendHeaders.authorization;
+    }
+    const client = url.protocol === "http:" ? http : https;
+    return new Promise((resolve, reject) => {
+        const req = client.get(
+            url,
+            { headers: sendHeaders, rejectUnauthorized: !pull.insecureSkipVerify, timeout: 60_000 },
+            (res) => {
+                const chunks: Buffer[] = [];
+                res.on("data", (c: Buffer) => chunks.push(c));
+                res.on("end", () => {
+                    const status = res.statusCode ?? 0;
+                    if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
+                        const next = new URL(res.headers.location, url);
+                        get(pull, next, url.host === next.host ? headers : {}, redirects - 1).then(resolve, reject);
+                        return;
+                    }
+                    resolve({ status, headers: res.headers, body: Buffer.concat(chunks) });
+                });
+                res.on("error", reject);
+            },
+        );
+        req.on("timeout", () => req.destroy(new Error("timed out after 60s")));
+        req.on("error", (e: NodeJS.ErrnoException) => {
+            const tlsHint = /certificate|self.signed|unable to verify/i.test(e.message)
+                ? " (the server's certificate is not trusted: trust its CA, e.g. NODE_EXTRA_CA_CERTS, or set repository.insecureSkipVerify)"
+                : "";
+            reject(new ChartPullError(pull, `${url.host}: ${e.message}${tlsHint}`));
+        });
+    });
+}

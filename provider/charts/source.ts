@@ -1,0 +1,88 @@
+// Where each release's chart comes from. Without repository credentials and with TLS verification on, Helm pulls the
+// chart itself. Otherwise the component reads the dockerconfigjson Secrets from the cluster and pulls the archive
+// itself (see fetch.ts), and the release installs it from the local path.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ChartName, chartReference } from "../render/releases";
+import { ControllerSpec } from "../spec/validate";
+import { RegistryCredential, credentialFor } from "./credentials";
+import { pullChart } from "./fetch";
+
+export interface ChartSource {
+    chart: pulumi.Input<string>;
+    /** Set when Helm pulls from an HTTP(S) repository itself. */
+    repo?: string;
+    /** Set when Helm resolves the version itself (a pulled archive is already that version). */
+    version?: string;
+}
+
+export function needsOwnPull(spec: ControllerSpec): boolean {
+    return spec.repository.secrets.length > 0 || spec.repository.insecureSkipVerify;
+}
+
+/** Reads the repository Secrets and picks the credential for the repository host (first Secret that has one). */
+function repositoryCredential(name: string, spec: ControllerSpec, opts: pulumi.CustomResourceOptions): pulumi.Output<RegistryCredential | undefined> {
+    const documents = spec.repository.secrets.map((ref) => {
+        const secret = k8s.core.v1.Secret.get(`${name}-repository-secret-${ref.namespace}-${ref.name}`, `${ref.namespace}/${ref.name}`, opts);
+        const source = `repository.secrets "${ref.namespace}/${ref.name}"`;
+        return pulumi.secret(
+            pulumi.all([secret.type, secret.data]).apply(([type, data]) => {
+                if (type !== "kubernetes.io/dockerconfigjson" || !data?.[".dockerconfigjson"]) {
+                    throw new Error(`${source}: expected a Secret of type kubernetes.io/dockerconfigjson, found type ${type}`);
+                }
+                return { source, json: Buffer.from(data[".dockerconfigjson"], "base64").toString("utf8") };
+            }),
+        );
+    });
+    return pulumi.secret(
+        pulumi.all(documents).apply((docs) => {
+            for (const doc of docs) {
+                const cred = credentialFor(doc.json, spec.repository.url, doc.source);
+                if (cred) {
+                    return cred;
+                }
+            }
+            if (docs.length) {
+                const host = new URL(spec.repository.url.replace(/^oci:/, "https:")).host;
+                throw new Error(`repository.secrets: none of ${docs.map((d) => d.source).join(", ")} has credentials for ${host}`);
+            }
+            return undefined;
+        }),
+    );
+}
+
+/** One source per chart, sharing one credential lookup. */
+export function chartSources(
+    name: string,
+    spec: ControllerSpec,
+    charts: ChartName[],
+    version: string,
+    opts: pulumi.CustomResourceOptions,
+): Record<string, ChartSource> {
+    const sources: Record<string, ChartSource> = {};
+    if (!needsOwnPull(spec)) {
+        for (const chart of charts) {
+            const ref = chartReference(spec, chart);
+            sources[chart] = { chart: ref.chart, repo: ref.repo, version };
+        }
+        return sources;
+    }
+    if (spec.repository.insecureSkipVerify) {
+        pulumi.log.warn(`repository.insecureSkipVerify is true: the certificate of ${spec.repository.url} is not verified`);
+    }
+    const credential = repositoryCredential(name, spec, opts);
+    for (const chart of charts) {
+        const path = credential.apply((cred) =>
+            pullChart({
+                repositoryUrl: spec.repository.url,
+                chart,
+                version,
+                credential: cred,
+                insecureSkipVerify: spec.repository.insecureSkipVerify,
+            }),
+        );
+        // The path carries no credential; keep it readable in diffs.
+        sources[chart] = { chart: pulumi.unsecret(path) };
+    }
+    return sources;
+}

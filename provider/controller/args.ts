@@ -1,0 +1,166 @@
+// The public input and output types of ServiceMeshController. Pulumi infers the package schema (and so every
+// language's SDK) from these declarations, so they use only what inference supports: named interfaces, TS enums,
+// arrays and JSDoc. Fields that shape the resource graph (which releases exist, which charts, which namespace) are
+// plain, not Input<T>: they must be known at preview so that validation is complete before anything is registered.
+import * as pulumi from "@pulumi/pulumi";
+
+/** The dataplane mode of the mesh. */
+export enum DataplaneMode {
+    /** Sidecar-less mesh: ztunnel on every node, optional waypoints for L7. */
+    Ambient = "Ambient",
+    /** Classic mesh: an Envoy sidecar injected into every workload pod. */
+    Sidecar = "Sidecar",
+}
+
+/** Which image build of the Solo distribution of Istio to run. */
+export enum Distribution {
+    /** The standard images (tag `<version>-solo`). */
+    Standard = "Standard",
+    /** FIPS 140-2 compliant images (tag `<version>-solo-fips`). */
+    FIPS = "FIPS",
+}
+
+/** What to do when the cluster already holds Istio resources that this component does not own. */
+export enum OnConflict {
+    /** Take the existing resources over and converge them to this spec. */
+    Force = "Force",
+    /** Leave the existing resources unchanged and fail before changing anything. */
+    Abort = "Abort",
+}
+
+/** istiod scaling settings, exactly as the Gloo operator defines them. */
+export enum ScalingProfile {
+    /** Requests 1000m CPU / 1Gi, limits 2000m / 2Gi, autoscaling 2–25 replicas at 80% CPU. */
+    Default = "Default",
+    /** Requests and limits 4000m CPU / 4Gi, autoscaling 4–50 replicas at 75% CPU. */
+    Large = "Large",
+}
+
+/** How workload traffic is redirected into the mesh. */
+export enum TrafficCaptureMode {
+    /** Pick the best mechanism for the environment: the Istio CNI node agent. */
+    Auto = "Auto",
+    /** An `istio-init` init container (NET_ADMIN) in every pod. Only valid with dataplaneMode Sidecar. */
+    InitContainer = "InitContainer",
+}
+
+/** Where the Istio container images come from. */
+export interface ImageArgs {
+    /**
+     * Image repository (registry host and path, without the image name), e.g. a private mirror. Defaults to the
+     * Solo distribution repository of the version's minor, `us-docker.pkg.dev/gloo-mesh/istio-<repo key>`.
+     */
+    repository?: string;
+    /**
+     * Names of `kubernetes.io/dockerconfigjson` Secrets in the install namespace used to pull the images. They are
+     * set as `imagePullSecrets` on every chart.
+     */
+    secrets?: string[];
+}
+
+/** Where the Helm charts come from. */
+export interface RepositoryArgs {
+    /**
+     * Chart repository: `oci://host/path` (charts are `<url>/<chart>`) or an `https://` / `http://` Helm repository
+     * with an `index.yaml`. Defaults to the Solo repository of the version's minor,
+     * `oci://us-docker.pkg.dev/gloo-mesh/istio-helm-<repo key>`.
+     */
+    url?: string;
+    /**
+     * `kubernetes.io/dockerconfigjson` Secrets holding credentials for the chart repository, as `name` (in the
+     * install namespace) or `namespace/name`. The component reads them from the cluster and authenticates every
+     * chart pull with the entry matching the repository host. Credentials stay Pulumi secrets.
+     */
+    secrets?: string[];
+    /** If true, the repository server's certificate chain and host name are not verified. */
+    insecureSkipVerify?: boolean;
+}
+
+/** The Kubernetes Gateway API CRDs that waypoints and east-west gateways need. */
+export interface GatewayApiArgs {
+    /**
+     * Install the Gateway API CRDs. Default true. Set false when the cluster (or another tool) already manages them.
+     */
+    install?: boolean;
+    /**
+     * The CRD manifest to apply: a local file path or an http(s) URL. Default: the standard channel of Gateway API
+     * v1.2.1, `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml`.
+     */
+    manifest?: string;
+}
+
+/** The inputs of ServiceMeshController: the fields of the Gloo operator's ServiceMeshController resource, plus how to reach the cluster. */
+export interface ServiceMeshControllerArgs {
+    /** The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later. */
+    version: string;
+    /** The name of the cluster. Sets istiod's cluster ID and, when `trustDomain` is unset, the trust domain. */
+    cluster?: string;
+    /** The network of this cluster's workloads (e.g. the cluster name). Labels the install namespace `topology.istio.io/network`. */
+    network?: string;
+    /** The dataplane mode: `Ambient` (default) or `Sidecar`. */
+    dataplaneMode?: DataplaneMode;
+    /** The image distribution: `Standard` (default) or `FIPS`. */
+    distribution?: Distribution;
+    /** Container image source and pull secrets. */
+    image?: ImageArgs;
+    /** Namespace to install the mesh components into. Default `istio-system`. */
+    installNamespace?: string;
+    /**
+     * What to do when Istio resources not owned by this component already exist: `Abort` (default) or `Force`.
+     * Validated here; detection of existing installs is performed by the pre-flight checks.
+     */
+    onConflict?: OnConflict;
+    /** Helm chart source, credentials and TLS verification. */
+    repository?: RepositoryArgs;
+    /** istiod scaling settings: `Default` (default) or `Large`. */
+    scalingProfile?: ScalingProfile;
+    /** Traffic capture: `Auto` (default, the Istio CNI) or `InitContainer` (Sidecar only). */
+    trafficCaptureMode?: TrafficCaptureMode;
+    /** The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`. */
+    trustDomain?: string;
+    /** Gateway API CRDs: installed by default (standard channel v1.2.1). */
+    gatewayApi?: GatewayApiArgs;
+    /**
+     * Create the install namespace (default true). Set false when the namespace already exists, for example because
+     * it holds the image pull secrets; the component then only adds the network label to it.
+     */
+    createNamespace?: boolean;
+    /** Seconds each Helm release may take to become ready before the update fails. Default 600. */
+    timeoutSeconds?: number;
+    /**
+     * Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
+     * Kubernetes provider; otherwise it uses the `provider`/`providers` resource option or the ambient
+     * kubeconfig. Always handled as a secret.
+     */
+    kubeconfig?: pulumi.Input<string>;
+    /** Context of `kubeconfig` to use. Default: the kubeconfig's current context. */
+    context?: pulumi.Input<string>;
+}
+
+/** One readiness condition, as the Gloo operator reports it in the ServiceMeshController status. */
+export interface Condition {
+    /** Initialized, CRDInstalled, ControlPlaneDeployed, CNIDeployed, ZtunnelDeployed, WebhookDeployed or Ready. */
+    type: string;
+    /** `True`, `False` or `Unknown`. */
+    status: string;
+    /** A CamelCase reason, e.g. `DeploymentSucceeded`. */
+    reason: string;
+    /** What was observed, in words. */
+    message: string;
+}
+
+/** The state of one Helm release, as Helm reports it. */
+export interface ReleaseState {
+    /** The release name, e.g. `istiod`. */
+    name: string;
+    /** The chart name, e.g. `istiod`. */
+    chart: string;
+    /** The chart version installed. */
+    version: string;
+    /** Helm's release status, e.g. `deployed` or `failed`. */
+    status: string;
+    /** The release revision. */
+    revision: number;
+    /** The release namespace. */
+    namespace: string;
+}

@@ -1,0 +1,5 @@
+// The servicemesh package: the components it serves (as `servicemesh:index:<Class>`) and their public types.
+// Types are exported before the components on purpose: the schema analyzer collects a type's description only from
+// files it visits before it has found every component.
+export * from "./controller/args";
+export { ServiceMeshController } from "./controller/controller";

@@ -1,0 +1,117 @@
+// Reads back, through the cluster's provider, the live objects the conditions are computed from. Each read's id is
+// derived from the status of the Helm release that created the object, so it happens only after that release
+// completed (static reads ignore dependsOn, pulumi#16395), and again on every update and refresh.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ControllerSpec } from "../spec/validate";
+import { CrdObservation, DaemonSetObservation, Observations, WebhookObservation } from "./conditions";
+import { CNI_DAEMONSET, ISTIOD_DEPLOYMENT, ZTUNNEL_DAEMONSET, crdTargets, webhookTargets } from "./targets";
+
+export interface ObservedInputs {
+    name: string;
+    spec: ControllerSpec;
+    releases: Record<string, k8s.helm.v3.Release>;
+    namespacePhase: pulumi.Output<string | undefined>;
+    /** Completes when the Gateway API CRDs were applied (when installed). */
+    gatewayApiApplied?: pulumi.Output<unknown>;
+    opts: pulumi.CustomResourceOptions;
+}
+
+/** An id that resolves only once `release` reports a status, for an object it created. */
+function afterRelease(release: k8s.helm.v3.Release, id: (ns: string) => string): pulumi.Output<string> {
+    return release.status.apply((s) => id(s.namespace ?? ""));
+}
+
+function daemonSet(
+    inputs: ObservedInputs,
+    release: k8s.helm.v3.Release | undefined,
+    dsName: string,
+): pulumi.Output<DaemonSetObservation | undefined> {
+    if (!release) {
+        return pulumi.output(undefined);
+    }
+    const ds = k8s.apps.v1.DaemonSet.get(
+        `${inputs.name}-${dsName}-observed`,
+        afterRelease(release, (ns) => `${ns}/${dsName}`),
+        inputs.opts,
+    );
+    return ds.status.apply((s) => ({
+        name: dsName,
+        currentNumberScheduled: s?.currentNumberScheduled,
+        numberReady: s?.numberReady,
+    }));
+}
+
+export function observeCluster(inputs: ObservedInputs): pulumi.Output<Observations> {
+    const { name, spec, releases, opts } = inputs;
+    const istiodRelease = releases["istiod"];
+    const baseRelease = releases["istio-base"];
+
+    const deployment = k8s.apps.v1.Deployment.get(
+        `${name}-istiod-observed`,
+        afterRelease(istiodRelease, (ns) => `${ns}/${ISTIOD_DEPLOYMENT}`),
+        opts,
+    );
+
+    const crds: pulumi.Output<CrdObservation>[] = crdTargets(spec).map((crdName) => {
+        const gate: pulumi.Output<unknown> =
+            crdName.endsWith(".istio.io") || !inputs.gatewayApiApplied
+                ? baseRelease.status
+                : pulumi.all([baseRelease.status, inputs.gatewayApiApplied]);
+        const crd = k8s.apiextensions.v1.CustomResourceDefinition.get(
+            `${name}-${crdName}-observed`,
+            gate.apply(() => crdName),
+            opts,
+        );
+        return crd.status.apply((s) => ({
+            name: crdName,
+            established: (s?.conditions ?? []).some((c) => c.type === "Established" && c.status === "True"),
+        }));
+    });
+
+    const hooks = webhookTargets(spec);
+    const mutating = k8s.admissionregistration.v1.MutatingWebhookConfiguration.get(
+        `${name}-injector-webhook-observed`,
+        afterRelease(istiodRelease, () => hooks.mutating),
+        opts,
+    );
+    const validating = k8s.admissionregistration.v1.ValidatingWebhookConfiguration.get(
+        `${name}-validator-webhook-observed`,
+        afterRelease(istiodRelease, () => hooks.validating),
+        opts,
+    );
+    const webhooks: pulumi.Output<WebhookObservation>[] = [
+        mutating.webhooks.apply((w) => ({ name: hooks.mutating, webhooks: w?.length ?? 0 })),
+        validating.webhooks.apply((w) => ({ name: hooks.validating, webhooks: w?.length ?? 0 })),
+    ];
+
+    const releaseStatuses = pulumi
+        .all(Object.entries(releases).map(([rel, r]) => r.status.apply((s) => [rel, s.status ?? "unknown"] as const)))
+        .apply((pairs) => Object.fromEntries(pairs));
+
+    return pulumi
+        .all([
+            inputs.namespacePhase,
+            releaseStatuses,
+            pulumi.all(crds),
+            deployment.spec,
+            deployment.status,
+            daemonSet(inputs, releases["istio-cni"], CNI_DAEMONSET),
+            daemonSet(inputs, releases["ztunnel"], ZTUNNEL_DAEMONSET),
+            pulumi.all(webhooks),
+        ])
+        .apply(([namespacePhase, releaseMap, crdObs, dSpec, dStatus, cni, ztunnel, hookObs]) => ({
+            namespacePhase,
+            releases: releaseMap,
+            crds: crdObs,
+            istiod: {
+                name: ISTIOD_DEPLOYMENT,
+                // With an HPA the chart leaves spec.replicas unset; status.replicas is what the controller runs.
+                replicas: dStatus?.replicas ?? dSpec?.replicas,
+                readyReplicas: dStatus?.readyReplicas,
+            },
+            cni,
+            ztunnel,
+            webhooks: hookObs,
+        }));
+}

@@ -1,0 +1,221 @@
+// ServiceMeshController under Pulumi mocks: which resources it registers, on which provider, with what values, and
+// how the readiness outputs follow what the (mock) cluster reports.
+import * as path from "path";
+import { expect } from "chai";
+import * as k8s from "@pulumi/kubernetes";
+import { cluster, healthyCluster, registered, resetMocks, settle, valueOf } from "./mocks";
+import { ServiceMeshController } from "../../provider";
+
+const CRDS = path.join(__dirname, "..", "fixtures", "gateway-api-crds.yaml");
+const base = { version: "1.24.3", gatewayApi: { manifest: CRDS } };
+
+const releasesOf = () => registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+const reads = () => registered.filter((r) => r.id);
+
+async function deploy(args: any, opts?: any) {
+    const mesh = new ServiceMeshController("mesh", args, opts);
+    const [conditions, phase, releases] = await Promise.all([valueOf(mesh.conditions), valueOf(mesh.phase), valueOf(mesh.releases)]);
+    await settle();
+    return { mesh, conditions, phase, releases };
+}
+
+describe("ServiceMeshController (mocks)", () => {
+    beforeEach(resetMocks);
+
+    it("installs base, istiod, cni and ztunnel as Helm releases in the install namespace, pinned to the version", async () => {
+        const { releases } = await deploy(base);
+        const rel = releasesOf();
+        expect(rel.map((r) => r.inputs.name)).to.have.members(["istio-base", "istiod", "istio-cni", "ztunnel"]);
+        for (const r of rel) {
+            expect(r.inputs.namespace).to.equal("istio-system");
+            expect(r.inputs.version).to.equal("1.24.3-solo");
+            expect(r.inputs.chart).to.match(/^oci:\/\/us-docker\.pkg\.dev\/gloo-mesh\/istio-helm-4d37697f9711\/(base|istiod|cni|ztunnel)$/);
+            expect(r.inputs.skipAwait).to.equal(false);
+            expect(r.inputs.timeout).to.equal(600);
+        }
+        expect(releases.map((r) => [r.name, r.status, r.version])).to.deep.equal([
+            ["istio-base", "deployed", "1.24.3-solo"],
+            ["istiod", "deployed", "1.24.3-solo"],
+            ["istio-cni", "deployed", "1.24.3-solo"],
+            ["ztunnel", "deployed", "1.24.3-solo"],
+        ]);
+    });
+
+    it("passes the rendered values to each release", async () => {
+        await deploy({ ...base, cluster: "east", network: "net-east", scalingProfile: "Large" });
+        const istiod = releasesOf().find((r) => r.inputs.name === "istiod")!;
+        expect(istiod.inputs.values.profile).to.equal("ambient");
+        expect(istiod.inputs.values.meshConfig.trustDomain).to.equal("east");
+        expect(istiod.inputs.values.pilot.autoscaleMin).to.equal(4);
+        const ztunnel = releasesOf().find((r) => r.inputs.name === "ztunnel")!;
+        expect(ztunnel.inputs.values.network).to.equal("net-east");
+    });
+
+    it("creates the namespace with the network label, and the Gateway API CRDs", async () => {
+        cluster.objects = healthyCluster("mesh");
+        await deploy({ ...base, network: "net-east", installNamespace: "mesh" });
+        const ns = registered.filter((r) => r.type === "kubernetes:core/v1:Namespace");
+        expect(ns).to.have.length(1);
+        expect(ns[0].inputs.metadata).to.deep.equal({ name: "mesh", labels: { "topology.istio.io/network": "net-east" } });
+        const crds = registered.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
+        expect(crds).to.have.length(1);
+        expect(crds[0].inputs.yaml).to.contain("gateways.gateway.networking.k8s.io");
+    });
+
+    it("patches an existing namespace instead when createNamespace is false", async () => {
+        await deploy({ ...base, createNamespace: false, network: "n1" });
+        expect(registered.filter((r) => r.type === "kubernetes:core/v1:Namespace")).to.have.length(0);
+        const patch = registered.filter((r) => r.type === "kubernetes:core/v1:NamespacePatch");
+        expect(patch.map((p) => p.inputs.metadata)).to.deep.equal([{ name: "istio-system", labels: { "topology.istio.io/network": "n1" } }]);
+    });
+
+    it("skips the Gateway API CRDs when install is false, and uses a URL manifest through ConfigFile", async () => {
+        await deploy({ version: "1.24.3", gatewayApi: { install: false } });
+        expect(registered.filter((r) => r.type.startsWith("kubernetes:yaml/"))).to.have.length(0);
+        expect(reads().map((r) => r.id)).to.not.include("gateways.gateway.networking.k8s.io");
+        resetMocks();
+        await deploy({ version: "1.24.3", gatewayApi: { manifest: "https://example.com/crds.yaml" } });
+        const file = registered.filter((r) => r.type === "kubernetes:yaml/v2:ConfigFile");
+        expect(file.map((f) => f.inputs.file)).to.deep.equal(["https://example.com/crds.yaml"]);
+    });
+
+    for (const [mode, input, releases] of [
+        ["Sidecar + Auto", { dataplaneMode: "Sidecar" }, ["istio-base", "istiod", "istio-cni"]],
+        ["Sidecar + InitContainer", { dataplaneMode: "Sidecar", trafficCaptureMode: "InitContainer" }, ["istio-base", "istiod"]],
+    ] as const) {
+        it(`${mode}: registers ${releases.join(", ")} and reports the rest NotRequired`, async () => {
+            const { conditions, phase } = await deploy({ ...base, ...input });
+            expect(releasesOf().map((r) => r.inputs.name)).to.have.members([...releases]);
+            expect(releasesOf()).to.have.length(releases.length);
+            expect(conditions.find((c) => c.type === "ZtunnelDeployed")).to.deep.include({ status: "True", reason: "NotRequired" });
+            if (releases.length === 2) {
+                expect(conditions.find((c) => c.type === "CNIDeployed")).to.deep.include({ status: "True", reason: "NotRequired" });
+            }
+            expect(phase).to.equal("SUCCEEDED");
+        });
+    }
+
+    it("orders children: releases depend on the namespace, istiod on base and the CRDs, ztunnel on istiod and cni", async () => {
+        const deps: Record<string, string[]> = {};
+        const mesh = new ServiceMeshController("mesh", base, {
+            transformations: [
+                (a) => {
+                    deps[a.name] = ((a.opts.dependsOn as any[]) ?? []).map((d) => (d as any).__name);
+                    return undefined;
+                },
+            ],
+        });
+        await valueOf(mesh.phase);
+        expect(deps["mesh-istio-base"]).to.deep.equal(["mesh-namespace"]);
+        expect(deps["mesh-istiod"]).to.deep.equal(["mesh-namespace", "mesh-istio-base", "mesh-gateway-api-crds"]);
+        expect(deps["mesh-istio-cni"]).to.deep.equal(["mesh-namespace", "mesh-istio-base"]);
+        expect(deps["mesh-ztunnel"]).to.deep.equal(["mesh-namespace", "mesh-istiod", "mesh-istio-cni"]);
+    });
+
+    it("builds its own provider from a kubeconfig input and puts every child on it", async () => {
+        const { mesh } = await deploy({ ...base, kubeconfig: "apiVersion: v1\nkind: Config\n", context: "east" });
+        const providers = registered.filter((r) => r.type === "pulumi:providers:kubernetes");
+        expect(providers).to.have.length(1);
+        expect(providers[0].inputs.context).to.equal("east");
+        const providerRef = `${await valueOf(mesh.urn)}`.replace(/ServiceMeshController::mesh$/, "ServiceMeshController$pulumi:providers:kubernetes::mesh-k8s");
+        const children = registered.filter((r) => r.custom && r.type !== "pulumi:providers:kubernetes");
+        expect(children.length).to.be.greaterThan(10);
+        for (const child of children) {
+            expect(child.provider, `${child.type} ${child.name}`).to.equal(`${providerRef}::mesh-k8s-id`);
+        }
+    });
+
+    it("keeps the kubeconfig secret", async () => {
+        const { mesh } = await deploy({ ...base, kubeconfig: "apiVersion: v1\nkind: Config\n" });
+        expect(mesh).to.be.ok;
+        // The mock monitor records secret inputs unwrapped; the provider resource receives a secret Output.
+        let seen: any;
+        new ServiceMeshController("other", { ...base, kubeconfig: "kc" }, {
+            transformations: [(a) => { if (a.type === "pulumi:providers:kubernetes") seen = a.props.kubeconfig; return undefined; }],
+        });
+        expect(await (seen as any).isSecret).to.equal(true);
+    });
+
+    it("uses the provider resource option for every child", async () => {
+        const provider = new k8s.Provider("east", { context: "east" });
+        await deploy(base, { provider });
+        await settle();
+        const children = registered.filter((r) => r.custom && r.type !== "pulumi:providers:kubernetes");
+        const providerUrn = await valueOf(provider.urn);
+        for (const child of children) {
+            expect(child.provider, `${child.type} ${child.name}`).to.equal(`${providerUrn}::east-id`);
+        }
+    });
+
+    it("rejects kubeconfig together with a provider option, creating nothing", async () => {
+        const provider = new k8s.Provider("east", {});
+        await settle();
+        registered.length = 0;
+        expect(() => new ServiceMeshController("mesh", { ...base, kubeconfig: "x" }, { provider })).to.throw(
+            "kubeconfig: set together with a kubernetes provider resource option",
+        );
+        await settle();
+        expect(registered).to.deep.equal([]);
+    });
+
+    it("reads back the workloads, webhooks and CRDs after their releases", async () => {
+        await deploy(base);
+        expect(reads().map((r) => `${r.type.split(":").pop()} ${r.id}`).sort()).to.deep.equal([
+            "CustomResourceDefinition authorizationpolicies.security.istio.io",
+            "CustomResourceDefinition gateways.gateway.networking.k8s.io",
+            "CustomResourceDefinition virtualservices.networking.istio.io",
+            "DaemonSet istio-system/istio-cni-node",
+            "DaemonSet istio-system/ztunnel",
+            "Deployment istio-system/istiod",
+            "MutatingWebhookConfiguration istio-sidecar-injector",
+            "ValidatingWebhookConfiguration istio-validator-istio-system",
+        ]);
+    });
+
+    it("reports every condition True and phase SUCCEEDED on a healthy cluster", async () => {
+        const { mesh, conditions, phase } = await deploy({ ...base, cluster: "east", network: "net-east" });
+        expect(conditions.map((c) => [c.type, c.status, c.reason])).to.deep.equal([
+            ["Initialized", "True", "ManifestsInitialized"],
+            ["CRDInstalled", "True", "CRDInstalled"],
+            ["ControlPlaneDeployed", "True", "DeploymentSucceeded"],
+            ["CNIDeployed", "True", "DeploymentSucceeded"],
+            ["ZtunnelDeployed", "True", "DeploymentSucceeded"],
+            ["WebhookDeployed", "True", "DeploymentSucceeded"],
+            ["Ready", "True", "SystemReady"],
+        ]);
+        expect(phase).to.equal("SUCCEEDED");
+        expect(await valueOf(mesh.trustDomain)).to.equal("east");
+        expect(await valueOf(mesh.cluster)).to.equal("east");
+        expect(await valueOf(mesh.network)).to.equal("net-east");
+        expect(await valueOf(mesh.version)).to.equal("1.24.3");
+        expect(await valueOf(mesh.installNamespace)).to.equal("istio-system");
+    });
+
+    const unhealthy: [string, () => void, string, string, string][] = [
+        ["istiod not ready", () => cluster.objects.set("kubernetes:apps/v1:Deployment istio-system/istiod", { spec: {}, status: { replicas: 2, readyReplicas: 1 } }), "ControlPlaneDeployed", "DeploymentNotReady", "Not ready: Deployment istiod 1/2 replicas ready"],
+        ["istiod scaled to zero", () => cluster.objects.set("kubernetes:apps/v1:Deployment istio-system/istiod", { spec: { replicas: 0 }, status: {} }), "ControlPlaneDeployed", "DeploymentNotReady", "Not ready: Deployment istiod 0/0 replicas ready"],
+        ["cni pods not ready", () => cluster.objects.set("kubernetes:apps/v1:DaemonSet istio-system/istio-cni-node", { status: { currentNumberScheduled: 3, numberReady: 2 } }), "CNIDeployed", "DeploymentNotReady", "Not ready: DaemonSet istio-cni-node 2/3 pods ready"],
+        ["ztunnel scheduled nowhere", () => cluster.objects.set("kubernetes:apps/v1:DaemonSet istio-system/ztunnel", { status: { currentNumberScheduled: 0, numberReady: 0 } }), "ZtunnelDeployed", "DeploymentNotReady", "Not ready: DaemonSet ztunnel 0/0 pods ready"],
+        ["CRD not established", () => cluster.objects.set("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition virtualservices.networking.istio.io", { status: { conditions: [{ type: "Established", status: "False" }] } }), "CRDInstalled", "CRDNotEstablished", "CRDs not established: virtualservices.networking.istio.io"],
+        ["empty injector webhook", () => cluster.objects.set("kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration istio-sidecar-injector", { webhooks: [] }), "WebhookDeployed", "DeploymentNotReady", "Not ready: webhook configurations without webhooks: istio-sidecar-injector"],
+        ["istiod release failed", () => (cluster.releaseStatus["istiod"] = "failed"), "ControlPlaneDeployed", "ReleaseNotDeployed", "Helm release istiod is failed"],
+    ];
+    for (const [what, breakIt, type, reason, message] of unhealthy) {
+        it(`reports ${type} False when ${what}`, async () => {
+            breakIt();
+            const { conditions, phase } = await deploy(base);
+            expect(conditions.find((c) => c.type === type)).to.deep.equal({ type, status: "False", reason, message });
+            const ready = conditions.find((c) => c.type === "Ready")!;
+            expect(ready.status).to.equal("False");
+            expect(ready.message).to.contain(type);
+            expect(phase).to.equal(what.includes("failed") ? "FAILED" : "PENDING");
+        });
+    }
+
+    it("reads the webhook names of a non-default install namespace", async () => {
+        cluster.objects = healthyCluster("mesh");
+        const { phase } = await deploy({ ...base, installNamespace: "mesh" });
+        expect(phase).to.equal("SUCCEEDED");
+        expect(reads().map((r) => r.id)).to.include.members(["istio-sidecar-injector-mesh", "istio-validator-mesh"]);
+    });
+});

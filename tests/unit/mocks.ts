@@ -1,0 +1,109 @@
+// Pulumi mocks that play a Kubernetes cluster: Helm releases report a status, and static reads return the objects
+// a test puts in `cluster`. Every registration is recorded, so tests can assert what was (or was not) created.
+import * as pulumi from "@pulumi/pulumi";
+
+export interface Registered {
+    type: string;
+    name: string;
+    inputs: any;
+    provider?: string;
+    id?: string;
+    custom: boolean;
+}
+
+export interface MockCluster {
+    /** Objects returned by static reads, keyed by `<type> <id>`. */
+    objects: Map<string, any>;
+    /** Helm status a release reports, by release name (default "deployed"). */
+    releaseStatus: Record<string, string>;
+}
+
+export const registered: Registered[] = [];
+export const cluster: MockCluster = { objects: new Map(), releaseStatus: {} };
+
+export function resetMocks(): void {
+    registered.length = 0;
+    cluster.objects = healthyCluster();
+    cluster.releaseStatus = {};
+}
+
+/** A cluster in which everything the ambient install creates is ready. */
+export function healthyCluster(ns = "istio-system"): Map<string, any> {
+    const m = new Map<string, any>();
+    m.set(`kubernetes:apps/v1:Deployment ${ns}/istiod`, { spec: {}, status: { replicas: 2, readyReplicas: 2 } });
+    m.set(`kubernetes:apps/v1:DaemonSet ${ns}/istio-cni-node`, { status: { currentNumberScheduled: 3, numberReady: 3 } });
+    m.set(`kubernetes:apps/v1:DaemonSet ${ns}/ztunnel`, { status: { currentNumberScheduled: 3, numberReady: 3 } });
+    for (const crd of [
+        "virtualservices.networking.istio.io",
+        "authorizationpolicies.security.istio.io",
+        "gateways.gateway.networking.k8s.io",
+    ]) {
+        m.set(`kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition ${crd}`, {
+            status: { conditions: [{ type: "Established", status: "True" }] },
+        });
+    }
+    const injector = ns === "istio-system" ? "istio-sidecar-injector" : `istio-sidecar-injector-${ns}`;
+    m.set(`kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration ${injector}`, {
+        webhooks: [{ name: "rev.namespace.sidecar-injector.istio.io" }],
+    });
+    m.set(`kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration istio-validator-${ns}`, {
+        webhooks: [{ name: "rev.validation.istio.io" }],
+    });
+    return m;
+}
+
+pulumi.runtime.setMocks(
+    {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: any } {
+            registered.push({
+                type: args.type,
+                name: args.name,
+                inputs: args.inputs,
+                provider: args.provider,
+                id: args.id,
+                custom: args.custom ?? true,
+            });
+            if (args.id) {
+                // A static read: the object must exist in the mock cluster, as it must in a real one.
+                const obj = cluster.objects.get(`${args.type} ${args.id}`);
+                if (!obj) {
+                    throw new Error(`mock cluster: ${args.type} ${args.id} not found`);
+                }
+                return { id: args.id, state: obj };
+            }
+            const state: any = { ...args.inputs };
+            if (args.type === "kubernetes:helm.sh/v3:Release") {
+                state.status = {
+                    name: args.inputs.name,
+                    namespace: args.inputs.namespace,
+                    chart: String(args.inputs.chart).split("/").pop()!.replace(/-\d.*\.tgz$/, ""),
+                    version: args.inputs.version ?? "",
+                    status: cluster.releaseStatus[args.inputs.name] ?? "deployed",
+                    revision: 1,
+                };
+            }
+            if (args.type === "kubernetes:core/v1:Namespace" || args.type === "kubernetes:core/v1:NamespacePatch") {
+                state.status = { phase: "Active" };
+            }
+            return { id: `${args.name}-id`, state };
+        },
+        call(args: pulumi.runtime.MockCallArgs) {
+            return args.inputs;
+        },
+    },
+    "servicemesh",
+    "test",
+    false,
+);
+
+/** Resolves an Output in a test. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
+
+/** Waits until every registration that was started has been recorded. */
+export async function settle(): Promise<void> {
+    for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setImmediate(r));
+    }
+}

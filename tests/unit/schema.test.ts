@@ -1,0 +1,70 @@
+// The schema the plugin serves (inferred from provider/ the way the Node.js plugin host infers it) matches the
+// committed golden file, and documents every input, output, type property and enum value.
+import * as fs from "fs";
+import * as path from "path";
+import { expect } from "chai";
+import { packageSchema } from "../../scripts/schema";
+
+const GOLDEN = path.join(__dirname, "..", "golden", "schema.json");
+
+describe("package schema", function () {
+    this.timeout(120_000);
+    let schema: any;
+    before(async () => {
+        schema = await packageSchema();
+    });
+
+    it("matches tests/golden/schema.json (run `npm run schema` after changing the public types)", () => {
+        expect(schema).to.deep.equal(JSON.parse(fs.readFileSync(GOLDEN, "utf8")));
+    });
+
+    it("serves ServiceMeshController as servicemesh:index:ServiceMeshController", () => {
+        expect(schema.name).to.equal("servicemesh");
+        expect(schema.resources).to.have.property("servicemesh:index:ServiceMeshController");
+        expect(schema.resources["servicemesh:index:ServiceMeshController"].isComponent).to.equal(true);
+    });
+
+    it("lists every ServiceMeshController input with a description", () => {
+        const res = schema.resources["servicemesh:index:ServiceMeshController"];
+        expect(Object.keys(res.inputProperties)).to.have.members([
+            "version", "cluster", "network", "dataplaneMode", "distribution", "image", "installNamespace", "onConflict",
+            "repository", "scalingProfile", "trafficCaptureMode", "trustDomain", "gatewayApi", "createNamespace",
+            "timeoutSeconds", "kubeconfig", "context",
+        ]);
+        expect(res.requiredInputs).to.deep.equal(["version"]);
+        expect(schema.types["servicemesh:index:ImageArgs"].properties).to.have.keys("repository", "secrets");
+        expect(schema.types["servicemesh:index:RepositoryArgs"].properties).to.have.keys("url", "secrets", "insecureSkipVerify");
+    });
+
+    it("spells enum values as the operator does", () => {
+        const values = (t: string) => schema.types[`servicemesh:index:${t}`].enum.map((e: any) => e.value);
+        expect(values("DataplaneMode")).to.deep.equal(["Ambient", "Sidecar"]);
+        expect(values("Distribution")).to.deep.equal(["Standard", "FIPS"]);
+        expect(values("OnConflict")).to.deep.equal(["Force", "Abort"]);
+        expect(values("ScalingProfile")).to.deep.equal(["Default", "Large"]);
+        expect(values("TrafficCaptureMode")).to.deep.equal(["Auto", "InitContainer"]);
+    });
+
+    // The SDK's schema generator (@pulumi/pulumi 3.270) drops type-level descriptions, so types are checked through
+    // their properties and enum values.
+    it("describes every resource, input, output, type property and enum value", () => {
+        const missing: string[] = [];
+        const check = (where: string, props: Record<string, any> = {}) => {
+            for (const [k, v] of Object.entries(props)) {
+                if (!v.description) missing.push(`${where}.${k}`);
+            }
+        };
+        for (const [token, res] of Object.entries<any>(schema.resources)) {
+            if (!res.description) missing.push(token);
+            check(`${token} input`, res.inputProperties);
+            check(`${token} output`, res.properties);
+        }
+        for (const [token, type] of Object.entries<any>(schema.types)) {
+            check(token, type.properties);
+            for (const e of type.enum ?? []) {
+                if (!e.description) missing.push(`${token}.${e.value}`);
+            }
+        }
+        expect(missing).to.deep.equal([]);
+    });
+});
