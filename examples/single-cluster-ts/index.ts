@@ -1,0 +1,33 @@
+// An ambient Istio mesh on one cluster. Everything the Gloo operator's ServiceMeshController resource does, as one
+// Pulumi component: namespace, Gateway API CRDs, the base/istiod/istio-cni/ztunnel Helm releases, and readiness.
+import * as pulumi from "@pulumi/pulumi";
+import { DataplaneMode, ScalingProfile, ServiceMeshController } from "servicemesh";
+
+const config = new pulumi.Config();
+const repositoryUrl = config.get("repositoryUrl");
+const repositorySecret = config.get("repositorySecret");
+const imageRepository = config.get("imageRepository");
+const gatewayApiManifest = config.get("gatewayApiManifest");
+
+const mesh = new ServiceMeshController("mesh", {
+    version: config.get("istioVersion") ?? "1.24.3",
+    cluster: "cluster1",
+    network: "cluster1",
+    dataplaneMode: DataplaneMode.Ambient,
+    scalingProfile: ScalingProfile.Default,
+    // Private mirrors and authenticated chart repositories; unset = the Solo repositories of the version's minor.
+    image: imageRepository ? { repository: imageRepository } : undefined,
+    repository: repositoryUrl
+        ? { url: repositoryUrl, secrets: repositorySecret ? [repositorySecret] : undefined }
+        : undefined,
+    gatewayApi: gatewayApiManifest ? { manifest: gatewayApiManifest } : undefined,
+    // The component builds its own Kubernetes provider from these; leave both unset to use the ambient kubeconfig,
+    // or pass `{ provider }` as the third argument instead.
+    kubeconfig: config.get("kubeconfig") ? config.requireSecret("kubeconfig") : undefined,
+    context: config.get("context"),
+});
+
+export const phase = mesh.phase;
+export const conditions = mesh.conditions;
+export const releases = mesh.releases;
+export const trustDomain = mesh.trustDomain;
