@@ -2,4 +2,8 @@
 // Types are exported before the components on purpose: the schema analyzer collects a type's description only from
 // files it visits before it has found every component.
 export * from "./controller/args";
+export * from "./trust/args";
+export * from "./multicluster/args";
 export { ServiceMeshController } from "./controller/controller";
+export { RootOfTrust } from "./trust/rootOfTrust";
+export { MultiClusterMesh } from "./multicluster/mesh";

@@ -3,6 +3,7 @@
 // arrays and JSDoc. Fields that shape the resource graph (which releases exist, which charts, which namespace) are
 // plain, not Input<T>: they must be known at preview so that validation is complete before anything is registered.
 import * as pulumi from "@pulumi/pulumi";
+import { CacertsArgs } from "../trust/args";
 
 /** The dataplane mode of the mesh. */
 export enum DataplaneMode {
@@ -89,6 +90,17 @@ export interface GatewayApiArgs {
     manifest?: string;
 }
 
+/** The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`. */
+export interface EastWestGatewayArgs {
+    /**
+     * The address peers reach this cluster's east-west gateway at, when it is fixed in advance (static IPs, NodePort
+     * setups): an IP address or a host name. The component then does not wait for the gateway to get an address.
+     */
+    address?: string;
+    /** Namespace of the east-west gateway. Default `istio-eastwest`. */
+    namespace?: string;
+}
+
 /** The inputs of ServiceMeshController: the fields of the Gloo operator's ServiceMeshController resource, plus how to reach the cluster. */
 export interface ServiceMeshControllerArgs {
     /** The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later. */
@@ -125,6 +137,23 @@ export interface ServiceMeshControllerArgs {
      * it holds the image pull secrets; the component then only adds the network label to it.
      */
     createNamespace?: boolean;
+    /**
+     * Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
+     * RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
+     * cluster's workload certificates chain to a root shared with other clusters. Checked before use.
+     */
+    cacerts?: pulumi.Input<CacertsArgs>;
+    /**
+     * Make this cluster a multicluster member: creates the east-west gateway and turns on the Solo distribution's
+     * multicluster values (peering, trust-domain validation skips). Needs Ambient, version 1.24.3 or later, `cluster`
+     * and `network`.
+     */
+    eastWestGateway?: EastWestGatewayArgs;
+    /**
+     * Solo license key, needed for multicluster. Kept in the Secret `solo-istio-license` of the install namespace and
+     * referenced from the istiod chart (1.25+; on 1.24 it is passed as istiod's SOLO_LICENSE_KEY). Handled as a secret.
+     */
+    license?: pulumi.Input<string>;
     /** Seconds each Helm release may take to become ready before the update fails. Default 600. */
     timeoutSeconds?: number;
     /**

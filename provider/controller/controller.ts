@@ -7,8 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { chartSources } from "../charts/source";
 import { hasKubernetesProviderOption, providerFor } from "../cluster/provider";
 import { computeConditions, computePhase } from "../readiness/conditions";
+import { gatewayStatus } from "../readiness/gateways";
 import { observeCluster } from "../readiness/observe";
+import { eastWestGateway } from "../render/gateways";
 import { chartVersion, namespaceLabels, planReleases } from "../render/releases";
+import { HelmValues, LICENSE_SECRET } from "../render/values";
+import { checkCacerts } from "../trust/pki";
 import { ControllerSpec, SpecError, resolveControllerSpec } from "../spec/validate";
 import { Condition, ReleaseState, ServiceMeshControllerArgs } from "./args";
 
@@ -36,6 +40,8 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     public readonly installNamespace!: pulumi.Output<string>;
     /** The state of each Helm release, as Helm reports it. */
     public readonly releases!: pulumi.Output<ReleaseState[]>;
+    /** The address of the east-west gateway (empty when this is not a multicluster member). */
+    public readonly eastWestAddress!: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceMeshControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything: a rejected input creates nothing, not even this component.
@@ -54,6 +60,8 @@ export class ServiceMeshController extends pulumi.ComponentResource {
 
         const ns = this.createNamespace(name, spec, childOpts);
         const gatewayApi = this.installGatewayApi(name, spec, gatewayApiYaml, childOpts);
+        // istiod reads the plug-in CA only at start-up, so these must exist before its release.
+        const istiodSecrets = this.installSecrets(name, spec, args, label, ns, childOpts);
 
         const plan = planReleases(spec);
         const sources = chartSources(name, spec, plan.map((p) => p.chart), chartVersion(spec), childOpts);
@@ -64,6 +72,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             if (entry.afterGatewayApi && gatewayApi) {
                 dependsOn.push(gatewayApi);
             }
+            if (entry.name === "istiod") {
+                dependsOn.push(...istiodSecrets);
+            }
             releases[entry.name] = new k8s.helm.v3.Release(
                 `${name}-${entry.name}`,
                 {
@@ -72,7 +83,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                     chart: source.chart,
                     version: source.version,
                     repositoryOpts: source.repo ? { repo: source.repo } : undefined,
-                    values: entry.values,
+                    values: entry.name === "istiod" && spec.license === "env" ? withLicenseEnv(entry.values, args.license!) : entry.values,
                     timeout: spec.timeoutSeconds,
                     createNamespace: false,
                     skipAwait: false,
@@ -81,6 +92,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                 { ...childOpts, dependsOn },
             );
         }
+
+        const eastWestAddress = spec.eastWest
+            ? this.installEastWestGateway(name, spec, [releases["istiod"], ...(gatewayApi ? [gatewayApi] : [])], childOpts)
+            : pulumi.output("");
 
         const observations = observeCluster({
             name,
@@ -112,7 +127,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                 })),
             ),
         );
+        this.eastWestAddress = eastWestAddress;
         this.registerOutputs({
+            eastWestAddress: this.eastWestAddress,
             conditions: this.conditions,
             phase: this.phase,
             version: this.version,
@@ -136,6 +153,84 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             : new k8s.core.v1.NamespacePatch(`${name}-namespace`, { metadata }, opts);
     }
 
+    /** The `cacerts` plug-in CA Secret and the license Secret, when given. */
+    private installSecrets(
+        name: string,
+        spec: ControllerSpec,
+        args: ServiceMeshControllerArgs,
+        label: string,
+        ns: pulumi.Resource,
+        opts: pulumi.CustomResourceOptions,
+    ): pulumi.Resource[] {
+        const secrets: pulumi.Resource[] = [];
+        if (args.cacerts !== undefined) {
+            const files = pulumi.secret(
+                pulumi.output(args.cacerts).apply((c) => {
+                    const problems = checkCacerts(c, "cacerts");
+                    if (problems.length) {
+                        throw new SpecError(label, problems);
+                    }
+                    return { "ca-cert.pem": c.caCertPem, "ca-key.pem": c.caKeyPem, "root-cert.pem": c.rootCertPem, "cert-chain.pem": c.certChainPem };
+                }),
+            );
+            secrets.push(
+                new k8s.core.v1.Secret(
+                    `${name}-cacerts`,
+                    { metadata: { name: "cacerts", namespace: spec.installNamespace }, type: "Opaque", stringData: files },
+                    { ...opts, dependsOn: [ns] },
+                ),
+            );
+        }
+        if (spec.license === "secretRef") {
+            secrets.push(
+                new k8s.core.v1.Secret(
+                    `${name}-license`,
+                    {
+                        metadata: { name: LICENSE_SECRET.name, namespace: spec.installNamespace },
+                        type: "Opaque",
+                        stringData: { [LICENSE_SECRET.key]: pulumi.secret(args.license!) },
+                    },
+                    { ...opts, dependsOn: [ns] },
+                ),
+            );
+        }
+        if (spec.eastWest && spec.license === "none") {
+            pulumi.log.warn(`${label}: no license given; the Solo distribution needs a license for multicluster peering`, this);
+        }
+        return secrets;
+    }
+
+    /**
+     * The east-west gateway as the seed shows it, in its own namespace labelled with the network. istiod programs it
+     * into a LoadBalancer Service; the component waits until the Gateway reports an address, unless one is given.
+     */
+    private installEastWestGateway(
+        name: string,
+        spec: ControllerSpec,
+        after: pulumi.Resource[],
+        opts: pulumi.CustomResourceOptions,
+    ): pulumi.Output<string> {
+        const eastWest = spec.eastWest!;
+        const ns = new k8s.core.v1.Namespace(
+            `${name}-eastwest-namespace`,
+            { metadata: { name: eastWest.namespace, labels: namespaceLabels(spec) } },
+            opts,
+        );
+        const manifest = eastWestGateway(eastWest.namespace, spec.network!);
+        const annotations: Record<string, string> = eastWest.address
+            ? { "pulumi.com/skipAwait": "true" }
+            : { "pulumi.com/waitFor": "jsonpath={.status.addresses[0].value}", "pulumi.com/timeoutSeconds": String(spec.timeoutSeconds) };
+        const gateway = new k8s.apiextensions.CustomResource(
+            `${name}-eastwest-gateway`,
+            { ...manifest, metadata: { ...manifest.metadata, annotations }, status: undefined },
+            { ...opts, dependsOn: [ns, ...after] },
+        );
+        if (eastWest.address) {
+            return pulumi.output(eastWest.address);
+        }
+        return gatewayStatus(gateway).apply((s) => s?.addresses?.[0]?.value ?? "");
+    }
+
     private installGatewayApi(
         name: string,
         spec: ControllerSpec,
@@ -149,6 +244,16 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             ? new k8s.yaml.v2.ConfigGroup(`${name}-gateway-api-crds`, { yaml: localYaml }, opts)
             : new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: spec.gatewayApi.manifest }, opts);
     }
+}
+
+/** istiod 1.24 takes the Solo license only as an environment variable; the values then become a secret. */
+function withLicenseEnv(values: HelmValues, license: pulumi.Input<string>): pulumi.Input<HelmValues> {
+    return pulumi.secret(
+        pulumi.output(license).apply((key): HelmValues => {
+            const pilot = (values.pilot ?? {}) as HelmValues;
+            return { ...values, pilot: { ...pilot, env: { ...((pilot.env as HelmValues) ?? {}), SOLO_LICENSE_KEY: key } } };
+        }),
+    );
 }
 
 /**

@@ -44,6 +44,9 @@ export function baseValues(spec: ControllerSpec): HelmValues {
     };
 }
 
+/** Where a multicluster member's Solo license lives in the install namespace. */
+export const LICENSE_SECRET = { name: "solo-istio-license", key: "license-key" } as const;
+
 export function istiodValues(spec: ControllerSpec): HelmValues {
     const scaling = SCALING_PROFILES[spec.scalingProfile];
     const meshConfig: HelmValues = { trustDomain: spec.trustDomain };
@@ -58,11 +61,24 @@ export function istiodValues(spec: ControllerSpec): HelmValues {
     if (spec.network) {
         global.network = spec.network;
     }
+    const multicluster: HelmValues = {};
+    const env: Record<string, string> = {};
+    if (spec.eastWest) {
+        // Solo's peering discovers remote clusters through their east-west gateways; each cluster keeps its own
+        // trust domain, so istiod must accept peers' identities from other trust domains.
+        multicluster.platforms = { peering: { enabled: true } };
+        env.PILOT_SKIP_VALIDATE_TRUST_DOMAIN = "true";
+    }
+    if (spec.license === "secretRef") {
+        multicluster.license = { secretRef: { name: LICENSE_SECRET.name, key: LICENSE_SECRET.key } };
+    }
     return {
         ...ambientProfile(spec),
         global,
         meshConfig,
+        ...multicluster,
         pilot: {
+            ...(Object.keys(env).length ? { env } : {}),
             resources: structuredClone(scaling.resources),
             autoscaleEnabled: scaling.autoscaleEnabled,
             autoscaleMin: scaling.autoscaleMin,
@@ -91,6 +107,9 @@ export function ztunnelValues(spec: ControllerSpec): HelmValues {
     };
     if (spec.cluster) {
         values.multiCluster = { clusterName: spec.cluster };
+    }
+    if (spec.eastWest) {
+        values.env = { SKIP_VALIDATE_TRUST_DOMAIN: "true" };
     }
     if (spec.network) {
         // Solo's ztunnel chart (and upstream from 1.27) turns this into ztunnel's NETWORK.

@@ -3,9 +3,12 @@
 // lists every problem as `field: what is wrong (got <value>); allowed: <what>`. The component calls it before it
 // registers any resource, so a rejected input creates nothing.
 import { z } from "zod";
+import { isIP } from "net";
+import { DNS_SUBDOMAIN, SpecError, dnsLabel, dnsSubdomain, oneOf, parseInputs } from "./inputs";
 import {
     IstioVersion,
     MIN_AMBIENT_VERSION,
+    MIN_MULTICLUSTER_VERSION,
     MIN_SUPPORTED_VERSION,
     SOLO_REPO_KEYS,
     compareVersions,
@@ -16,11 +19,14 @@ import {
     soloImageRepository,
 } from "./versions";
 
+export { SpecError } from "./inputs";
+
 export const DEFAULT_INSTALL_NAMESPACE = "istio-system";
 export const DEFAULT_TRUST_DOMAIN = "cluster.local";
 export const DEFAULT_GATEWAY_API_MANIFEST =
     "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml";
 export const DEFAULT_TIMEOUT_SECONDS = 600;
+export const DEFAULT_EASTWEST_NAMESPACE = "istio-eastwest";
 
 /** A reference to a Secret in the cluster. */
 export interface SecretRef {
@@ -47,49 +53,18 @@ export interface ControllerSpec {
     gatewayApi: { install: boolean; manifest: string };
     createNamespace: boolean;
     timeoutSeconds: number;
+    /** Set for a multicluster member (eastWestGateway given). */
+    eastWest?: { namespace: string; address?: string };
+    /** A license is given; how istiod gets it depends on the minor. */
+    license: "none" | "secretRef" | "env";
     /** Derived: the istio-cni chart is installed (Ambient, or Sidecar with trafficCaptureMode Auto). */
     installCni: boolean;
     /** Derived: the ztunnel chart is installed (Ambient only). */
     installZtunnel: boolean;
 }
 
-/** Raised when inputs are invalid; `problems` holds one line per bad field. */
-export class SpecError extends Error {
-    constructor(
-        readonly component: string,
-        readonly problems: string[],
-    ) {
-        super(`invalid ${component} inputs:\n  - ${problems.join("\n  - ")}`);
-        this.name = "SpecError";
-    }
-}
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 // Registry host[:port] and path, lower case, no scheme, no tag or digest.
 const IMAGE_REPOSITORY = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/;
-
-function dnsLabel(what: string) {
-    return z
-        .string()
-        .max(63, { error: `must be at most 63 characters; allowed: a DNS label (${what})` })
-        .regex(DNS_LABEL, {
-            error: `is not a DNS label; allowed: lower-case letters, digits and '-', starting and ending with a letter or digit (${what})`,
-        });
-}
-
-function dnsSubdomain(what: string) {
-    return z
-        .string()
-        .max(253, { error: `must be at most 253 characters (${what})` })
-        .regex(DNS_SUBDOMAIN, {
-            error: `is not a DNS name; allowed: lower-case letters, digits, '-' and '.' (${what})`,
-        });
-}
-
-function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-    return z.enum(values, { error: `is not allowed; allowed values: ${values.join(", ")}` });
-}
 
 const secretRefText = z
     .string()
@@ -161,6 +136,22 @@ const inputSchema = z
                 { error: "is not an object; allowed fields: install, manifest" },
             )
             .optional(),
+        eastWestGateway: z
+            .strictObject(
+                {
+                    address: z
+                        .string()
+                        .refine((a) => isIP(a) !== 0 || DNS_SUBDOMAIN.test(a), {
+                            error: "is not an IP address or host name; allowed: e.g. 172.18.0.10 or eastwest.example.com",
+                        })
+                        .optional(),
+                    namespace: dnsLabel("a namespace name").optional(),
+                },
+                { error: "is not an object; allowed fields: address, namespace" },
+            )
+            .optional(),
+        cacerts: z.any().optional(),
+        license: z.any().optional(),
         createNamespace: z.boolean({ error: "is not a boolean; allowed: true or false" }).default(true),
         timeoutSeconds: z
             .number({ error: "is not a number; allowed: whole seconds from 30 to 3600" })
@@ -185,28 +176,14 @@ export function isChartRepositoryUrl(text: string): boolean {
     }
 }
 
-/** Renders a zod issue as `field: problem (got value)`. */
-function describeIssue(issue: z.core.$ZodIssue): string {
-    const field = issue.path.length ? issue.path.map(String).join(".") : "(inputs)";
-    if (issue.code === "unrecognized_keys") {
-        const keys = issue.keys.map((k) => `"${k}"`).join(", ");
-        return `${field === "(inputs)" ? "" : field + ": "}unknown field ${keys}; check the spelling against the documented inputs`;
-    }
-    const got = "input" in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : "";
-    return `${field}: ${issue.message}${got}`;
-}
-
 /**
  * Validates raw ServiceMeshController inputs and applies defaults. Throws SpecError listing every problem.
  * `component` names the component in the error (e.g. `ServiceMeshController "mesh"`).
  */
 export function resolveControllerSpec(raw: unknown, component = "ServiceMeshController"): ControllerSpec {
-    const parsed = inputSchema.safeParse(raw ?? {}, { reportInput: true });
-    if (!parsed.success) {
-        throw new SpecError(component, parsed.error.issues.map(describeIssue));
-    }
+    const input = parseInputs(inputSchema, raw, component);
     const problems: string[] = [];
-    const spec = applyDefaults(parsed.data, problems);
+    const spec = applyDefaults(input, problems);
     if (problems.length) {
         throw new SpecError(component, problems);
     }
@@ -228,6 +205,29 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
         problems.push(
             `trafficCaptureMode: InitContainer requires dataplaneMode: Sidecar (got dataplaneMode "${input.dataplaneMode}"); allowed with Ambient: Auto`,
         );
+    }
+
+    if (input.eastWestGateway) {
+        if (compareVersions(version, MIN_MULTICLUSTER_VERSION) < 0) {
+            problems.push(
+                `version: multicluster (eastWestGateway) needs ${formatVersion(MIN_MULTICLUSTER_VERSION)} or later (got "${v}"); allowed: 1.24.3 or later`,
+            );
+        }
+        if (input.dataplaneMode !== "Ambient") {
+            problems.push(
+                `dataplaneMode: multicluster (eastWestGateway) supports Ambient only (got "${input.dataplaneMode}"); Sidecar multi-primary is not supported yet`,
+            );
+        }
+        if ((input.eastWestGateway.namespace ?? DEFAULT_EASTWEST_NAMESPACE) === input.installNamespace) {
+            problems.push(
+                `eastWestGateway.namespace: must differ from installNamespace (got "${input.installNamespace}"); allowed: its own namespace, default istio-eastwest`,
+            );
+        }
+        for (const field of ["cluster", "network"] as const) {
+            if (!input[field]) {
+                problems.push(`${field}: is required for a multicluster member (eastWestGateway set); allowed: a DNS label, e.g. the cluster name`);
+            }
+        }
     }
 
     const repoKey = SOLO_REPO_KEYS[minorKey(version)];
@@ -280,6 +280,10 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
             install: input.gatewayApi?.install ?? true,
             manifest: input.gatewayApi?.manifest ?? DEFAULT_GATEWAY_API_MANIFEST,
         },
+        eastWest: input.eastWestGateway
+            ? { namespace: input.eastWestGateway.namespace ?? DEFAULT_EASTWEST_NAMESPACE, address: input.eastWestGateway.address }
+            : undefined,
+        license: input.license === undefined ? "none" : version.minor >= 25 ? "secretRef" : "env",
         createNamespace: input.createNamespace,
         timeoutSeconds: input.timeoutSeconds,
         installCni: !sidecar || input.trafficCaptureMode === "Auto",

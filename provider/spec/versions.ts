@@ -26,6 +26,9 @@ export function formatVersion(v: IstioVersion): string {
 /** Ambient mode in the Solo distribution needs 1.22.3 or later (Gloo Mesh Core 2.6+). */
 export const MIN_AMBIENT_VERSION: IstioVersion = { major: 1, minor: 22, patch: 3 };
 
+/** Multicluster ambient in the Solo distribution needs 1.24.3 or later (Gloo Mesh 2.7+). */
+export const MIN_MULTICLUSTER_VERSION: IstioVersion = { major: 1, minor: 24, patch: 3 };
+
 /** Oldest minor the charts' value layout is known for. */
 export const MIN_SUPPORTED_VERSION: IstioVersion = { major: 1, minor: 22, patch: 0 };
 

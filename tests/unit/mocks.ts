@@ -1,6 +1,7 @@
 // Pulumi mocks that play a Kubernetes cluster: Helm releases report a status, and static reads return the objects
 // a test puts in `cluster`. Every registration is recorded, so tests can assert what was (or was not) created.
 import * as pulumi from "@pulumi/pulumi";
+import { tlsState } from "./tlsMock";
 
 export interface Registered {
     type: string;
@@ -16,15 +17,21 @@ export interface MockCluster {
     objects: Map<string, any>;
     /** Helm status a release reports, by release name (default "deployed"). */
     releaseStatus: Record<string, string>;
+    /** Address an east-west Gateway reports, by the id of the provider it was created through (default 10.0.0.1). */
+    eastWestAddresses: Record<string, string>;
+    /** Accepted condition status of remote peer Gateways (default "True"). */
+    linkAccepted: string;
 }
 
 export const registered: Registered[] = [];
-export const cluster: MockCluster = { objects: new Map(), releaseStatus: {} };
+export const cluster: MockCluster = { objects: new Map(), releaseStatus: {}, eastWestAddresses: {}, linkAccepted: "True" };
 
 export function resetMocks(): void {
     registered.length = 0;
     cluster.objects = healthyCluster();
     cluster.releaseStatus = {};
+    cluster.eastWestAddresses = {};
+    cluster.linkAccepted = "True";
 }
 
 /** A cluster in which everything the ambient install creates is ready. */
@@ -71,7 +78,18 @@ pulumi.runtime.setMocks(
                 }
                 return { id: args.id, state: obj };
             }
+            const tls = tlsState(args.type, args.inputs);
+            if (tls) {
+                return { id: `${args.name}-id`, state: tls };
+            }
             const state: any = { ...args.inputs };
+            if (args.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway") {
+                // Play istiod: give east-west gateways an address and accept peer gateways.
+                state.status =
+                    args.inputs.metadata.name === "istio-eastwest"
+                        ? { addresses: [{ type: "IPAddress", value: cluster.eastWestAddresses[args.provider?.split("::").pop() ?? ""] ?? "10.0.0.1" }] }
+                        : { conditions: [{ type: "Accepted", status: cluster.linkAccepted, reason: cluster.linkAccepted === "True" ? "Accepted" : "Invalid", message: "peer" }] };
+            }
             if (args.type === "kubernetes:helm.sh/v3:Release") {
                 state.status = {
                     name: args.inputs.name,

@@ -18,10 +18,23 @@ describe("package schema", function () {
         expect(schema).to.deep.equal(JSON.parse(fs.readFileSync(GOLDEN, "utf8")));
     });
 
-    it("serves ServiceMeshController as servicemesh:index:ServiceMeshController", () => {
+    it("serves ServiceMeshController, RootOfTrust and MultiClusterMesh as servicemesh:index:<Class> components", () => {
         expect(schema.name).to.equal("servicemesh");
-        expect(schema.resources).to.have.property("servicemesh:index:ServiceMeshController");
-        expect(schema.resources["servicemesh:index:ServiceMeshController"].isComponent).to.equal(true);
+        expect(Object.keys(schema.resources)).to.have.members([
+            "servicemesh:index:ServiceMeshController",
+            "servicemesh:index:RootOfTrust",
+            "servicemesh:index:MultiClusterMesh",
+        ]);
+        for (const res of Object.values<any>(schema.resources)) {
+            expect(res.isComponent).to.equal(true);
+        }
+    });
+
+    it("takes per-cluster kubeconfig/context in MultiClusterMesh, the kubeconfig as an input (secret-capable)", () => {
+        const cluster = schema.types["servicemesh:index:MeshClusterArgs"].properties;
+        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress");
+        expect(cluster.kubeconfig.plain).to.equal(undefined);
+        expect(schema.resources["servicemesh:index:MultiClusterMesh"].requiredInputs).to.deep.equal(["clusters", "version"]);
     });
 
     it("lists every ServiceMeshController input with a description", () => {
@@ -29,7 +42,7 @@ describe("package schema", function () {
         expect(Object.keys(res.inputProperties)).to.have.members([
             "version", "cluster", "network", "dataplaneMode", "distribution", "image", "installNamespace", "onConflict",
             "repository", "scalingProfile", "trafficCaptureMode", "trustDomain", "gatewayApi", "createNamespace",
-            "timeoutSeconds", "kubeconfig", "context",
+            "timeoutSeconds", "kubeconfig", "context", "cacerts", "eastWestGateway", "license",
         ]);
         expect(res.requiredInputs).to.deep.equal(["version"]);
         expect(schema.types["servicemesh:index:ImageArgs"].properties).to.have.keys("repository", "secrets");

@@ -1,0 +1,129 @@
+// Public types of MultiClusterMesh. Shared mesh settings reuse ServiceMeshController's types; per-cluster access is
+// kubeconfig/context inputs, which every Pulumi language can pass (a provider resource per cluster could not be).
+import * as pulumi from "@pulumi/pulumi";
+import {
+    Condition,
+    DataplaneMode,
+    Distribution,
+    GatewayApiArgs,
+    ImageArgs,
+    OnConflict,
+    RepositoryArgs,
+    ScalingProfile,
+    TrafficCaptureMode,
+} from "../controller/args";
+import { KeyAlgorithm } from "../trust/args";
+
+/** One cluster of the mesh and how to reach it. */
+export interface MeshClusterArgs {
+    /** Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. */
+    name: string;
+    /** The cluster's network (unique in the mesh). Default: the cluster name. */
+    network?: string;
+    /** The cluster's trust domain. Default: the cluster name. */
+    trustDomain?: string;
+    /** Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig. */
+    kubeconfig?: pulumi.Input<string>;
+    /** Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default. */
+    context?: pulumi.Input<string>;
+    /** The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway. */
+    eastWestAddress?: string;
+}
+
+/** A one-way link: workloads in `from` can reach services in `to`. */
+export interface MeshLinkArgs {
+    /** The cluster that sends (it gets the peer Gateway). */
+    from: string;
+    /** The cluster that receives. */
+    to: string;
+}
+
+/** How the shared root of trust is made (see RootOfTrust). */
+export interface MeshRootOfTrustArgs {
+    /** Algorithm of generated keys: `RSA` (default) or `ECDSA`. */
+    keyAlgorithm?: KeyAlgorithm;
+    /** RSA key size: 2048, 3072 or 4096 (default). */
+    rsaBits?: number;
+    /** ECDSA curve: `P256` (default), `P384` or `P521`. */
+    ecdsaCurve?: string;
+    /** Organization (O) of the certificates. Default `Istio`. */
+    organization?: string;
+    /** Validity of a generated root in hours. Default 87600. */
+    rootValidityHours?: number;
+    /** Validity of each intermediate in hours. Default 17520. */
+    intermediateValidityHours?: number;
+    /** An existing root certificate to issue from, instead of generating one. Needs `rootKeyPem`. */
+    rootCertPem?: pulumi.Input<string>;
+    /** The key of `rootCertPem`. Handled as a secret. */
+    rootKeyPem?: pulumi.Input<string>;
+}
+
+/** The inputs of MultiClusterMesh: the clusters, the links between them, and the settings they share. */
+export interface MultiClusterMeshArgs {
+    /** The clusters of the mesh; they are installed in parallel. */
+    clusters: MeshClusterArgs[];
+    /**
+     * Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
+     */
+    links?: MeshLinkArgs[];
+    /** The Istio patch version, `1.x.y`; multicluster needs 1.24.3 or later. */
+    version: string;
+    /** The dataplane mode. Only `Ambient` (default) is supported for multicluster. */
+    dataplaneMode?: DataplaneMode;
+    /** The image distribution: `Standard` (default) or `FIPS`. */
+    distribution?: Distribution;
+    /** Container image source and pull secrets, for every cluster. */
+    image?: ImageArgs;
+    /** Helm chart source, credentials and TLS verification, for every cluster. */
+    repository?: RepositoryArgs;
+    /** istiod scaling settings: `Default` (default) or `Large`. */
+    scalingProfile?: ScalingProfile;
+    /** Namespace to install the mesh components into, in every cluster. Default `istio-system`. */
+    installNamespace?: string;
+    /** What to do with existing Istio resources: `Abort` (default) or `Force`. */
+    onConflict?: OnConflict;
+    /** Traffic capture: `Auto` (default). */
+    trafficCaptureMode?: TrafficCaptureMode;
+    /** Gateway API CRDs, for every cluster. */
+    gatewayApi?: GatewayApiArgs;
+    /** Seconds each Helm release may take to become ready. Default 600. */
+    timeoutSeconds?: number;
+    /** Solo license key for multicluster. Handled as a secret. */
+    license?: pulumi.Input<string>;
+    /** How the shared root of trust is made. Default: a generated RSA 4096 root. */
+    rootOfTrust?: MeshRootOfTrustArgs;
+}
+
+/** The readiness of one cluster of the mesh. */
+export interface MeshClusterStatus {
+    /** The cluster name. */
+    name: string;
+    /** The cluster's network. */
+    network: string;
+    /** The cluster's trust domain. */
+    trustDomain: string;
+    /** The cluster's ServiceMeshController phase. */
+    phase: string;
+    /** The cluster's readiness conditions. */
+    conditions: Condition[];
+    /** The cluster's east-west gateway address. */
+    eastWestAddress: string;
+    /** When the cluster's intermediate CA certificate expires (RFC 3339). */
+    intermediateExpiry: string;
+}
+
+/** The state of one link, from the peer Gateway's status. */
+export interface MeshLinkStatus {
+    /** The sending cluster. */
+    from: string;
+    /** The receiving cluster. */
+    to: string;
+    /** The peer Gateway in `from` (`<namespace>/istio-remote-peer-<to network>`). */
+    gateway: string;
+    /** The address of `to`'s east-west gateway the link points at. */
+    address: string;
+    /** Whether the Gateway reports Accepted=True. */
+    accepted: boolean;
+    /** The Accepted condition's reason and message, or why it is missing. */
+    message: string;
+}

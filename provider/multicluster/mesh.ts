@@ -1,0 +1,183 @@
+// MultiClusterMesh: one provider, one ServiceMeshController (with east-west gateway and cacerts) per cluster, one
+// shared RootOfTrust, and a peer Gateway per link — what `istioctl multicluster expose` and `link` create, wired so
+// clusters install in parallel and each link waits only for its two ends.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Condition } from "../controller/args";
+import { ServiceMeshController } from "../controller/controller";
+import { GatewayStatus, gatewayStatus } from "../readiness/gateways";
+import { remotePeerGateway } from "../render/gateways";
+import { RootOfTrust } from "../trust/rootOfTrust";
+import { MeshClusterStatus, MeshLinkStatus, MultiClusterMeshArgs } from "./args";
+import { MeshCluster, MeshLink, resolveMeshSpec } from "./validate";
+
+export const MULTI_CLUSTER_MESH_TYPE = "servicemesh:index:MultiClusterMesh";
+
+/**
+ * An Istio ambient mesh across several Kubernetes clusters: a shared root of trust, the mesh installed on every
+ * cluster with an east-west gateway, and the clusters linked (every pair both ways, or the links given).
+ */
+export class MultiClusterMesh extends pulumi.ComponentResource {
+    /** Per cluster: phase, conditions, east-west address and intermediate CA expiry. */
+    public readonly clusters!: pulumi.Output<MeshClusterStatus[]>;
+    /** Per link: the peer Gateway, the address it points at and whether it was accepted. */
+    public readonly links!: pulumi.Output<MeshLinkStatus[]>;
+    /** The root certificate every cluster trusts (PEM). */
+    public readonly rootCertPem!: pulumi.Output<string>;
+    /** `SUCCEEDED` when every cluster is SUCCEEDED and every link accepted, `FAILED` when a cluster failed, else `PENDING`. */
+    public readonly phase!: pulumi.Output<string>;
+    /** A readable table of the clusters and links. */
+    public readonly summary!: pulumi.Output<string>;
+
+    constructor(name: string, args: MultiClusterMeshArgs, opts?: pulumi.ComponentResourceOptions) {
+        const spec = resolveMeshSpec(args, `MultiClusterMesh "${name}"`);
+        super(MULTI_CLUSTER_MESH_TYPE, name, {}, opts);
+
+        const installNamespace = spec.controllers[spec.clusters[0].name].installNamespace;
+        const trust = new RootOfTrust(
+            `${name}-trust`,
+            { ...args.rootOfTrust, clusters: spec.clusters.map((c) => c.name), installNamespace },
+            { parent: this },
+        );
+
+        const byName = Object.fromEntries(args.clusters.map((c) => [c.name, c]));
+        const members: Record<string, { provider: k8s.Provider; controller: ServiceMeshController; cluster: MeshCluster }> = {};
+        for (const cluster of spec.clusters) {
+            const access = byName[cluster.name];
+            const provider = new k8s.Provider(
+                `${name}-${cluster.name}`,
+                {
+                    kubeconfig: access.kubeconfig === undefined ? undefined : pulumi.secret(access.kubeconfig),
+                    context: access.context,
+                },
+                { parent: this },
+            );
+            // No dependency between clusters: each controller waits only for its own provider and CA material.
+            const controller = new ServiceMeshController(
+                `${name}-${cluster.name}`,
+                {
+                    version: args.version,
+                    dataplaneMode: args.dataplaneMode,
+                    distribution: args.distribution,
+                    image: args.image,
+                    repository: args.repository,
+                    scalingProfile: args.scalingProfile,
+                    installNamespace: args.installNamespace,
+                    onConflict: args.onConflict,
+                    trafficCaptureMode: args.trafficCaptureMode,
+                    gatewayApi: args.gatewayApi,
+                    timeoutSeconds: args.timeoutSeconds,
+                    license: args.license,
+                    cluster: cluster.name,
+                    network: cluster.network,
+                    trustDomain: cluster.trustDomain,
+                    eastWestGateway: cluster.eastWestAddress ? { address: cluster.eastWestAddress } : {},
+                    cacerts: trust.cacerts.apply((all) => all[cluster.name]),
+                },
+                { parent: this, provider },
+            );
+            members[cluster.name] = { provider, controller, cluster };
+        }
+
+        const linkStates = spec.links.map((link) => this.link(name, spec.controllers[link.from].timeoutSeconds, link, members, spec.controllers[link.from].eastWest!.namespace));
+
+        this.rootCertPem = trust.rootCertPem;
+        this.clusters = pulumi.all(
+            spec.clusters.map((c) => {
+                const m = members[c.name].controller;
+                return pulumi
+                    .all([m.phase, m.conditions, m.eastWestAddress, trust.intermediateExpiries])
+                    .apply(([phase, conditions, eastWestAddress, expiries]) => ({
+                        name: c.name,
+                        network: c.network,
+                        trustDomain: c.trustDomain,
+                        phase,
+                        conditions,
+                        eastWestAddress,
+                        intermediateExpiry: expiries[c.name],
+                    }));
+            }),
+        );
+        this.links = pulumi.all(linkStates);
+        this.phase = pulumi.all([this.clusters, this.links]).apply(([clusters, links]) => meshPhase(clusters, links));
+        this.summary = pulumi.all([this.clusters, this.links, this.phase]).apply(([c, l, p]) => meshSummary(c, l, p));
+        this.registerOutputs({
+            clusters: this.clusters,
+            links: this.links,
+            rootCertPem: this.rootCertPem,
+            phase: this.phase,
+            summary: this.summary,
+        });
+    }
+
+    /** The peer Gateway in `from` pointing at `to`'s east-west gateway; waits until istiod accepts it. */
+    private link(
+        name: string,
+        timeoutSeconds: number,
+        link: MeshLink,
+        members: Record<string, { provider: k8s.Provider; controller: ServiceMeshController; cluster: MeshCluster }>,
+        namespace: string,
+    ): pulumi.Output<MeshLinkStatus> {
+        const from = members[link.from];
+        const to = members[link.to];
+        const gatewayName = `${namespace}/istio-remote-peer-${to.cluster.network}`;
+        const manifest = to.controller.eastWestAddress.apply((address) =>
+            remotePeerGateway(namespace, { cluster: to.cluster.name, network: to.cluster.network, trustDomain: to.cluster.trustDomain, address }),
+        );
+        const gateway = new k8s.apiextensions.CustomResource(
+            `${name}-link-${link.from}-to-${link.to}`,
+            {
+                apiVersion: "gateway.networking.k8s.io/v1",
+                kind: "Gateway",
+                metadata: manifest.apply((m) => ({
+                    ...m.metadata,
+                    annotations: { ...m.metadata.annotations, "pulumi.com/waitFor": "condition=Accepted", "pulumi.com/timeoutSeconds": String(timeoutSeconds) },
+                })),
+                spec: manifest.apply((m) => m.spec),
+                status: undefined,
+            },
+            // The sending cluster's east-west namespace and istiod (which owns class istio-remote) must exist first.
+            { parent: this, provider: from.provider, dependsOn: [from.controller] },
+        );
+        return pulumi.all([to.controller.eastWestAddress, gatewayStatus(gateway)]).apply(([address, status]) => ({
+            from: link.from,
+            to: link.to,
+            gateway: gatewayName,
+            address,
+            ...acceptance(status),
+        }));
+    }
+}
+
+function acceptance(status: GatewayStatus | undefined): { accepted: boolean; message: string } {
+    const accepted = status?.conditions?.find((c) => c.type === "Accepted");
+    if (!accepted) {
+        return { accepted: false, message: "no Accepted condition reported yet" };
+    }
+    return { accepted: accepted.status === "True", message: [accepted.reason, accepted.message].filter(Boolean).join(": ") };
+}
+
+export function meshPhase(clusters: { phase: string }[], links: { accepted: boolean }[]): string {
+    if (clusters.every((c) => c.phase === "SUCCEEDED") && links.every((l) => l.accepted)) {
+        return "SUCCEEDED";
+    }
+    return clusters.some((c) => c.phase === "FAILED") ? "FAILED" : "PENDING";
+}
+
+function notTrue(conditions: Condition[]): string {
+    const bad = conditions.filter((c) => c.status !== "True").map((c) => c.type);
+    return bad.length ? bad.join(",") : "all True";
+}
+
+export function meshSummary(clusters: MeshClusterStatus[], links: MeshLinkStatus[], phase: string): string {
+    const rows = [
+        ["CLUSTER", "NETWORK", "PHASE", "CONDITIONS", "EAST-WEST", "CA EXPIRES"],
+        ...clusters.map((c) => [c.name, c.network, c.phase, notTrue(c.conditions), c.eastWestAddress || "-", c.intermediateExpiry]),
+    ];
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    const table = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd());
+    const linkLines = links.length
+        ? links.map((l) => `  ${l.from} -> ${l.to}  ${l.accepted ? "accepted" : "NOT accepted"}  ${l.gateway} @ ${l.address}${l.accepted ? "" : ` (${l.message})`}`)
+        : ["  (none)"];
+    return [`mesh phase: ${phase}`, ...table, "links:", ...linkLines].join("\n");
+}

@@ -1,0 +1,162 @@
+// Validation of MultiClusterMesh inputs and resolution of its links (pure). Shared settings are validated by
+// resolving one ServiceMeshController spec per cluster, so the mesh rejects exactly what a cluster would.
+import { z } from "zod";
+import { ControllerSpec, resolveControllerSpec } from "../spec/validate";
+import { SpecError, dnsLabel, dnsSubdomain, parseInputs } from "../spec/inputs";
+import { MIN_MULTICLUSTER_VERSION, compareVersions, formatVersion, parseVersion } from "../spec/versions";
+
+export interface MeshCluster {
+    name: string;
+    network: string;
+    trustDomain: string;
+    eastWestAddress?: string;
+}
+
+export interface MeshLink {
+    from: string;
+    to: string;
+}
+
+export interface MeshSpec {
+    clusters: MeshCluster[];
+    links: MeshLink[];
+    /** Each cluster's controller spec, by cluster name. */
+    controllers: Record<string, ControllerSpec>;
+}
+
+const clusterSchema = z
+    .object({
+        name: dnsLabel("the cluster name"),
+        network: dnsLabel("the network name").optional(),
+        trustDomain: dnsSubdomain("a trust domain").optional(),
+        kubeconfig: z.any().optional(),
+        context: z.any().optional(),
+        eastWestAddress: z.string().optional(),
+    })
+    .strict();
+
+// Only the mesh's own fields; the shared ServiceMeshController settings pass through to resolveControllerSpec.
+const meshSchema = z
+    .object({
+        clusters: z.array(clusterSchema, { error: "is required; allowed: a list of {name, network?, trustDomain?, kubeconfig?, context?}" }),
+        links: z.array(z.object({ from: z.string(), to: z.string() }).strict()).optional(),
+        rootOfTrust: z.any().optional(),
+    })
+    .passthrough();
+
+const SHARED_FIELDS = [
+    "version",
+    "dataplaneMode",
+    "distribution",
+    "image",
+    "repository",
+    "scalingProfile",
+    "installNamespace",
+    "onConflict",
+    "trafficCaptureMode",
+    "gatewayApi",
+    "timeoutSeconds",
+    "license",
+] as const;
+
+export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh"): MeshSpec {
+    const input = parseInputs(meshSchema, raw, component) as z.infer<typeof meshSchema> & Record<string, unknown>;
+    const problems: string[] = [];
+
+    const unknown = Object.keys(input).filter((k) => !["clusters", "links", "rootOfTrust", ...SHARED_FIELDS].includes(k));
+    if (unknown.length) {
+        problems.push(`unknown field ${unknown.map((k) => `"${k}"`).join(", ")}; check the spelling against the documented inputs`);
+    }
+    const version = typeof input.version === "string" ? parseVersion(input.version) : undefined;
+    if (version && compareVersions(version, MIN_MULTICLUSTER_VERSION) < 0) {
+        problems.push(`version: multicluster needs ${formatVersion(MIN_MULTICLUSTER_VERSION)} or later (got "${input.version}"); allowed: 1.24.3 or later`);
+    }
+    if (input.dataplaneMode !== undefined && input.dataplaneMode !== "Ambient") {
+        problems.push(
+            `dataplaneMode: multicluster supports Ambient only (got ${JSON.stringify(input.dataplaneMode)}); Sidecar multi-primary is not supported yet`,
+        );
+    }
+
+    const clusters: MeshCluster[] = input.clusters.map((c) => ({
+        name: c.name,
+        network: c.network ?? c.name,
+        trustDomain: c.trustDomain ?? c.name,
+        eastWestAddress: c.eastWestAddress,
+    }));
+    if (clusters.length === 0) {
+        problems.push("clusters: is empty; allowed: at least one cluster");
+    }
+    for (const [field, values] of [
+        ["name", clusters.map((c) => c.name)],
+        ["network", clusters.map((c) => c.network)],
+    ] as const) {
+        const dupes = [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+        for (const d of dupes) {
+            problems.push(`clusters: ${field} "${d}" is used by more than one cluster; allowed: a unique ${field} per cluster`);
+        }
+    }
+    input.clusters.forEach((c, i) => {
+        if (c.kubeconfig === undefined && c.context === undefined && input.clusters.length > 1) {
+            problems.push(
+                `clusters[${i}] (${c.name}): has neither kubeconfig nor context; allowed: one of them, so that each cluster is reached through its own provider`,
+            );
+        }
+    });
+
+    const names = new Set(clusters.map((c) => c.name));
+    let links: MeshLink[];
+    if (input.links === undefined) {
+        links = clusters.flatMap((a) => clusters.filter((b) => b.name !== a.name).map((b) => ({ from: a.name, to: b.name })));
+    } else {
+        links = input.links;
+        const seen = new Set<string>();
+        links.forEach((l, i) => {
+            for (const end of ["from", "to"] as const) {
+                if (!names.has(l[end])) {
+                    problems.push(`links[${i}].${end}: "${l[end]}" is not a cluster of this mesh; allowed: ${[...names].join(", ")}`);
+                }
+            }
+            if (l.from === l.to) {
+                problems.push(`links[${i}]: links cluster "${l.from}" to itself; allowed: a link between two different clusters`);
+            }
+            const key = `${l.from}->${l.to}`;
+            if (seen.has(key)) {
+                problems.push(`links[${i}]: ${key} is listed twice`);
+            }
+            seen.add(key);
+        });
+    }
+
+    // Each cluster's controller spec: the shared settings plus the cluster's identity and multicluster role.
+    const controllers: Record<string, ControllerSpec> = {};
+    const shared = Object.fromEntries(SHARED_FIELDS.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
+    {
+        for (const c of clusters) {
+            try {
+                controllers[c.name] = resolveControllerSpec(
+                    {
+                        ...shared,
+                        cluster: c.name,
+                        network: c.network,
+                        trustDomain: c.trustDomain,
+                        eastWestGateway: c.eastWestAddress ? { address: c.eastWestAddress } : {},
+                    },
+                    component,
+                );
+            } catch (e) {
+                if (!(e instanceof SpecError)) throw e;
+                // Shared settings fail the same way for every cluster: report them once.
+                for (const p of e.problems) {
+                    // The mesh states its own multicluster version/mode rules above.
+                    if (/^(version|dataplaneMode): multicluster/.test(p)) continue;
+                    const line = p.startsWith("eastWestGateway.address") ? `clusters (${c.name}): eastWestAddress${p.slice("eastWestGateway.address".length)}` : p;
+                    if (!problems.includes(line)) problems.push(line);
+                }
+            }
+        }
+    }
+    if (problems.length) {
+        throw new SpecError(component, problems);
+    }
+    return { clusters, links, controllers };
+}
