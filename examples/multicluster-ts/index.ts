@@ -1,0 +1,51 @@
+// A multicluster ambient mesh: one root of trust with an intermediate CA per cluster, Istio with an east-west
+// gateway on every cluster (installed in parallel), and the clusters linked as `istioctl multicluster link` would.
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import { MultiClusterMesh } from "servicemesh";
+
+interface ClusterConfig {
+    name: string;
+    context?: string;
+    /** A kubeconfig file for this cluster; default: the ambient kubeconfig ($KUBECONFIG or ~/.kube/config). */
+    kubeconfig?: string;
+    network?: string;
+    eastWestAddress?: string;
+}
+
+const config = new pulumi.Config();
+const clusters = config.requireObject<ClusterConfig[]>("clusters");
+const links = config.getObject<{ from: string; to: string }[]>("links");
+const repositoryUrl = config.get("repositoryUrl");
+const repositorySecret = config.get("repositorySecret");
+const imageRepository = config.get("imageRepository");
+const gatewayApiManifest = config.get("gatewayApiManifest");
+
+const mesh = new MultiClusterMesh("mesh", {
+    version: config.get("istioVersion") ?? "1.24.3",
+    clusters: clusters.map((c) => ({
+        name: c.name,
+        network: c.network,
+        context: c.context,
+        eastWestAddress: c.eastWestAddress,
+        // The file's content, as a secret: the provider never sees a path that may not exist where it runs.
+        kubeconfig: c.kubeconfig ? pulumi.secret(fs.readFileSync(c.kubeconfig, "utf8")) : undefined,
+    })),
+    links, // unset: every pair, both directions; [] : none
+    image: imageRepository ? { repository: imageRepository } : undefined,
+    repository: repositoryUrl
+        ? {
+              url: repositoryUrl,
+              secrets: repositorySecret ? [repositorySecret] : undefined,
+              insecureSkipVerify: config.getBoolean("insecureSkipVerify") ?? false,
+          }
+        : undefined,
+    gatewayApi: gatewayApiManifest ? { manifest: gatewayApiManifest } : undefined,
+    license: config.getSecret("license"),
+});
+
+export const phase = mesh.phase;
+export const clusterStates = mesh.clusters;
+export const meshLinks = mesh.links;
+export const summary = mesh.summary;
+export const rootCertPem = mesh.rootCertPem;
