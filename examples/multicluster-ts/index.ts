@@ -1,6 +1,7 @@
 // A multicluster ambient mesh: one root of trust with an intermediate CA per cluster, Istio with an east-west
 // gateway on every cluster (installed in parallel), and the clusters linked as `istioctl multicluster link` would.
 import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { MultiClusterMesh } from "servicemesh";
 
@@ -20,6 +21,20 @@ const repositoryUrl = config.get("repositoryUrl");
 const repositorySecret = config.get("repositorySecret");
 const imageRepository = config.get("imageRepository");
 const gatewayApiManifest = config.get("gatewayApiManifest");
+const caDir = config.get("caDir");
+
+// CA material issued elsewhere, in the layout Istio's certificate tooling writes: <caDir>/<cluster>/{ca-cert.pem,
+// ca-key.pem, root-cert.pem, cert-chain.pem}. Without it, the mesh generates its root and intermediates.
+const read = (cluster: string, file: string) => fs.readFileSync(path.join(caDir!, cluster, file), "utf8");
+const clusterCas = caDir
+    ? clusters.map((c) => ({
+          cluster: c.name,
+          caCertPem: read(c.name, "ca-cert.pem"),
+          caKeyPem: pulumi.secret(read(c.name, "ca-key.pem")),
+          rootCertPem: read(c.name, "root-cert.pem"),
+          certChainPem: read(c.name, "cert-chain.pem"),
+      }))
+    : undefined;
 
 const mesh = new MultiClusterMesh("mesh", {
     version: config.get("istioVersion") ?? "1.24.3",
@@ -42,6 +57,7 @@ const mesh = new MultiClusterMesh("mesh", {
         : undefined,
     gatewayApi: gatewayApiManifest ? { manifest: gatewayApiManifest } : undefined,
     license: config.getSecret("license"),
+    rootOfTrust: clusterCas ? { clusterCas } : undefined,
 });
 
 export const phase = mesh.phase;

@@ -14,7 +14,7 @@ const mesh = new ServiceMeshController("mesh", {
     cluster: "cluster1",
     network: "cluster1",
     dataplaneMode: DataplaneMode.Ambient,
-    scalingProfile: ScalingProfile.Default,
+    scalingProfile: (config.get("scalingProfile") ?? "Default") as ScalingProfile,
     // Private mirrors and authenticated chart repositories; unset = the Solo repositories of the version's minor.
     image: imageRepository ? { repository: imageRepository } : undefined,
     repository: repositoryUrl

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChartName, chartReference } from "../render/releases";
 import { ControllerSpec } from "../spec/validate";
 import { RegistryCredential, credentialFor } from "./credentials";
-import { pullChart } from "./fetch";
+import { archivePath, pullChart } from "./fetch";
 
 export interface ChartSource {
     chart: pulumi.Input<string>;
@@ -79,6 +79,12 @@ export function chartSources(
                 version,
                 credential: cred,
                 insecureSkipVerify: spec.repository.insecureSkipVerify,
+            }).catch((e: Error) => {
+                // Reported once, on the component, and not as a rejection: a rejected chart would reach every
+                // resource that waits on the release, and the Node SDK's handling of that many rejections of one error
+                // does not finish. The release then points at an archive that does not exist, so it cannot install.
+                pulumi.log.error(e.message, opts.parent);
+                return `${archivePath({ repositoryUrl: spec.repository.url, chart, version, insecureSkipVerify: false })}.unavailable`;
             }),
         );
         // The path carries no credential; keep it readable in diffs.

@@ -12,7 +12,7 @@ import {
     ScalingProfile,
     TrafficCaptureMode,
 } from "../controller/args";
-import { KeyAlgorithm } from "../trust/args";
+import { ClusterCaArgs, KeyAlgorithm } from "../trust/args";
 
 /** One cluster of the mesh and how to reach it. */
 export interface MeshClusterArgs {
@@ -56,6 +56,11 @@ export interface MeshRootOfTrustArgs {
     rootCertPem?: pulumi.Input<string>;
     /** The key of `rootCertPem`. Handled as a secret. */
     rootKeyPem?: pulumi.Input<string>;
+    /**
+     * Per-cluster CA material issued elsewhere (a PKI, or Istio's certificate Makefiles), one entry per cluster of
+     * the mesh: nothing is generated, the material is checked to chain to one root and wired into `cacerts`.
+     */
+    clusterCas?: ClusterCaArgs[];
 }
 
 /** The inputs of MultiClusterMesh: the clusters, the links between them, and the settings they share. */

@@ -34,9 +34,12 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         super(MULTI_CLUSTER_MESH_TYPE, name, {}, opts);
 
         const installNamespace = spec.controllers[spec.clusters[0].name].installNamespace;
+        // Material issued elsewhere names its clusters itself; otherwise one intermediate is issued per cluster.
         const trust = new RootOfTrust(
             `${name}-trust`,
-            { ...args.rootOfTrust, clusters: spec.clusters.map((c) => c.name), installNamespace },
+            args.rootOfTrust?.clusterCas
+                ? { ...args.rootOfTrust, installNamespace }
+                : { ...args.rootOfTrust, clusters: spec.clusters.map((c) => c.name), installNamespace },
             { parent: this },
         );
 

@@ -104,6 +104,17 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh"): M
     });
 
     const names = new Set(clusters.map((c) => c.name));
+    const cas = (input.rootOfTrust as { clusterCas?: { cluster?: string }[] } | undefined)?.clusterCas;
+    if (cas) {
+        const given = cas.map((c) => c.cluster ?? "");
+        const missing = [...names].filter((n) => !given.includes(n));
+        const extra = given.filter((n) => !names.has(n));
+        if (missing.length || extra.length) {
+            problems.push(
+                `rootOfTrust.clusterCas: must hold one entry per cluster of the mesh (missing: ${missing.join(", ") || "none"}; not in the mesh: ${extra.join(", ") || "none"})`,
+            );
+        }
+    }
     let links: MeshLink[];
     if (input.links === undefined) {
         links = clusters.flatMap((a) => clusters.filter((b) => b.name !== a.name).map((b) => ({ from: a.name, to: b.name })));

@@ -1,12 +1,9 @@
 // Local HTTPS chart servers for tests: a Helm HTTP repository with basic auth, and an OCI registry with the bearer
 // token flow. The certificate is self-signed (made with openssl), so TLS verification is exercised for real.
-import { execFileSync } from "child_process";
 import * as crypto from "crypto";
-import * as fs from "fs";
 import * as https from "https";
-import * as os from "os";
-import * as path from "path";
 import { AddressInfo } from "net";
+import { dockerConfig as dockerConfigFor, selfSignedCert } from "../support/certs";
 
 export interface TestServer {
     url: string;
@@ -14,21 +11,6 @@ export interface TestServer {
     caFile: string;
     requests: { path: string; authorization?: string }[];
     close(): Promise<void>;
-}
-
-let certCache: { key: Buffer; cert: Buffer; caFile: string } | undefined;
-
-function selfSignedCert() {
-    if (!certCache) {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-cert-"));
-        execFileSync("openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1",
-            "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"),
-        ], { stdio: "ignore" });
-        certCache = { key: fs.readFileSync(path.join(dir, "key.pem")), cert: fs.readFileSync(path.join(dir, "cert.pem")), caFile: path.join(dir, "cert.pem") };
-    }
-    return certCache;
 }
 
 export const CHART_BYTES = Buffer.from("not really a tarball, but bytes with a digest");
@@ -120,5 +102,5 @@ export async function ociRegistry(charts: string[], version: string): Promise<Te
 
 /** A .dockerconfigjson document for `host`. */
 export function dockerConfig(host: string, user = USER, password = PASSWORD): string {
-    return JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${user}:${password}`).toString("base64") } } });
+    return dockerConfigFor(host, user, password);
 }

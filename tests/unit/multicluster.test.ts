@@ -6,6 +6,9 @@ import { X509Certificate } from "crypto";
 import { cluster, healthyCluster, registered, resetMocks, settle, valueOf } from "./mocks";
 import { MultiClusterMesh, ServiceMeshController } from "../../provider";
 import { SpecError } from "../../provider/spec/inputs";
+import { issueClusterCas } from "../support/pki";
+import * as fs from "fs";
+import * as os from "os";
 
 const CRDS = path.join(__dirname, "..", "fixtures", "gateway-api-crds.yaml");
 const clusters = (names: string[]) => names.map((name) => ({ name, context: `ctx-${name}` }));
@@ -162,6 +165,20 @@ describe("MultiClusterMesh (mocks)", function () {
         }
     });
 
+    it("takes per-cluster CA material issued elsewhere, generating nothing", async () => {
+        const cas = issueClusterCas(fs.mkdtempSync(path.join(os.tmpdir(), "mesh-cas-")), ["east", "west"]);
+        const { phase, mesh } = await deploy({
+            ...shared,
+            clusters: clusters(["east", "west"]),
+            rootOfTrust: { clusterCas: Object.entries(cas).map(([cluster, m]) => ({ cluster, ...m })) },
+        });
+        expect(phase).to.equal("SUCCEEDED");
+        expect(registered.filter((r) => r.type.startsWith("tls:"))).to.deep.equal([]);
+        expect(await valueOf(mesh.rootCertPem)).to.equal(cas.east.rootCertPem);
+        const secret = registered.find((r) => r.name === "mesh-west-cacerts")!;
+        expect((secret.inputs.stringData.value ?? secret.inputs.stringData)["ca-cert.pem"]).to.equal(cas.west.caCertPem);
+    });
+
     it("reports links not accepted and the mesh PENDING when istiod rejects a peer", async () => {
         cluster.linkAccepted = "False";
         const { phase, links, summary } = await deploy({ ...shared, clusters: clusters(["east", "west"]) });
@@ -190,6 +207,7 @@ describe("MultiClusterMesh (mocks)", function () {
         ["a bad cluster name", { clusters: [{ name: "East", context: "e" }] }, "clusters.0.name: is not a DNS label; allowed: lower-case letters, digits and '-', starting and ending with a letter or digit (the cluster name) (got \"East\")"],
         ["a bad shared setting", { scalingProfile: "Huge" }, 'scalingProfile: is not allowed; allowed values: Default, Large (got "Huge")'],
         ["a bad east-west address", { clusters: [{ name: "east", context: "e", eastWestAddress: "not an address!" }] }, 'clusters (east): eastWestAddress: is not an IP address or host name; allowed: e.g. 172.18.0.10 or eastwest.example.com (got "not an address!")'],
+        ["CA material for other clusters", { rootOfTrust: { clusterCas: [{ cluster: "east" }, { cluster: "south" }] } }, "rootOfTrust.clusterCas: must hold one entry per cluster of the mesh (missing: west; not in the mesh: south)"],
         ["an unknown field", { cluster: "x" }, 'unknown field "cluster"; check the spelling against the documented inputs'],
     ];
     for (const [what, input, message] of BAD) {

@@ -1,7 +1,6 @@
 // RootOfTrust: the certificates it asks for chain correctly (made for real by the openssl-backed tls double, checked
 // with Node's X.509 support), imported and external material is checked, and keys stay secret.
 import { X509Certificate } from "crypto";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,27 +10,15 @@ import { certText } from "./tlsMock";
 import { RootOfTrust } from "../../provider";
 import { checkCacerts, splitPemCertificates } from "../../provider/trust/pki";
 import { SpecError } from "../../provider/spec/inputs";
+import { issueClusterCas } from "../support/pki";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-pki-"));
-function openssl(...args: string[]) {
-    execFileSync("openssl", args, { cwd: tmp, stdio: "ignore" });
-}
-const read = (f: string) => fs.readFileSync(path.join(tmp, f), "utf8");
 
-/** A root and an intermediate made outside the component, as a PKI would. */
+/** A root and an intermediate made outside the component, as a PKI would, plus the root's key. */
 function externalPki(prefix: string, intermediateCa = true) {
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", `/O=Ext/CN=${prefix} root`, "-keyout", `${prefix}-root.key`, "-out", `${prefix}-root.pem`,
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-    openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", `/O=Ext/CN=${prefix} intermediate`, "-keyout", `${prefix}-int.key`, "-out", `${prefix}-int.csr`);
-    fs.writeFileSync(path.join(tmp, `${prefix}.ext`), `basicConstraints=critical,CA:${intermediateCa ? "TRUE,pathlen:0" : "FALSE"}\nkeyUsage=critical,keyCertSign,cRLSign\n`);
-    openssl("x509", "-req", "-in", `${prefix}-int.csr`, "-CA", `${prefix}-root.pem`, "-CAkey", `${prefix}-root.key`, "-CAcreateserial", "-days", "10", "-extfile", `${prefix}.ext`, "-out", `${prefix}-int.pem`);
-    return {
-        caCertPem: read(`${prefix}-int.pem`),
-        caKeyPem: read(`${prefix}-int.key`),
-        rootCertPem: read(`${prefix}-root.pem`),
-        certChainPem: read(`${prefix}-int.pem`) + read(`${prefix}-root.pem`),
-        rootKeyPem: read(`${prefix}-root.key`),
-    };
+    const dir = path.join(tmp, prefix);
+    const { c } = issueClusterCas(dir, ["c"], { intermediateCa });
+    return { ...c, rootKeyPem: fs.readFileSync(path.join(dir, "root-key.pem"), "utf8") };
 }
 
 describe("RootOfTrust", function () {
@@ -107,12 +94,12 @@ describe("RootOfTrust", function () {
         const leaf = externalPki("chk-leaf", false);
         expect(checkCacerts(good, "c")).to.deep.equal([]);
         expect(checkCacerts({ ...good, rootCertPem: other.rootCertPem, certChainPem: good.caCertPem + other.rootCertPem }, "c")).to.deep.include(
-            'c.caCertPem: is not signed by rootCertPem (issuer "O=Ext, CN=chk root")',
+            'c.caCertPem: is not signed by rootCertPem (issuer "O=Example PKI, CN=Root CA")',
         );
         expect(checkCacerts({ ...good, caKeyPem: other.caKeyPem }, "c")).to.deep.equal(["c.caKeyPem: does not match caCertPem"]);
         expect(checkCacerts({ ...good, certChainPem: good.caCertPem }, "c")).to.deep.equal(["c.certChainPem: must start with caCertPem and end with the root (got 1 certificate(s))"]);
         expect(checkCacerts(leaf, "c")).to.deep.include("c.caCertPem: is not a CA certificate (basic constraints CA:false); istiod needs an intermediate CA");
-        expect(checkCacerts(good, "c", new Date(Date.now() + 20 * 24 * 3600 * 1000))[0]).to.match(/^c\.caCertPem: expired on /);
+        expect(checkCacerts(good, "c", new Date(Date.now() + 45 * 24 * 3600 * 1000))[0]).to.match(/^c\.caCertPem: expired on /);
     });
 
     const BAD: [string, any, string][] = [

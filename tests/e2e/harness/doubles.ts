@@ -1,0 +1,127 @@
+// Test doubles of the controllers a simulated cluster lacks. Nothing on a kwok cluster runs istiod or a cloud load
+// balancer, so this loop plays exactly their part, and nothing more, as the real ones would:
+// - istiod's gateway controller: for each Gateway of class `istio-eastwest`, a LoadBalancer Service named after it
+//   (owned by the Gateway, so the garbage collector removes it with the Gateway), and once the Service has an
+//   ingress address, that address in the Gateway's status.addresses with Accepted/Programmed conditions;
+// - the cloud load balancer: an ingress address for every LoadBalancer Service without one (from a per-cluster
+//   pool in 192.0.2.0/24, the documentation range: data only, nothing is ever sent to it);
+// - istiod's peering: Accepted=True on each Gateway of class `istio-remote` whose address is a known east-west
+//   address (a link to an address no cluster has is left unaccepted, as istiod would leave it).
+import { Cluster, kubectl, kubectlJson } from "./clusters";
+
+export interface DoublesOptions {
+    /** The load-balancer address each cluster hands out, by cluster name. */
+    addresses: Record<string, string>;
+    intervalMs?: number;
+}
+
+const now = () => new Date().toISOString();
+
+function conditions(generation: number, reason = "Accepted") {
+    return [
+        { type: "Accepted", status: "True", reason, message: "accepted by the test double of istiod", lastTransitionTime: now(), observedGeneration: generation },
+        { type: "Programmed", status: "True", reason: "Programmed", message: "programmed by the test double of istiod", lastTransitionTime: now(), observedGeneration: generation },
+    ];
+}
+
+export class ControllerDoubles {
+    private timer?: NodeJS.Timeout;
+    private running = false;
+    /** Errors seen while reconciling (a cluster being torn down is not an error worth failing a test for). */
+    readonly errors: string[] = [];
+
+    constructor(
+        private readonly bin: string,
+        private readonly clusters: Cluster[],
+        private readonly options: DoublesOptions,
+    ) {}
+
+    start(): void {
+        this.timer = setInterval(() => void this.tick(), this.options.intervalMs ?? 1000);
+    }
+
+    async stop(): Promise<void> {
+        clearInterval(this.timer);
+        while (this.running) {
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    }
+
+    private async tick(): Promise<void> {
+        if (this.running) return;
+        this.running = true;
+        try {
+            await Promise.all(this.clusters.map((c) => this.reconcile(c).catch((e) => this.errors.push(`${c.name}: ${(e as Error).message.split("\n")[0]}`))));
+        } finally {
+            this.running = false;
+        }
+    }
+
+    private async reconcile(cluster: Cluster): Promise<void> {
+        const known = new Set(Object.values(this.options.addresses));
+        const services = await kubectlJson(this.bin, cluster, ["get", "services", "-A"]);
+        for (const svc of services.items) {
+            if (svc.spec.type === "LoadBalancer" && !svc.status?.loadBalancer?.ingress?.length) {
+                await this.patchStatus(cluster, "service", svc.metadata.namespace, svc.metadata.name, {
+                    loadBalancer: { ingress: [{ ip: this.options.addresses[cluster.name] }] },
+                });
+            }
+        }
+        let gateways: any;
+        try {
+            gateways = await kubectlJson(this.bin, cluster, ["get", "gateways.gateway.networking.k8s.io", "-A"]);
+        } catch {
+            return; // Gateway API CRDs not installed yet
+        }
+        for (const gw of gateways.items) {
+            const { namespace, name, generation, uid } = gw.metadata;
+            if (gw.metadata.deletionTimestamp) continue;
+            if (gw.spec.gatewayClassName === "istio-eastwest") {
+                const svc = services.items.find((s: any) => s.metadata.namespace === namespace && s.metadata.name === name);
+                if (!svc) {
+                    await this.createGatewayService(cluster, namespace, name, uid);
+                    continue;
+                }
+                const ip = svc.status?.loadBalancer?.ingress?.[0]?.ip;
+                if (ip && gw.status?.addresses?.[0]?.value !== ip) {
+                    await this.patchStatus(cluster, "gateways.gateway.networking.k8s.io", namespace, name, {
+                        addresses: [{ type: "IPAddress", value: ip }],
+                        conditions: conditions(generation),
+                    });
+                }
+            } else if (gw.spec.gatewayClassName === "istio-remote") {
+                const accepted = gw.status?.conditions?.some((c: any) => c.type === "Accepted" && c.status === "True" && c.observedGeneration === generation);
+                const address = gw.spec.addresses?.[0]?.value;
+                if (!accepted && known.has(address)) {
+                    await this.patchStatus(cluster, "gateways.gateway.networking.k8s.io", namespace, name, { conditions: conditions(generation) });
+                }
+            }
+        }
+    }
+
+    private async createGatewayService(cluster: Cluster, namespace: string, name: string, uid: string): Promise<void> {
+        const svc = {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: {
+                name,
+                namespace,
+                labels: { "gateway.networking.k8s.io/gateway-name": name },
+                ownerReferences: [{ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", name, uid }],
+            },
+            spec: {
+                type: "LoadBalancer",
+                selector: { "gateway.networking.k8s.io/gateway-name": name },
+                ports: [
+                    { name: "cross-network", port: 15008, protocol: "TCP" },
+                    { name: "xds-tls", port: 15012, protocol: "TCP" },
+                ],
+            },
+        };
+        await kubectl(this.bin, cluster, ["apply", "-f", "-"], JSON.stringify(svc));
+    }
+
+    private async patchStatus(cluster: Cluster, kind: string, namespace: string, name: string, status: object): Promise<void> {
+        await kubectl(this.bin, cluster, ["patch", kind, name, "-n", namespace, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status })]);
+    }
+}

@@ -1,0 +1,40 @@
+// The real-engine toolchain: scripts/tools.sh builds (or finds cached) the Pulumi CLI, language hosts, provider
+// plugins, the Kubernetes control plane, kwok and helm; this module puts them on PATH for the Pulumi CLI.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runShowingProgress } from "./run";
+
+export const REPO = path.resolve(__dirname, "..", "..", "..");
+
+let bindir: string | undefined;
+
+/** Builds what is missing (printing progress) and returns the bin dir. */
+export async function toolsBinDir(): Promise<string> {
+    if (!bindir) {
+        bindir = (await runShowingProgress("bash", [path.join(REPO, "scripts", "tools.sh"), "--print-bindir"])).trim();
+    }
+    return bindir;
+}
+
+/** Environment for the Pulumi CLI: local binaries first (Node 22 from node_modules), an isolated PULUMI_HOME, no downloads. */
+export function pulumiEnv(bin: string, stateDir: string): Record<string, string> {
+    const home = path.join(stateDir, "pulumi-home");
+    const backend = path.join(stateDir, "backend");
+    fs.mkdirSync(home, { recursive: true });
+    fs.mkdirSync(backend, { recursive: true });
+    return {
+        PATH: [path.join(REPO, "node_modules", ".bin"), bin, process.env.PATH ?? ""].join(path.delimiter),
+        PULUMI_HOME: home,
+        PULUMI_BACKEND_URL: `file://${backend}`,
+        PULUMI_CONFIG_PASSPHRASE: "servicemesh-e2e",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
+        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    };
+}
+
+export function tempDir(prefix: string): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}

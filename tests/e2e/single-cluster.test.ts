@@ -1,0 +1,127 @@
+// The single-cluster example on a simulated cluster with the real Pulumi CLI: deploy, no-op, refresh, targeted
+// changes, and teardown, checked against what the API server and Helm report.
+import { expect } from "chai";
+import { Stack } from "@pulumi/pulumi/automation";
+import { CREDENTIALS_SECRET, GATEWAY_API_CRDS } from "./harness/environment";
+import { env } from "./hooks";
+
+const changes = (summary: Record<string, number> | undefined) =>
+    Object.fromEntries(Object.entries(summary ?? {}).filter(([op, n]) => op !== "same" && op !== "read" && n > 0));
+
+describe("single cluster (real engine)", function () {
+    let stack: Stack;
+    const cluster = "solo";
+
+    before(async () => {
+        const e = env();
+        // TLS of the chart repository is verified: its CA is trusted by the program (not skipped).
+        stack = await e.stack("single-cluster-ts", "e2e-single", { NODE_EXTRA_CA_CERTS: e.repo.caFile });
+        await stack.setAllConfig({
+            kubeconfig: { value: e.clusters[cluster].kubeconfig, secret: true },
+            context: { value: e.clusters[cluster].context },
+            istioVersion: { value: "1.24.3" },
+            repositoryUrl: { value: e.repo.url },
+            repositorySecret: { value: CREDENTIALS_SECRET },
+            imageRepository: { value: "registry.example/istio" },
+            gatewayApiManifest: { value: GATEWAY_API_CRDS },
+        });
+    });
+
+    it("deploys: every condition True, phase SUCCEEDED", async () => {
+        const result = await stack.up({ onOutput: (l) => process.stderr.write(l) });
+        expect(result.outputs.phase.value).to.equal("SUCCEEDED");
+        const conditions = result.outputs.conditions.value as { type: string; status: string }[];
+        expect(conditions.map((c) => c.type)).to.deep.equal(["Initialized", "CRDInstalled", "ControlPlaneDeployed", "CNIDeployed", "ZtunnelDeployed", "WebhookDeployed", "Ready"]);
+        expect(conditions.every((c) => c.status === "True"), JSON.stringify(conditions)).to.equal(true);
+    });
+
+    it("left real Helm releases at the pinned version and ready workloads", async () => {
+        const e = env();
+        const releases = JSON.parse(await e.helm(cluster, ["list", "-n", "istio-system", "-o", "json"]));
+        expect(releases.map((r: any) => [r.name, r.chart, r.status]).sort()).to.deep.equal([
+            ["istio-base", "base-1.24.3-solo", "deployed"],
+            ["istio-cni", "cni-1.24.3-solo", "deployed"],
+            ["istiod", "istiod-1.24.3-solo", "deployed"],
+            ["ztunnel", "ztunnel-1.24.3-solo", "deployed"],
+        ]);
+        const istiod = JSON.parse(await e.kubectl(cluster, ["get", "deployment", "istiod", "-n", "istio-system", "-o", "json"]));
+        expect(istiod.status.readyReplicas).to.be.at.least(1);
+        expect(istiod.spec.template.spec.containers[0].image).to.equal("registry.example/istio/pilot:1.24.3-solo-distroless");
+        for (const ds of ["istio-cni-node", "ztunnel"]) {
+            const d = JSON.parse(await e.kubectl(cluster, ["get", "daemonset", ds, "-n", "istio-system", "-o", "json"]));
+            expect(d.status.numberReady, ds).to.equal(3);
+        }
+        const hpa = JSON.parse(await e.kubectl(cluster, ["get", "hpa", "istiod", "-n", "istio-system", "-o", "json"]));
+        expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).to.deep.equal([2, 25]);
+        // Every chart pull was authenticated.
+        expect(e.repo.requests.filter((r) => r.path.endsWith(".tgz")).every((r) => r.authorized)).to.equal(true);
+    });
+
+    it("a second up changes nothing", async () => {
+        const result = await stack.up();
+        expect(changes(result.summary.resourceChanges)).to.deep.equal({});
+    });
+
+    it("refresh, then preview, changes nothing", async () => {
+        await stack.refresh();
+        const preview = await stack.preview();
+        expect(changes(preview.changeSummary)).to.deep.equal({});
+    });
+
+    it("a scaling profile change updates only the istiod release", async () => {
+        await stack.setConfig("scalingProfile", { value: "Large" });
+        const preview = await stack.preview({ diff: true });
+        expect(changes(preview.changeSummary)).to.deep.equal({ update: 1 });
+        expect(preview.stdout).to.match(/istiod/);
+        await stack.up();
+        const hpa = JSON.parse(await env().kubectl(cluster, ["get", "hpa", "istiod", "-n", "istio-system", "-o", "json"]));
+        expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).to.deep.equal([4, 50]);
+    });
+
+    it("a version change upgrades the four releases and nothing else", async () => {
+        await stack.setConfig("istioVersion", { value: "1.25.2" });
+        const preview = await stack.preview();
+        expect(changes(preview.changeSummary)).to.deep.equal({ update: 4 });
+        const result = await stack.up();
+        expect(result.outputs.phase.value).to.equal("SUCCEEDED");
+        const releases = JSON.parse(await env().helm(cluster, ["list", "-n", "istio-system", "-o", "json"]));
+        expect(releases.map((r: any) => r.chart).sort()).to.deep.equal(["base-1.25.2-solo", "cni-1.25.2-solo", "istiod-1.25.2-solo", "ztunnel-1.25.2-solo"]);
+    });
+
+    it("destroy leaves no releases, webhooks or namespaces of ours", async () => {
+        const e = env();
+        await stack.destroy();
+        expect(JSON.parse(await e.helm(cluster, ["list", "-A", "-o", "json"]))).to.deep.equal([]);
+        const hooks = await e.kubectl(cluster, ["get", "mutatingwebhookconfigurations,validatingwebhookconfigurations", "-o", "name"]);
+        expect(hooks).to.not.match(/istio/);
+        const namespaces = await e.kubectl(cluster, ["get", "namespaces", "-o", "name"]);
+        expect(namespaces).to.not.contain("namespace/istio-system");
+        // The base chart renders the Istio CRDs as templates (1.24+), so uninstalling it removes them too.
+        const crds = await e.kubectl(cluster, ["get", "crds", "-o", "name"]);
+        expect(crds).to.not.match(/istio\.io/);
+        expect(crds).to.not.match(/gateway\.networking\.k8s\.io/);
+    });
+
+    it("a chart repository that refuses the credentials fails at preview, naming the repository", async () => {
+        const e = env();
+        await e.kubectl(cluster, ["create", "secret", "docker-registry", "wrong-creds", "-n", "mesh-credentials", `--docker-server=${e.repo.host}`, "--docker-username=chart-reader", "--docker-password=wrong"]);
+        const bad = await e.stack("single-cluster-ts", "e2e-bad-credentials", { NODE_EXTRA_CA_CERTS: e.repo.caFile });
+        await bad.setAllConfig({
+            kubeconfig: { value: e.clusters[cluster].kubeconfig, secret: true },
+            istioVersion: { value: "1.24.3" },
+            repositoryUrl: { value: e.repo.url },
+            repositorySecret: { value: "mesh-credentials/wrong-creds" },
+            gatewayApiManifest: { value: GATEWAY_API_CRDS },
+        });
+        let message = "";
+        try {
+            await bad.preview({ onOutput: (l) => process.stderr.write(l) });
+        } catch (err) {
+            message = String((err as Error).message);
+        }
+        expect(message).to.match(new RegExp(`cannot pull chart (base|istiod|cni|ztunnel) 1\\.24\\.3-solo from ${e.repo.url.replace(/[.]/g, "\\.")}`));
+        expect(message).to.contain("HTTP 401: the credentials from repository.secrets were refused");
+        expect(JSON.parse(await e.helm(cluster, ["list", "-A", "-o", "json"]))).to.deep.equal([]);
+        await bad.workspace.removeStack("e2e-bad-credentials", { force: true });
+    });
+});
