@@ -12,7 +12,7 @@ import {
     ScalingProfile,
     TrafficCaptureMode,
 } from "../controller/args";
-import { ClusterCaArgs, KeyAlgorithm } from "../trust/args";
+import { RootOfTrustSettings } from "../trust/args";
 
 /** One cluster of the mesh and how to reach it. */
 export interface MeshClusterArgs {
@@ -36,31 +36,6 @@ export interface MeshLinkArgs {
     from: string;
     /** The cluster that receives. */
     to: string;
-}
-
-/** How the shared root of trust is made (see RootOfTrust). */
-export interface MeshRootOfTrustArgs {
-    /** Algorithm of generated keys: `RSA` (default) or `ECDSA`. */
-    keyAlgorithm?: KeyAlgorithm;
-    /** RSA key size: 2048, 3072 or 4096 (default). */
-    rsaBits?: number;
-    /** ECDSA curve: `P256` (default), `P384` or `P521`. */
-    ecdsaCurve?: string;
-    /** Organization (O) of the certificates. Default `Istio`. */
-    organization?: string;
-    /** Validity of a generated root in hours. Default 87600. */
-    rootValidityHours?: number;
-    /** Validity of each intermediate in hours. Default 17520. */
-    intermediateValidityHours?: number;
-    /** An existing root certificate to issue from, instead of generating one. Needs `rootKeyPem`. */
-    rootCertPem?: pulumi.Input<string>;
-    /** The key of `rootCertPem`. Handled as a secret. */
-    rootKeyPem?: pulumi.Input<string>;
-    /**
-     * Per-cluster CA material issued elsewhere (a PKI, or Istio's certificate Makefiles), one entry per cluster of
-     * the mesh: nothing is generated, the material is checked to chain to one root and wired into `cacerts`.
-     */
-    clusterCas?: ClusterCaArgs[];
 }
 
 /** The inputs of MultiClusterMesh: the clusters, the links between them, and the settings they share. */
@@ -96,7 +71,7 @@ export interface MultiClusterMeshArgs {
     /** Solo license key for multicluster. Handled as a secret. */
     license?: pulumi.Input<string>;
     /** How the shared root of trust is made. Default: a generated RSA 4096 root. */
-    rootOfTrust?: MeshRootOfTrustArgs;
+    rootOfTrust?: RootOfTrustSettings;
 }
 
 /** The readiness of one cluster of the mesh. */

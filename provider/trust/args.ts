@@ -36,10 +36,11 @@ export interface ClusterCaArgs {
     certChainPem: pulumi.Input<string>;
 }
 
-/** The inputs of RootOfTrust: a shared root CA and one intermediate CA per cluster. */
-export interface RootOfTrustArgs {
-    /** Names of the clusters to issue an intermediate CA for (DNS labels, unique). Omit when `clusterCas` is given. */
-    clusters?: string[];
+/**
+ * How a root of trust is made: generated keys and certificates (algorithm, subject, validity), issued from an
+ * existing root, or taken as issued elsewhere. Shared by RootOfTrust and MultiClusterMesh's `rootOfTrust`.
+ */
+export interface RootOfTrustSettings {
     /** Algorithm of generated keys: `RSA` (default) or `ECDSA`. */
     keyAlgorithm?: KeyAlgorithm;
     /** RSA key size of generated keys: 2048, 3072 or 4096 (default). */
@@ -52,14 +53,23 @@ export interface RootOfTrustArgs {
     rootValidityHours?: number;
     /** Validity of each intermediate CA in hours. Default 17520 (2 years). */
     intermediateValidityHours?: number;
-    /** Namespace istiod runs in, for the intermediates' `istiod.<namespace>.svc` SAN. Default `istio-system`. */
-    installNamespace?: string;
     /** An existing root certificate to issue the intermediates from, instead of generating one. Needs `rootKeyPem`. */
     rootCertPem?: pulumi.Input<string>;
     /** The private key of `rootCertPem`. Handled as a secret. */
     rootKeyPem?: pulumi.Input<string>;
-    /** Per-cluster CA material issued elsewhere: nothing is generated, the material is checked and passed on. */
+    /**
+     * Per-cluster CA material issued elsewhere (a PKI, or Istio's certificate tooling), one entry per cluster:
+     * nothing is generated, the material is checked to chain to one root and passed on.
+     */
     clusterCas?: ClusterCaArgs[];
+}
+
+/** The inputs of RootOfTrust: a shared root CA and one intermediate CA per cluster. */
+export interface RootOfTrustArgs extends RootOfTrustSettings {
+    /** Names of the clusters to issue an intermediate CA for (DNS labels, unique). Omit when `clusterCas` is given. */
+    clusters?: string[];
+    /** Namespace istiod runs in, for the intermediates' `istiod.<namespace>.svc` SAN. Default `istio-system`. */
+    installNamespace?: string;
 }
 
 /** One cluster's `cacerts` material, as RootOfTrust outputs it. */
