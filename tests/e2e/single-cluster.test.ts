@@ -62,7 +62,10 @@ describe("single cluster (real engine)", function () {
         expect(changes(result.summary.resourceChanges)).to.deep.equal({});
     });
 
-    it("refresh, then preview, changes nothing", async () => {
+    it("refresh, then preview, changes nothing, even after istiod patched its validating webhooks", async () => {
+        // The istiod double flips failurePolicy to Fail and fills caBundle, as istiod does once it serves.
+        const hook = JSON.parse(await env().kubectl(cluster, ["get", "validatingwebhookconfiguration", "istio-validator-istio-system", "-o", "json"]));
+        expect(hook.webhooks.map((w: any) => [w.failurePolicy, Boolean(w.clientConfig.caBundle)])).to.deep.include(["Fail", true]);
         await stack.refresh();
         const preview = await stack.preview();
         expect(changes(preview.changeSummary)).to.deep.equal({});

@@ -6,7 +6,11 @@
 // - the cloud load balancer: an ingress address for every LoadBalancer Service without one (from a per-cluster
 //   pool in 192.0.2.0/24, the documentation range: data only, nothing is ever sent to it);
 // - istiod's peering: Accepted=True on each Gateway of class `istio-remote` whose address is a known east-west
-//   address (a link to an address no cluster has is left unaccepted, as istiod would leave it).
+//   address (a link to an address no cluster has is left unaccepted, as istiod would leave it);
+// - istiod's webhook patcher: once serving, istiod writes its CA into the validating webhooks' caBundle and flips
+//   their failurePolicy from Ignore to Fail (the drift GitOps tools report as a permanent diff, istio#44285); a
+//   self-signed test certificate stands for istiod's CA.
+import { selfSignedCert } from "../../support/certs";
 import { Cluster, kubectl, kubectlJson } from "./clusters";
 
 export interface DoublesOptions {
@@ -16,6 +20,7 @@ export interface DoublesOptions {
 }
 
 const now = () => new Date().toISOString();
+
 
 function conditions(generation: number, reason = "Accepted") {
     return [
@@ -67,6 +72,7 @@ export class ControllerDoubles {
                 });
             }
         }
+        await this.patchValidatingWebhooks(cluster);
         let gateways: any;
         try {
             gateways = await kubectlJson(this.bin, cluster, ["get", "gateways.gateway.networking.k8s.io", "-A"]);
@@ -95,6 +101,25 @@ export class ControllerDoubles {
                 if (!accepted && known.has(address)) {
                     await this.patchStatus(cluster, "gateways.gateway.networking.k8s.io", namespace, name, { conditions: conditions(generation) });
                 }
+            }
+        }
+    }
+
+    private async patchValidatingWebhooks(cluster: Cluster): Promise<void> {
+        const hooks = await kubectlJson(this.bin, cluster, ["get", "validatingwebhookconfigurations"]);
+        for (const hook of hooks.items) {
+            const name: string = hook.metadata.name;
+            if (!(name.startsWith("istio-validator") || name === "istiod-default-validator")) continue;
+            const patch = (hook.webhooks ?? []).flatMap((w: any, i: number) =>
+                w.failurePolicy === "Fail" && w.clientConfig?.caBundle
+                    ? []
+                    : [
+                          { op: "replace", path: `/webhooks/${i}/failurePolicy`, value: "Fail" },
+                          { op: "add", path: `/webhooks/${i}/clientConfig/caBundle`, value: selfSignedCert().cert.toString("base64") },
+                      ],
+            );
+            if (patch.length) {
+                await kubectl(this.bin, cluster, ["patch", "validatingwebhookconfiguration", name, "--type=json", "-p", JSON.stringify(patch)]);
             }
         }
     }
