@@ -1,6 +1,8 @@
 // Pulumi mocks that play a Kubernetes cluster: Helm releases report a status, and static reads return the objects
 // a test puts in `cluster`. Every registration is recorded, so tests can assert what was (or was not) created.
 import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { SpecError } from "../../provider/spec/inputs";
 import { tlsState } from "./tlsMock";
 
 export interface Registered {
@@ -124,4 +126,24 @@ export async function settle(): Promise<void> {
     for (let i = 0; i < 5; i++) {
         await new Promise((r) => setImmediate(r));
     }
+}
+
+/**
+ * Asserts that `construct` throws a SpecError listing `problem` (and naming `component` when given), and that nothing
+ * at all was registered.
+ */
+export async function expectRejected(construct: () => unknown, problem: string, component?: string): Promise<void> {
+    let error: unknown;
+    try {
+        construct();
+    } catch (e) {
+        error = e;
+    }
+    expect(error).to.be.instanceOf(SpecError);
+    expect((error as SpecError).problems).to.include(problem);
+    if (component) {
+        expect((error as Error).message).to.contain(component);
+    }
+    await settle();
+    expect(registered).to.deep.equal([]);
 }

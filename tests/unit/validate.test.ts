@@ -1,7 +1,7 @@
 // Every bad input is rejected with a message naming the field, the value and what is allowed, and nothing is
 // registered; good inputs resolve to the Gloo operator's defaults.
 import { expect } from "chai";
-import { registered, resetMocks, settle } from "./mocks";
+import { expectRejected, resetMocks } from "./mocks";
 import { ServiceMeshController } from "../../provider";
 import { resolveControllerSpec, SpecError } from "../../provider/spec/validate";
 
@@ -52,19 +52,8 @@ describe("input validation", () => {
     beforeEach(resetMocks);
 
     for (const [what, input, expected] of BAD_INPUTS) {
-        it(`rejects ${what}, creating nothing`, async () => {
-            let error: unknown;
-            try {
-                new ServiceMeshController("mesh", input);
-            } catch (e) {
-                error = e;
-            }
-            expect(error).to.be.instanceOf(SpecError);
-            expect((error as SpecError).problems).to.include(expected);
-            expect((error as Error).message).to.contain('ServiceMeshController "mesh"');
-            await settle();
-            expect(registered).to.deep.equal([]);
-        });
+        it(`rejects ${what}, creating nothing`, () =>
+            expectRejected(() => new ServiceMeshController("mesh", input), expected, 'ServiceMeshController "mesh"'));
     }
 
     it("has at least 20 distinct bad inputs", () => {
