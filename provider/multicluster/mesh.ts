@@ -6,10 +6,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { Condition } from "../controller/args";
 import { ServiceMeshController } from "../controller/controller";
 import { GatewayStatus, gatewayStatus } from "../readiness/gateways";
-import { remotePeerGateway } from "../render/gateways";
+import { remotePeerGateway, remotePeerGatewayName } from "../render/gateways";
+import { ControllerSpec } from "../spec/validate";
 import { RootOfTrust } from "../trust/rootOfTrust";
 import { MeshClusterStatus, MeshLinkStatus, MultiClusterMeshArgs } from "./args";
-import { MeshCluster, MeshLink, resolveMeshSpec } from "./validate";
+import { MeshCluster, MeshLink, controllerArgsFor, resolveMeshSpec } from "./validate";
+
+/** One cluster of the mesh as the component wires it. */
+interface Member {
+    provider: k8s.Provider;
+    controller: ServiceMeshController;
+    cluster: MeshCluster;
+    spec: ControllerSpec;
+}
 
 export const MULTI_CLUSTER_MESH_TYPE = "servicemesh:index:MultiClusterMesh";
 
@@ -44,7 +53,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         );
 
         const byName = Object.fromEntries(args.clusters.map((c) => [c.name, c]));
-        const members: Record<string, { provider: k8s.Provider; controller: ServiceMeshController; cluster: MeshCluster }> = {};
+        const members: Record<string, Member> = {};
         for (const cluster of spec.clusters) {
             const access = byName[cluster.name];
             const provider = new k8s.Provider(
@@ -58,31 +67,13 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             // No dependency between clusters: each controller waits only for its own provider and CA material.
             const controller = new ServiceMeshController(
                 `${name}-${cluster.name}`,
-                {
-                    version: args.version,
-                    dataplaneMode: args.dataplaneMode,
-                    distribution: args.distribution,
-                    image: args.image,
-                    repository: args.repository,
-                    scalingProfile: args.scalingProfile,
-                    installNamespace: args.installNamespace,
-                    onConflict: args.onConflict,
-                    trafficCaptureMode: args.trafficCaptureMode,
-                    gatewayApi: args.gatewayApi,
-                    timeoutSeconds: args.timeoutSeconds,
-                    license: args.license,
-                    cluster: cluster.name,
-                    network: cluster.network,
-                    trustDomain: cluster.trustDomain,
-                    eastWestGateway: cluster.eastWestAddress ? { address: cluster.eastWestAddress } : {},
-                    cacerts: trust.cacerts.apply((all) => all[cluster.name]),
-                },
+                { ...controllerArgsFor(args, cluster), cacerts: trust.cacerts.apply((all) => all[cluster.name]) },
                 { parent: this, provider },
             );
-            members[cluster.name] = { provider, controller, cluster };
+            members[cluster.name] = { provider, controller, cluster, spec: spec.controllers[cluster.name] };
         }
 
-        const linkStates = spec.links.map((link) => this.link(name, spec.controllers[link.from].timeoutSeconds, link, members, spec.controllers[link.from].eastWest!.namespace));
+        const linkStates = spec.links.map((link) => this.link(name, link, members[link.from], members[link.to]));
 
         this.rootCertPem = trust.rootCertPem;
         this.clusters = pulumi.all(
@@ -114,16 +105,10 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
     }
 
     /** The peer Gateway in `from` pointing at `to`'s east-west gateway; waits until istiod accepts it. */
-    private link(
-        name: string,
-        timeoutSeconds: number,
-        link: MeshLink,
-        members: Record<string, { provider: k8s.Provider; controller: ServiceMeshController; cluster: MeshCluster }>,
-        namespace: string,
-    ): pulumi.Output<MeshLinkStatus> {
-        const from = members[link.from];
-        const to = members[link.to];
-        const gatewayName = `${namespace}/istio-remote-peer-${to.cluster.network}`;
+    private link(name: string, link: MeshLink, from: Member, to: Member): pulumi.Output<MeshLinkStatus> {
+        const namespace = from.spec.eastWest!.namespace;
+        const timeoutSeconds = from.spec.timeoutSeconds;
+        const gatewayName = `${namespace}/${remotePeerGatewayName(to.cluster.network)}`;
         const manifest = to.controller.eastWestAddress.apply((address) =>
             remotePeerGateway(namespace, { cluster: to.cluster.name, network: to.cluster.network, trustDomain: to.cluster.trustDomain, address }),
         );

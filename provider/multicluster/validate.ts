@@ -58,6 +58,30 @@ const SHARED_FIELDS = [
     "timeoutSeconds",
     "license",
 ] as const;
+type SharedField = (typeof SHARED_FIELDS)[number];
+
+/**
+ * The ServiceMeshController inputs of one mesh member: the mesh's shared settings (those it was given) plus the
+ * cluster's identity and its east-west gateway. Validation and the component build members from the same inputs.
+ */
+export function controllerArgsFor<T extends object>(mesh: T, cluster: MeshCluster): Pick<T, Extract<keyof T, SharedField>> & MemberArgs {
+    const record = mesh as Record<string, unknown>;
+    const shared = Object.fromEntries(SHARED_FIELDS.filter((f) => record[f] !== undefined).map((f) => [f, record[f]]));
+    return {
+        ...(shared as Pick<T, Extract<keyof T, SharedField>>),
+        cluster: cluster.name,
+        network: cluster.network,
+        trustDomain: cluster.trustDomain,
+        eastWestGateway: cluster.eastWestAddress ? { address: cluster.eastWestAddress } : {},
+    };
+}
+
+interface MemberArgs {
+    cluster: string;
+    network: string;
+    trustDomain: string;
+    eastWestGateway: { address?: string };
+}
 
 export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh"): MeshSpec {
     const input = parseInputs(meshSchema, raw, component) as z.infer<typeof meshSchema> & Record<string, unknown>;
@@ -140,29 +164,17 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh"): M
 
     // Each cluster's controller spec: the shared settings plus the cluster's identity and multicluster role.
     const controllers: Record<string, ControllerSpec> = {};
-    const shared = Object.fromEntries(SHARED_FIELDS.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
-    {
-        for (const c of clusters) {
-            try {
-                controllers[c.name] = resolveControllerSpec(
-                    {
-                        ...shared,
-                        cluster: c.name,
-                        network: c.network,
-                        trustDomain: c.trustDomain,
-                        eastWestGateway: c.eastWestAddress ? { address: c.eastWestAddress } : {},
-                    },
-                    component,
-                );
-            } catch (e) {
-                if (!(e instanceof SpecError)) throw e;
-                // Shared settings fail the same way for every cluster: report them once.
-                for (const p of e.problems) {
-                    // The mesh states its own multicluster version/mode rules above.
-                    if (/^(version|dataplaneMode): multicluster/.test(p)) continue;
-                    const line = p.startsWith("eastWestGateway.address") ? `clusters (${c.name}): eastWestAddress${p.slice("eastWestGateway.address".length)}` : p;
-                    if (!problems.includes(line)) problems.push(line);
-                }
+    for (const c of clusters) {
+        try {
+            controllers[c.name] = resolveControllerSpec(controllerArgsFor(input, c), component);
+        } catch (e) {
+            if (!(e instanceof SpecError)) throw e;
+            // Shared settings fail the same way for every cluster: report them once.
+            for (const p of e.problems) {
+                // The mesh states its own multicluster version/mode rules above.
+                if (/^(version|dataplaneMode): multicluster/.test(p)) continue;
+                const line = p.startsWith("eastWestGateway.address") ? `clusters (${c.name}): eastWestAddress${p.slice("eastWestGateway.address".length)}` : p;
+                if (!problems.includes(line)) problems.push(line);
             }
         }
     }
