@@ -199,15 +199,15 @@ prepare_work() { # WRAPPER WORKDIR
   case "$w" in
     kubernetes-provider)
       dir="$(module_dir "$work" github.com/pulumi/pulumi-kubernetes/provider/v4)" || return 1
-      (cd "$work" && go run ./gen -version "$K8S_PROVIDER_REPORTED_VERSION" \
-        -schema "$dir/cmd/pulumi-resource-kubernetes/schema.json" -schema-out schema-embed.json \
-        -minify "$dir/cmd/pulumi-resource-kubernetes/terraform-mapping.json" -minify-out terraform-mapping-embed.json)
+      go run -C "$TOOLS_DIR/embedgen" . -version "$K8S_PROVIDER_REPORTED_VERSION" \
+        -schema "$dir/cmd/pulumi-resource-kubernetes/schema.json" -schema-out "$work/schema-embed.json" \
+        -minify "$dir/cmd/pulumi-resource-kubernetes/terraform-mapping.json" -minify-out "$work/terraform-mapping-embed.json"
       ;;
     tls-provider)
       dir="$(module_dir "$work" github.com/pulumi/pulumi-tls/provider/v5)" || return 1
-      (cd "$work" && go run ./gen -version "${TLS_PROVIDER_VERSION#v}" \
-        -schema "$dir/cmd/pulumi-resource-tls/schema.json" -schema-out schema-embed.json \
-        -minify "$dir/cmd/pulumi-resource-tls/bridge-metadata.json" -minify-out bridge-metadata.json)
+      go run -C "$TOOLS_DIR/embedgen" . -version "${TLS_PROVIDER_VERSION#v}" \
+        -schema "$dir/cmd/pulumi-resource-tls/schema.json" -schema-out "$work/schema-embed.json" \
+        -minify "$dir/cmd/pulumi-resource-tls/bridge-metadata.json" -minify-out "$work/bridge-metadata.json"
       ;;
   esac
 }
@@ -397,7 +397,7 @@ regen_wrapper() {
   local w="$1" work kmod mod dir
   work="$(mktemp -d "$CACHE_ROOT/work/regen-$w.XXXXXX")"
   mkdir -p "$TOOLS_DIR/$w"
-  # keep the hand-written Go files (main.go, gen/, shim/)
+  # keep the hand-written Go files (main.go, shim/)
   (cd "$TOOLS_DIR/$w" && find . -type f -name '*.go' -o -type f -path './shim/*' ) | while read -r f; do
     mkdir -p "$work/$(dirname "$f")"; cp "$TOOLS_DIR/$w/$f" "$work/$f"; done
   (

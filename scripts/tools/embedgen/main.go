@@ -1,4 +1,4 @@
-// Command gen writes the build-time embed files of a Pulumi provider: the package schema with its top-level
+// Command embedgen writes the build-time embed files of a Pulumi provider: the package schema with its top-level
 // "version" set, and a minified copy of another JSON file. Used by scripts/tools.sh only.
 package main
 

@@ -1,0 +1,3 @@
+module servicemesh.local/tools/embedgen
+
+go 1.24.0
