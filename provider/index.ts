@@ -1,6 +1,8 @@
 // The servicemesh package: the components it serves (as `servicemesh:index:<Class>`) and their public types.
 // Types are exported before the components on purpose: the schema analyzer collects a type's description only from
 // files it visits before it has found every component.
+import { installSchemaCompletion } from "./package/schema";
+installSchemaCompletion();
 export * from "./controller/args";
 export * from "./trust/args";
 export * from "./multicluster/args";

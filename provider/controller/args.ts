@@ -3,7 +3,7 @@
 // arrays and JSDoc. Fields that shape the resource graph (which releases exist, which charts, which namespace) are
 // plain, not Input<T>: they must be known at preview so that validation is complete before anything is registered.
 import * as pulumi from "@pulumi/pulumi";
-import { CacertsArgs } from "../trust/args";
+import { Cacerts } from "../trust/args";
 
 /** The dataplane mode of the mesh. */
 export enum DataplaneMode {
@@ -46,7 +46,7 @@ export enum TrafficCaptureMode {
 }
 
 /** Where the Istio container images come from. */
-export interface ImageArgs {
+export interface Image {
     /**
      * Image repository (registry host and path, without the image name), e.g. a private mirror. Defaults to the
      * Solo distribution repository of the version's minor, `us-docker.pkg.dev/gloo-mesh/istio-<repo key>`.
@@ -60,7 +60,7 @@ export interface ImageArgs {
 }
 
 /** Where the Helm charts come from. */
-export interface RepositoryArgs {
+export interface Repository {
     /**
      * Chart repository: `oci://host/path` (charts are `<url>/<chart>`) or an `https://` / `http://` Helm repository
      * with an `index.yaml`. Defaults to the Solo repository of the version's minor,
@@ -78,7 +78,7 @@ export interface RepositoryArgs {
 }
 
 /** The Kubernetes Gateway API CRDs that waypoints and east-west gateways need. */
-export interface GatewayApiArgs {
+export interface GatewayApi {
     /**
      * Install the Gateway API CRDs. Default true. Set false when the cluster (or another tool) already manages them.
      */
@@ -91,7 +91,7 @@ export interface GatewayApiArgs {
 }
 
 /** The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`. */
-export interface EastWestGatewayArgs {
+export interface EastWestGateway {
     /**
      * The address peers reach this cluster's east-west gateway at, when it is fixed in advance (static IPs, NodePort
      * setups): an IP address or a host name. The component then does not wait for the gateway to get an address.
@@ -114,7 +114,7 @@ export interface ServiceMeshControllerArgs {
     /** The image distribution: `Standard` (default) or `FIPS`. */
     distribution?: Distribution;
     /** Container image source and pull secrets. */
-    image?: ImageArgs;
+    image?: Image;
     /** Namespace to install the mesh components into. Default `istio-system`. */
     installNamespace?: string;
     /**
@@ -123,7 +123,7 @@ export interface ServiceMeshControllerArgs {
      */
     onConflict?: OnConflict;
     /** Helm chart source, credentials and TLS verification. */
-    repository?: RepositoryArgs;
+    repository?: Repository;
     /** istiod scaling settings: `Default` (default) or `Large`. */
     scalingProfile?: ScalingProfile;
     /** Traffic capture: `Auto` (default, the Istio CNI) or `InitContainer` (Sidecar only). */
@@ -131,7 +131,7 @@ export interface ServiceMeshControllerArgs {
     /** The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`. */
     trustDomain?: string;
     /** Gateway API CRDs: installed by default (standard channel v1.2.1). */
-    gatewayApi?: GatewayApiArgs;
+    gatewayApi?: GatewayApi;
     /**
      * Create the install namespace (default true). Set false when the namespace already exists, for example because
      * it holds the image pull secrets; the component then only adds the network label to it.
@@ -142,13 +142,13 @@ export interface ServiceMeshControllerArgs {
      * RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
      * cluster's workload certificates chain to a root shared with other clusters. Checked before use.
      */
-    cacerts?: pulumi.Input<CacertsArgs>;
+    cacerts?: pulumi.Input<Cacerts>;
     /**
      * Make this cluster a multicluster member: creates the east-west gateway and turns on the Solo distribution's
      * multicluster values (peering, trust-domain validation skips). Needs Ambient, version 1.24.3 or later, `cluster`
      * and `network`.
      */
-    eastWestGateway?: EastWestGatewayArgs;
+    eastWestGateway?: EastWestGateway;
     /**
      * Solo license key, needed for multicluster. Kept in the Secret `solo-istio-license` of the install namespace and
      * referenced from the istiod chart (1.25+; on 1.24 it is passed as istiod's SOLO_LICENSE_KEY). Handled as a secret.

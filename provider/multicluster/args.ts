@@ -5,17 +5,17 @@ import {
     Condition,
     DataplaneMode,
     Distribution,
-    GatewayApiArgs,
-    ImageArgs,
+    GatewayApi,
+    Image,
     OnConflict,
-    RepositoryArgs,
+    Repository,
     ScalingProfile,
     TrafficCaptureMode,
 } from "../controller/args";
 import { RootOfTrustSettings } from "../trust/args";
 
 /** One cluster of the mesh and how to reach it. */
-export interface MeshClusterArgs {
+export interface MeshCluster {
     /** Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. */
     name: string;
     /** The cluster's network (unique in the mesh). Default: the cluster name. */
@@ -31,7 +31,7 @@ export interface MeshClusterArgs {
 }
 
 /** A one-way link: workloads in `from` can reach services in `to`. */
-export interface MeshLinkArgs {
+export interface MeshLink {
     /** The cluster that sends (it gets the peer Gateway). */
     from: string;
     /** The cluster that receives. */
@@ -41,11 +41,11 @@ export interface MeshLinkArgs {
 /** The inputs of MultiClusterMesh: the clusters, the links between them, and the settings they share. */
 export interface MultiClusterMeshArgs {
     /** The clusters of the mesh; they are installed in parallel. */
-    clusters: MeshClusterArgs[];
+    clusters: MeshCluster[];
     /**
      * Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
      */
-    links?: MeshLinkArgs[];
+    links?: MeshLink[];
     /** The Istio patch version, `1.x.y`; multicluster needs 1.24.3 or later. */
     version: string;
     /** The dataplane mode. Only `Ambient` (default) is supported for multicluster. */
@@ -53,9 +53,9 @@ export interface MultiClusterMeshArgs {
     /** The image distribution: `Standard` (default) or `FIPS`. */
     distribution?: Distribution;
     /** Container image source and pull secrets, for every cluster. */
-    image?: ImageArgs;
+    image?: Image;
     /** Helm chart source, credentials and TLS verification, for every cluster. */
-    repository?: RepositoryArgs;
+    repository?: Repository;
     /** istiod scaling settings: `Default` (default) or `Large`. */
     scalingProfile?: ScalingProfile;
     /** Namespace to install the mesh components into, in every cluster. Default `istio-system`. */
@@ -65,7 +65,7 @@ export interface MultiClusterMeshArgs {
     /** Traffic capture: `Auto` (default). */
     trafficCaptureMode?: TrafficCaptureMode;
     /** Gateway API CRDs, for every cluster. */
-    gatewayApi?: GatewayApiArgs;
+    gatewayApi?: GatewayApi;
     /** Seconds each Helm release may take to become ready. Default 600. */
     timeoutSeconds?: number;
     /** Solo license key for multicluster. Handled as a secret. */

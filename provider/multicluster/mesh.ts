@@ -10,13 +10,13 @@ import { remotePeerGateway, remotePeerGatewayName } from "../render/gateways";
 import { ControllerSpec } from "../spec/validate";
 import { RootOfTrust } from "../trust/rootOfTrust";
 import { MeshClusterStatus, MeshLinkStatus, MultiClusterMeshArgs } from "./args";
-import { MeshCluster, MeshLink, controllerArgsFor, resolveMeshSpec } from "./validate";
+import { ResolvedCluster, ResolvedLink, controllerArgsFor, resolveMeshSpec } from "./validate";
 
 /** One cluster of the mesh as the component wires it. */
 interface Member {
     provider: k8s.Provider;
     controller: ServiceMeshController;
-    cluster: MeshCluster;
+    cluster: ResolvedCluster;
     spec: ControllerSpec;
 }
 
@@ -105,7 +105,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
     }
 
     /** The peer Gateway in `from` pointing at `to`'s east-west gateway; waits until istiod accepts it. */
-    private link(name: string, link: MeshLink, from: Member, to: Member): pulumi.Output<MeshLinkStatus> {
+    private link(name: string, link: ResolvedLink, from: Member, to: Member): pulumi.Output<MeshLinkStatus> {
         const namespace = from.spec.eastWest!.namespace;
         const timeoutSeconds = from.spec.timeoutSeconds;
         const gatewayName = `${namespace}/${remotePeerGatewayName(to.cluster.network)}`;

@@ -5,21 +5,21 @@ import { ControllerSpec, resolveControllerSpec } from "../spec/validate";
 import { SpecError, dnsLabel, dnsSubdomain, parseInputs } from "../spec/inputs";
 import { MIN_MULTICLUSTER_VERSION, compareVersions, formatVersion, parseVersion } from "../spec/versions";
 
-export interface MeshCluster {
+export interface ResolvedCluster {
     name: string;
     network: string;
     trustDomain: string;
     eastWestAddress?: string;
 }
 
-export interface MeshLink {
+export interface ResolvedLink {
     from: string;
     to: string;
 }
 
 export interface MeshSpec {
-    clusters: MeshCluster[];
-    links: MeshLink[];
+    clusters: ResolvedCluster[];
+    links: ResolvedLink[];
     /** Each cluster's controller spec, by cluster name. */
     controllers: Record<string, ControllerSpec>;
 }
@@ -64,7 +64,7 @@ type SharedField = (typeof SHARED_FIELDS)[number];
  * The ServiceMeshController inputs of one mesh member: the mesh's shared settings (those it was given) plus the
  * cluster's identity and its east-west gateway. Validation and the component build members from the same inputs.
  */
-export function controllerArgsFor<T extends object>(mesh: T, cluster: MeshCluster): Pick<T, Extract<keyof T, SharedField>> & MemberArgs {
+export function controllerArgsFor<T extends object>(mesh: T, cluster: ResolvedCluster): Pick<T, Extract<keyof T, SharedField>> & MemberArgs {
     const record = mesh as Record<string, unknown>;
     const shared = Object.fromEntries(SHARED_FIELDS.filter((f) => record[f] !== undefined).map((f) => [f, record[f]]));
     return {
@@ -101,7 +101,7 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh"): M
         );
     }
 
-    const clusters: MeshCluster[] = input.clusters.map((c) => ({
+    const clusters: ResolvedCluster[] = input.clusters.map((c) => ({
         name: c.name,
         network: c.network ?? c.name,
         trustDomain: c.trustDomain ?? c.name,
@@ -139,7 +139,7 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh"): M
             );
         }
     }
-    let links: MeshLink[];
+    let links: ResolvedLink[];
     if (input.links === undefined) {
         links = clusters.flatMap((a) => clusters.filter((b) => b.name !== a.name).map((b) => ({ from: a.name, to: b.name })));
     } else {

@@ -11,7 +11,7 @@ export enum KeyAlgorithm {
 }
 
 /** The four files of Istio's plug-in CA Secret `cacerts` for one cluster. */
-export interface CacertsArgs {
+export interface Cacerts {
     /** This cluster's intermediate CA certificate (`ca-cert.pem`). */
     caCertPem: pulumi.Input<string>;
     /** The intermediate CA's private key (`ca-key.pem`). Handled as a secret. */
@@ -23,7 +23,7 @@ export interface CacertsArgs {
 }
 
 /** CA material for one cluster issued elsewhere (e.g. by a PKI provider), which RootOfTrust checks and passes on. */
-export interface ClusterCaArgs {
+export interface ClusterCa {
     /** The cluster the material is for. */
     cluster: string;
     /** The cluster's intermediate CA certificate. */
@@ -61,7 +61,7 @@ export interface RootOfTrustSettings {
      * Per-cluster CA material issued elsewhere (a PKI, or Istio's certificate tooling), one entry per cluster:
      * nothing is generated, the material is checked to chain to one root and passed on.
      */
-    clusterCas?: ClusterCaArgs[];
+    clusterCas?: ClusterCa[];
 }
 
 /** The inputs of RootOfTrust: a shared root CA and one intermediate CA per cluster. */

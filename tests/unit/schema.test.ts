@@ -31,7 +31,7 @@ describe("package schema", function () {
     });
 
     it("takes per-cluster kubeconfig/context in MultiClusterMesh, the kubeconfig as an input (secret-capable)", () => {
-        const cluster = schema.types["servicemesh:index:MeshClusterArgs"].properties;
+        const cluster = schema.types["servicemesh:index:MeshCluster"].properties;
         expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress");
         expect(cluster.kubeconfig.plain).to.equal(undefined);
         expect(schema.resources["servicemesh:index:MultiClusterMesh"].requiredInputs).to.deep.equal(["clusters", "version"]);
@@ -45,8 +45,8 @@ describe("package schema", function () {
             "timeoutSeconds", "kubeconfig", "context", "cacerts", "eastWestGateway", "license",
         ]);
         expect(res.requiredInputs).to.deep.equal(["version"]);
-        expect(schema.types["servicemesh:index:ImageArgs"].properties).to.have.keys("repository", "secrets");
-        expect(schema.types["servicemesh:index:RepositoryArgs"].properties).to.have.keys("url", "secrets", "insecureSkipVerify");
+        expect(schema.types["servicemesh:index:Image"].properties).to.have.keys("repository", "secrets");
+        expect(schema.types["servicemesh:index:Repository"].properties).to.have.keys("url", "secrets", "insecureSkipVerify");
     });
 
     it("spells enum values as the operator does", () => {
@@ -58,9 +58,7 @@ describe("package schema", function () {
         expect(values("TrafficCaptureMode")).to.deep.equal(["Auto", "InitContainer"]);
     });
 
-    // The SDK's schema generator (@pulumi/pulumi 3.270) drops type-level descriptions, so types are checked through
-    // their properties and enum values.
-    it("describes every resource, input, output, type property and enum value", () => {
+    it("describes every resource, input, output, type, type property and enum value", () => {
         const missing: string[] = [];
         const check = (where: string, props: Record<string, any> = {}) => {
             for (const [k, v] of Object.entries(props)) {
@@ -73,11 +71,17 @@ describe("package schema", function () {
             check(`${token} output`, res.properties);
         }
         for (const [token, type] of Object.entries<any>(schema.types)) {
+            if (!type.description) missing.push(token);
             check(token, type.properties);
             for (const e of type.enum ?? []) {
                 if (!e.description) missing.push(`${token}.${e.value}`);
             }
         }
         expect(missing).to.deep.equal([]);
+    });
+
+    // pkg/v3's Go generator only emits MeshClusterArgs with this option (see provider/package/schema.ts).
+    it("asks the Go generator for every input type, so the Go SDK compiles", () => {
+        expect(schema.language.go).to.include({ generateExtraInputTypes: true, respectSchemaVersion: true });
     });
 });
