@@ -61,6 +61,7 @@ TOOLS=(
   "kwokctl|kwok|sigs.k8s.io/kwok/cmd/kwokctl|1"
   "helm|helm|helm.sh/helm/v3/cmd/helm|1"
   "pulumi|pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|1"
+  "pulumi-gen-sdk|pulumi|./gensdk|1"
   "pulumi-language-nodejs|pulumi-langhosts|github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs|1"
   "pulumi-resource-kubernetes|kubernetes-provider|.|1"
   "pulumi-language-python|pulumi-langhosts|github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python|0"
@@ -158,7 +159,7 @@ ldflags_for() { # TOOL WORKDIR
   local t="$1" work="$2"
   case "$t" in
     kubectl|kube-apiserver|kube-controller-manager|kube-scheduler) k8s_ldflags ;;
-    etcd) echo "-s -w" ;;
+    etcd|pulumi-gen-sdk) echo "-s -w" ;;
     kwok|kwokctl) echo "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v} -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=${KUBERNETES_VERSION#v}" ;;
     helm)
       local cg maj min
