@@ -1,0 +1,5 @@
+module example.com/pulumi-servicemesh/sdk/go
+
+go 1.25
+
+require github.com/pulumi/pulumi/sdk/v3 v3.269.0
