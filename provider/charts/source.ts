@@ -79,11 +79,12 @@ export function chartSources(
                 version,
                 credential: cred,
                 insecureSkipVerify: spec.repository.insecureSkipVerify,
-            }).catch((e: Error) => {
+            }).catch(async (e: Error) => {
                 // Reported once, on the component, and not as a rejection: a rejected chart would reach every
                 // resource that waits on the release, and the Node SDK's handling of that many rejections of one error
                 // does not finish. The release then points at an archive that does not exist, so it cannot install.
-                pulumi.log.error(e.message, opts.parent);
+                // The report is awaited first, so the engine has it before the release's own "not found" error.
+                await pulumi.log.error(e.message, opts.parent);
                 return `${archivePath({ repositoryUrl: spec.repository.url, chart, version, insecureSkipVerify: false })}.unavailable`;
             }),
         );
