@@ -1,0 +1,74 @@
+"""A multicluster ambient mesh from Python: one root of trust with an intermediate CA per cluster, Istio with an
+east-west gateway on every cluster (installed in parallel), and the clusters linked as `istioctl multicluster link`
+would. The same program as examples/multicluster-ts, through the generated Python SDK (sdk/python)."""
+import os
+
+import pulumi
+import pulumi_servicemesh as servicemesh
+
+config = pulumi.Config()
+# [{name, context?, kubeconfig? (a file path), network?, eastWestAddress?}, ...], set with `pulumi config set --path`
+clusters = config.require_object("clusters")
+links = config.get_object("links")  # unset: every pair, both directions; []: none
+repository_url = config.get("repositoryUrl")
+repository_secret = config.get("repositorySecret")
+image_repository = config.get("imageRepository")
+gateway_api_manifest = config.get("gatewayApiManifest")
+ca_dir = config.get("caDir")
+
+
+def read(*parts: str) -> str:
+    with open(os.path.join(*parts), encoding="utf-8") as f:
+        return f.read()
+
+
+# CA material issued elsewhere, in the layout Istio's certificate tooling writes: <caDir>/<cluster>/{ca-cert.pem,
+# ca-key.pem, root-cert.pem, cert-chain.pem}. Without it, the mesh generates its root and intermediates.
+root_of_trust = None
+if ca_dir:
+    root_of_trust = servicemesh.RootOfTrustSettingsArgs(
+        cluster_cas=[
+            servicemesh.ClusterCaArgs(
+                cluster=c["name"],
+                ca_cert_pem=read(ca_dir, c["name"], "ca-cert.pem"),
+                ca_key_pem=pulumi.Output.secret(read(ca_dir, c["name"], "ca-key.pem")),
+                root_cert_pem=read(ca_dir, c["name"], "root-cert.pem"),
+                cert_chain_pem=read(ca_dir, c["name"], "cert-chain.pem"),
+            )
+            for c in clusters
+        ]
+    )
+
+mesh = servicemesh.MultiClusterMesh(
+    "mesh",
+    version=config.get("istioVersion") or "1.24.3",
+    clusters=[
+        servicemesh.MeshClusterArgs(
+            name=c["name"],
+            network=c.get("network"),
+            context=c.get("context"),
+            east_west_address=c.get("eastWestAddress"),
+            # The file's content, as a secret: the provider never sees a path that may not exist where it runs.
+            kubeconfig=pulumi.Output.secret(read(c["kubeconfig"])) if c.get("kubeconfig") else None,
+        )
+        for c in clusters
+    ],
+    links=[servicemesh.MeshLinkArgs(from_=l["from"], to=l["to"]) for l in links] if links is not None else None,
+    image=servicemesh.ImageArgs(repository=image_repository) if image_repository else None,
+    repository=servicemesh.RepositoryArgs(
+        url=repository_url,
+        secrets=[repository_secret] if repository_secret else None,
+        insecure_skip_verify=config.get_bool("insecureSkipVerify") or False,
+    )
+    if repository_url
+    else None,
+    gateway_api=servicemesh.GatewayApiArgs(manifest=gateway_api_manifest) if gateway_api_manifest else None,
+    license=config.get_secret("license"),
+    root_of_trust=root_of_trust,
+)
+
+pulumi.export("phase", mesh.phase)
+pulumi.export("clusterStates", mesh.clusters)
+pulumi.export("meshLinks", mesh.links)
+pulumi.export("summary", mesh.summary)
+pulumi.export("rootCertPem", mesh.root_cert_pem)
