@@ -28,7 +28,8 @@ parts=(schema.json "${LANGS[@]}")
 if [[ "$mode" == --check ]]; then
   rc=0
   for p in "${parts[@]}"; do
-    diff -r -q "$REPO/sdk/$p" "$tmp/sdk/$p" >&2 || rc=1
+    # pip builds a local SDK in place (build/, *.egg-info); those are not part of the SDK
+    diff -r -q -x build -x '*.egg-info' -x __pycache__ "$REPO/sdk/$p" "$tmp/sdk/$p" >&2 || rc=1
   done
   if ((rc)); then echo "sdk/ differs from the schema the plugin serves: run scripts/gen-sdk.sh and commit sdk/" >&2; exit 1; fi
   echo "sdk/ matches the schema the plugin serves" >&2
