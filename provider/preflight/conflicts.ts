@@ -6,7 +6,7 @@
 // names and chart, and the namespace carries this component's owner value. Everything else of Istio is a conflict.
 // The mark lives in the cluster (not only in Pulumi state), so an install made outside Pulumi is never mistaken for
 // ours, and a stack that lost its state is told about the release it left behind instead of failing inside Helm.
-import { IstioVersion, formatVersion } from "../spec/versions";
+import { IstioVersion } from "../spec/versions";
 import { ClusterSnapshot, FoundObject, HelmRelease } from "./snapshot";
 
 export const OWNER_ANNOTATION = "servicemesh.pulumi.com/owner";
@@ -110,8 +110,4 @@ export function conflictProblem(conflicts: Conflict[], onConflict: "Force" | "Ab
         ? ", or onConflict: Force to take them over"
         : `; onConflict: Force takes over only Helm releases of this component's names and charts in ${installNamespace}`;
     return `onConflict: ${onConflict} found Istio installed by something other than this component: ${found}; allowed: remove them${force}`;
-}
-
-export function formatDeployed(d: ConflictScan["deployed"]): string {
-    return d ? `${formatVersion(d.version)} (${d.source})` : "none";
 }
