@@ -1,7 +1,7 @@
 // An ambient Istio mesh on one cluster. Everything the Gloo operator's ServiceMeshController resource does, as one
 // Pulumi component: namespace, Gateway API CRDs, the base/istiod/istio-cni/ztunnel Helm releases, and readiness.
 import * as pulumi from "@pulumi/pulumi";
-import { DataplaneMode, ScalingProfile, ServiceMeshController } from "servicemesh";
+import { DataplaneMode, OnConflict, ScalingProfile, ServiceMeshController } from "servicemesh";
 
 const config = new pulumi.Config();
 const repositoryUrl = config.get("repositoryUrl");
@@ -21,6 +21,10 @@ const mesh = new ServiceMeshController("mesh", {
         ? { url: repositoryUrl, secrets: repositorySecret ? [repositorySecret] : undefined }
         : undefined,
     gatewayApi: gatewayApiManifest ? { manifest: gatewayApiManifest } : undefined,
+    // Abort (default): fail before any change when Istio is already installed by something else; Force: take over.
+    onConflict: config.get("onConflict") as OnConflict | undefined,
+    allowVersionSkew: config.getBoolean("allowVersionSkew"),
+    removeCrdsOnDelete: config.getBoolean("removeCrdsOnDelete"),
     // The component builds its own Kubernetes provider from these; leave both unset to use the ambient kubeconfig,
     // or pass `{ provider }` as the third argument instead.
     kubeconfig: config.get("kubeconfig") ? config.requireSecret("kubeconfig") : undefined,

@@ -67,9 +67,6 @@ export function chartSources(
         }
         return sources;
     }
-    if (spec.repository.insecureSkipVerify) {
-        pulumi.log.warn(`repository.insecureSkipVerify is true: the certificate of ${spec.repository.url} is not verified`);
-    }
     const credential = repositoryCredential(name, spec, opts);
     for (const chart of charts) {
         const path = credential.apply((cred) =>

@@ -29,6 +29,29 @@ export enum OnConflict {
     Abort = "Abort",
 }
 
+/**
+ * The Kubernetes platform, for the platform-specific chart values (Istio's `global.platform` overlay: CNI paths,
+ * OpenShift security contexts, ...). Unset: detected by the pre-flight checks.
+ */
+export enum Platform {
+    /** Google Kubernetes Engine (`global.platform=gke` from Istio 1.25). */
+    GKE = "GKE",
+    /** Amazon EKS (no chart overlay; see the README for the VPC CNI settings). */
+    EKS = "EKS",
+    /** Red Hat OpenShift (`global.platform=openshift` from 1.24). */
+    OpenShift = "OpenShift",
+    /** k3s (`global.platform=k3s` from 1.24). */
+    K3s = "K3s",
+    /** k3d (`global.platform=k3d` from 1.24). */
+    K3d = "K3d",
+    /** MicroK8s (`global.platform=microk8s` from 1.24). */
+    MicroK8s = "MicroK8s",
+    /** minikube (`global.platform=minikube` from 1.24). */
+    Minikube = "Minikube",
+    /** Any other cluster: no platform-specific values. */
+    Generic = "Generic",
+}
+
 /** istiod scaling settings, exactly as the Gloo operator defines them. */
 export enum ScalingProfile {
     /** Requests 1000m CPU / 1Gi, limits 2000m / 2Gi, autoscaling 2–25 replicas at 80% CPU. */
@@ -118,10 +141,27 @@ export interface ServiceMeshControllerArgs {
     /** Namespace to install the mesh components into. Default `istio-system`. */
     installNamespace?: string;
     /**
-     * What to do when Istio resources not owned by this component already exist: `Abort` (default) or `Force`.
-     * Validated here; detection of existing installs is performed by the pre-flight checks.
+     * What to do when the pre-flight finds Istio installed by something else (Helm releases of Istio charts, istiod
+     * Deployments, Istio webhooks, IstioOperator / Sail / Gloo operator resources): `Abort` (default) fails before any
+     * change, listing them; `Force` takes over Helm releases of this component's names in the install namespace and
+     * upgrades them to this spec (anything else still fails).
      */
     onConflict?: OnConflict;
+    /**
+     * The Kubernetes platform, for Istio's platform chart values. Default: detected from the cluster by the pre-flight
+     * (API groups, server version, node labels); `Generic` when the cluster cannot be read.
+     */
+    platform?: Platform;
+    /**
+     * Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+     * Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
+     */
+    allowVersionSkew?: boolean;
+    /**
+     * Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
+     * the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
+     */
+    removeCrdsOnDelete?: boolean;
     /** Helm chart source, credentials and TLS verification. */
     repository?: Repository;
     /** istiod scaling settings: `Default` (default) or `Large`. */

@@ -2,10 +2,13 @@
 // releases and readiness reads on one cluster. Values and the release plan come from ../render (pure); conditions
 // from ../readiness.
 import * as fs from "fs";
+import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { chartSources } from "../charts/source";
-import { hasKubernetesProviderOption, providerFor } from "../cluster/provider";
+import { accessFor, hasKubernetesProviderOption, providerFor } from "../cluster/provider";
+import { OWNER_ANNOTATION } from "../preflight/conflicts";
+import { runPreflight } from "../preflight/run";
 import { computeConditions, computePhase } from "../readiness/conditions";
 import { gatewayStatus } from "../readiness/gateways";
 import { observeCluster } from "../readiness/observe";
@@ -17,6 +20,26 @@ import { ControllerSpec, SpecError, resolveControllerSpec } from "../spec/valida
 import { Condition, ReleaseState, ServiceMeshControllerArgs } from "./args";
 
 export const SERVICE_MESH_CONTROLLER_TYPE = "servicemesh:index:ServiceMeshController";
+
+/** Helm post-renderer that lets `helm uninstall` delete the Istio CRDs (removeCrdsOnDelete). */
+const DROP_CRD_KEEP = path.join(__dirname, "..", "render", "drop-crd-keep.js");
+
+/** What install() registered, as the component's outputs. */
+interface Installed {
+    conditions: pulumi.Output<Condition[]>;
+    phase: pulumi.Output<string>;
+    releases: pulumi.Output<ReleaseState[]>;
+    eastWestAddress: pulumi.Output<string>;
+}
+
+// Resolves once a controller has registered its children (or its pre-flight refused): dependents that must wait for
+// them (MultiClusterMesh links) cannot rely on dependsOn alone, which expands a component to the children it has
+// at the time. Kept out of the class: every class property becomes a schema output.
+const registrations = new WeakMap<ServiceMeshController, Promise<void>>();
+
+export function childrenRegistered(controller: ServiceMeshController): Promise<void> {
+    return registrations.get(controller) ?? Promise.resolve();
+}
 
 /**
  * An Istio service mesh (ambient or sidecar) on one Kubernetes cluster, installed from the Solo distribution's Helm
@@ -54,12 +77,52 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         }
         const gatewayApiYaml = loadGatewayApiManifest(spec, label);
         super(SERVICE_MESH_CONTROLLER_TYPE, name, {}, opts);
+        if (spec.repository.insecureSkipVerify) {
+            pulumi.log.warn(`${label}: repository.insecureSkipVerify is true: the certificate of ${spec.repository.url} is not verified`, this);
+        }
 
+        // Children are registered only once the pre-flight passed, so a refused update changes nothing in the cluster.
+        const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+        const installed = runPreflight({
+            label,
+            spec,
+            ownership: { installNamespace: spec.installNamespace, owner, releases: Object.fromEntries(planReleases(spec).map((p) => [p.name, p.chart])) },
+            access: accessFor(args, opts),
+            dryRun: pulumi.runtime.isDryRun(),
+            log: (level, message) => pulumi.log[level](message, this),
+        }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, opts));
+        registrations.set(this, installed.then(() => undefined, () => undefined));
+
+        const out = pulumi.output(installed);
+        this.conditions = out.apply((i) => i.conditions);
+        this.phase = out.apply((i) => i.phase);
+        this.releases = out.apply((i) => i.releases);
+        this.eastWestAddress = out.apply((i) => i.eastWestAddress);
+        this.version = pulumi.output(spec.versionText);
+        this.trustDomain = pulumi.output(spec.trustDomain);
+        this.cluster = pulumi.output(spec.cluster ?? "");
+        this.network = pulumi.output(spec.network ?? "");
+        this.installNamespace = pulumi.output(spec.installNamespace);
+        this.registerOutputs({
+            eastWestAddress: this.eastWestAddress,
+            conditions: this.conditions,
+            phase: this.phase,
+            version: this.version,
+            trustDomain: this.trustDomain,
+            cluster: this.cluster,
+            network: this.network,
+            installNamespace: this.installNamespace,
+            releases: this.releases,
+        });
+    }
+
+    /** Registers the children: namespace, Gateway API CRDs, secrets, Helm releases in plan order, readiness reads. */
+    private install(name: string, spec: ControllerSpec, args: ServiceMeshControllerArgs, label: string, owner: string, opts?: pulumi.ComponentResourceOptions): Installed {
         const provider = providerFor(name, args, this);
         const childOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
 
-        const ns = this.createNamespace(name, spec, childOpts);
-        const gatewayApi = this.installGatewayApi(name, spec, gatewayApiYaml, childOpts);
+        const ns = this.createNamespace(name, spec, owner, childOpts);
+        const gatewayApi = this.installGatewayApi(name, spec, loadGatewayApiManifest(spec, label), childOpts);
         // istiod reads the plug-in CA only at start-up, so these must exist before its release.
         const istiodSecrets = this.installSecrets(name, spec, args, label, ns, childOpts);
 
@@ -88,6 +151,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                     createNamespace: false,
                     skipAwait: false,
                     waitForJobs: true,
+                    // Force: Helm reuses the name of a release the pre-flight handed over (preflight/takeover.ts).
+                    ...(spec.onConflict === "Force" ? { replace: true } : {}),
+                    ...(entry.name === "istio-base" && spec.removeCrdsOnDelete ? { postrender: DROP_CRD_KEEP } : {}),
                 },
                 { ...childOpts, dependsOn },
             );
@@ -107,47 +173,34 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         });
         const summary = `${plan.map((p) => p.name).join(", ")} for Istio ${spec.versionText} (${spec.dataplaneMode})`;
         const conditions = observations.apply((obs) => computeConditions(obs, summary));
-
-        this.conditions = conditions;
-        this.phase = pulumi.all([conditions, observations]).apply(([c, obs]) => computePhase(c, obs));
-        this.version = pulumi.output(spec.versionText);
-        this.trustDomain = pulumi.output(spec.trustDomain);
-        this.cluster = pulumi.output(spec.cluster ?? "");
-        this.network = pulumi.output(spec.network ?? "");
-        this.installNamespace = pulumi.output(spec.installNamespace);
-        this.releases = pulumi.all(
-            plan.map((p) =>
-                releases[p.name].status.apply((s) => ({
-                    name: s.name ?? p.name,
-                    chart: s.chart ?? p.chart,
-                    version: s.version ?? "",
-                    status: s.status ?? "unknown",
-                    revision: s.revision ?? 0,
-                    namespace: s.namespace ?? spec.installNamespace,
-                })),
+        return {
+            conditions,
+            phase: pulumi.all([conditions, observations]).apply(([c, obs]) => computePhase(c, obs)),
+            releases: pulumi.all(
+                plan.map((p) =>
+                    releases[p.name].status.apply((s) => ({
+                        name: s.name ?? p.name,
+                        chart: s.chart ?? p.chart,
+                        version: s.version ?? "",
+                        status: s.status ?? "unknown",
+                        revision: s.revision ?? 0,
+                        namespace: s.namespace ?? spec.installNamespace,
+                    })),
+                ),
             ),
-        );
-        this.eastWestAddress = eastWestAddress;
-        this.registerOutputs({
-            eastWestAddress: this.eastWestAddress,
-            conditions: this.conditions,
-            phase: this.phase,
-            version: this.version,
-            trustDomain: this.trustDomain,
-            cluster: this.cluster,
-            network: this.network,
-            installNamespace: this.installNamespace,
-            releases: this.releases,
-        });
+            eastWestAddress,
+        };
     }
 
     /** The install namespace: created, or (createNamespace false) an existing one given the network label. */
     private createNamespace(
         name: string,
         spec: ControllerSpec,
+        owner: string,
         opts: pulumi.CustomResourceOptions,
     ): k8s.core.v1.Namespace | k8s.core.v1.NamespacePatch {
-        const metadata = { name: spec.installNamespace, labels: namespaceLabels(spec) };
+        // The owner mark tells this component's releases from anyone else's at the next pre-flight (conflicts.ts).
+        const metadata = { name: spec.installNamespace, labels: namespaceLabels(spec), annotations: { [OWNER_ANNOTATION]: owner } };
         return spec.createNamespace
             ? new k8s.core.v1.Namespace(`${name}-namespace`, { metadata }, opts)
             : new k8s.core.v1.NamespacePatch(`${name}-namespace`, { metadata }, opts);

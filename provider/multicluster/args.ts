@@ -8,6 +8,7 @@ import {
     GatewayApi,
     Image,
     OnConflict,
+    Platform,
     Repository,
     ScalingProfile,
     TrafficCaptureMode,
@@ -62,6 +63,12 @@ export interface MultiClusterMeshArgs {
     installNamespace?: string;
     /** What to do with existing Istio resources: `Abort` (default) or `Force`. */
     onConflict?: OnConflict;
+    /** The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight. */
+    platform?: Platform;
+    /** Allow an in-place version change that skips a minor or goes down. Default false. */
+    allowVersionSkew?: boolean;
+    /** Remove the Istio CRDs when the mesh is deleted. Default false (they stay). */
+    removeCrdsOnDelete?: boolean;
     /** Traffic capture: `Auto` (default). */
     trafficCaptureMode?: TrafficCaptureMode;
     /** Gateway API CRDs, for every cluster. */

@@ -4,7 +4,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Condition } from "../controller/args";
-import { ServiceMeshController } from "../controller/controller";
+import { ServiceMeshController, childrenRegistered } from "../controller/controller";
+import { clusterProvider } from "../cluster/provider";
 import { GatewayStatus, gatewayStatus } from "../readiness/gateways";
 import { remotePeerGateway, remotePeerGatewayName } from "../render/gateways";
 import { ControllerSpec } from "../spec/validate";
@@ -56,14 +57,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         const members: Record<string, Member> = {};
         for (const cluster of spec.clusters) {
             const access = byName[cluster.name];
-            const provider = new k8s.Provider(
-                `${name}-${cluster.name}`,
-                {
-                    kubeconfig: access.kubeconfig === undefined ? undefined : pulumi.secret(access.kubeconfig),
-                    context: access.context,
-                },
-                { parent: this },
-            );
+            const provider = clusterProvider(`${name}-${cluster.name}`, access, { parent: this });
             // No dependency between clusters: each controller waits only for its own provider and CA material.
             const controller = new ServiceMeshController(
                 `${name}-${cluster.name}`,
@@ -125,7 +119,8 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
                 status: undefined,
             },
             // The sending cluster's east-west namespace and istiod (which owns class istio-remote) must exist first.
-            { parent: this, provider: from.provider, dependsOn: [from.controller] },
+            // The controller registers its children after its pre-flight: depend on it once they exist.
+            { parent: this, provider: from.provider, dependsOn: pulumi.output(childrenRegistered(from.controller).then(() => true)).apply(() => [from.controller]) },
         );
         return pulumi.all([to.controller.eastWestAddress, gatewayStatus(gateway)]).apply(([address, status]) => ({
             from: link.from,

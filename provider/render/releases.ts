@@ -13,7 +13,7 @@
 //                           redirects pod traffic to it); its pods only become ready once both are.
 // Destroy runs this graph in reverse, so webhooks go before the service behind them and CRDs go last.
 import { ControllerSpec } from "../spec/validate";
-import { HelmValues, baseValues, cniValues, istiodValues, ztunnelValues } from "./values";
+import { HelmValues, baseValues, cniValues, istiodValues, withPlatform, ztunnelValues } from "./values";
 
 export type ReleaseName = "istio-base" | "istiod" | "istio-cni" | "ztunnel";
 export type ChartName = "base" | "istiod" | "cni" | "ztunnel";
@@ -36,6 +36,10 @@ export function chartVersion(spec: ControllerSpec): string {
 }
 
 export function planReleases(spec: ControllerSpec): ReleasePlan[] {
+    return releaseOrder(spec).map((entry) => ({ ...entry, values: withPlatform(spec, entry.values) }));
+}
+
+function releaseOrder(spec: ControllerSpec): ReleasePlan[] {
     const version = chartVersion(spec);
     const plan: ReleasePlan[] = [
         { name: "istio-base", chart: "base", chartVersion: version, values: baseValues(spec), after: [], afterGatewayApi: false },

@@ -2,6 +2,7 @@
 // take the `pilot.*` / `cni.*` prefixed forms, which every minor from 1.22 reads (1.24+ also reads them unprefixed);
 // ztunnel is flat. Only what the spec decides is set, so the charts' own defaults stay in force for the rest.
 import { ControllerSpec } from "../spec/validate";
+import { platformValues } from "../preflight/platform";
 import { needsDeltaXdsWorkaround } from "../spec/versions";
 
 export type HelmValues = { [key: string]: unknown };
@@ -23,6 +24,12 @@ export const SCALING_PROFILES = {
         cpu: { targetAverageUtilization: 75 },
     },
 } as const;
+
+/** Adds the platform's `global.*` values to a chart's values (each chart reads `global.platform`). */
+export function withPlatform(spec: ControllerSpec, values: HelmValues): HelmValues {
+    const overlay = platformValues(spec.platform ?? "Generic", spec.version).global as HelmValues | undefined;
+    return overlay ? { ...values, global: { ...((values.global as HelmValues) ?? {}), ...overlay } } : values;
+}
 
 function ambientProfile(spec: ControllerSpec): HelmValues {
     return spec.dataplaneMode === "Ambient" ? { profile: "ambient" } : {};

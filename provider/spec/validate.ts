@@ -4,6 +4,7 @@
 // registers any resource, so a rejected input creates nothing.
 import { z } from "zod";
 import { isIP } from "net";
+import { PLATFORMS, PlatformName } from "../preflight/platform";
 import { DNS_SUBDOMAIN, SpecError, dnsLabel, dnsSubdomain, oneOf, parseInputs } from "./inputs";
 import {
     IstioVersion,
@@ -57,6 +58,10 @@ export interface ControllerSpec {
     eastWest?: { namespace: string; address?: string };
     /** A license is given; how istiod gets it depends on the minor. */
     license: "none" | "secretRef" | "env";
+    /** Set by the platform input, or by the pre-flight's detection; undefined = not decided yet. */
+    platform?: PlatformName;
+    allowVersionSkew: boolean;
+    removeCrdsOnDelete: boolean;
     /** Derived: the istio-cni chart is installed (Ambient, or Sidecar with trafficCaptureMode Auto). */
     installCni: boolean;
     /** Derived: the ztunnel chart is installed (Ambient only). */
@@ -150,6 +155,9 @@ const inputSchema = z
                 { error: "is not an object; allowed fields: address, namespace" },
             )
             .optional(),
+        platform: oneOf(PLATFORMS).optional(),
+        allowVersionSkew: z.boolean({ error: "is not a boolean; allowed: true or false" }).default(false),
+        removeCrdsOnDelete: z.boolean({ error: "is not a boolean; allowed: true or false" }).default(false),
         cacerts: z.any().optional(),
         license: z.any().optional(),
         createNamespace: z.boolean({ error: "is not a boolean; allowed: true or false" }).default(true),
@@ -207,6 +215,11 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
         );
     }
 
+    if (input.removeCrdsOnDelete && version.minor < 24) {
+        problems.push(
+            `removeCrdsOnDelete: needs Istio 1.24 or later, whose base chart renders the CRDs as templates (got version "${v}"); before 1.24 they sit in the chart's crds/ directory, which Helm never deletes; allowed: false, or version 1.24.0 or later`,
+        );
+    }
     if (input.eastWestGateway) {
         if (compareVersions(version, MIN_MULTICLUSTER_VERSION) < 0) {
             problems.push(
@@ -286,6 +299,9 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
         license: input.license === undefined ? "none" : version.minor >= 25 ? "secretRef" : "env",
         createNamespace: input.createNamespace,
         timeoutSeconds: input.timeoutSeconds,
+        platform: input.platform,
+        allowVersionSkew: input.allowVersionSkew,
+        removeCrdsOnDelete: input.removeCrdsOnDelete,
         installCni: !sidecar || input.trafficCaptureMode === "Auto",
         installZtunnel: !sidecar,
     };

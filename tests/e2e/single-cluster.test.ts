@@ -91,7 +91,7 @@ describe("single cluster (real engine)", function () {
         expect(releases.map((r: any) => r.chart).sort()).to.deep.equal(["base-1.25.2-solo", "cni-1.25.2-solo", "istiod-1.25.2-solo", "ztunnel-1.25.2-solo"]);
     });
 
-    it("destroy leaves no releases, webhooks or namespaces of ours", async () => {
+    it("destroy leaves no releases, webhooks or namespaces of ours, and keeps the Istio CRDs", async () => {
         const e = env();
         await stack.destroy();
         expect(JSON.parse(await e.helm(cluster, ["list", "-A", "-o", "json"]))).to.deep.equal([]);
@@ -99,9 +99,11 @@ describe("single cluster (real engine)", function () {
         expect(hooks).to.not.match(/istio/);
         const namespaces = await e.kubectl(cluster, ["get", "namespaces", "-o", "name"]);
         expect(namespaces).to.not.contain("namespace/istio-system");
-        // The base chart renders the Istio CRDs as templates (1.24+), so uninstalling it removes them too.
+        // Istio's CRDs carry helm.sh/resource-policy: keep, so users' Istio config survives by default
+        // (removeCrdsOnDelete: see safety.test.ts); the Gateway API CRDs go with the component that applied them.
         const crds = await e.kubectl(cluster, ["get", "crds", "-o", "name"]);
-        expect(crds).to.not.match(/istio\.io/);
+        expect(crds).to.match(/virtualservices\.networking\.istio\.io/);
+        expect(crds).to.match(/authorizationpolicies\.security\.istio\.io/);
         expect(crds).to.not.match(/gateway\.networking\.k8s\.io/);
     });
 

@@ -56,7 +56,11 @@ describe("ServiceMeshController (mocks)", () => {
         await deploy({ ...base, network: "net-east", installNamespace: "mesh" });
         const ns = registered.filter((r) => r.type === "kubernetes:core/v1:Namespace");
         expect(ns).to.have.length(1);
-        expect(ns[0].inputs.metadata).to.deep.equal({ name: "mesh", labels: { "topology.istio.io/network": "net-east" } });
+        expect(ns[0].inputs.metadata).to.deep.equal({
+            name: "mesh",
+            labels: { "topology.istio.io/network": "net-east" },
+            annotations: { "servicemesh.pulumi.com/owner": "servicemesh/test/mesh" },
+        });
         const crds = registered.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
         expect(crds).to.have.length(1);
         expect(crds[0].inputs.yaml).to.contain("gateways.gateway.networking.k8s.io");
@@ -66,7 +70,9 @@ describe("ServiceMeshController (mocks)", () => {
         await deploy({ ...base, createNamespace: false, network: "n1" });
         expect(registered.filter((r) => r.type === "kubernetes:core/v1:Namespace")).to.have.length(0);
         const patch = registered.filter((r) => r.type === "kubernetes:core/v1:NamespacePatch");
-        expect(patch.map((p) => p.inputs.metadata)).to.deep.equal([{ name: "istio-system", labels: { "topology.istio.io/network": "n1" } }]);
+        expect(patch.map((p) => p.inputs.metadata)).to.deep.equal([
+            { name: "istio-system", labels: { "topology.istio.io/network": "n1" }, annotations: { "servicemesh.pulumi.com/owner": "servicemesh/test/mesh" } },
+        ]);
     });
 
     it("skips the Gateway API CRDs when install is false, and uses a URL manifest through ConfigFile", async () => {
@@ -133,6 +139,7 @@ describe("ServiceMeshController (mocks)", () => {
         new ServiceMeshController("other", { ...base, kubeconfig: "kc" }, {
             transformations: [(a) => { if (a.type === "pulumi:providers:kubernetes") seen = a.props.kubeconfig; return undefined; }],
         });
+        await settle();
         expect(await (seen as any).isSecret).to.equal(true);
     });
 

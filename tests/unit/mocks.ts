@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { SpecError } from "../../provider/spec/inputs";
 import { tlsState } from "./tlsMock";
+import { useConnector } from "../../provider/preflight/run";
+import { ClusterSnapshot } from "../../provider/preflight/snapshot";
 
 export interface Registered {
     type: string;
@@ -23,10 +25,30 @@ export interface MockCluster {
     eastWestAddresses: Record<string, string>;
     /** Accepted condition status of remote peer Gateways (default "True"). */
     linkAccepted: string;
+    /** What the pre-flight reads (default: an empty Kubernetes 1.30 cluster); undefined = no kubeconfig found. */
+    snapshot?: ClusterSnapshot;
+    /** Releases the pre-flight handed over for takeover, as `namespace/name`. */
+    takenOver: string[];
+    /** kubeconfig/context the pre-flight was given, per connection. */
+    connections: { kubeconfig?: string; context?: string }[];
+}
+
+export function emptySnapshot(serverVersion = "v1.30.4"): ClusterSnapshot {
+    return { serverVersion, nodes: [], apiGroups: [], helmReleases: [], objects: [], unread: [] };
 }
 
 export const registered: Registered[] = [];
-export const cluster: MockCluster = { objects: new Map(), releaseStatus: {}, eastWestAddresses: {}, linkAccepted: "True" };
+export const cluster: MockCluster = { objects: new Map(), releaseStatus: {}, eastWestAddresses: {}, linkAccepted: "True", takenOver: [], connections: [] };
+
+useConnector((kubeconfig, context) => {
+    cluster.connections.push({ kubeconfig, context });
+    const snapshot = cluster.snapshot;
+    return snapshot && {
+        describe: "mock cluster",
+        snapshot: async () => structuredClone(snapshot),
+        takeOver: async (ns, name) => void cluster.takenOver.push(`${ns}/${name}`),
+    };
+});
 
 export function resetMocks(): void {
     registered.length = 0;
@@ -34,6 +56,9 @@ export function resetMocks(): void {
     cluster.releaseStatus = {};
     cluster.eastWestAddresses = {};
     cluster.linkAccepted = "True";
+    cluster.snapshot = emptySnapshot();
+    cluster.takenOver = [];
+    cluster.connections = [];
 }
 
 /** A cluster in which everything the ambient install creates is ready. */
@@ -123,7 +148,7 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 
 /** Waits until every registration that was started has been recorded. */
 export async function settle(): Promise<void> {
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 10; i++) {
         await new Promise((r) => setImmediate(r));
     }
 }

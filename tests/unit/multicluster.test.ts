@@ -67,7 +67,7 @@ describe("MultiClusterMesh (mocks)", function () {
     it("creates one cacerts Secret per cluster, before istiod, chaining to one root", async () => {
         const deps: Record<string, string[]> = {};
         const mesh = new MultiClusterMesh("mesh", { ...shared, clusters: clusters(["east", "west"]) }, {
-            transformations: [(a) => { deps[a.name] = ((a.opts.dependsOn as any[]) ?? []).map((d) => d.__name); return undefined; }],
+            transformations: [(a) => { deps[a.name] = (Array.isArray(a.opts.dependsOn) ? a.opts.dependsOn : []).map((d: any) => d.__name); return undefined; }],
         });
         const root = new X509Certificate(await valueOf(mesh.rootCertPem));
         await valueOf(mesh.phase);

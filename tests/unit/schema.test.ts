@@ -42,7 +42,8 @@ describe("package schema", function () {
         expect(Object.keys(res.inputProperties)).to.have.members([
             "version", "cluster", "network", "dataplaneMode", "distribution", "image", "installNamespace", "onConflict",
             "repository", "scalingProfile", "trafficCaptureMode", "trustDomain", "gatewayApi", "createNamespace",
-            "timeoutSeconds", "kubeconfig", "context", "cacerts", "eastWestGateway", "license",
+            "timeoutSeconds", "kubeconfig", "context", "cacerts", "eastWestGateway", "license", "platform", "allowVersionSkew",
+            "removeCrdsOnDelete",
         ]);
         expect(res.requiredInputs).to.deep.equal(["version"]);
         expect(schema.types["servicemesh:index:Image"].properties).to.have.keys("repository", "secrets");

@@ -1,5 +1,6 @@
 // Every bad input is rejected with a message naming the field, the value and what is allowed, and nothing is
 // registered; good inputs resolve to the Gloo operator's defaults.
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { expectRejected, resetMocks } from "./mocks";
 import { ServiceMeshController } from "../../provider";
@@ -46,6 +47,16 @@ const BAD_INPUTS: [string, any, string][] = [
     ["timeoutSeconds fractional", { ...ok, timeoutSeconds: 60.5 }, "timeoutSeconds: is not a whole number; allowed: whole seconds from 30 to 3600 (got 60.5)"],
     ["createNamespace as string", { ...ok, createNamespace: "no" }, 'createNamespace: is not a boolean; allowed: true or false (got "no")'],
     ["unknown top-level field", { ...ok, dataPlaneMode: "Sidecar" }, 'unknown field "dataPlaneMode"; check the spelling against the documented inputs'],
+    ["onConflict lower case", { ...ok, onConflict: "force" }, 'onConflict: is not allowed; allowed values: Force, Abort (got "force")'],
+    ["timeoutSeconds too long", { ...ok, timeoutSeconds: 7200 }, "timeoutSeconds: is too long; allowed: whole seconds from 30 to 3600 (got 7200)"],
+    ["timeoutSeconds as string", { ...ok, timeoutSeconds: "600" }, 'timeoutSeconds: is not a number; allowed: whole seconds from 30 to 3600 (got "600")'],
+    ["platform lower case", { ...ok, platform: "gke" }, 'platform: is not allowed; allowed values: GKE, EKS, OpenShift, K3s, K3d, MicroK8s, Minikube, Generic (got "gke")'],
+    ["platform unknown", { ...ok, platform: "Kind" }, 'platform: is not allowed; allowed values: GKE, EKS, OpenShift, K3s, K3d, MicroK8s, Minikube, Generic (got "Kind")'],
+    ["allowVersionSkew as string", { ...ok, allowVersionSkew: "yes" }, 'allowVersionSkew: is not a boolean; allowed: true or false (got "yes")'],
+    ["removeCrdsOnDelete as string", { ...ok, removeCrdsOnDelete: "true" }, 'removeCrdsOnDelete: is not a boolean; allowed: true or false (got "true")'],
+    ["removeCrdsOnDelete before 1.24", { version: "1.23.5", removeCrdsOnDelete: true }, 'removeCrdsOnDelete: needs Istio 1.24 or later, whose base chart renders the CRDs as templates (got version "1.23.5"); before 1.24 they sit in the chart\'s crds/ directory, which Helm never deletes; allowed: false, or version 1.24.0 or later'],
+    ["eastWestGateway in the install namespace", { ...ok, cluster: "c", network: "n", eastWestGateway: { namespace: "istio-system" } }, 'eastWestGateway.namespace: must differ from installNamespace (got "istio-system"); allowed: its own namespace, default istio-eastwest'],
+    ["eastWestGateway without cluster", { ...ok, network: "n", eastWestGateway: {} }, "cluster: is required for a multicluster member (eastWestGateway set); allowed: a DNS label, e.g. the cluster name"],
 ];
 
 describe("input validation", () => {
@@ -56,8 +67,24 @@ describe("input validation", () => {
             expectRejected(() => new ServiceMeshController("mesh", input), expected, 'ServiceMeshController "mesh"'));
     }
 
-    it("has at least 20 distinct bad inputs", () => {
-        expect(new Set(BAD_INPUTS.map((b) => b[2])).size).to.be.at.least(20);
+    it("has at least 45 distinct bad inputs", () => {
+        expect(new Set(BAD_INPUTS.map((b) => b[2])).size).to.be.at.least(45);
+    });
+
+    it("warns on the component when repository.insecureSkipVerify is set, and only then", async () => {
+        const warnings: [string, unknown][] = [];
+        const original = pulumi.log.warn;
+        (pulumi.log as any).warn = (message: string, resource?: unknown) => void warnings.push([message, resource]);
+        try {
+            const insecure = new ServiceMeshController("mesh", { ...ok, repository: { url: "https://charts.example/istio", insecureSkipVerify: true } });
+            new ServiceMeshController("other", { ...ok, repository: { url: "https://charts.example/istio" } });
+            const hits = warnings.filter(([m]) => m.includes("insecureSkipVerify"));
+            expect(hits).to.deep.equal([
+                ['ServiceMeshController "mesh": repository.insecureSkipVerify is true: the certificate of https://charts.example/istio is not verified', insecure],
+            ]);
+        } finally {
+            (pulumi.log as any).warn = original;
+        }
     });
 
     it("reports every problem at once", () => {

@@ -1,0 +1,142 @@
+// What the pre-flight checks read from a cluster, as plain data: the pure checks (support.ts, platform.ts,
+// conflicts.ts) decide from this snapshot alone, so they are tested without a cluster.
+import * as zlib from "zlib";
+import { KubeGet, KubeReadError } from "./kube";
+
+/** A Helm release as its newest storage Secret (`owner=helm`) records it. */
+export interface HelmRelease {
+    name: string;
+    namespace: string;
+    chart: string;
+    /** Chart version, e.g. `1.24.3-solo`. */
+    version: string;
+    status: string;
+    revision: number;
+}
+
+/** An object found by name (Deployments, webhook configurations, operator resources). */
+export interface FoundObject {
+    kind: string;
+    namespace?: string;
+    name: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    /** For Deployments: the first container image. */
+    image?: string;
+}
+
+export interface ClusterSnapshot {
+    /** The API server's /version `gitVersion`, e.g. `v1.33.13` or `v1.30.5-gke.1014001`. */
+    serverVersion: string;
+    /** Node labels and providerIDs (a sample: the first nodes listed). */
+    nodes: { name: string; labels: Record<string, string>; providerID: string }[];
+    /** API group names served, e.g. `config.openshift.io`. */
+    apiGroups: string[];
+    helmReleases: HelmRelease[];
+    /** Deployments labelled `app=istiod`, webhook configurations of Istio, and Istio operator resources. */
+    objects: FoundObject[];
+    /** Annotations of the install namespace (undefined when it does not exist). */
+    installNamespace?: { annotations: Record<string, string> };
+    /** What could not be read (e.g. forbidden), so the caller can say what was not checked. */
+    unread: string[];
+}
+
+/** Istio operator resources other installers leave: the group, its resource and what to call it. */
+export const OPERATOR_RESOURCES = [
+    { group: "install.istio.io", resource: "istiooperators", kind: "IstioOperator" },
+    { group: "sailoperator.io", resource: "istios", kind: "Istio (Sail operator)" },
+    { group: "operator.gloo.solo.io", resource: "servicemeshcontrollers", kind: "ServiceMeshController (Gloo operator)" },
+] as const;
+
+function meta(item: any, kind: string): FoundObject {
+    return {
+        kind,
+        namespace: item.metadata?.namespace,
+        name: item.metadata?.name ?? "",
+        labels: item.metadata?.labels ?? {},
+        annotations: item.metadata?.annotations ?? {},
+        image: item.spec?.template?.spec?.containers?.[0]?.image,
+    };
+}
+
+/** Helm stores a release as base64(gzip(JSON)) inside the Secret's (base64) data. */
+export function decodeHelmRelease(secretData: string): HelmRelease | undefined {
+    try {
+        const inner = Buffer.from(Buffer.from(secretData, "base64").toString("utf8"), "base64");
+        const json = JSON.parse((inner[0] === 0x1f && inner[1] === 0x8b ? zlib.gunzipSync(inner) : inner).toString("utf8"));
+        return {
+            name: json.name,
+            namespace: json.namespace,
+            chart: json.chart?.metadata?.name ?? "",
+            version: json.chart?.metadata?.version ?? "",
+            status: json.info?.status ?? "",
+            revision: json.version ?? 0,
+        };
+    } catch {
+        return undefined;
+    }
+}
+
+/** Reads one list; a forbidden read is recorded in `unread` instead of failing the whole pre-flight. */
+async function list(get: KubeGet, apiPath: string, what: string, unread: string[]): Promise<any[]> {
+    try {
+        return (await get(apiPath))?.items ?? [];
+    } catch (e) {
+        if (e instanceof KubeReadError && (e.status === 403 || e.status === 401)) {
+            unread.push(`${what} (HTTP ${e.status})`);
+            return [];
+        }
+        throw e;
+    }
+}
+
+/** The newest record of each Helm release in the cluster. */
+async function helmReleases(get: KubeGet, unread: string[]): Promise<HelmRelease[]> {
+    const secrets = await list(get, "/api/v1/secrets?labelSelector=owner%3Dhelm", "Helm release Secrets", unread);
+    const newest = new Map<string, any>();
+    for (const s of secrets) {
+        const key = `${s.metadata.namespace}/${s.metadata.labels?.name}`;
+        const rev = Number(s.metadata.labels?.version ?? 0);
+        if (!newest.has(key) || Number(newest.get(key).metadata.labels?.version ?? 0) < rev) {
+            newest.set(key, s);
+        }
+    }
+    return [...newest.values()].map((s) => decodeHelmRelease(s.data?.release ?? "")).filter((r): r is HelmRelease => r !== undefined);
+}
+
+export async function readSnapshot(get: KubeGet, installNamespace: string): Promise<ClusterSnapshot> {
+    const unread: string[] = [];
+    const version = await get("/version");
+    const groups = ((await get("/apis"))?.groups ?? []) as { name: string; preferredVersion?: { version: string } }[];
+    const nodes = await list(get, "/api/v1/nodes?limit=5", "nodes", unread);
+    const objects: FoundObject[] = [
+        ...(await list(get, "/apis/apps/v1/deployments?labelSelector=app%3Distiod", "istiod Deployments", unread)).map((d) => meta(d, "Deployment")),
+    ];
+    for (const kind of ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]) {
+        const items = await list(get, `/apis/admissionregistration.k8s.io/v1/${kind.toLowerCase()}s`, `${kind}s`, unread);
+        objects.push(...items.filter((w) => /istio/.test(w.metadata?.name ?? "")).map((w) => meta(w, kind)));
+    }
+    for (const op of OPERATOR_RESOURCES) {
+        const group = groups.find((g) => g.name === op.group);
+        if (group?.preferredVersion) {
+            const items = await list(get, `/apis/${op.group}/${group.preferredVersion.version}/${op.resource}`, op.kind, unread);
+            objects.push(...items.map((i) => meta(i, op.kind)));
+        }
+    }
+    const ns = await get(`/api/v1/namespaces/${installNamespace}`).catch((e) => {
+        if (e instanceof KubeReadError && e.status === 403) {
+            unread.push(`namespace ${installNamespace} (HTTP 403)`);
+            return undefined;
+        }
+        throw e;
+    });
+    return {
+        serverVersion: version?.gitVersion ?? "",
+        nodes: nodes.map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {}, providerID: n.spec?.providerID ?? "" })),
+        apiGroups: groups.map((g) => g.name),
+        helmReleases: await helmReleases(get, unread),
+        objects,
+        installNamespace: ns ? { annotations: ns.metadata?.annotations ?? {} } : undefined,
+        unread,
+    };
+}

@@ -1,0 +1,192 @@
+// The pre-flight's pure decisions (support range, version step, platform, conflicts) and its wiring under mocks:
+// a refused pre-flight registers no child, Force hands same-named releases over, unknown access skips cleanly.
+import { expect } from "chai";
+import { cluster, emptySnapshot, registered, resetMocks, settle } from "./mocks";
+import { ServiceMeshController } from "../../provider";
+import { conflictProblem, scanConflicts } from "../../provider/preflight/conflicts";
+import { detectPlatform, platformValues } from "../../provider/preflight/platform";
+import { kubernetesSupport, versionStep } from "../../provider/preflight/support";
+import { HelmRelease } from "../../provider/preflight/snapshot";
+import { planReleases } from "../../provider/render/releases";
+import { resolveControllerSpec } from "../../provider/spec/validate";
+import { parseVersion } from "../../provider/spec/versions";
+
+const v = (text: string) => parseVersion(text)!;
+const own = { installNamespace: "istio-system", owner: "p/s/mesh", releases: { "istio-base": "base", istiod: "istiod", "istio-cni": "cni", ztunnel: "ztunnel" } };
+const release = (over: Partial<HelmRelease>): HelmRelease => ({ name: "istiod", namespace: "istio-system", chart: "istiod", version: "1.24.3-solo", status: "deployed", revision: 1, ...over });
+
+describe("pre-flight: Kubernetes support range", () => {
+    it("is an error below the range, naming server version and range", () => {
+        expect(kubernetesSupport(v("1.25.2"), "v1.28.9")).to.deep.equal({
+            level: "error",
+            message: 'kubernetes: the cluster runs v1.28.9, older than Istio 1.25 supports (got server version "v1.28.9"); allowed: Kubernetes 1.29–1.32, or an Istio version that supports 1.28',
+        });
+    });
+    it("is a warning above the range and nothing inside it", () => {
+        expect(kubernetesSupport(v("1.24.3"), "v1.33.13")).to.deep.equal({ level: "warning", message: "the cluster runs Kubernetes v1.33.13, newer than Istio 1.24 is tested with (1.28–1.31)" });
+        expect(kubernetesSupport(v("1.24.3"), "v1.31.2-eks-7f9249a")).to.equal(undefined);
+        expect(kubernetesSupport(v("1.26.0"), "v1.29.0+k3s1")).to.equal(undefined);
+    });
+    it("only informs for a minor without a known range", () => {
+        expect(kubernetesSupport(v("1.28.0"), "v1.33.1")?.level).to.equal("info");
+    });
+});
+
+describe("pre-flight: version step", () => {
+    it("allows the same version, patch changes up and one minor up", () => {
+        for (const [from, to] of [["1.24.3", "1.24.3"], ["1.24.3", "1.24.5"], ["1.24.3", "1.25.0"], ["1.24.3", "1.25.2"]]) {
+            expect(versionStep(v(from), v(to), false, "x"), `${from} -> ${to}`).to.equal(undefined);
+        }
+    });
+    it("refuses skipping a minor, naming deployed and requested versions", () => {
+        expect(versionStep(v("1.24.3"), v("1.26.1"), false, "Helm release istio-system/istiod")?.message).to.equal(
+            'version: an upgrade from 1.24.3 (deployed, read from Helm release istio-system/istiod) to 1.26.1 that skips 1.25 is refused (got "1.26.1"); allowed: 1.24.x or 1.25.x, one minor at a time, or allowVersionSkew: true',
+        );
+    });
+    it("refuses downgrades, minor and patch", () => {
+        expect(versionStep(v("1.25.2"), v("1.24.3"), false, "s")?.level).to.equal("error");
+        expect(versionStep(v("1.25.2"), v("1.25.1"), false, "s")?.message).to.contain("a downgrade from 1.25.2 (deployed, read from s) to 1.25.1 is refused");
+    });
+    it("only warns with allowVersionSkew", () => {
+        expect(versionStep(v("1.25.2"), v("1.24.3"), true, "s")).to.deep.equal({
+            level: "warning",
+            message: "version: a downgrade from 1.25.2 (deployed, read from s) to 1.24.3; going ahead because allowVersionSkew is true",
+        });
+    });
+});
+
+describe("pre-flight: platform detection", () => {
+    const node = (labels: Record<string, string> = {}, providerID = "", name = "n1") => ({ name, labels, providerID });
+    const cases: [string, Parameters<typeof detectPlatform>[0], string][] = [
+        ["OpenShift by API group", { serverVersion: "v1.30.4", nodes: [], apiGroups: ["apps", "config.openshift.io"] }, "OpenShift"],
+        ["GKE by server version", { serverVersion: "v1.30.5-gke.1014001", nodes: [], apiGroups: [] }, "GKE"],
+        ["GKE by providerID", { serverVersion: "v1.30.5", nodes: [node({}, "gce://proj/zone/n1")], apiGroups: [] }, "GKE"],
+        ["EKS by server version", { serverVersion: "v1.31.2-eks-7f9249a", nodes: [], apiGroups: [] }, "EKS"],
+        ["EKS by node label", { serverVersion: "v1.31.2", nodes: [node({ "eks.amazonaws.com/nodegroup": "ng" })], apiGroups: [] }, "EKS"],
+        ["k3s by server version", { serverVersion: "v1.31.2+k3s1", nodes: [], apiGroups: [] }, "K3s"],
+        ["k3d by node name and providerID", { serverVersion: "v1.31.2+k3s1", nodes: [node({}, "k3s://k3d-dev-server-0", "k3d-dev-server-0")], apiGroups: [] }, "K3d"],
+        ["minikube by node label", { serverVersion: "v1.31.0", nodes: [node({ "minikube.k8s.io/name": "minikube" })], apiGroups: [] }, "Minikube"],
+        ["MicroK8s by node label", { serverVersion: "v1.31.0", nodes: [node({ "microk8s.io/cluster": "true" })], apiGroups: [] }, "MicroK8s"],
+        ["a plain cluster (kwok)", { serverVersion: "v1.33.13", nodes: [node({ type: "kwok" }, "kwok://n1")], apiGroups: ["apps"] }, "Generic"],
+    ];
+    for (const [what, snapshot, platform] of cases) {
+        it(`detects ${what}`, () => expect(detectPlatform(snapshot).platform).to.equal(platform));
+    }
+    it("sets global.platform only where the version's charts ship the overlay", () => {
+        expect(platformValues("OpenShift", v("1.24.3"))).to.deep.equal({ global: { platform: "openshift" } });
+        expect(platformValues("GKE", v("1.24.3"))).to.deep.equal({});
+        expect(platformValues("GKE", v("1.25.2"))).to.deep.equal({ global: { platform: "gke" } });
+        expect(platformValues("K3s", v("1.23.4"))).to.deep.equal({});
+        expect(platformValues("EKS", v("1.26.0"))).to.deep.equal({});
+    });
+    it("puts the platform into every chart's global values, beside what the spec sets", () => {
+        const plan = planReleases({ ...resolveControllerSpec({ version: "1.25.2" }), platform: "OpenShift" });
+        for (const entry of plan) {
+            expect((entry.values.global as any).platform, entry.name).to.equal("openshift");
+        }
+        expect((plan.find((p) => p.name === "istiod")!.values.global as any).hub).to.equal("us-docker.pkg.dev/gloo-mesh/istio-e038d180f90a");
+    });
+});
+
+describe("pre-flight: conflicts", () => {
+    const snapshot = (over: Partial<ReturnType<typeof emptySnapshot>>) => ({ ...emptySnapshot(), ...over });
+    const owned = { annotations: { "servicemesh.pulumi.com/owner": "p/s/mesh" } };
+
+    it("treats this component's releases in its own marked namespace as its own", () => {
+        const scan = scanConflicts(snapshot({ helmReleases: [release({})], installNamespace: owned }), own);
+        expect(scan.conflicts).to.deep.equal([]);
+        expect(scan.deployed?.source).to.equal("Helm release istio-system/istiod, chart istiod 1.24.3-solo");
+    });
+    it("reports a same-named release in an unmarked namespace as adoptable", () => {
+        const scan = scanConflicts(snapshot({ helmReleases: [release({ name: "istio-base", chart: "base" })], installNamespace: { annotations: {} } }), own);
+        expect(scan.conflicts).to.deep.equal([
+            { what: "Helm release istio-system/istio-base (chart base 1.24.3-solo, deployed)", adopt: { namespace: "istio-system", name: "istio-base" }, remedy: "helm uninstall -n istio-system istio-base" },
+        ]);
+        expect(scan.deployed?.version).to.deep.equal(v("1.24.3"));
+    });
+    it("reports another owner's mark, other names and namespaces, bare istiod, webhooks and operator resources", () => {
+        const scan = scanConflicts(
+            snapshot({
+                installNamespace: { annotations: { "servicemesh.pulumi.com/owner": "p/other/mesh" } },
+                helmReleases: [release({}), release({ name: "istiod-canary", namespace: "istio-canary" }), release({ name: "nginx", chart: "nginx" })],
+                objects: [
+                    { kind: "Deployment", namespace: "istio-canary", name: "istiod-canary", labels: {}, annotations: { "meta.helm.sh/release-name": "istiod-canary", "meta.helm.sh/release-namespace": "istio-canary" } },
+                    { kind: "Deployment", namespace: "istio-old", name: "istiod", labels: {}, annotations: {} },
+                    { kind: "MutatingWebhookConfiguration", name: "istio-sidecar-injector-old", labels: {}, annotations: {} },
+                    { kind: "ServiceMeshController (Gloo operator)", namespace: "gloo-mesh", name: "managed-istio", labels: {}, annotations: {} },
+                ],
+            }),
+            own,
+        );
+        expect(scan.conflicts.map((c) => [c.what, !!c.adopt])).to.deep.equal([
+            ["Helm release istio-system/istiod (chart istiod 1.24.3-solo, deployed)", true],
+            ["Helm release istio-canary/istiod-canary (chart istiod 1.24.3-solo, deployed)", false],
+            ["Deployment istio-old/istiod", false],
+            ["MutatingWebhookConfiguration istio-sidecar-injector-old", false],
+            ["ServiceMeshController (Gloo operator) gloo-mesh/managed-istio", false],
+        ]);
+    });
+    it("Abort refuses every conflict; Force refuses only what it cannot take over", () => {
+        const adoptable = { what: "A", adopt: { namespace: "istio-system", name: "istiod" }, remedy: "ra" };
+        const other = { what: "B", remedy: "rb" };
+        expect(conflictProblem([adoptable], "Abort", "istio-system")).to.equal(
+            "onConflict: Abort found Istio installed by something other than this component: A [remove: ra]; allowed: remove them, or onConflict: Force to take them over",
+        );
+        expect(conflictProblem([adoptable], "Force", "istio-system")).to.equal(undefined);
+        expect(conflictProblem([adoptable, other], "Force", "istio-system")).to.equal(
+            "onConflict: Force found Istio installed by something other than this component: B [remove: rb]; allowed: remove them; onConflict: Force takes over only Helm releases of this component's names and charts in istio-system",
+        );
+    });
+});
+
+describe("pre-flight: wiring (mocks)", () => {
+    beforeEach(resetMocks);
+    const children = () => registered.filter((r) => r.type !== "servicemesh:index:ServiceMeshController");
+    const rejection = (mesh: ServiceMeshController) => (mesh.phase as any).promise().then(() => "", (e: Error) => e.message);
+
+    it("a refused pre-flight registers no child and names every problem", async () => {
+        cluster.snapshot = { ...emptySnapshot("v1.27.3"), helmReleases: [release({ name: "istio-base", chart: "base" })] };
+        const message = await rejection(new ServiceMeshController("mesh", { version: "1.24.3" }));
+        await settle();
+        expect(message).to.contain('pre-flight checks of ServiceMeshController "mesh" refused the update; nothing was changed');
+        expect(message).to.contain("kubernetes: the cluster runs v1.27.3, older than Istio 1.24 supports");
+        expect(message).to.contain("onConflict: Abort found Istio installed by something other than this component: Helm release istio-system/istio-base");
+        expect(children()).to.deep.equal([]);
+        expect(cluster.takenOver).to.deep.equal([]);
+    });
+    it("refuses a downgrade from the version read from the cluster", async () => {
+        cluster.snapshot = { ...emptySnapshot(), helmReleases: [release({ version: "1.25.2-solo" })], installNamespace: { annotations: { "servicemesh.pulumi.com/owner": "servicemesh/test/mesh" } } };
+        expect(await rejection(new ServiceMeshController("mesh", { version: "1.24.3" }))).to.contain("version: a downgrade from 1.25.2");
+        expect(await rejection(new ServiceMeshController("mesh", { version: "1.24.3", allowVersionSkew: true }))).to.equal("");
+    });
+    it("Force hands same-named releases over, then installs", async () => {
+        cluster.snapshot = { ...emptySnapshot(), helmReleases: [release({ name: "istio-base", chart: "base" })] };
+        expect(await rejection(new ServiceMeshController("mesh", { version: "1.24.3", onConflict: "Force" } as any))).to.equal("");
+        await settle();
+        expect(cluster.takenOver).to.deep.equal(["istio-system/istio-base"]);
+        const releases = registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+        expect(releases.map((r) => r.inputs.replace)).to.deep.equal([true, true, true, true]);
+    });
+    it("skips cleanly when no kubeconfig is found, using the platform input", async () => {
+        cluster.snapshot = undefined;
+        expect(await rejection(new ServiceMeshController("mesh", { version: "1.25.2", platform: "GKE" } as any))).to.equal("");
+        await settle();
+        const istiod = registered.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === "istiod")!;
+        expect(istiod.inputs.values.global.platform).to.equal("gke");
+    });
+    it("uses the detected platform and passes kubeconfig/context to the reader", async () => {
+        cluster.snapshot = { ...emptySnapshot("v1.31.2+k3s1") };
+        await rejection(new ServiceMeshController("mesh", { version: "1.24.3", kubeconfig: "/tmp/kc", context: "dev" }));
+        await settle();
+        expect(cluster.connections).to.deep.equal([{ kubeconfig: "/tmp/kc", context: "dev" }]);
+        const cni = registered.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === "istio-cni")!;
+        expect(cni.inputs.values.global.platform).to.equal("k3s");
+    });
+    it("removeCrdsOnDelete adds the post-renderer to istio-base only", async () => {
+        await rejection(new ServiceMeshController("mesh", { version: "1.24.3", removeCrdsOnDelete: true }));
+        await settle();
+        const releases = registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+        expect(releases.filter((r) => r.inputs.postrender).map((r) => r.inputs.name)).to.deep.equal(["istio-base"]);
+        expect(releases.find((r) => r.inputs.postrender)!.inputs.postrender).to.match(/render\/drop-crd-keep\.js$/);
+    });
+});
