@@ -64,6 +64,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             if (args?.version === undefined && !opts.urn) {
                 throw new Error("Missing required property 'version'");
             }
+            resourceInputs["allowVersionSkew"] = args?.allowVersionSkew;
             resourceInputs["clusters"] = args?.clusters;
             resourceInputs["dataplaneMode"] = args?.dataplaneMode;
             resourceInputs["distribution"] = args?.distribution;
@@ -73,6 +74,8 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             resourceInputs["license"] = args?.license;
             resourceInputs["links"] = args?.links;
             resourceInputs["onConflict"] = args?.onConflict;
+            resourceInputs["platform"] = args?.platform;
+            resourceInputs["removeCrdsOnDelete"] = args?.removeCrdsOnDelete;
             resourceInputs["repository"] = args?.repository;
             resourceInputs["rootOfTrust"] = args?.rootOfTrust;
             resourceInputs["scalingProfile"] = args?.scalingProfile;
@@ -98,6 +101,10 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
  * The set of arguments for constructing a MultiClusterMesh resource.
  */
 export interface MultiClusterMeshArgs {
+    /**
+     * Allow an in-place version change that skips a minor or goes down. Default false.
+     */
+    allowVersionSkew?: boolean;
     /**
      * The clusters of the mesh; they are installed in parallel.
      */
@@ -134,6 +141,14 @@ export interface MultiClusterMeshArgs {
      * What to do with existing Istio resources: `Abort` (default) or `Force`.
      */
     onConflict?: enums.OnConflict;
+    /**
+     * The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
+     */
+    platform?: enums.Platform;
+    /**
+     * Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
+     */
+    removeCrdsOnDelete?: boolean;
     /**
      * Helm chart source, credentials and TLS verification, for every cluster.
      */

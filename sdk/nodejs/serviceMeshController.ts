@@ -78,6 +78,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             if (args?.version === undefined && !opts.urn) {
                 throw new Error("Missing required property 'version'");
             }
+            resourceInputs["allowVersionSkew"] = args?.allowVersionSkew;
             resourceInputs["cacerts"] = args?.cacerts;
             resourceInputs["cluster"] = args?.cluster;
             resourceInputs["context"] = args?.context;
@@ -92,6 +93,8 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["license"] = args?.license;
             resourceInputs["network"] = args?.network;
             resourceInputs["onConflict"] = args?.onConflict;
+            resourceInputs["platform"] = args?.platform;
+            resourceInputs["removeCrdsOnDelete"] = args?.removeCrdsOnDelete;
             resourceInputs["repository"] = args?.repository;
             resourceInputs["scalingProfile"] = args?.scalingProfile;
             resourceInputs["timeoutSeconds"] = args?.timeoutSeconds;
@@ -122,6 +125,11 @@ export class ServiceMeshController extends pulumi.ComponentResource {
  * The set of arguments for constructing a ServiceMeshController resource.
  */
 export interface ServiceMeshControllerArgs {
+    /**
+     * Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+     * Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
+     */
+    allowVersionSkew?: boolean;
     /**
      * Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
      * RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
@@ -183,10 +191,22 @@ export interface ServiceMeshControllerArgs {
      */
     network?: string;
     /**
-     * What to do when Istio resources not owned by this component already exist: `Abort` (default) or `Force`.
-     * Validated here; detection of existing installs is performed by the pre-flight checks.
+     * What to do when the pre-flight finds Istio installed by something else (Helm releases of Istio charts, istiod
+     * Deployments, Istio webhooks, IstioOperator / Sail / Gloo operator resources): `Abort` (default) fails before any
+     * change, listing them; `Force` takes over Helm releases of this component's names in the install namespace and
+     * upgrades them to this spec (anything else still fails).
      */
     onConflict?: enums.OnConflict;
+    /**
+     * The Kubernetes platform, for Istio's platform chart values. Default: detected from the cluster by the pre-flight
+     * (API groups, server version, node labels); `Generic` when the cluster cannot be read.
+     */
+    platform?: enums.Platform;
+    /**
+     * Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
+     * the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
+     */
+    removeCrdsOnDelete?: boolean;
     /**
      * Helm chart source, credentials and TLS verification.
      */

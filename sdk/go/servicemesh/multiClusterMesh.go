@@ -49,6 +49,8 @@ func NewMultiClusterMesh(ctx *pulumi.Context,
 }
 
 type multiClusterMeshArgs struct {
+	// Allow an in-place version change that skips a minor or goes down. Default false.
+	AllowVersionSkew *bool `pulumi:"allowVersionSkew"`
 	// The clusters of the mesh; they are installed in parallel.
 	Clusters []MeshCluster `pulumi:"clusters"`
 	// The dataplane mode. Only `Ambient` (default) is supported for multicluster.
@@ -67,6 +69,10 @@ type multiClusterMeshArgs struct {
 	Links []MeshLink `pulumi:"links"`
 	// What to do with existing Istio resources: `Abort` (default) or `Force`.
 	OnConflict *OnConflict `pulumi:"onConflict"`
+	// The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
+	Platform *Platform `pulumi:"platform"`
+	// Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
+	RemoveCrdsOnDelete *bool `pulumi:"removeCrdsOnDelete"`
 	// Helm chart source, credentials and TLS verification, for every cluster.
 	Repository *Repository `pulumi:"repository"`
 	// How the shared root of trust is made. Default: a generated RSA 4096 root.
@@ -83,6 +89,8 @@ type multiClusterMeshArgs struct {
 
 // The set of arguments for constructing a MultiClusterMesh resource.
 type MultiClusterMeshArgs struct {
+	// Allow an in-place version change that skips a minor or goes down. Default false.
+	AllowVersionSkew *bool
 	// The clusters of the mesh; they are installed in parallel.
 	Clusters []MeshClusterArgs
 	// The dataplane mode. Only `Ambient` (default) is supported for multicluster.
@@ -101,6 +109,10 @@ type MultiClusterMeshArgs struct {
 	Links []MeshLinkArgs
 	// What to do with existing Istio resources: `Abort` (default) or `Force`.
 	OnConflict *OnConflict
+	// The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
+	Platform *Platform
+	// Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
+	RemoveCrdsOnDelete *bool
 	// Helm chart source, credentials and TLS verification, for every cluster.
 	Repository *RepositoryArgs
 	// How the shared root of trust is made. Default: a generated RSA 4096 root.

@@ -682,6 +682,193 @@ func (in *onConflictPtr) ToOnConflictPtrOutputWithContext(ctx context.Context) O
 	return pulumi.ToOutputWithContext(ctx, in).(OnConflictPtrOutput)
 }
 
+// The Kubernetes platform, for the platform-specific chart values (Istio's `global.platform` overlay: CNI paths,
+// OpenShift security contexts, ...). Unset: detected by the pre-flight checks.
+type Platform string
+
+const (
+	// Google Kubernetes Engine (`global.platform=gke` from Istio 1.25).
+	PlatformGKE = Platform("GKE")
+	// Amazon EKS (no chart overlay; see the README for the VPC CNI settings).
+	PlatformEKS = Platform("EKS")
+	// Red Hat OpenShift (`global.platform=openshift` from 1.24).
+	Platform_OPEN_SHIFT = Platform("OpenShift")
+	// k3s (`global.platform=k3s` from 1.24).
+	PlatformK3S = Platform("K3s")
+	// k3d (`global.platform=k3d` from 1.24).
+	PlatformK3D = Platform("K3d")
+	// MicroK8s (`global.platform=microk8s` from 1.24).
+	Platform_MICRO_K8S = Platform("MicroK8s")
+	// minikube (`global.platform=minikube` from 1.24).
+	PlatformMINIKUBE = Platform("Minikube")
+	// Any other cluster: no platform-specific values.
+	PlatformGENERIC = Platform("Generic")
+)
+
+func (Platform) ElementType() reflect.Type {
+	return reflect.TypeOf((*Platform)(nil)).Elem()
+}
+
+func (e Platform) ToPlatformOutput() PlatformOutput {
+	return pulumi.ToOutput(e).(PlatformOutput)
+}
+
+func (e Platform) ToPlatformOutputWithContext(ctx context.Context) PlatformOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(PlatformOutput)
+}
+
+func (e Platform) ToPlatformPtrOutput() PlatformPtrOutput {
+	return e.ToPlatformPtrOutputWithContext(context.Background())
+}
+
+func (e Platform) ToPlatformPtrOutputWithContext(ctx context.Context) PlatformPtrOutput {
+	return Platform(e).ToPlatformOutputWithContext(ctx).ToPlatformPtrOutputWithContext(ctx)
+}
+
+func (e Platform) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e Platform) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e Platform) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e Platform) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type PlatformOutput struct{ *pulumi.OutputState }
+
+func (PlatformOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Platform)(nil)).Elem()
+}
+
+func (o PlatformOutput) ToPlatformOutput() PlatformOutput {
+	return o
+}
+
+func (o PlatformOutput) ToPlatformOutputWithContext(ctx context.Context) PlatformOutput {
+	return o
+}
+
+func (o PlatformOutput) ToPlatformPtrOutput() PlatformPtrOutput {
+	return o.ToPlatformPtrOutputWithContext(context.Background())
+}
+
+func (o PlatformOutput) ToPlatformPtrOutputWithContext(ctx context.Context) PlatformPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v Platform) *Platform {
+		return &v
+	}).(PlatformPtrOutput)
+}
+
+func (o PlatformOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o PlatformOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e Platform) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o PlatformOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o PlatformOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e Platform) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type PlatformPtrOutput struct{ *pulumi.OutputState }
+
+func (PlatformPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Platform)(nil)).Elem()
+}
+
+func (o PlatformPtrOutput) ToPlatformPtrOutput() PlatformPtrOutput {
+	return o
+}
+
+func (o PlatformPtrOutput) ToPlatformPtrOutputWithContext(ctx context.Context) PlatformPtrOutput {
+	return o
+}
+
+func (o PlatformPtrOutput) Elem() PlatformOutput {
+	return o.ApplyT(func(v *Platform) Platform {
+		if v != nil {
+			return *v
+		}
+		var ret Platform
+		return ret
+	}).(PlatformOutput)
+}
+
+func (o PlatformPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o PlatformPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *Platform) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// PlatformInput is an input type that accepts values of the Platform enum
+// A concrete instance of `PlatformInput` can be one of the following:
+//
+//	PlatformGKE
+//	PlatformEKS
+//	Platform_OPEN_SHIFT
+//	PlatformK3S
+//	PlatformK3D
+//	Platform_MICRO_K8S
+//	PlatformMINIKUBE
+//	PlatformGENERIC
+type PlatformInput interface {
+	pulumi.Input
+
+	ToPlatformOutput() PlatformOutput
+	ToPlatformOutputWithContext(context.Context) PlatformOutput
+}
+
+var platformPtrType = reflect.TypeOf((**Platform)(nil)).Elem()
+
+type PlatformPtrInput interface {
+	pulumi.Input
+
+	ToPlatformPtrOutput() PlatformPtrOutput
+	ToPlatformPtrOutputWithContext(context.Context) PlatformPtrOutput
+}
+
+type platformPtr string
+
+func PlatformPtr(v string) PlatformPtrInput {
+	return (*platformPtr)(&v)
+}
+
+func (*platformPtr) ElementType() reflect.Type {
+	return platformPtrType
+}
+
+func (in *platformPtr) ToPlatformPtrOutput() PlatformPtrOutput {
+	return pulumi.ToOutput(in).(PlatformPtrOutput)
+}
+
+func (in *platformPtr) ToPlatformPtrOutputWithContext(ctx context.Context) PlatformPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(PlatformPtrOutput)
+}
+
 // istiod scaling settings, exactly as the Gloo operator defines them.
 type ScalingProfile string
 
@@ -1027,6 +1214,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*KeyAlgorithmPtrInput)(nil)).Elem(), KeyAlgorithm("RSA"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OnConflictInput)(nil)).Elem(), OnConflict("Force"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OnConflictPtrInput)(nil)).Elem(), OnConflict("Force"))
+	pulumi.RegisterInputType(reflect.TypeOf((*PlatformInput)(nil)).Elem(), Platform("GKE"))
+	pulumi.RegisterInputType(reflect.TypeOf((*PlatformPtrInput)(nil)).Elem(), Platform("GKE"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ScalingProfileInput)(nil)).Elem(), ScalingProfile("Default"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ScalingProfilePtrInput)(nil)).Elem(), ScalingProfile("Default"))
 	pulumi.RegisterInputType(reflect.TypeOf((*TrafficCaptureModeInput)(nil)).Elem(), TrafficCaptureMode("Auto"))
@@ -1039,6 +1228,8 @@ func init() {
 	pulumi.RegisterOutputType(KeyAlgorithmPtrOutput{})
 	pulumi.RegisterOutputType(OnConflictOutput{})
 	pulumi.RegisterOutputType(OnConflictPtrOutput{})
+	pulumi.RegisterOutputType(PlatformOutput{})
+	pulumi.RegisterOutputType(PlatformPtrOutput{})
 	pulumi.RegisterOutputType(ScalingProfileOutput{})
 	pulumi.RegisterOutputType(ScalingProfilePtrOutput{})
 	pulumi.RegisterOutputType(TrafficCaptureModeOutput{})

@@ -55,6 +55,9 @@ func NewServiceMeshController(ctx *pulumi.Context,
 }
 
 type serviceMeshControllerArgs struct {
+	// Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+	// Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
+	AllowVersionSkew *bool `pulumi:"allowVersionSkew"`
 	// Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
 	// RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
 	// cluster's workload certificates chain to a root shared with other clusters. Checked before use.
@@ -89,9 +92,17 @@ type serviceMeshControllerArgs struct {
 	License *string `pulumi:"license"`
 	// The network of this cluster's workloads (e.g. the cluster name). Labels the install namespace `topology.istio.io/network`.
 	Network *string `pulumi:"network"`
-	// What to do when Istio resources not owned by this component already exist: `Abort` (default) or `Force`.
-	// Validated here; detection of existing installs is performed by the pre-flight checks.
+	// What to do when the pre-flight finds Istio installed by something else (Helm releases of Istio charts, istiod
+	// Deployments, Istio webhooks, IstioOperator / Sail / Gloo operator resources): `Abort` (default) fails before any
+	// change, listing them; `Force` takes over Helm releases of this component's names in the install namespace and
+	// upgrades them to this spec (anything else still fails).
 	OnConflict *OnConflict `pulumi:"onConflict"`
+	// The Kubernetes platform, for Istio's platform chart values. Default: detected from the cluster by the pre-flight
+	// (API groups, server version, node labels); `Generic` when the cluster cannot be read.
+	Platform *Platform `pulumi:"platform"`
+	// Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
+	// the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
+	RemoveCrdsOnDelete *bool `pulumi:"removeCrdsOnDelete"`
 	// Helm chart source, credentials and TLS verification.
 	Repository *Repository `pulumi:"repository"`
 	// istiod scaling settings: `Default` (default) or `Large`.
@@ -108,6 +119,9 @@ type serviceMeshControllerArgs struct {
 
 // The set of arguments for constructing a ServiceMeshController resource.
 type ServiceMeshControllerArgs struct {
+	// Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+	// Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
+	AllowVersionSkew *bool
 	// Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
 	// RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
 	// cluster's workload certificates chain to a root shared with other clusters. Checked before use.
@@ -142,9 +156,17 @@ type ServiceMeshControllerArgs struct {
 	License pulumi.StringPtrInput
 	// The network of this cluster's workloads (e.g. the cluster name). Labels the install namespace `topology.istio.io/network`.
 	Network *string
-	// What to do when Istio resources not owned by this component already exist: `Abort` (default) or `Force`.
-	// Validated here; detection of existing installs is performed by the pre-flight checks.
+	// What to do when the pre-flight finds Istio installed by something else (Helm releases of Istio charts, istiod
+	// Deployments, Istio webhooks, IstioOperator / Sail / Gloo operator resources): `Abort` (default) fails before any
+	// change, listing them; `Force` takes over Helm releases of this component's names in the install namespace and
+	// upgrades them to this spec (anything else still fails).
 	OnConflict *OnConflict
+	// The Kubernetes platform, for Istio's platform chart values. Default: detected from the cluster by the pre-flight
+	// (API groups, server version, node labels); `Generic` when the cluster cannot be read.
+	Platform *Platform
+	// Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
+	// the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
+	RemoveCrdsOnDelete *bool
 	// Helm chart source, credentials and TLS verification.
 	Repository *RepositoryArgs
 	// istiod scaling settings: `Default` (default) or `Large`.

@@ -11,6 +11,7 @@ __all__ = [
     'Distribution',
     'KeyAlgorithm',
     'OnConflict',
+    'Platform',
     'ScalingProfile',
     'TrafficCaptureMode',
 ]
@@ -73,6 +74,46 @@ class OnConflict(_builtins.str, Enum):
     ABORT = "Abort"
     """
     Leave the existing resources unchanged and fail before changing anything.
+    """
+
+
+@pulumi.type_token("servicemesh:index:Platform")
+class Platform(_builtins.str, Enum):
+    """
+    The Kubernetes platform, for the platform-specific chart values (Istio's `global.platform` overlay: CNI paths,
+    OpenShift security contexts, ...). Unset: detected by the pre-flight checks.
+    """
+    GKE = "GKE"
+    """
+    Google Kubernetes Engine (`global.platform=gke` from Istio 1.25).
+    """
+    EKS = "EKS"
+    """
+    Amazon EKS (no chart overlay; see the README for the VPC CNI settings).
+    """
+    OPEN_SHIFT = "OpenShift"
+    """
+    Red Hat OpenShift (`global.platform=openshift` from 1.24).
+    """
+    K3S = "K3s"
+    """
+    k3s (`global.platform=k3s` from 1.24).
+    """
+    K3D = "K3d"
+    """
+    k3d (`global.platform=k3d` from 1.24).
+    """
+    MICRO_K8S = "MicroK8s"
+    """
+    MicroK8s (`global.platform=microk8s` from 1.24).
+    """
+    MINIKUBE = "Minikube"
+    """
+    minikube (`global.platform=minikube` from 1.24).
+    """
+    GENERIC = "Generic"
+    """
+    Any other cluster: no platform-specific values.
     """
 
 

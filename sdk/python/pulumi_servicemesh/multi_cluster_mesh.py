@@ -24,6 +24,7 @@ class MultiClusterMeshArgs:
     def __init__(__self__, *,
                  clusters: Sequence['MeshClusterArgs'],
                  version: _builtins.str,
+                 allow_version_skew: Optional[_builtins.bool] = None,
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
                  gateway_api: Optional['GatewayApiArgs'] = None,
@@ -32,6 +33,8 @@ class MultiClusterMeshArgs:
                  license: pulumi.Input[Optional[_builtins.str]] = None,
                  links: Optional[Sequence['MeshLinkArgs']] = None,
                  on_conflict: Optional['OnConflict'] = None,
+                 platform: Optional['Platform'] = None,
+                 remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional['RepositoryArgs'] = None,
                  root_of_trust: Optional['RootOfTrustSettingsArgs'] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
@@ -42,6 +45,7 @@ class MultiClusterMeshArgs:
 
         :param Sequence['MeshClusterArgs'] clusters: The clusters of the mesh; they are installed in parallel.
         :param _builtins.str version: The Istio patch version, `1.x.y`; multicluster needs 1.24.3 or later.
+        :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down. Default false.
         :param 'DataplaneMode' dataplane_mode: The dataplane mode. Only `Ambient` (default) is supported for multicluster.
         :param 'Distribution' distribution: The image distribution: `Standard` (default) or `FIPS`.
         :param 'GatewayApiArgs' gateway_api: Gateway API CRDs, for every cluster.
@@ -50,6 +54,8 @@ class MultiClusterMeshArgs:
         :param pulumi.Input[_builtins.str] license: Solo license key for multicluster. Handled as a secret.
         :param Sequence['MeshLinkArgs'] links: Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
         :param 'OnConflict' on_conflict: What to do with existing Istio resources: `Abort` (default) or `Force`.
+        :param 'Platform' platform: The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
+        :param _builtins.bool remove_crds_on_delete: Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
         :param 'RepositoryArgs' repository: Helm chart source, credentials and TLS verification, for every cluster.
         :param 'RootOfTrustSettingsArgs' root_of_trust: How the shared root of trust is made. Default: a generated RSA 4096 root.
         :param 'ScalingProfile' scaling_profile: istiod scaling settings: `Default` (default) or `Large`.
@@ -58,6 +64,8 @@ class MultiClusterMeshArgs:
         """
         pulumi.set(__self__, "clusters", clusters)
         pulumi.set(__self__, "version", version)
+        if allow_version_skew is not None:
+            pulumi.set(__self__, "allow_version_skew", allow_version_skew)
         if dataplane_mode is not None:
             pulumi.set(__self__, "dataplane_mode", dataplane_mode)
         if distribution is not None:
@@ -74,6 +82,10 @@ class MultiClusterMeshArgs:
             pulumi.set(__self__, "links", links)
         if on_conflict is not None:
             pulumi.set(__self__, "on_conflict", on_conflict)
+        if platform is not None:
+            pulumi.set(__self__, "platform", platform)
+        if remove_crds_on_delete is not None:
+            pulumi.set(__self__, "remove_crds_on_delete", remove_crds_on_delete)
         if repository is not None:
             pulumi.set(__self__, "repository", repository)
         if root_of_trust is not None:
@@ -108,6 +120,18 @@ class MultiClusterMeshArgs:
     @version.setter
     def version(self, value: _builtins.str):
         pulumi.set(self, "version", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowVersionSkew")
+    def allow_version_skew(self) -> Optional[_builtins.bool]:
+        """
+        Allow an in-place version change that skips a minor or goes down. Default false.
+        """
+        return pulumi.get(self, "allow_version_skew")
+
+    @allow_version_skew.setter
+    def allow_version_skew(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "allow_version_skew", value)
 
     @_builtins.property
     @pulumi.getter(name="dataplaneMode")
@@ -207,6 +231,30 @@ class MultiClusterMeshArgs:
 
     @_builtins.property
     @pulumi.getter
+    def platform(self) -> Optional['Platform']:
+        """
+        The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
+        """
+        return pulumi.get(self, "platform")
+
+    @platform.setter
+    def platform(self, value: Optional['Platform']):
+        pulumi.set(self, "platform", value)
+
+    @_builtins.property
+    @pulumi.getter(name="removeCrdsOnDelete")
+    def remove_crds_on_delete(self) -> Optional[_builtins.bool]:
+        """
+        Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
+        """
+        return pulumi.get(self, "remove_crds_on_delete")
+
+    @remove_crds_on_delete.setter
+    def remove_crds_on_delete(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "remove_crds_on_delete", value)
+
+    @_builtins.property
+    @pulumi.getter
     def repository(self) -> Optional['RepositoryArgs']:
         """
         Helm chart source, credentials and TLS verification, for every cluster.
@@ -272,6 +320,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 allow_version_skew: Optional[_builtins.bool] = None,
                  clusters: Optional[Sequence[Union['MeshClusterArgs', 'MeshClusterArgsDict']]] = None,
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
@@ -281,6 +330,8 @@ class MultiClusterMesh(pulumi.ComponentResource):
                  license: pulumi.Input[Optional[_builtins.str]] = None,
                  links: Optional[Sequence[Union['MeshLinkArgs', 'MeshLinkArgsDict']]] = None,
                  on_conflict: Optional['OnConflict'] = None,
+                 platform: Optional['Platform'] = None,
+                 remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional[Union['RepositoryArgs', 'RepositoryArgsDict']] = None,
                  root_of_trust: Optional[Union['RootOfTrustSettingsArgs', 'RootOfTrustSettingsArgsDict']] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
@@ -294,6 +345,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down. Default false.
         :param Sequence[Union['MeshClusterArgs', 'MeshClusterArgsDict']] clusters: The clusters of the mesh; they are installed in parallel.
         :param 'DataplaneMode' dataplane_mode: The dataplane mode. Only `Ambient` (default) is supported for multicluster.
         :param 'Distribution' distribution: The image distribution: `Standard` (default) or `FIPS`.
@@ -303,6 +355,8 @@ class MultiClusterMesh(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] license: Solo license key for multicluster. Handled as a secret.
         :param Sequence[Union['MeshLinkArgs', 'MeshLinkArgsDict']] links: Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
         :param 'OnConflict' on_conflict: What to do with existing Istio resources: `Abort` (default) or `Force`.
+        :param 'Platform' platform: The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
+        :param _builtins.bool remove_crds_on_delete: Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
         :param Union['RepositoryArgs', 'RepositoryArgsDict'] repository: Helm chart source, credentials and TLS verification, for every cluster.
         :param Union['RootOfTrustSettingsArgs', 'RootOfTrustSettingsArgsDict'] root_of_trust: How the shared root of trust is made. Default: a generated RSA 4096 root.
         :param 'ScalingProfile' scaling_profile: istiod scaling settings: `Default` (default) or `Large`.
@@ -335,6 +389,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 allow_version_skew: Optional[_builtins.bool] = None,
                  clusters: Optional[Sequence[Union['MeshClusterArgs', 'MeshClusterArgsDict']]] = None,
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
@@ -344,6 +399,8 @@ class MultiClusterMesh(pulumi.ComponentResource):
                  license: pulumi.Input[Optional[_builtins.str]] = None,
                  links: Optional[Sequence[Union['MeshLinkArgs', 'MeshLinkArgsDict']]] = None,
                  on_conflict: Optional['OnConflict'] = None,
+                 platform: Optional['Platform'] = None,
+                 remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional[Union['RepositoryArgs', 'RepositoryArgsDict']] = None,
                  root_of_trust: Optional[Union['RootOfTrustSettingsArgs', 'RootOfTrustSettingsArgsDict']] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
@@ -361,6 +418,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = MultiClusterMeshArgs.__new__(MultiClusterMeshArgs)
 
+            __props__.__dict__["allow_version_skew"] = allow_version_skew
             if clusters is None and not opts.urn:
                 raise TypeError("Missing required property 'clusters'")
             __props__.__dict__["clusters"] = clusters
@@ -372,6 +430,8 @@ class MultiClusterMesh(pulumi.ComponentResource):
             __props__.__dict__["license"] = license
             __props__.__dict__["links"] = links
             __props__.__dict__["on_conflict"] = on_conflict
+            __props__.__dict__["platform"] = platform
+            __props__.__dict__["remove_crds_on_delete"] = remove_crds_on_delete
             __props__.__dict__["repository"] = repository
             __props__.__dict__["root_of_trust"] = root_of_trust
             __props__.__dict__["scaling_profile"] = scaling_profile

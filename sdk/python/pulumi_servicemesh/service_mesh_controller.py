@@ -23,6 +23,7 @@ __all__ = ['ServiceMeshControllerArgs', 'ServiceMeshController']
 class ServiceMeshControllerArgs:
     def __init__(__self__, *,
                  version: _builtins.str,
+                 allow_version_skew: Optional[_builtins.bool] = None,
                  cacerts: pulumi.Input[Optional['CacertsArgs']] = None,
                  cluster: Optional[_builtins.str] = None,
                  context: pulumi.Input[Optional[_builtins.str]] = None,
@@ -37,6 +38,8 @@ class ServiceMeshControllerArgs:
                  license: pulumi.Input[Optional[_builtins.str]] = None,
                  network: Optional[_builtins.str] = None,
                  on_conflict: Optional['OnConflict'] = None,
+                 platform: Optional['Platform'] = None,
+                 remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional['RepositoryArgs'] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
@@ -46,6 +49,8 @@ class ServiceMeshControllerArgs:
         The set of arguments for constructing a ServiceMeshController resource.
 
         :param _builtins.str version: The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later.
+        :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+               Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
         :param pulumi.Input['CacertsArgs'] cacerts: Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
                RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
                cluster's workload certificates chain to a root shared with other clusters. Checked before use.
@@ -67,8 +72,14 @@ class ServiceMeshControllerArgs:
         :param pulumi.Input[_builtins.str] license: Solo license key, needed for multicluster. Kept in the Secret `solo-istio-license` of the install namespace and
                referenced from the istiod chart (1.25+; on 1.24 it is passed as istiod's SOLO_LICENSE_KEY). Handled as a secret.
         :param _builtins.str network: The network of this cluster's workloads (e.g. the cluster name). Labels the install namespace `topology.istio.io/network`.
-        :param 'OnConflict' on_conflict: What to do when Istio resources not owned by this component already exist: `Abort` (default) or `Force`.
-               Validated here; detection of existing installs is performed by the pre-flight checks.
+        :param 'OnConflict' on_conflict: What to do when the pre-flight finds Istio installed by something else (Helm releases of Istio charts, istiod
+               Deployments, Istio webhooks, IstioOperator / Sail / Gloo operator resources): `Abort` (default) fails before any
+               change, listing them; `Force` takes over Helm releases of this component's names in the install namespace and
+               upgrades them to this spec (anything else still fails).
+        :param 'Platform' platform: The Kubernetes platform, for Istio's platform chart values. Default: detected from the cluster by the pre-flight
+               (API groups, server version, node labels); `Generic` when the cluster cannot be read.
+        :param _builtins.bool remove_crds_on_delete: Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
+               the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
         :param 'RepositoryArgs' repository: Helm chart source, credentials and TLS verification.
         :param 'ScalingProfile' scaling_profile: istiod scaling settings: `Default` (default) or `Large`.
         :param _builtins.float timeout_seconds: Seconds each Helm release may take to become ready before the update fails. Default 600.
@@ -76,6 +87,8 @@ class ServiceMeshControllerArgs:
         :param _builtins.str trust_domain: The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`.
         """
         pulumi.set(__self__, "version", version)
+        if allow_version_skew is not None:
+            pulumi.set(__self__, "allow_version_skew", allow_version_skew)
         if cacerts is not None:
             pulumi.set(__self__, "cacerts", cacerts)
         if cluster is not None:
@@ -104,6 +117,10 @@ class ServiceMeshControllerArgs:
             pulumi.set(__self__, "network", network)
         if on_conflict is not None:
             pulumi.set(__self__, "on_conflict", on_conflict)
+        if platform is not None:
+            pulumi.set(__self__, "platform", platform)
+        if remove_crds_on_delete is not None:
+            pulumi.set(__self__, "remove_crds_on_delete", remove_crds_on_delete)
         if repository is not None:
             pulumi.set(__self__, "repository", repository)
         if scaling_profile is not None:
@@ -126,6 +143,19 @@ class ServiceMeshControllerArgs:
     @version.setter
     def version(self, value: _builtins.str):
         pulumi.set(self, "version", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowVersionSkew")
+    def allow_version_skew(self) -> Optional[_builtins.bool]:
+        """
+        Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+        Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
+        """
+        return pulumi.get(self, "allow_version_skew")
+
+    @allow_version_skew.setter
+    def allow_version_skew(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "allow_version_skew", value)
 
     @_builtins.property
     @pulumi.getter
@@ -295,14 +325,42 @@ class ServiceMeshControllerArgs:
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> Optional['OnConflict']:
         """
-        What to do when Istio resources not owned by this component already exist: `Abort` (default) or `Force`.
-        Validated here; detection of existing installs is performed by the pre-flight checks.
+        What to do when the pre-flight finds Istio installed by something else (Helm releases of Istio charts, istiod
+        Deployments, Istio webhooks, IstioOperator / Sail / Gloo operator resources): `Abort` (default) fails before any
+        change, listing them; `Force` takes over Helm releases of this component's names in the install namespace and
+        upgrades them to this spec (anything else still fails).
         """
         return pulumi.get(self, "on_conflict")
 
     @on_conflict.setter
     def on_conflict(self, value: Optional['OnConflict']):
         pulumi.set(self, "on_conflict", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def platform(self) -> Optional['Platform']:
+        """
+        The Kubernetes platform, for Istio's platform chart values. Default: detected from the cluster by the pre-flight
+        (API groups, server version, node labels); `Generic` when the cluster cannot be read.
+        """
+        return pulumi.get(self, "platform")
+
+    @platform.setter
+    def platform(self, value: Optional['Platform']):
+        pulumi.set(self, "platform", value)
+
+    @_builtins.property
+    @pulumi.getter(name="removeCrdsOnDelete")
+    def remove_crds_on_delete(self) -> Optional[_builtins.bool]:
+        """
+        Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
+        the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
+        """
+        return pulumi.get(self, "remove_crds_on_delete")
+
+    @remove_crds_on_delete.setter
+    def remove_crds_on_delete(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "remove_crds_on_delete", value)
 
     @_builtins.property
     @pulumi.getter
@@ -371,6 +429,7 @@ class ServiceMeshController(pulumi.ComponentResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 allow_version_skew: Optional[_builtins.bool] = None,
                  cacerts: pulumi.Input[Optional[Union['CacertsArgs', 'CacertsArgsDict']]] = None,
                  cluster: Optional[_builtins.str] = None,
                  context: pulumi.Input[Optional[_builtins.str]] = None,
@@ -385,6 +444,8 @@ class ServiceMeshController(pulumi.ComponentResource):
                  license: pulumi.Input[Optional[_builtins.str]] = None,
                  network: Optional[_builtins.str] = None,
                  on_conflict: Optional['OnConflict'] = None,
+                 platform: Optional['Platform'] = None,
+                 remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional[Union['RepositoryArgs', 'RepositoryArgsDict']] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
@@ -399,6 +460,8 @@ class ServiceMeshController(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+               Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
         :param pulumi.Input[Union['CacertsArgs', 'CacertsArgsDict']] cacerts: Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
                RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
                cluster's workload certificates chain to a root shared with other clusters. Checked before use.
@@ -420,8 +483,14 @@ class ServiceMeshController(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] license: Solo license key, needed for multicluster. Kept in the Secret `solo-istio-license` of the install namespace and
                referenced from the istiod chart (1.25+; on 1.24 it is passed as istiod's SOLO_LICENSE_KEY). Handled as a secret.
         :param _builtins.str network: The network of this cluster's workloads (e.g. the cluster name). Labels the install namespace `topology.istio.io/network`.
-        :param 'OnConflict' on_conflict: What to do when Istio resources not owned by this component already exist: `Abort` (default) or `Force`.
-               Validated here; detection of existing installs is performed by the pre-flight checks.
+        :param 'OnConflict' on_conflict: What to do when the pre-flight finds Istio installed by something else (Helm releases of Istio charts, istiod
+               Deployments, Istio webhooks, IstioOperator / Sail / Gloo operator resources): `Abort` (default) fails before any
+               change, listing them; `Force` takes over Helm releases of this component's names in the install namespace and
+               upgrades them to this spec (anything else still fails).
+        :param 'Platform' platform: The Kubernetes platform, for Istio's platform chart values. Default: detected from the cluster by the pre-flight
+               (API groups, server version, node labels); `Generic` when the cluster cannot be read.
+        :param _builtins.bool remove_crds_on_delete: Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
+               the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
         :param Union['RepositoryArgs', 'RepositoryArgsDict'] repository: Helm chart source, credentials and TLS verification.
         :param 'ScalingProfile' scaling_profile: istiod scaling settings: `Default` (default) or `Large`.
         :param _builtins.float timeout_seconds: Seconds each Helm release may take to become ready before the update fails. Default 600.
@@ -455,6 +524,7 @@ class ServiceMeshController(pulumi.ComponentResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 allow_version_skew: Optional[_builtins.bool] = None,
                  cacerts: pulumi.Input[Optional[Union['CacertsArgs', 'CacertsArgsDict']]] = None,
                  cluster: Optional[_builtins.str] = None,
                  context: pulumi.Input[Optional[_builtins.str]] = None,
@@ -469,6 +539,8 @@ class ServiceMeshController(pulumi.ComponentResource):
                  license: pulumi.Input[Optional[_builtins.str]] = None,
                  network: Optional[_builtins.str] = None,
                  on_conflict: Optional['OnConflict'] = None,
+                 platform: Optional['Platform'] = None,
+                 remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional[Union['RepositoryArgs', 'RepositoryArgsDict']] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
@@ -486,6 +558,7 @@ class ServiceMeshController(pulumi.ComponentResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = ServiceMeshControllerArgs.__new__(ServiceMeshControllerArgs)
 
+            __props__.__dict__["allow_version_skew"] = allow_version_skew
             __props__.__dict__["cacerts"] = cacerts
             __props__.__dict__["cluster"] = cluster
             __props__.__dict__["context"] = context
@@ -500,6 +573,8 @@ class ServiceMeshController(pulumi.ComponentResource):
             __props__.__dict__["license"] = license
             __props__.__dict__["network"] = network
             __props__.__dict__["on_conflict"] = on_conflict
+            __props__.__dict__["platform"] = platform
+            __props__.__dict__["remove_crds_on_delete"] = remove_crds_on_delete
             __props__.__dict__["repository"] = repository
             __props__.__dict__["scaling_profile"] = scaling_profile
             __props__.__dict__["timeout_seconds"] = timeout_seconds

@@ -66,6 +66,47 @@ export const OnConflict = {
  */
 export type OnConflict = (typeof OnConflict)[keyof typeof OnConflict];
 
+export const Platform = {
+    /**
+     * Google Kubernetes Engine (`global.platform=gke` from Istio 1.25).
+     */
+    GKE: "GKE",
+    /**
+     * Amazon EKS (no chart overlay; see the README for the VPC CNI settings).
+     */
+    EKS: "EKS",
+    /**
+     * Red Hat OpenShift (`global.platform=openshift` from 1.24).
+     */
+    OpenShift: "OpenShift",
+    /**
+     * k3s (`global.platform=k3s` from 1.24).
+     */
+    K3s: "K3s",
+    /**
+     * k3d (`global.platform=k3d` from 1.24).
+     */
+    K3d: "K3d",
+    /**
+     * MicroK8s (`global.platform=microk8s` from 1.24).
+     */
+    MicroK8s: "MicroK8s",
+    /**
+     * minikube (`global.platform=minikube` from 1.24).
+     */
+    Minikube: "Minikube",
+    /**
+     * Any other cluster: no platform-specific values.
+     */
+    Generic: "Generic",
+} as const;
+
+/**
+ * The Kubernetes platform, for the platform-specific chart values (Istio's `global.platform` overlay: CNI paths,
+ * OpenShift security contexts, ...). Unset: detected by the pre-flight checks.
+ */
+export type Platform = (typeof Platform)[keyof typeof Platform];
+
 export const ScalingProfile = {
     /**
      * Requests 1000m CPU / 1Gi, limits 2000m / 2Gi, autoscaling 2–25 replicas at 80% CPU.
