@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { CREDENTIALS_SECRET, GATEWAY_API_CRDS, createEnvironment } from "../tests/e2e/harness/environment";
+import { createEnvironment, multiclusterStack } from "../tests/e2e/harness/environment";
 import { deleteCluster, startCluster } from "../tests/e2e/harness/clusters";
 import { REPO, pulumiEnv, toolsBinDir } from "../tests/e2e/harness/tools";
 import { issueClusterCas } from "../tests/support/pki";
@@ -30,20 +30,7 @@ async function up(): Promise<number> {
         const caDir = path.join(STATE, "cas");
         issueClusterCas(caDir, CLUSTERS);
 
-        const stack = await e.stack("multicluster-ts", STACK);
-        await stack.setAllConfig({
-            istioVersion: { value: "1.24.3" },
-            repositoryUrl: { value: e.repo.url },
-            repositorySecret: { value: CREDENTIALS_SECRET },
-            insecureSkipVerify: { value: "true" },
-            gatewayApiManifest: { value: GATEWAY_API_CRDS },
-            caDir: { value: caDir },
-        });
-        for (const [i, name] of CLUSTERS.entries()) {
-            await stack.setConfig(`clusters[${i}].name`, { value: name }, true);
-            await stack.setConfig(`clusters[${i}].kubeconfig`, { value: e.clusters[name].kubeconfig }, true);
-            await stack.setConfig(`clusters[${i}].context`, { value: e.clusters[name].context }, true);
-        }
+        const stack = await multiclusterStack(e, STACK, CLUSTERS, caDir);
         log(`pulumi up (stack ${STACK}, state in ${STATE}/backend)`);
         const result = await stack.up({ onOutput: (out) => process.stdout.write(out) });
         const phase = result.outputs.phase.value as string;
