@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { CREDENTIALS_SECRET, GATEWAY_API_CRDS, createEnvironment } from "../tests/e2e/harness/environment";
+import { createEnvironment } from "../tests/e2e/harness/environment";
 import { deleteCluster, startCluster } from "../tests/e2e/harness/clusters";
+import { multiclusterStack } from "../tests/e2e/harness/stacks";
 import { REPO, pulumiEnv, toolsBinDir } from "../tests/e2e/harness/tools";
-import { issueClusterCas } from "../tests/support/pki";
 
 const CLUSTERS = ["east", "west"];
 const STACK = "demo";
@@ -25,25 +25,8 @@ async function up(): Promise<number> {
     fs.mkdirSync(STATE, { recursive: true });
     const e = await createEnvironment({ clusters: CLUSTERS, nodes: 3, chartVersions: ["1.24.3-solo"], stateDir: STATE, log });
     try {
-        // The tls provider plugin cannot be built from the Go module proxy here, so the demo brings CA material issued
-        // outside, as a PKI would (RootOfTrust's clusterCas path).
-        const caDir = path.join(STATE, "cas");
-        issueClusterCas(caDir, CLUSTERS);
-
-        const stack = await e.stack("multicluster-ts", STACK);
-        await stack.setAllConfig({
-            istioVersion: { value: "1.24.3" },
-            repositoryUrl: { value: e.repo.url },
-            repositorySecret: { value: CREDENTIALS_SECRET },
-            insecureSkipVerify: { value: "true" },
-            gatewayApiManifest: { value: GATEWAY_API_CRDS },
-            caDir: { value: caDir },
-        });
-        for (const [i, name] of CLUSTERS.entries()) {
-            await stack.setConfig(`clusters[${i}].name`, { value: name }, true);
-            await stack.setConfig(`clusters[${i}].kubeconfig`, { value: e.clusters[name].kubeconfig }, true);
-            await stack.setConfig(`clusters[${i}].context`, { value: e.clusters[name].context }, true);
-        }
+        // CA material issued outside, as a PKI would (the tls provider plugin cannot be built here; see the helper).
+        const { stack } = await multiclusterStack(e, STACK, CLUSTERS);
         log(`pulumi up (stack ${STACK}, state in ${STATE}/backend)`);
         const result = await stack.up({ onOutput: (out) => process.stdout.write(out) });
         const phase = result.outputs.phase.value as string;

@@ -27,6 +27,8 @@ export interface Environment {
     bin: string;
     clusters: Record<string, Cluster>;
     repo: ChartRepo;
+    /** The directory the chart repository serves (publish more chart versions into it). */
+    chartDir: string;
     doubles: ControllerDoubles;
     stateDir: string;
     env: Record<string, string>;
@@ -90,6 +92,7 @@ export async function createEnvironment(options: EnvironmentOptions): Promise<En
         bin,
         clusters,
         repo,
+        chartDir,
         doubles,
         stateDir,
         env,
