@@ -23,7 +23,12 @@ export function needsOwnPull(spec: ControllerSpec): boolean {
 /** Reads the repository Secrets and picks the credential for the repository host (first Secret that has one). */
 function repositoryCredential(name: string, spec: ControllerSpec, opts: pulumi.CustomResourceOptions): pulumi.Output<RegistryCredential | undefined> {
     const documents = spec.repository.secrets.map((ref) => {
-        const secret = k8s.core.v1.Secret.get(`${name}-repository-secret-${ref.namespace}-${ref.name}`, `${ref.namespace}/${ref.name}`, opts);
+        // The SDK keeps `data` secret; metadata too, since a Secret made with `kubectl apply` repeats its data in the
+        // last-applied-configuration annotation, which would otherwise land in the state in plain text.
+        const secret = k8s.core.v1.Secret.get(`${name}-repository-secret-${ref.namespace}-${ref.name}`, `${ref.namespace}/${ref.name}`, {
+            ...opts,
+            additionalSecretOutputs: ["metadata"],
+        });
         const source = `repository.secrets "${ref.namespace}/${ref.name}"`;
         return pulumi.secret(
             pulumi.all([secret.type, secret.data]).apply(([type, data]) => {
