@@ -2,6 +2,7 @@
 // releases and readiness reads on one cluster. Values and the release plan come from ../render (pure); conditions
 // from ../readiness.
 import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { chartSources } from "../charts/source";
@@ -70,7 +71,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             const source = sources[entry.chart];
             const dependsOn: pulumi.Resource[] = [ns, ...entry.after.filter((r) => releases[r]).map((r) => releases[r])];
             if (entry.afterGatewayApi && gatewayApi) {
-                dependsOn.push(gatewayApi);
+                dependsOn.push(...gatewayApi);
             }
             if (entry.name === "istiod") {
                 dependsOn.push(...istiodSecrets);
@@ -94,7 +95,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         }
 
         const eastWestAddress = spec.eastWest
-            ? this.installEastWestGateway(name, spec, [releases["istiod"], ...(gatewayApi ? [gatewayApi] : [])], childOpts)
+            ? this.installEastWestGateway(name, spec, [releases["istiod"], ...(gatewayApi ?? [])], childOpts)
             : pulumi.output("");
 
         const observations = observeCluster({
@@ -102,7 +103,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             spec,
             releases,
             namespacePhase: ns.status.apply((s) => s?.phase),
-            gatewayApiApplied: gatewayApi?.urn,
+            gatewayApiApplied: gatewayApi ? pulumi.all(gatewayApi.map((r) => r.urn)) : undefined,
             opts: childOpts,
         });
         const summary = `${plan.map((p) => p.name).join(", ")} for Istio ${spec.versionText} (${spec.dataplaneMode})`;
@@ -231,18 +232,34 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         return gatewayStatus(gateway).apply((s) => s?.addresses?.[0]?.value ?? "");
     }
 
+    /**
+     * The Gateway API CRDs. A local manifest of CRDs becomes one CustomResourceDefinition resource each, not the
+     * provider's yaml ConfigGroup: that is a remote component, and its construct fails the whole program when its
+     * cluster is unreachable, which would stop every other cluster of a mesh; a resource that fails fails alone. They
+     * keep the names the ConfigGroup gave them, aliased to it as parent, so existing stacks keep their CRDs. URLs and
+     * manifests with other kinds still go through ConfigFile/ConfigGroup.
+     */
     private installGatewayApi(
         name: string,
         spec: ControllerSpec,
         localYaml: string | undefined,
         opts: pulumi.CustomResourceOptions,
-    ): pulumi.Resource | undefined {
+    ): pulumi.Resource[] | undefined {
         if (!spec.gatewayApi.install) {
             return undefined;
         }
-        return localYaml !== undefined
-            ? new k8s.yaml.v2.ConfigGroup(`${name}-gateway-api-crds`, { yaml: localYaml }, opts)
-            : new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: spec.gatewayApi.manifest }, opts);
+        const group = `${name}-gateway-api-crds`;
+        if (localYaml === undefined) {
+            return [new k8s.yaml.v2.ConfigFile(group, { file: spec.gatewayApi.manifest }, opts)];
+        }
+        const docs = (yaml.loadAll(localYaml) as any[]).filter((d) => d);
+        if (!docs.every((d) => d.apiVersion === "apiextensions.k8s.io/v1" && d.kind === "CustomResourceDefinition")) {
+            return [new k8s.yaml.v2.ConfigGroup(group, { yaml: localYaml }, opts)];
+        }
+        const formerParent = pulumi.createUrn(group, "kubernetes:yaml/v2:ConfigGroup", this);
+        return docs.map(
+            (crd) => new k8s.apiextensions.v1.CustomResourceDefinition(`${group}:${crd.metadata.name}`, crd, { ...opts, aliases: [{ parent: formerParent }] }),
+        );
     }
 }
 

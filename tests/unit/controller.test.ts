@@ -57,9 +57,19 @@ describe("ServiceMeshController (mocks)", () => {
         const ns = registered.filter((r) => r.type === "kubernetes:core/v1:Namespace");
         expect(ns).to.have.length(1);
         expect(ns[0].inputs.metadata).to.deep.equal({ name: "mesh", labels: { "topology.istio.io/network": "net-east" } });
-        const crds = registered.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
-        expect(crds).to.have.length(1);
-        expect(crds[0].inputs.yaml).to.contain("gateways.gateway.networking.k8s.io");
+        // One resource per CRD (not a ConfigGroup, whose construct would fail the program on an unreachable cluster).
+        const crds = registered.filter((r) => r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition" && !r.id);
+        expect(crds.map((c) => [c.name, c.inputs.metadata.name])).to.deep.equal([["mesh-gateway-api-crds:gateways.gateway.networking.k8s.io", "gateways.gateway.networking.k8s.io"]]);
+        expect(registered.filter((r) => r.type.startsWith("kubernetes:yaml/"))).to.have.length(0);
+    });
+
+    it("aliases each CRD to the ConfigGroup that held it before, so existing stacks keep their CRDs", async () => {
+        let alias: any;
+        const mesh = new ServiceMeshController("mesh", base, {
+            transformations: [(a) => { if (a.type.endsWith("CustomResourceDefinition") && !a.opts.id) alias = a.opts.aliases?.[0]; return undefined; }],
+        });
+        await valueOf(mesh.phase);
+        expect(await valueOf(alias.parent)).to.match(/ServiceMeshController\$kubernetes:yaml\/v2:ConfigGroup::mesh-gateway-api-crds$/);
     });
 
     it("patches an existing namespace instead when createNamespace is false", async () => {
@@ -107,7 +117,7 @@ describe("ServiceMeshController (mocks)", () => {
         });
         await valueOf(mesh.phase);
         expect(deps["mesh-istio-base"]).to.deep.equal(["mesh-namespace"]);
-        expect(deps["mesh-istiod"]).to.deep.equal(["mesh-namespace", "mesh-istio-base", "mesh-gateway-api-crds"]);
+        expect(deps["mesh-istiod"]).to.deep.equal(["mesh-namespace", "mesh-istio-base", "mesh-gateway-api-crds:gateways.gateway.networking.k8s.io"]);
         expect(deps["mesh-istio-cni"]).to.deep.equal(["mesh-namespace", "mesh-istio-base"]);
         expect(deps["mesh-ztunnel"]).to.deep.equal(["mesh-namespace", "mesh-istiod", "mesh-istio-cni"]);
     });
