@@ -1,8 +1,8 @@
 // Where each release's chart comes from. Without repository credentials and with TLS verification on, Helm pulls the
 // chart itself. Otherwise the component reads the dockerconfigjson Secrets from the cluster and pulls the archive
 // itself (see fetch.ts), and the release installs it from the local path.
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { readSecret } from "../cluster/secrets";
 import { ChartName, chartReference } from "../render/releases";
 import { ControllerSpec } from "../spec/validate";
 import { RegistryCredential, credentialFor } from "./credentials";
@@ -23,12 +23,7 @@ export function needsOwnPull(spec: ControllerSpec): boolean {
 /** Reads the repository Secrets and picks the credential for the repository host (first Secret that has one). */
 function repositoryCredential(name: string, spec: ControllerSpec, opts: pulumi.CustomResourceOptions): pulumi.Output<RegistryCredential | undefined> {
     const documents = spec.repository.secrets.map((ref) => {
-        // The SDK keeps `data` secret; metadata too, since a Secret made with `kubectl apply` repeats its data in the
-        // last-applied-configuration annotation, which would otherwise land in the state in plain text.
-        const secret = k8s.core.v1.Secret.get(`${name}-repository-secret-${ref.namespace}-${ref.name}`, `${ref.namespace}/${ref.name}`, {
-            ...opts,
-            additionalSecretOutputs: ["metadata"],
-        });
+        const secret = readSecret(`${name}-repository-secret-${ref.namespace}-${ref.name}`, `${ref.namespace}/${ref.name}`, opts);
         const source = `repository.secrets "${ref.namespace}/${ref.name}"`;
         return pulumi.secret(
             pulumi.all([secret.type, secret.data]).apply(([type, data]) => {

@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { chartSources } from "../charts/source";
 import { hasKubernetesProviderOption, providerFor } from "../cluster/provider";
+import { pullSecretReads } from "../cluster/secrets";
 import { computeConditions, computePhase } from "../readiness/conditions";
 import { gatewayStatus } from "../readiness/gateways";
 import { observeCluster } from "../readiness/observe";
@@ -63,13 +64,14 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const gatewayApi = this.installGatewayApi(name, spec, gatewayApiYaml, childOpts);
         // istiod reads the plug-in CA only at start-up, so these must exist before its release.
         const istiodSecrets = this.installSecrets(name, spec, args, label, ns, childOpts);
+        const pullSecrets = pullSecretReads(name, spec, label, childOpts);
 
         const plan = planReleases(spec);
         const sources = chartSources(name, spec, plan.map((p) => p.chart), chartVersion(spec), childOpts);
         const releases: Record<string, k8s.helm.v3.Release> = {};
         for (const entry of plan) {
             const source = sources[entry.chart];
-            const dependsOn: pulumi.Resource[] = [ns, ...entry.after.filter((r) => releases[r]).map((r) => releases[r])];
+            const dependsOn: pulumi.Resource[] = [ns, ...pullSecrets, ...entry.after.filter((r) => releases[r]).map((r) => releases[r])];
             if (entry.afterGatewayApi && gatewayApi) {
                 dependsOn.push(...gatewayApi);
             }

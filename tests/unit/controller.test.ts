@@ -3,7 +3,7 @@
 import * as path from "path";
 import { expect } from "chai";
 import * as k8s from "@pulumi/kubernetes";
-import { cluster, healthyCluster, registered, resetMocks, settle, valueOf } from "./mocks";
+import { cluster, healthyCluster, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
 import { ServiceMeshController } from "../../provider";
 
 const CRDS = path.join(__dirname, "..", "fixtures", "gateway-api-crds.yaml");
@@ -70,6 +70,24 @@ describe("ServiceMeshController (mocks)", () => {
         });
         await valueOf(mesh.phase);
         expect(await valueOf(alias.parent)).to.match(/ServiceMeshController\$kubernetes:yaml\/v2:ConfigGroup::mesh-gateway-api-crds$/);
+    });
+
+    it("reads image.secrets from an existing install namespace before any release; none when it creates the namespace", async () => {
+        const deps: Record<string, string[]> = {};
+        cluster.objects.set("kubernetes:core/v1:Secret istio-system/pull-a", { type: "kubernetes.io/dockerconfigjson", data: {} });
+        const mesh = new ServiceMeshController("mesh", { ...base, createNamespace: false, image: { secrets: ["pull-a"] } }, {
+            transformations: [(a) => { deps[a.name] = ((a.opts.dependsOn as any[]) ?? []).map((d) => d.__name); return undefined; }, recordSecretOutputs],
+        });
+        await valueOf(mesh.phase);
+        await settle();
+        expect(reads().filter((r) => r.type === "kubernetes:core/v1:Secret").map((r) => [r.name, r.id])).to.deep.equal([["mesh-image-pull-secret-pull-a", "istio-system/pull-a"]]);
+        expect(secretOutputs["mesh-image-pull-secret-pull-a"]).to.include.members(["data", "metadata"]);
+        for (const release of ["mesh-istio-base", "mesh-istiod", "mesh-istio-cni", "mesh-ztunnel"]) {
+            expect(deps[release], release).to.include("mesh-image-pull-secret-pull-a");
+        }
+        resetMocks();
+        await deploy({ ...base, image: { secrets: ["pull-a"] } });
+        expect(reads().filter((r) => r.type === "kubernetes:core/v1:Secret")).to.deep.equal([]);
     });
 
     it("patches an existing namespace instead when createNamespace is false", async () => {
