@@ -28,7 +28,9 @@ function repositoryCredential(name: string, spec: ControllerSpec, opts: pulumi.C
         return pulumi.secret(
             pulumi.all([secret.type, secret.data]).apply(([type, data]) => {
                 if (type !== "kubernetes.io/dockerconfigjson" || !data?.[".dockerconfigjson"]) {
-                    throw new Error(`${source}: expected a Secret of type kubernetes.io/dockerconfigjson, found type ${type}`);
+                    // No type at all: the read itself failed (e.g. the cluster is unreachable), reported on that resource.
+                    const found = type === undefined ? "nothing: the Secret could not be read" : `type ${type}`;
+                    throw new Error(`${source}: expected a Secret of type kubernetes.io/dockerconfigjson, found ${found}`);
                 }
                 return { source, json: Buffer.from(data[".dockerconfigjson"], "base64").toString("utf8") };
             }),

@@ -1,12 +1,20 @@
 // Stacks of the examples configured for this environment, shared by the e2e files that deploy them.
 import * as path from "path";
-import { Stack } from "@pulumi/pulumi/automation";
+import { Stack, UpOptions } from "@pulumi/pulumi/automation";
 import { IssuedCa, issueClusterCas } from "../../support/pki";
 import { CREDENTIALS_SECRET, Environment, GATEWAY_API_CRDS } from "./environment";
 
 /** The non-zero, non-"same"/"read" entries of an update's resource changes: what actually changed. */
 export const changes = (summary: Record<string, number> | undefined) =>
     Object.fromEntries(Object.entries(summary ?? {}).filter(([op, n]) => op !== "same" && op !== "read" && n > 0));
+
+/** Runs `up`, expecting it to fail; resolves with the error's message (empty when it succeeded). */
+export async function upError(stack: Stack, opts: UpOptions = {}): Promise<string> {
+    return stack.up({ onOutput: (l) => process.stderr.write(l), ...opts }).then(
+        () => "",
+        (err) => String((err as Error).message),
+    );
+}
 
 /**
  * examples/multicluster-ts on `clusters`, installing from the authenticated chart repository (its certificate
