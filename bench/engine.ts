@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Stack, UpResult } from "@pulumi/pulumi/automation";
-import { createEnvironment, multiclusterStack } from "../tests/e2e/harness/environment";
+import { createEnvironment } from "../tests/e2e/harness/environment";
+import { multiclusterStack } from "../tests/e2e/harness/stacks";
 import { run } from "../tests/e2e/harness/run";
 import { REPO, tempDir } from "../tests/e2e/harness/tools";
 import { issueClusterCas } from "../tests/support/pki";
@@ -108,12 +109,10 @@ export async function enginePart(s: Settings, log: (line: string) => void): Prom
     const e = await createEnvironment({ clusters: names, nodes: 3, chartVersions: ["1.24.3-solo"], stateDir: tempDir("servicemesh-bench-"), log });
     const figures: EngineFigure[] = [];
     try {
-        const caDir = path.join(e.stateDir, "cas");
-        issueClusterCas(caDir, names);
         const largest = Math.max(...s.engineSizes);
         for (const size of s.engineSizes) {
             const clusters = names.slice(0, size);
-            const stack = await multiclusterStack(e, `servicemesh-bench-${size}`, clusters, caDir, { SERVICEMESH_CACHE_DIR: path.join(e.stateDir, "chart-cache") });
+            const { stack, caDir } = await multiclusterStack(e, `servicemesh-bench-${size}`, clusters, { SERVICEMESH_CACHE_DIR: path.join(e.stateDir, "chart-cache") });
             const runs: EngineRun[] = [];
             for (let i = 0; i < s.runs; i++) {
                 const c = await componentRun(stack, size === largest ? stack.name : undefined);

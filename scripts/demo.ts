@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { createEnvironment, multiclusterStack } from "../tests/e2e/harness/environment";
+import { createEnvironment } from "../tests/e2e/harness/environment";
 import { deleteCluster, startCluster } from "../tests/e2e/harness/clusters";
+import { multiclusterStack } from "../tests/e2e/harness/stacks";
 import { REPO, pulumiEnv, toolsBinDir } from "../tests/e2e/harness/tools";
-import { issueClusterCas } from "../tests/support/pki";
 
 const CLUSTERS = ["east", "west"];
 const STACK = "demo";
@@ -25,12 +25,8 @@ async function up(): Promise<number> {
     fs.mkdirSync(STATE, { recursive: true });
     const e = await createEnvironment({ clusters: CLUSTERS, nodes: 3, chartVersions: ["1.24.3-solo"], stateDir: STATE, log });
     try {
-        // The tls provider plugin cannot be built from the Go module proxy here, so the demo brings CA material issued
-        // outside, as a PKI would (RootOfTrust's clusterCas path).
-        const caDir = path.join(STATE, "cas");
-        issueClusterCas(caDir, CLUSTERS);
-
-        const stack = await multiclusterStack(e, STACK, CLUSTERS, caDir);
+        // CA material issued outside, as a PKI would (the tls provider plugin cannot be built here; see the helper).
+        const { stack } = await multiclusterStack(e, STACK, CLUSTERS);
         log(`pulumi up (stack ${STACK}, state in ${STATE}/backend)`);
         const result = await stack.up({ onOutput: (out) => process.stdout.write(out) });
         const phase = result.outputs.phase.value as string;

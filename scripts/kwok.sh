@@ -2,6 +2,7 @@
 # Source this file:  . scripts/kwok.sh
 #   start_cluster NAME [NODES]  creates (or reuses) a KWOK cluster from the binaries of scripts/tools.sh, with NODES
 #                               fake nodes (default 1); prints the kubeconfig path on stdout, progress on stderr
+#   stop_cluster NAME           stops its control plane (API server down), keeping its state; start_cluster restarts it
 #   delete_cluster NAME         stops it and removes its state
 #   cluster_kubeconfig NAME     prints the kubeconfig path of an existing cluster
 # Nothing is downloaded: every binary kwokctl needs is given as a local path (KWOK_* env vars).
@@ -57,6 +58,11 @@ start_cluster() {
   fi
   _kwokctl scale node --name "$name" --replicas "$nodes" >&2 || return 1
   echo "$kubeconfig"
+}
+
+stop_cluster() {
+  local name="${1:?usage: stop_cluster NAME}"
+  _kwokctl stop cluster --name "$name" >&2
 }
 
 delete_cluster() {

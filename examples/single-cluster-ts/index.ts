@@ -8,6 +8,7 @@ const repositoryUrl = config.get("repositoryUrl");
 const repositorySecret = config.get("repositorySecret");
 const imageRepository = config.get("imageRepository");
 const gatewayApiManifest = config.get("gatewayApiManifest");
+const imagePullSecrets = config.getObject<string[]>("imagePullSecrets");
 
 const mesh = new ServiceMeshController("mesh", {
     version: config.get("istioVersion") ?? "1.24.3",
@@ -16,7 +17,9 @@ const mesh = new ServiceMeshController("mesh", {
     dataplaneMode: DataplaneMode.Ambient,
     scalingProfile: (config.get("scalingProfile") ?? "Default") as ScalingProfile,
     // Private mirrors and authenticated chart repositories; unset = the Solo repositories of the version's minor.
-    image: imageRepository ? { repository: imageRepository } : undefined,
+    image: imageRepository || imagePullSecrets ? { repository: imageRepository, secrets: imagePullSecrets } : undefined,
+    // false: install into an existing namespace (e.g. one that already holds the pull secrets).
+    createNamespace: config.getBoolean("createNamespace"),
     repository: repositoryUrl
         ? { url: repositoryUrl, secrets: repositorySecret ? [repositorySecret] : undefined }
         : undefined,

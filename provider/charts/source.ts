@@ -1,8 +1,8 @@
 // Where each release's chart comes from. Without repository credentials and with TLS verification on, Helm pulls the
 // chart itself. Otherwise the component reads the dockerconfigjson Secrets from the cluster and pulls the archive
 // itself (see fetch.ts), and the release installs it from the local path.
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { readSecret } from "../cluster/secrets";
 import { ChartName, chartReference } from "../render/releases";
 import { ControllerSpec } from "../spec/validate";
 import { RegistryCredential, credentialFor } from "./credentials";
@@ -23,12 +23,14 @@ export function needsOwnPull(spec: ControllerSpec): boolean {
 /** Reads the repository Secrets and picks the credential for the repository host (first Secret that has one). */
 function repositoryCredential(name: string, spec: ControllerSpec, opts: pulumi.CustomResourceOptions): pulumi.Output<RegistryCredential | undefined> {
     const documents = spec.repository.secrets.map((ref) => {
-        const secret = k8s.core.v1.Secret.get(`${name}-repository-secret-${ref.namespace}-${ref.name}`, `${ref.namespace}/${ref.name}`, opts);
+        const secret = readSecret(`${name}-repository-secret-${ref.namespace}-${ref.name}`, `${ref.namespace}/${ref.name}`, opts);
         const source = `repository.secrets "${ref.namespace}/${ref.name}"`;
         return pulumi.secret(
             pulumi.all([secret.type, secret.data]).apply(([type, data]) => {
                 if (type !== "kubernetes.io/dockerconfigjson" || !data?.[".dockerconfigjson"]) {
-                    throw new Error(`${source}: expected a Secret of type kubernetes.io/dockerconfigjson, found type ${type}`);
+                    // No type at all: the read itself failed (e.g. the cluster is unreachable), reported on that resource.
+                    const found = type === undefined ? "nothing: the Secret could not be read" : `type ${type}`;
+                    throw new Error(`${source}: expected a Secret of type kubernetes.io/dockerconfigjson, found ${found}`);
                 }
                 return { source, json: Buffer.from(data[".dockerconfigjson"], "base64").toString("utf8") };
             }),

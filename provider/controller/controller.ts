@@ -3,10 +3,12 @@
 // from ../readiness.
 import * as fs from "fs";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { chartSources } from "../charts/source";
 import { accessFor, hasKubernetesProviderOption, providerFor } from "../cluster/provider";
+import { pullSecretReads } from "../cluster/secrets";
 import { OWNER_ANNOTATION } from "../preflight/conflicts";
 import { runPreflight } from "../preflight/run";
 import { computeConditions, computePhase } from "../readiness/conditions";
@@ -90,7 +92,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             access: accessFor(args, opts),
             dryRun: pulumi.runtime.isDryRun(),
             log: (level, message) => pulumi.log[level](message, this),
-        }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, opts));
+        }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApiYaml));
         registrations.set(this, installed.then(() => undefined, () => undefined));
 
         const out = pulumi.output(installed);
@@ -117,23 +119,24 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     }
 
     /** Registers the children: namespace, Gateway API CRDs, secrets, Helm releases in plan order, readiness reads. */
-    private install(name: string, spec: ControllerSpec, args: ServiceMeshControllerArgs, label: string, owner: string, opts?: pulumi.ComponentResourceOptions): Installed {
+    private install(name: string, spec: ControllerSpec, args: ServiceMeshControllerArgs, label: string, owner: string, gatewayApiYaml: string | undefined): Installed {
         const provider = providerFor(name, args, this);
         const childOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
 
         const ns = this.createNamespace(name, spec, owner, childOpts);
-        const gatewayApi = this.installGatewayApi(name, spec, loadGatewayApiManifest(spec, label), childOpts);
+        const gatewayApi = this.installGatewayApi(name, spec, gatewayApiYaml, childOpts);
         // istiod reads the plug-in CA only at start-up, so these must exist before its release.
         const istiodSecrets = this.installSecrets(name, spec, args, label, ns, childOpts);
+        const pullSecrets = pullSecretReads(name, spec, label, childOpts);
 
         const plan = planReleases(spec);
         const sources = chartSources(name, spec, plan.map((p) => p.chart), chartVersion(spec), childOpts);
         const releases: Record<string, k8s.helm.v3.Release> = {};
         for (const entry of plan) {
             const source = sources[entry.chart];
-            const dependsOn: pulumi.Resource[] = [ns, ...entry.after.filter((r) => releases[r]).map((r) => releases[r])];
+            const dependsOn: pulumi.Resource[] = [ns, ...pullSecrets, ...entry.after.filter((r) => releases[r]).map((r) => releases[r])];
             if (entry.afterGatewayApi && gatewayApi) {
-                dependsOn.push(gatewayApi);
+                dependsOn.push(...gatewayApi);
             }
             if (entry.name === "istiod") {
                 dependsOn.push(...istiodSecrets);
@@ -160,7 +163,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         }
 
         const eastWestAddress = spec.eastWest
-            ? this.installEastWestGateway(name, spec, [releases["istiod"], ...(gatewayApi ? [gatewayApi] : [])], childOpts)
+            ? this.installEastWestGateway(name, spec, [releases["istiod"], ...(gatewayApi ?? [])], childOpts)
             : pulumi.output("");
 
         const observations = observeCluster({
@@ -168,7 +171,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             spec,
             releases,
             namespacePhase: ns.status.apply((s) => s?.phase),
-            gatewayApiApplied: gatewayApi?.urn,
+            gatewayApiApplied: gatewayApi ? pulumi.all(gatewayApi.map((r) => r.urn)) : undefined,
             opts: childOpts,
         });
         const summary = `${plan.map((p) => p.name).join(", ")} for Istio ${spec.versionText} (${spec.dataplaneMode})`;
@@ -284,18 +287,34 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         return gatewayStatus(gateway).apply((s) => s?.addresses?.[0]?.value ?? "");
     }
 
+    /**
+     * The Gateway API CRDs. A local manifest of CRDs becomes one CustomResourceDefinition resource each, not the
+     * provider's yaml ConfigGroup: that is a remote component, and its construct fails the whole program when its
+     * cluster is unreachable, which would stop every other cluster of a mesh; a resource that fails fails alone. They
+     * keep the names the ConfigGroup gave them, aliased to it as parent, so existing stacks keep their CRDs. URLs and
+     * manifests with other kinds still go through ConfigFile/ConfigGroup.
+     */
     private installGatewayApi(
         name: string,
         spec: ControllerSpec,
         localYaml: string | undefined,
         opts: pulumi.CustomResourceOptions,
-    ): pulumi.Resource | undefined {
+    ): pulumi.Resource[] | undefined {
         if (!spec.gatewayApi.install) {
             return undefined;
         }
-        return localYaml !== undefined
-            ? new k8s.yaml.v2.ConfigGroup(`${name}-gateway-api-crds`, { yaml: localYaml }, opts)
-            : new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: spec.gatewayApi.manifest }, opts);
+        const group = `${name}-gateway-api-crds`;
+        if (localYaml === undefined) {
+            return [new k8s.yaml.v2.ConfigFile(group, { file: spec.gatewayApi.manifest }, opts)];
+        }
+        const docs = (yaml.loadAll(localYaml) as any[]).filter((d) => d);
+        if (!docs.every((d) => d.apiVersion === "apiextensions.k8s.io/v1" && d.kind === "CustomResourceDefinition")) {
+            return [new k8s.yaml.v2.ConfigGroup(group, { yaml: localYaml }, opts)];
+        }
+        const formerParent = pulumi.createUrn(group, "kubernetes:yaml/v2:ConfigGroup", this);
+        return docs.map(
+            (crd) => new k8s.apiextensions.v1.CustomResourceDefinition(`${group}:${crd.metadata.name}`, crd, { ...opts, aliases: [{ parent: formerParent }] }),
+        );
     }
 }
 

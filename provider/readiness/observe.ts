@@ -47,11 +47,15 @@ export function observeCluster(inputs: ObservedInputs): pulumi.Output<Observatio
     const istiodRelease = releases["istiod"];
     const baseRelease = releases["istio-base"];
 
+    // The read stores the whole Deployment in the state, twice (outputs and the provider's `__inputs` copy); its spec
+    // holds istiod's environment, which carries the license key on 1.24 (SOLO_LICENSE_KEY), so both are kept secret
+    // and only the replica count is taken out.
     const deployment = k8s.apps.v1.Deployment.get(
         `${name}-istiod-observed`,
         afterRelease(istiodRelease, (ns) => `${ns}/${ISTIOD_DEPLOYMENT}`),
-        opts,
+        { ...opts, additionalSecretOutputs: ["spec", "__inputs"] },
     );
+    const specReplicas = pulumi.unsecret(deployment.spec.apply((s) => s?.replicas));
 
     const crds: pulumi.Output<CrdObservation>[] = crdTargets(spec).map((crdName) => {
         const gate: pulumi.Output<unknown> =
@@ -94,20 +98,20 @@ export function observeCluster(inputs: ObservedInputs): pulumi.Output<Observatio
             inputs.namespacePhase,
             releaseStatuses,
             pulumi.all(crds),
-            deployment.spec,
+            specReplicas,
             deployment.status,
             daemonSet(inputs, releases["istio-cni"], CNI_DAEMONSET),
             daemonSet(inputs, releases["ztunnel"], ZTUNNEL_DAEMONSET),
             pulumi.all(webhooks),
         ])
-        .apply(([namespacePhase, releaseMap, crdObs, dSpec, dStatus, cni, ztunnel, hookObs]) => ({
+        .apply(([namespacePhase, releaseMap, crdObs, specReplicas, dStatus, cni, ztunnel, hookObs]) => ({
             namespacePhase,
             releases: releaseMap,
             crds: crdObs,
             istiod: {
                 name: ISTIOD_DEPLOYMENT,
                 // With an HPA the chart leaves spec.replicas unset; status.replicas is what the controller runs.
-                replicas: dStatus?.replicas ?? dSpec?.replicas,
+                replicas: dStatus?.replicas ?? specReplicas,
                 readyReplicas: dStatus?.readyReplicas,
             },
             cni,

@@ -3,33 +3,16 @@
 import { X509Certificate } from "crypto";
 import { expect } from "chai";
 import { Stack } from "@pulumi/pulumi/automation";
-import { CREDENTIALS_SECRET, GATEWAY_API_CRDS } from "./harness/environment";
+import { changes, multiclusterStack } from "./harness/stacks";
 import { env } from "./hooks";
-import { issueClusterCas } from "../support/pki";
-import * as path from "path";
 
 const CLUSTERS = ["east", "west", "north"];
-const changes = (summary: Record<string, number> | undefined) =>
-    Object.fromEntries(Object.entries(summary ?? {}).filter(([op, n]) => op !== "same" && op !== "read" && n > 0));
 
 describe("multicluster mesh of three clusters (real engine)", function () {
     let stack: Stack;
 
     before(async () => {
-        const e = env();
-        // No CA trust here: the chart repository's certificate is skipped with insecureSkipVerify.
-        stack = await e.stack("multicluster-ts", "e2e-multi");
-        await stack.setAllConfig({ istioVersion: { value: "1.24.3" }, repositoryUrl: { value: e.repo.url }, repositorySecret: { value: CREDENTIALS_SECRET }, insecureSkipVerify: { value: "true" }, gatewayApiManifest: { value: GATEWAY_API_CRDS } });
-        // pulumi-resource-tls cannot be built from the Go module proxy here, so this stack takes CA material issued
-        // outside (a PKI's path through RootOfTrust); generating it needs the tls plugin and is covered by mocks only.
-        const caDir = path.join(e.stateDir, "cas");
-        issueClusterCas(caDir, CLUSTERS);
-        await stack.setConfig("caDir", { value: caDir });
-        for (const [i, name] of CLUSTERS.entries()) {
-            await stack.setConfig(`clusters[${i}].name`, { value: name }, true);
-            await stack.setConfig(`clusters[${i}].kubeconfig`, { value: e.clusters[name].kubeconfig }, true);
-            await stack.setConfig(`clusters[${i}].context`, { value: e.clusters[name].context }, true);
-        }
+        ({ stack } = await multiclusterStack(env(), "e2e-multi", CLUSTERS));
     });
 
     it("deploys: every cluster SUCCEEDED, six links accepted", async () => {

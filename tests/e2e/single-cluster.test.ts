@@ -3,10 +3,8 @@
 import { expect } from "chai";
 import { Stack } from "@pulumi/pulumi/automation";
 import { CREDENTIALS_SECRET, GATEWAY_API_CRDS } from "./harness/environment";
+import { changes, singleClusterStack } from "./harness/stacks";
 import { env } from "./hooks";
-
-const changes = (summary: Record<string, number> | undefined) =>
-    Object.fromEntries(Object.entries(summary ?? {}).filter(([op, n]) => op !== "same" && op !== "read" && n > 0));
 
 describe("single cluster (real engine)", function () {
     let stack: Stack;
@@ -15,16 +13,8 @@ describe("single cluster (real engine)", function () {
     before(async () => {
         const e = env();
         // TLS of the chart repository is verified: its CA is trusted by the program (not skipped).
-        stack = await e.stack("single-cluster-ts", "e2e-single", { NODE_EXTRA_CA_CERTS: e.repo.caFile });
-        await stack.setAllConfig({
-            kubeconfig: { value: e.clusters[cluster].kubeconfig, secret: true },
-            context: { value: e.clusters[cluster].context },
-            istioVersion: { value: "1.24.3" },
-            repositoryUrl: { value: e.repo.url },
-            repositorySecret: { value: CREDENTIALS_SECRET },
-            imageRepository: { value: "registry.example/istio" },
-            gatewayApiManifest: { value: GATEWAY_API_CRDS },
-        });
+        stack = await singleClusterStack(e, "e2e-single", cluster);
+        await stack.setConfig("imageRepository", { value: "registry.example/istio" });
     });
 
     it("deploys: every condition True, phase SUCCEEDED", async () => {

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { credentialFor, registryHost } from "../../provider/charts/credentials";
 import { archivePath, pullChart } from "../../provider/charts/fetch";
 import { CHART_BYTES, PASSWORD, TestServer, USER, dockerConfig, helmRepository, ociRegistry } from "./chartServer";
-import { cluster, registered, resetMocks, settle, valueOf } from "./mocks";
+import { cluster, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
 import { ServiceMeshController } from "../../provider";
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-cache-"));
@@ -105,7 +105,7 @@ describe("chart pulls", () => {
                 trafficCaptureMode: "InitContainer" as any,
                 gatewayApi: { install: false },
                 repository: { url: registry.url, secrets: ["other/chart-creds"], insecureSkipVerify: true },
-            });
+            }, { transformations: [recordSecretOutputs] });
             expect(await valueOf(mesh.phase)).to.equal("SUCCEEDED");
             await settle();
             const releases = registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
@@ -117,6 +117,9 @@ describe("chart pulls", () => {
                 expect(JSON.stringify(r.inputs)).to.not.contain(PASSWORD);
             }
             expect(registered.some((r) => r.type === "kubernetes:core/v1:Secret" && r.id === "other/chart-creds")).to.equal(true);
+            // The credential must not land in the state in the clear: in data (base64), nor repeated in metadata by
+            // kubectl's last-applied-configuration annotation.
+            expect(secretOutputs["mesh-repository-secret-other-chart-creds"]).to.include.members(["data", "metadata"]);
         });
     });
 });

@@ -3,7 +3,7 @@
 import * as path from "path";
 import { expect } from "chai";
 import * as k8s from "@pulumi/kubernetes";
-import { cluster, healthyCluster, registered, resetMocks, settle, valueOf } from "./mocks";
+import { cluster, healthyCluster, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
 import { ServiceMeshController } from "../../provider";
 
 const CRDS = path.join(__dirname, "..", "fixtures", "gateway-api-crds.yaml");
@@ -61,9 +61,37 @@ describe("ServiceMeshController (mocks)", () => {
             labels: { "topology.istio.io/network": "net-east" },
             annotations: { "servicemesh.pulumi.com/owner": "servicemesh/test/mesh" },
         });
-        const crds = registered.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
-        expect(crds).to.have.length(1);
-        expect(crds[0].inputs.yaml).to.contain("gateways.gateway.networking.k8s.io");
+        // One resource per CRD (not a ConfigGroup, whose construct would fail the program on an unreachable cluster).
+        const crds = registered.filter((r) => r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition" && !r.id);
+        expect(crds.map((c) => [c.name, c.inputs.metadata.name])).to.deep.equal([["mesh-gateway-api-crds:gateways.gateway.networking.k8s.io", "gateways.gateway.networking.k8s.io"]]);
+        expect(registered.filter((r) => r.type.startsWith("kubernetes:yaml/"))).to.have.length(0);
+    });
+
+    it("aliases each CRD to the ConfigGroup that held it before, so existing stacks keep their CRDs", async () => {
+        let alias: any;
+        const mesh = new ServiceMeshController("mesh", base, {
+            transformations: [(a) => { if (a.type.endsWith("CustomResourceDefinition") && !a.opts.id) alias = a.opts.aliases?.[0]; return undefined; }],
+        });
+        await valueOf(mesh.phase);
+        expect(await valueOf(alias.parent)).to.match(/ServiceMeshController\$kubernetes:yaml\/v2:ConfigGroup::mesh-gateway-api-crds$/);
+    });
+
+    it("reads image.secrets from an existing install namespace before any release; none when it creates the namespace", async () => {
+        const deps: Record<string, string[]> = {};
+        cluster.objects.set("kubernetes:core/v1:Secret istio-system/pull-a", { type: "kubernetes.io/dockerconfigjson", data: {} });
+        const mesh = new ServiceMeshController("mesh", { ...base, createNamespace: false, image: { secrets: ["pull-a"] } }, {
+            transformations: [(a) => { deps[a.name] = ((a.opts.dependsOn as any[]) ?? []).map((d) => d.__name); return undefined; }, recordSecretOutputs],
+        });
+        await valueOf(mesh.phase);
+        await settle();
+        expect(reads().filter((r) => r.type === "kubernetes:core/v1:Secret").map((r) => [r.name, r.id])).to.deep.equal([["mesh-image-pull-secret-pull-a", "istio-system/pull-a"]]);
+        expect(secretOutputs["mesh-image-pull-secret-pull-a"]).to.include.members(["data", "metadata"]);
+        for (const release of ["mesh-istio-base", "mesh-istiod", "mesh-istio-cni", "mesh-ztunnel"]) {
+            expect(deps[release], release).to.include("mesh-image-pull-secret-pull-a");
+        }
+        resetMocks();
+        await deploy({ ...base, image: { secrets: ["pull-a"] } });
+        expect(reads().filter((r) => r.type === "kubernetes:core/v1:Secret")).to.deep.equal([]);
     });
 
     it("patches an existing namespace instead when createNamespace is false", async () => {
@@ -113,7 +141,7 @@ describe("ServiceMeshController (mocks)", () => {
         });
         await valueOf(mesh.phase);
         expect(deps["mesh-istio-base"]).to.deep.equal(["mesh-namespace"]);
-        expect(deps["mesh-istiod"]).to.deep.equal(["mesh-namespace", "mesh-istio-base", "mesh-gateway-api-crds"]);
+        expect(deps["mesh-istiod"]).to.deep.equal(["mesh-namespace", "mesh-istio-base", "mesh-gateway-api-crds:gateways.gateway.networking.k8s.io"]);
         expect(deps["mesh-istio-cni"]).to.deep.equal(["mesh-namespace", "mesh-istio-base"]);
         expect(deps["mesh-ztunnel"]).to.deep.equal(["mesh-namespace", "mesh-istiod", "mesh-istio-cni"]);
     });

@@ -50,8 +50,18 @@ useConnector((kubeconfig, context) => {
     };
 });
 
+/** additionalSecretOutputs of each resource created or read, by resource name (see recordSecretOutputs). */
+export const secretOutputs: Record<string, string[] | undefined> = {};
+
+/** A transformation that records additionalSecretOutputs, which mocks do not apply themselves. */
+export function recordSecretOutputs(a: pulumi.ResourceTransformationArgs): undefined {
+    secretOutputs[a.name] = (a.opts as pulumi.CustomResourceOptions).additionalSecretOutputs;
+    return undefined;
+}
+
 export function resetMocks(): void {
     registered.length = 0;
+    Object.keys(secretOutputs).forEach((k) => delete secretOutputs[k]);
     cluster.objects = healthyCluster();
     cluster.releaseStatus = {};
     cluster.eastWestAddresses = {};

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { X509Certificate } from "crypto";
-import { cluster, expectRejected, healthyCluster, registered, resetMocks, settle, valueOf } from "./mocks";
+import { cluster, expectRejected, healthyCluster, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
 import { MultiClusterMesh, ServiceMeshController } from "../../provider";
 import { issueClusterCas } from "../support/pki";
 import * as fs from "fs";
@@ -84,6 +84,16 @@ describe("MultiClusterMesh (mocks)", function () {
         expect(deps["mesh-west-istiod"]).to.include("mesh-west-cacerts");
         // No cluster waits for another.
         expect(deps["mesh-east-istiod"].some((d) => d.includes("west"))).to.equal(false);
+    });
+
+    it("keeps istiod's spec secret where it is read back: on 1.24 it carries the license key", async () => {
+        const mesh = new MultiClusterMesh("mesh", { ...shared, clusters: clusters(["east", "west"]), license: "lic-123" }, { transformations: [recordSecretOutputs] });
+        const phase = mesh.phase;
+        expect(await valueOf(phase)).to.equal("SUCCEEDED");
+        await settle();
+        expect(secretOutputs["mesh-east-istiod-observed"]).to.deep.equal(["spec", "__inputs"]);
+        // Only the spec is hidden: the readiness outputs stay readable.
+        expect(await (phase as any).isSecret).to.equal(false);
     });
 
     it("creates the east-west gateway exactly as the seed shows it", async () => {

@@ -3,6 +3,7 @@
 // authentication, so `repository.secrets` and TLS verification are exercised for real.
 import * as fs from "fs";
 import * as https from "https";
+import * as os from "os";
 import * as path from "path";
 import { AddressInfo } from "net";
 import { dockerConfig, selfSignedCert } from "../../support/certs";
@@ -30,6 +31,21 @@ export async function packageCharts(bin: string, dir: string, versions: string[]
             env: { ...process.env, HELM: path.join(bin, "helm") },
         });
     }
+}
+
+/**
+ * Publishes the test charts at `version` into the served `dir`, with `chart`'s values.schema.json changed by `edit`:
+ * a chart version that rejects values others accept, as a repository might publish one.
+ */
+export async function publishSchemaVariant(bin: string, dir: string, version: string, chart: string, edit: (schema: any) => void): Promise<void> {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-charts-"));
+    fs.cpSync(path.join(REPO, "tests", "e2e", "charts"), copy, { recursive: true });
+    const file = path.join(copy, chart, "values.schema.json");
+    const schema = JSON.parse(fs.readFileSync(file, "utf8"));
+    edit(schema);
+    fs.writeFileSync(file, JSON.stringify(schema, null, 2));
+    await run("bash", [path.join(copy, "package.sh"), version, dir], { env: { ...process.env, HELM: path.join(bin, "helm") } });
+    fs.rmSync(copy, { recursive: true, force: true });
 }
 
 export async function serveCharts(dir: string, username = "chart-reader", password = "e2e-" + Math.random().toString(36).slice(2)): Promise<ChartRepo> {

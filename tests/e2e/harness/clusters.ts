@@ -21,6 +21,11 @@ export async function startCluster(name: string, nodes: number): Promise<Cluster
     return { name, kubeconfig, context: `kwok-${name}` };
 }
 
+/** Stops a cluster's control plane, keeping its state: its API server refuses connections until startCluster. */
+export async function stopCluster(name: string): Promise<void> {
+    await kwok("stop_cluster", name);
+}
+
 export async function deleteCluster(name: string): Promise<void> {
     await kwok("delete_cluster", name).catch(() => undefined);
 }

@@ -27,6 +27,8 @@ export interface Environment {
     bin: string;
     clusters: Record<string, Cluster>;
     repo: ChartRepo;
+    /** The directory the chart repository serves (publish more chart versions into it). */
+    chartDir: string;
     doubles: ControllerDoubles;
     stateDir: string;
     env: Record<string, string>;
@@ -90,6 +92,7 @@ export async function createEnvironment(options: EnvironmentOptions): Promise<En
         bin,
         clusters,
         repo,
+        chartDir,
         doubles,
         stateDir,
         env,
@@ -112,26 +115,4 @@ export async function createEnvironment(options: EnvironmentOptions): Promise<En
             }
         },
     };
-}
-
-/**
- * A stack of examples/multicluster-ts on `clusters` of this environment: charts from its repository (credentials from
- * the cluster Secret, certificate not verified), its Gateway API CRDs, and CA material issued outside in `caDir`.
- */
-export async function multiclusterStack(e: Environment, stackName: string, clusters: string[], caDir: string, extraEnv: Record<string, string> = {}): Promise<Stack> {
-    const stack = await e.stack("multicluster-ts", stackName, extraEnv);
-    await stack.setAllConfig({
-        istioVersion: { value: "1.24.3" },
-        repositoryUrl: { value: e.repo.url },
-        repositorySecret: { value: CREDENTIALS_SECRET },
-        insecureSkipVerify: { value: "true" },
-        gatewayApiManifest: { value: GATEWAY_API_CRDS },
-        caDir: { value: caDir },
-    });
-    for (const [i, name] of clusters.entries()) {
-        await stack.setConfig(`clusters[${i}].name`, { value: name }, true);
-        await stack.setConfig(`clusters[${i}].kubeconfig`, { value: e.clusters[name].kubeconfig }, true);
-        await stack.setConfig(`clusters[${i}].context`, { value: e.clusters[name].context }, true);
-    }
-    return stack;
 }
