@@ -8,8 +8,7 @@ import { expect } from "chai";
 import { Stack } from "@pulumi/pulumi/automation";
 import { startCluster, stopCluster } from "./harness/clusters";
 import { upKilledAt } from "./harness/kill";
-import { run } from "./harness/run";
-import { changes, multiclusterStack, upError } from "./harness/stacks";
+import { changes, exportedState, multiclusterStack, upError } from "./harness/stacks";
 import { env } from "./hooks";
 
 const CLUSTERS = ["east", "west", "north"];
@@ -47,9 +46,7 @@ async function holdPort(kubeconfig: string): Promise<net.Server> {
 
 /** `pulumi stack export` (secrets stay encrypted) of the faults stack. */
 async function exportState(stack: Stack): Promise<any> {
-    const e = env();
-    const out = await run(path.join(e.bin, "pulumi"), ["stack", "export", "--stack", STACK], { cwd: stack.workspace.workDir, env: { ...process.env, ...e.env } });
-    return JSON.parse(out.stdout).deployment;
+    return JSON.parse(await exportedState(stack)).deployment;
 }
 
 describe("faults during up of a multicluster mesh (real engine)", function () {

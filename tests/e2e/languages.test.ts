@@ -4,11 +4,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { CREDENTIALS_SECRET, Environment, GATEWAY_API_CRDS } from "./harness/environment";
-import { PythonEnv, installRequirements, pythonEnv } from "./harness/python";
+import { Stack } from "@pulumi/pulumi/automation";
+import { CREDENTIALS_SECRET, GATEWAY_API_CRDS } from "./harness/environment";
+import { installRequirements, pythonEnv } from "./harness/python";
 import { run } from "./harness/run";
-import { REPO } from "./harness/tools";
+import { findIn, needles } from "./harness/scan";
+import { exportedState, multiclusterStack } from "./harness/stacks";
+import { REPO, toolsCacheRoot } from "./harness/tools";
 import { env } from "./hooks";
 import { issueClusterCas } from "../support/pki";
 
@@ -41,13 +43,11 @@ function meshExampleLifecycle(stackOf: () => Stack, caDirOf: () => string) {
 
     it("kept the kubeconfigs and CA keys secret in the state", async () => {
         const state = await exportedState(stackOf());
-        // JSON-escaped, as a value's text appears in the state
-        const plain = (text: string) => JSON.stringify(text.trim()).slice(1, -1);
-        for (const name of CLUSTERS) {
-            expect(state, `${name} kubeconfig`).to.not.contain(plain(fs.readFileSync(env().clusters[name].kubeconfig, "utf8")));
-            const keyLine = fs.readFileSync(path.join(caDirOf(), name, "ca-key.pem"), "utf8").split("\n")[1]; // 64 chars of key
-            expect(state, `${name} CA key`).to.not.contain(keyLine);
-        }
+        const secrets = CLUSTERS.flatMap((name) => [
+            ...needles(`${name} kubeconfig`, fs.readFileSync(env().clusters[name].kubeconfig, "utf8")),
+            ...needles(`${name} CA key`, fs.readFileSync(path.join(caDirOf(), name, "ca-key.pem"), "utf8")),
+        ]);
+        expect(findIn(state, "stack export", secrets)).to.deep.equal([]);
         expect(state).to.contain("4dabf18193072939515e22adb298388d"); // Pulumi's secret marker: the values are there, encrypted
     });
 
@@ -61,20 +61,6 @@ function meshExampleLifecycle(stackOf: () => Stack, caDirOf: () => string) {
     });
 }
 
-/** `pulumi stack export` as a user runs it (Automation API's exportStack adds --show-secrets). */
-async function exportedState(stack: Stack): Promise<string> {
-    const ws = stack.workspace as LocalWorkspace;
-    return (await run(ws.pulumiCommand.command, ["stack", "export", "--stack", stack.name], { cwd: ws.workDir, env: { ...process.env, ...ws.envVars } })).stdout;
-}
-
-/** Sets the Istio version and issues the stack's per-cluster CA material (the tls plugin cannot be built here). */
-async function commonConfig(e: Environment, stack: Stack, stackName: string): Promise<string> {
-    const caDir = path.join(e.stateDir, `cas-${stackName}`);
-    issueClusterCas(caDir, CLUSTERS);
-    await stack.setAllConfig({ istioVersion: { value: "1.24.3" }, caDir: { value: caDir } });
-    return caDir;
-}
-
 describe("every Pulumi language (real engine)", function () {
     it("the committed SDKs are what the plugin's schema generates (scripts/gen-sdk.sh --check)", async () => {
         const result = await run("bash", [path.join(REPO, "scripts", "gen-sdk.sh"), "--check"]);
@@ -84,25 +70,12 @@ describe("every Pulumi language (real engine)", function () {
     describe("Python multicluster example (examples/multicluster-python)", () => {
         let stack: Stack;
         let caDir: string;
-        let py: PythonEnv;
         before(async () => {
             const e = env();
-            py = await pythonEnv();
-            const dir = path.join(REPO, "examples", "multicluster-python");
-            await installRequirements(py, dir);
-            stack = await e.stack("multicluster-python", "e2e-python", py.env(e.env.PATH));
-            caDir = await commonConfig(e, stack, "python");
-            await stack.setAllConfig({
-                repositoryUrl: { value: e.repo.url },
-                repositorySecret: { value: CREDENTIALS_SECRET },
-                insecureSkipVerify: { value: "true" },
-                gatewayApiManifest: { value: GATEWAY_API_CRDS },
-            });
-            for (const [i, name] of CLUSTERS.entries()) {
-                await stack.setConfig(`clusters[${i}].name`, { value: name }, true);
-                await stack.setConfig(`clusters[${i}].kubeconfig`, { value: e.clusters[name].kubeconfig }, true);
-                await stack.setConfig(`clusters[${i}].context`, { value: e.clusters[name].context }, true);
-            }
+            const py = await pythonEnv();
+            await installRequirements(py, path.join(REPO, "examples", "multicluster-python"));
+            // The Python example reads the same config as examples/multicluster-ts.
+            ({ stack, caDir } = await multiclusterStack(e, "e2e-python", CLUSTERS, py.env(e.env.PATH), "multicluster-python"));
         });
         meshExampleLifecycle(() => stack, () => caDir);
     });
@@ -113,7 +86,9 @@ describe("every Pulumi language (real engine)", function () {
         before(async () => {
             const e = env();
             stack = await e.stack("multicluster-yaml", "e2e-yaml");
-            caDir = await commonConfig(e, stack, "yaml");
+            caDir = path.join(e.stateDir, "cas-e2e-yaml");
+            issueClusterCas(caDir, CLUSTERS);
+            await stack.setAllConfig({ istioVersion: { value: "1.24.3" }, caDir: { value: caDir } });
             await stack.setConfig("repository.url", { value: e.repo.url }, true);
             await stack.setConfig("repository.secrets[0]", { value: CREDENTIALS_SECRET }, true);
             await stack.setConfig("repository.insecureSkipVerify", { value: "true" }, true);
@@ -128,7 +103,7 @@ describe("every Pulumi language (real engine)", function () {
     });
 
     it("the Go example builds and vets against the generated Go SDK (examples/single-cluster-go)", async () => {
-        const cacheRoot = (await run("bash", [path.join(REPO, "scripts", "tools.sh"), "--print-cache-root"])).stdout.trim();
+        const cacheRoot = await toolsCacheRoot();
         const goEnv = {
             ...process.env,
             GOMODCACHE: path.join(cacheRoot, "gomod"), // the toolchain's module cache already holds the Pulumi Go SDK

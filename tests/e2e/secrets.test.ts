@@ -11,8 +11,7 @@ import * as yaml from "js-yaml";
 import { Stack } from "@pulumi/pulumi/automation";
 import { IssuedCa } from "../support/pki";
 import { Needle, findIn, findInFiles, findInJson, needles, recentFiles } from "./harness/scan";
-import { run } from "./harness/run";
-import { multiclusterStack } from "./harness/stacks";
+import { exportedState, multiclusterStack } from "./harness/stacks";
 import { REPO, tempDir } from "./harness/tools";
 import { env } from "./hooks";
 
@@ -84,13 +83,12 @@ describe("secrets in state, outputs, logs and files (real engine)", function () 
     });
 
     it("`pulumi stack export` and the outputs hold them only as ciphertext", async () => {
-        const e = env();
         // Not stack.exportStack(): the Automation API exports with --show-secrets.
-        const exported = await run(path.join(e.bin, "pulumi"), ["stack", "export", "--stack", "e2e-secrets"], { cwd: stack.workspace.workDir, env: { ...process.env, ...e.env } });
-        const deployment = JSON.parse(exported.stdout);
+        const exported = await exportedState(stack);
+        const deployment = JSON.parse(exported);
         // Walked by resource, so a finding names the resource and the field.
         const inState = (deployment.deployment.resources as any[]).flatMap((r) => findInJson(r, r.urn.split("::").pop(), all));
-        expect([...inState, ...findIn(exported.stdout, "stack export", all), ...findInJson(await stack.outputs(), "stack outputs", all)]).to.deep.equal([]);
+        expect([...inState, ...findIn(exported, "stack export", all), ...findInJson(await stack.outputs(), "stack outputs", all)]).to.deep.equal([]);
         // They are there, encrypted: the providers' kubeconfigs, the cacerts Secrets' data, istiod's values (license).
         const types = ["pulumi:providers:kubernetes", "kubernetes:core/v1:Secret", "kubernetes:helm.sh/v3:Release"];
         const resources = (deployment.deployment.resources as any[]).filter((r) => types.includes(r.type) && /mesh-(east|west)(-cacerts|-istiod)?$/.test(r.urn));

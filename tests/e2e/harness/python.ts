@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { run } from "./run";
-import { REPO } from "./tools";
+import { toolsCacheRoot } from "./tools";
 
 /** The Pulumi Python SDK the venv holds: the newest on PyPI that works with the v3.68 Python host. */
 export const PYTHON_PULUMI_VERSION = "3.272.0";
@@ -17,7 +17,7 @@ export interface PythonEnv {
 }
 
 export async function pythonEnv(): Promise<PythonEnv> {
-    const cacheRoot = (await run("bash", [path.join(REPO, "scripts", "tools.sh"), "--print-cache-root"])).stdout.trim();
+    const cacheRoot = await toolsCacheRoot();
     const pyVersion = (await run("python3", ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])).stdout.trim();
     const venv = path.join(cacheRoot, "python", `py${pyVersion}-pulumi${PYTHON_PULUMI_VERSION}`);
     const done = path.join(venv, ".complete");

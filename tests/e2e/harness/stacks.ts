@@ -1,8 +1,9 @@
 // Stacks of the examples configured for this environment, shared by the e2e files that deploy them.
 import * as path from "path";
-import { Stack, UpOptions } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, Stack, UpOptions } from "@pulumi/pulumi/automation";
 import { IssuedCa, issueClusterCas } from "../../support/pki";
 import { CREDENTIALS_SECRET, Environment, GATEWAY_API_CRDS } from "./environment";
+import { run } from "./run";
 
 /** The non-zero, non-"same"/"read" entries of an update's resource changes: what actually changed. */
 export const changes = (summary: Record<string, number> | undefined) =>
@@ -16,8 +17,14 @@ export async function upError(stack: Stack, opts: UpOptions = {}): Promise<strin
     );
 }
 
+/** `pulumi stack export` as a user runs it, secrets encrypted (the Automation API's exportStack adds --show-secrets). */
+export async function exportedState(stack: Stack): Promise<string> {
+    const ws = stack.workspace as LocalWorkspace;
+    return (await run(ws.pulumiCommand.command, ["stack", "export", "--stack", stack.name], { cwd: ws.workDir, env: { ...process.env, ...ws.envVars } })).stdout;
+}
+
 /**
- * examples/multicluster-ts on `clusters`, installing from the authenticated chart repository (its certificate
+ * examples/multicluster-ts (or another example with the same config: multicluster-python) on `clusters`, installing from the authenticated chart repository (its certificate
  * skipped with insecureSkipVerify) with CA material issued outside (pulumi-resource-tls cannot be built here, so
  * the stack takes a PKI's material through RootOfTrust; generating it is covered by mocks only).
  */
@@ -26,8 +33,9 @@ export async function multiclusterStack(
     stackName: string,
     clusters: string[],
     extraEnv: Record<string, string> = {},
+    example = "multicluster-ts",
 ): Promise<{ stack: Stack; cas: Record<string, IssuedCa>; caDir: string }> {
-    const stack = await e.stack("multicluster-ts", stackName, extraEnv);
+    const stack = await e.stack(example, stackName, extraEnv);
     await stack.setAllConfig({
         istioVersion: { value: "1.24.3" },
         repositoryUrl: { value: e.repo.url },

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runShowingProgress } from "./run";
+import { run, runShowingProgress } from "./run";
 
 export const REPO = path.resolve(__dirname, "..", "..", "..");
 
@@ -15,6 +15,11 @@ export async function toolsBinDir(): Promise<string> {
         bindir = (await runShowingProgress("bash", [path.join(REPO, "scripts", "tools.sh"), "--print-bindir"])).trim();
     }
     return bindir;
+}
+
+/** The toolchain's cache root (Go module and build caches, the Python venv live there too). */
+export async function toolsCacheRoot(): Promise<string> {
+    return (await run("bash", [path.join(REPO, "scripts", "tools.sh"), "--print-cache-root"])).stdout.trim();
 }
 
 /** Environment for the Pulumi CLI: local binaries first (Node 22 from node_modules), an isolated PULUMI_HOME, no downloads. */
