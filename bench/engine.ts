@@ -9,7 +9,7 @@ import { Stack, UpResult } from "@pulumi/pulumi/automation";
 import { createEnvironment } from "../tests/e2e/harness/environment";
 import { multiclusterStack } from "../tests/e2e/harness/stacks";
 import { run } from "../tests/e2e/harness/run";
-import { REPO, tempDir } from "../tests/e2e/harness/tools";
+import { installExample, tempDir } from "../tests/e2e/harness/tools";
 import { issueClusterCas } from "../tests/support/pki";
 import { helmInstall, helmUninstall } from "./helm";
 import { MemoryPeaks, sampleMemory } from "./memory";
@@ -91,14 +91,6 @@ async function componentRun(stack: Stack, sampleMemoryOf?: string): Promise<Omit
     if (Object.keys(changed).length) throw new Error(`the no-change up changed ${JSON.stringify(changed)}`);
     await stack.destroy();
     return { previewS, upS: up.seconds, upStartupS: up.startupS, noChangeUpS: noChange.seconds, noChangeStartupS: noChange.startupS, memory };
-}
-
-/** The example links the component from this repository (`npm run check:examples` installs it the same way). */
-async function installExample(example: string): Promise<void> {
-    const dir = path.join(REPO, "examples", example);
-    if (!fs.existsSync(path.join(dir, "node_modules", "servicemesh"))) {
-        await run("npm", ["install", "--no-audit", "--no-fund", "--silent"], { cwd: dir });
-    }
 }
 
 export async function enginePart(s: Settings, log: (line: string) => void): Promise<{ figures: EngineFigure[]; versions: Versions }> {

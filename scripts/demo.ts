@@ -11,7 +11,7 @@ import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation"
 import { createEnvironment } from "../tests/e2e/harness/environment";
 import { deleteCluster, startCluster } from "../tests/e2e/harness/clusters";
 import { multiclusterStack } from "../tests/e2e/harness/stacks";
-import { REPO, pulumiEnv, toolsBinDir } from "../tests/e2e/harness/tools";
+import { REPO, installExample, pulumiEnv, toolsBinDir } from "../tests/e2e/harness/tools";
 
 const CLUSTERS = ["east", "west"];
 const STACK = "demo";
@@ -23,7 +23,7 @@ async function up(): Promise<number> {
     // Each demo starts from scratch (createEnvironment recreates the clusters); drop an earlier demo's state with them.
     fs.rmSync(STATE, { recursive: true, force: true });
     fs.mkdirSync(STATE, { recursive: true });
-    const e = await createEnvironment({ clusters: CLUSTERS, nodes: 3, chartVersions: ["1.24.3-solo"], stateDir: STATE, log });
+    const e = await createEnvironment({ clusters: CLUSTERS, nodes: 3, chartVersions: ["1.24.3-solo"], stateDir: STATE, log, tools: "demo" });
     try {
         // CA material issued outside, as a PKI would (the tls provider plugin cannot be built here; see the helper).
         const { stack } = await multiclusterStack(e, STACK, CLUSTERS);
@@ -66,7 +66,8 @@ ${CLUSTERS.map((c) => `  ${kubectl} --kubeconfig ${e.clusters[c].kubeconfig} get
 }
 
 async function destroy(): Promise<number> {
-    const bin = await toolsBinDir();
+    const bin = await toolsBinDir("demo");
+    await installExample("multicluster-ts");
     const env = pulumiEnv(bin, STATE);
     const pulumi = await PulumiCommand.get({ root: path.dirname(bin), skipVersionCheck: true });
     const ws = await LocalWorkspace.create({ workDir: path.join(REPO, "examples", "multicluster-ts"), pulumiCommand: pulumi, envVars: env });

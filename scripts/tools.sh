@@ -4,6 +4,8 @@
 #   scripts/tools.sh                 build what is missing, then print `export PATH=<bindir>:$PATH`
 #   scripts/tools.sh --print-bindir  build what is missing, then print only the bin dir
 #   scripts/tools.sh --check         list present/missing tools (builds nothing; exit 1 if a required one is missing)
+#   --for demo                       with the above: only the tools `npm run demo` needs (the first run builds those
+#                                    first; the tests build the rest when they ask for them)
 #   scripts/tools.sh --print-cache-root
 #   scripts/tools.sh --retry-failed  like the default, but retry optional tools whose earlier build failed
 #   scripts/tools.sh --regen [WRAPPER...]
@@ -50,24 +52,26 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TOOLS_DIR="$SCRIPT_DIR/tools"
 CACHE_ROOT="${SERVICEMESH_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/servicemesh-tools}"
 
-# Tool table: name|wrapper dir|package to build|required (1) or optional (0)
+# Tool table: name|wrapper dir|package to build|required (1) or optional (0)|needed by (demo: the demo and the
+# tests; tests: the tests only)|seconds a cold build took on 2 cores (empty Go caches; measured 2026-11-30, only to
+# tell the user how long the wait is)
 TOOLS=(
-  "kubectl|kubernetes|k8s.io/kubernetes/cmd/kubectl|1"
-  "kube-apiserver|kubernetes|k8s.io/kubernetes/cmd/kube-apiserver|1"
-  "kube-controller-manager|kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager|1"
-  "kube-scheduler|kubernetes|k8s.io/kubernetes/cmd/kube-scheduler|1"
-  "etcd|etcd|go.etcd.io/etcd/server/v3|1"
-  "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|1"
-  "kwokctl|kwok|sigs.k8s.io/kwok/cmd/kwokctl|1"
-  "helm|helm|helm.sh/helm/v3/cmd/helm|1"
-  "pulumi|pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|1"
-  "pulumi-gen-sdk|pulumi|./gensdk|1"
-  "pulumi-language-nodejs|pulumi-langhosts|github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs|1"
-  "pulumi-resource-kubernetes|kubernetes-provider|.|1"
-  "pulumi-language-python|pulumi-langhosts|github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python|0"
-  "pulumi-language-python-exec|pulumi-langhosts|(file)|0"
-  "pulumi-language-yaml|pulumi-yaml|github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml|0"
-  "pulumi-resource-tls|tls-provider|.|0"
+  "kubectl|kubernetes|k8s.io/kubernetes/cmd/kubectl|1|demo|0"
+  "kube-apiserver|kubernetes|k8s.io/kubernetes/cmd/kube-apiserver|1|demo|0"
+  "kube-controller-manager|kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager|1|demo|0"
+  "kube-scheduler|kubernetes|k8s.io/kubernetes/cmd/kube-scheduler|1|demo|0"
+  "etcd|etcd|go.etcd.io/etcd/server/v3|1|demo|0"
+  "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|1|demo|0"
+  "kwokctl|kwok|sigs.k8s.io/kwok/cmd/kwokctl|1|demo|0"
+  "helm|helm|helm.sh/helm/v3/cmd/helm|1|demo|0"
+  "pulumi|pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|1|demo|0"
+  "pulumi-gen-sdk|pulumi|./gensdk|1|tests|0"
+  "pulumi-language-nodejs|pulumi-langhosts|github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs|1|demo|0"
+  "pulumi-resource-kubernetes|kubernetes-provider|.|1|demo|0"
+  "pulumi-language-python|pulumi-langhosts|github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python|0|tests|0"
+  "pulumi-language-python-exec|pulumi-langhosts|(file)|0|tests|0"
+  "pulumi-language-yaml|pulumi-yaml|github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml|0|tests|0"
+  "pulumi-resource-tls|tls-provider|.|0|tests|0"
 )
 
 # Modules (MODULE@VERSION) each wrapper needs from the proxy; checked before building it.
@@ -237,7 +241,9 @@ build_one() {
   local t="$1" pkg="$2" work="$3" start rc=0 tmpbin ldflags tags
   tmpbin="$BIN_DIR/.$t.tmp.$$"
   start=$(date +%s)
-  log "building $t (from $pkg)"
+  BUILD_INDEX=$((BUILD_INDEX + 1))
+  local est; est="$(tool_estimate "$t")"
+  log "[$BUILD_INDEX/$BUILD_TOTAL] building $t (from $pkg)${est:+; a cold build takes about ${est}s}"
   start_ticker "$t" "$start"
   if [[ "$pkg" == "(file)" ]]; then
     # pulumi-language-python-exec: the Python shim the python host runs; a file of the same sdk/v3 module
@@ -266,6 +272,30 @@ build_one() {
 }
 
 is_present() { [[ -x "$BIN_DIR/$1" ]]; }
+
+# tool_estimate TOOL: the measured cold build seconds of TOOL (empty when unknown)
+tool_estimate() {
+  local e; for e in "${TOOLS[@]}"; do [[ "$(tool_field "$e" 0)" == "$1" ]] && { tool_field "$e" 5; return; }; done
+}
+
+# Says, before anything is built, what will be built, why and about how long it takes.
+BUILD_INDEX=0
+BUILD_TOTAL=0
+announce_build() {
+  local e t secs=0 names=()
+  for e in "${TOOLS[@]}"; do
+    t="$(tool_field "$e" 0)"
+    is_present "$t" && continue
+    [[ -f "$FAILED_DIR/$t" && -z "${RETRY_FAILED:-}" ]] && continue
+    names+=("$t"); secs=$((secs + $(tool_field "$e" 5)))
+  done
+  BUILD_TOTAL=${#names[@]}
+  ((BUILD_TOTAL)) || return 0
+  log "first run on this machine: building ${BUILD_TOTAL} tools${FOR_SET:+ the $FOR_SET needs} from Go sources (the Go module"
+  log "proxy is the only source of binaries here): ${names[*]}"
+  log "about $(( (secs + 59) / 60 )) min on 2 cores with empty Go caches (less when $CACHE_ROOT/gocache is warm);"
+  log "cached afterwards in $BIN_DIR, so later runs start in seconds"
+}
 
 # build_wrapper WRAPPER: builds every missing tool of that wrapper. Returns 0 if all required ones are present.
 build_wrapper() {
@@ -357,6 +387,7 @@ ensure_all() {
 
   local total_start w seen="" rc=0
   total_start=$(date +%s)
+  announce_build
   for entry in "${TOOLS[@]}"; do
     w="$(tool_field "$entry" 1)"
     [[ " $seen " == *" $w "* ]] && continue
@@ -460,6 +491,7 @@ regen_wrapper() {
 # ---------------------------------------------------------------- main
 mode="build"
 RETRY_FAILED=""
+FOR_SET=""
 regen_list=()
 while (($#)); do
   case "$1" in
@@ -467,12 +499,20 @@ while (($#)); do
     --check) mode="check" ;;
     --print-cache-root) echo "$CACHE_ROOT"; exit 0 ;;
     --retry-failed) RETRY_FAILED=1 ;;
+    --for) shift; FOR_SET="${1:-}"; [[ "$FOR_SET" == demo || "$FOR_SET" == tests ]] || die "--for takes demo or tests" ;;
     --regen) mode="regen"; shift; regen_list=("$@"); break ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
   shift
 done
+
+# --for demo: only the demo's tools (the tests' set is every tool)
+if [[ "$FOR_SET" == demo ]]; then
+  subset=()
+  for entry in "${TOOLS[@]}"; do [[ "$(tool_field "$entry" 4)" == demo ]] && subset+=("$entry"); done
+  TOOLS=("${subset[@]}")
+fi
 
 mkdir -p "$CACHE_ROOT"
 case "$mode" in

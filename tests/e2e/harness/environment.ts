@@ -7,7 +7,7 @@ import { ChartRepo, packageCharts, serveCharts } from "./chartRepo";
 import { Cluster, deleteCluster, kubectl, startCluster } from "./clusters";
 import { ControllerDoubles } from "./doubles";
 import { run } from "./run";
-import { REPO, pulumiEnv, tempDir, toolsBinDir } from "./tools";
+import { REPO, ToolSet, installExample, pulumiEnv, tempDir, toolsBinDir } from "./tools";
 
 export const CREDENTIALS_SECRET = "mesh-credentials/chart-repo";
 export const GATEWAY_API_CRDS = path.join(REPO, "tests", "e2e", "fixtures", "gateway-api-crds.yaml");
@@ -21,6 +21,8 @@ export interface EnvironmentOptions {
     /** Where state, charts and the Pulumi home live. Default: a new temp dir. */
     stateDir?: string;
     log?: (line: string) => void;
+    /** Which tools the environment builds when missing (default: every tool the tests use). */
+    tools?: ToolSet;
 }
 
 export interface Environment {
@@ -49,7 +51,7 @@ export async function createEnvironment(options: EnvironmentOptions): Promise<En
     fs.mkdirSync(stateDir, { recursive: true });
 
     log("toolchain: building or reusing cached binaries (scripts/tools.sh)");
-    const bin = await toolsBinDir();
+    const bin = await toolsBinDir(options.tools);
     const env = pulumiEnv(bin, stateDir);
 
     const started = Date.now();
@@ -100,6 +102,7 @@ export async function createEnvironment(options: EnvironmentOptions): Promise<En
         pulumi,
         async stack(example, stackName, extraEnv = {}) {
             const workDir = path.join(REPO, "examples", example);
+            await installExample(example);
             // Each environment has a new backend: stack settings left in the example by an earlier run must not leak in.
             fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
             const ws = await LocalWorkspace.create({ workDir, pulumiCommand: pulumi, envVars: { ...env, ...extraEnv } });

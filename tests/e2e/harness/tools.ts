@@ -7,14 +7,28 @@ import { run, runShowingProgress } from "./run";
 
 export const REPO = path.resolve(__dirname, "..", "..", "..");
 
-let bindir: string | undefined;
+/** Which tools to build: `demo` only what the demo runs (a first demo waits for less), `tests` every tool. */
+export type ToolSet = "demo" | "tests";
 
-/** Builds what is missing (printing progress) and returns the bin dir. */
-export async function toolsBinDir(): Promise<string> {
-    if (!bindir) {
-        bindir = (await runShowingProgress("bash", [path.join(REPO, "scripts", "tools.sh"), "--print-bindir"])).trim();
+const bindirs = new Map<ToolSet, string>();
+
+/** Builds what is missing of `set` (printing progress) and returns the bin dir (the same for every set). */
+export async function toolsBinDir(set: ToolSet = "tests"): Promise<string> {
+    if (!bindirs.has(set)) {
+        bindirs.set(set, (await runShowingProgress("bash", [path.join(REPO, "scripts", "tools.sh"), "--print-bindir", "--for", set])).trim());
     }
-    return bindir;
+    return bindirs.get(set)!;
+}
+
+/**
+ * A TypeScript example links the component from this repository (`"servicemesh": "file:../.."`); nothing but this
+ * installs that link on a fresh clone, so every stack of an example goes through here first.
+ */
+export async function installExample(example: string): Promise<void> {
+    const dir = path.join(REPO, "examples", example);
+    if (fs.existsSync(path.join(dir, "package.json")) && !fs.existsSync(path.join(dir, "node_modules", "servicemesh"))) {
+        await run("npm", ["install", "--no-audit", "--no-fund", "--silent"], { cwd: dir });
+    }
 }
 
 /** The toolchain's cache root (Go module and build caches, the Python venv live there too). */
