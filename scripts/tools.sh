@@ -56,22 +56,22 @@ CACHE_ROOT="${SERVICEMESH_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/serviceme
 # tests; tests: the tests only)|seconds a cold build took on 2 cores (empty Go caches; measured 2026-11-30, only to
 # tell the user how long the wait is)
 TOOLS=(
-  "kubectl|kubernetes|k8s.io/kubernetes/cmd/kubectl|1|demo|0"
-  "kube-apiserver|kubernetes|k8s.io/kubernetes/cmd/kube-apiserver|1|demo|0"
-  "kube-controller-manager|kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager|1|demo|0"
-  "kube-scheduler|kubernetes|k8s.io/kubernetes/cmd/kube-scheduler|1|demo|0"
-  "etcd|etcd|go.etcd.io/etcd/server/v3|1|demo|0"
-  "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|1|demo|0"
-  "kwokctl|kwok|sigs.k8s.io/kwok/cmd/kwokctl|1|demo|0"
-  "helm|helm|helm.sh/helm/v3/cmd/helm|1|demo|0"
-  "pulumi|pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|1|demo|0"
-  "pulumi-gen-sdk|pulumi|./gensdk|1|tests|0"
-  "pulumi-language-nodejs|pulumi-langhosts|github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs|1|demo|0"
-  "pulumi-resource-kubernetes|kubernetes-provider|.|1|demo|0"
-  "pulumi-language-python|pulumi-langhosts|github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python|0|tests|0"
+  "kubectl|kubernetes|k8s.io/kubernetes/cmd/kubectl|1|demo|143"
+  "kube-apiserver|kubernetes|k8s.io/kubernetes/cmd/kube-apiserver|1|demo|497"
+  "kube-controller-manager|kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager|1|demo|248"
+  "kube-scheduler|kubernetes|k8s.io/kubernetes/cmd/kube-scheduler|1|demo|7"
+  "etcd|etcd|go.etcd.io/etcd/server/v3|1|demo|92"
+  "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|1|demo|310"
+  "kwokctl|kwok|sigs.k8s.io/kwok/cmd/kwokctl|1|demo|52"
+  "helm|helm|helm.sh/helm/v3/cmd/helm|1|demo|265"
+  "pulumi|pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|1|demo|360"
+  "pulumi-gen-sdk|pulumi|./gensdk|1|tests|17"
+  "pulumi-language-nodejs|pulumi-langhosts|github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs|1|demo|18"
+  "pulumi-resource-kubernetes|kubernetes-provider|.|1|demo|409"
+  "pulumi-language-python|pulumi-langhosts|github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python|0|tests|1"
   "pulumi-language-python-exec|pulumi-langhosts|(file)|0|tests|0"
-  "pulumi-language-yaml|pulumi-yaml|github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml|0|tests|0"
-  "pulumi-resource-tls|tls-provider|.|0|tests|0"
+  "pulumi-language-yaml|pulumi-yaml|github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml|0|tests|33"
+  "pulumi-resource-tls|tls-provider|.|0|tests|5"
 )
 
 # Modules (MODULE@VERSION) each wrapper needs from the proxy; checked before building it.
