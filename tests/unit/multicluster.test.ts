@@ -58,7 +58,7 @@ describe("MultiClusterMesh (mocks)", function () {
                 expect(ref(r.provider), `${r.type} ${r.name}`).to.equal(true);
             }
             // The links a cluster sends live in that cluster.
-            for (const r of registered.filter((x) => x.name.startsWith(`mesh-link-${name}-to-`))) {
+            for (const r of registered.filter((x) => x.custom && x.name.startsWith(`mesh-link-${name}-to-`))) {
                 expect(ref(r.provider), r.name).to.equal(true);
             }
         }
@@ -142,7 +142,7 @@ describe("MultiClusterMesh (mocks)", function () {
 
     it("creates exactly the listed one-way links, or none for []", async () => {
         await deploy({ ...shared, clusters: clusters(["east", "west", "north"]), links: [{ from: "east", to: "west" }, { from: "north", to: "west" }] });
-        expect(registered.filter((r) => r.name.startsWith("mesh-link-")).map((r) => r.name).sort()).to.deep.equal(["mesh-link-east-to-west", "mesh-link-north-to-west"]);
+        expect(gateways().filter((r) => r.name.startsWith("mesh-link-")).map((r) => r.name).sort()).to.deep.equal(["mesh-link-east-to-west", "mesh-link-north-to-west"]);
         resetMocks();
         const { links, phase } = await deploy({ ...shared, clusters: clusters(["east", "west"]), links: [] });
         expect(links).to.deep.equal([]);
@@ -211,7 +211,7 @@ describe("MultiClusterMesh (mocks)", function () {
         ["a link to an unknown cluster", { links: [{ from: "east", to: "south" }] }, 'links[0].to: "south" is not a cluster of this mesh; allowed: east, west'],
         ["a link to itself", { links: [{ from: "east", to: "east" }] }, 'links[0]: links cluster "east" to itself; allowed: a link between two different clusters'],
         ["a duplicate link", { links: [{ from: "east", to: "west" }, { from: "east", to: "west" }] }, "links[1]: east->west is listed twice"],
-        ["a cluster without access", { clusters: [{ name: "east", context: "e" }, { name: "west" }] }, "clusters[1] (west): has neither kubeconfig nor context; allowed: one of them, so that each cluster is reached through its own provider"],
+        ["a cluster without access", { clusters: [{ name: "east", context: "e" }, { name: "west" }] }, "clusters[1] (west): has no kubeconfig, context or provider; allowed: one of them (a provider through clusterProviders in TypeScript), so that each cluster is reached through its own provider"],
         ["no clusters", { clusters: [] }, "clusters: is empty; allowed: at least one cluster"],
         ["a bad cluster name", { clusters: [{ name: "East", context: "e" }] }, "clusters.0.name: is not a DNS label; allowed: lower-case letters, digits and '-', starting and ending with a letter or digit (the cluster name) (got \"East\")"],
         ["a bad shared setting", { scalingProfile: "Huge" }, 'scalingProfile: is not allowed; allowed values: Default, Large (got "Huge")'],
