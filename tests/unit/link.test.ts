@@ -4,7 +4,7 @@ import * as path from "path";
 import { expect } from "chai";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { cluster, expectRejected, registered, resetMocks, settle, valueOf } from "./mocks";
+import { expectRejected, mockClusters, mocks, registered, resetMocks, settle, valueOf } from "./mocks";
 import { ClusterLink, MultiClusterMesh, ServiceMeshController } from "../../provider";
 
 const CRDS = path.join(__dirname, "..", "fixtures", "gateway-api-crds.yaml");
@@ -26,7 +26,7 @@ describe("ClusterLink (mocks)", function () {
     it("links two controllers the program made: the peer Gateway in `from`'s cluster, after its controller, accepted", async () => {
         const east = new k8s.Provider("east", { context: "east" });
         const west = new k8s.Provider("west", { context: "west" });
-        cluster.eastWestAddresses = { "east-id": "172.18.0.10", "west-id": "eastwest.west.example" };
+        mockClusters({ clusters: { east: { eastWestAddress: "172.18.0.10" }, west: { eastWestAddress: "eastwest.west.example" } } });
         const eastMesh = new ServiceMeshController("east", member("east"), { provider: east });
         const westMesh = new ServiceMeshController("west", member("west"), { provider: west });
         let deps: pulumi.Resource[] = [];
@@ -76,7 +76,7 @@ describe("ClusterLink (mocks)", function () {
     });
 
     it("reports a link istiod does not accept", async () => {
-        cluster.linkAccepted = "False";
+        mocks.options.linksAccepted = false;
         const link = new ClusterLink("l", { from: "a", to: peer("b") });
         expect([await valueOf(link.accepted), await valueOf(link.message)]).to.deep.equal([false, "Invalid: peer"]);
     });
@@ -139,7 +139,7 @@ describe("MultiClusterMesh with the program's providers (mocks)", function () {
                 expect(c.provider, `${c.type} ${c.name}`).to.equal(ref);
             }
         }
-        expect(cluster.connections.map((c) => c.context).sort()).to.deep.equal(["ctx-east", "ctx-north", "ctx-south", "ctx-west"]);
+        expect(mocks.preflights.map((c) => c.context).sort()).to.deep.equal(["ctx-east", "ctx-north", "ctx-south", "ctx-west"]);
         expect(gateways().filter((g) => g.name.startsWith("mesh-link-"))).to.have.length(12);
     });
 

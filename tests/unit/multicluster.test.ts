@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { X509Certificate } from "crypto";
-import { cluster, expectRejected, healthyCluster, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
+import { expectRejected, mockClusters, mocks, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
 import { MultiClusterMesh, ServiceMeshController } from "../../provider";
 import { issueClusterCas } from "../support/pki";
 import * as fs from "fs";
@@ -27,8 +27,7 @@ const gateways = () => registered.filter((r) => r.type === "kubernetes:gateway.n
 describe("MultiClusterMesh (mocks)", function () {
     this.timeout(120_000);
     beforeEach(() => {
-        resetMocks();
-        cluster.eastWestAddresses = { "mesh-east-id": "172.18.0.10", "mesh-west-id": "172.18.0.20", "mesh-north-id": "eastwest.north.example" };
+        mockClusters({ clusters: { "ctx-east": { eastWestAddress: "172.18.0.10" }, "ctx-west": { eastWestAddress: "172.18.0.20" }, "ctx-north": { eastWestAddress: "eastwest.north.example" } } });
     });
 
     for (const names of [["east", "west"], ["east", "west", "north"]]) {
@@ -189,7 +188,7 @@ describe("MultiClusterMesh (mocks)", function () {
     });
 
     it("reports links not accepted and the mesh PENDING when istiod rejects a peer", async () => {
-        cluster.linkAccepted = "False";
+        mocks.options.linksAccepted = false;
         const { phase, links, summary } = await deploy({ ...shared, clusters: clusters(["east", "west"]) });
         expect(phase).to.equal("PENDING");
         expect(links.map((l) => [l.accepted, l.message])).to.deep.equal([[false, "Invalid: peer"], [false, "Invalid: peer"]]);
@@ -197,7 +196,7 @@ describe("MultiClusterMesh (mocks)", function () {
     });
 
     it("reports the cluster FAILED when one of its releases failed", async () => {
-        cluster.releaseStatus["ztunnel"] = "failed";
+        mocks.options.releases = { ztunnel: "failed" };
         const { phase, clusterStates } = await deploy({ ...shared, clusters: clusters(["east", "west"]) });
         expect(phase).to.equal("FAILED");
         expect(clusterStates.map((c) => c.phase)).to.deep.equal(["FAILED", "FAILED"]);
@@ -232,7 +231,6 @@ describe("MultiClusterMesh (mocks)", function () {
     });
 
     it("rejects cacerts that do not chain, naming the field", async () => {
-        cluster.objects = healthyCluster();
         const mesh = new ServiceMeshController("c", {
             version: "1.24.3",
             gatewayApi: { install: false },
