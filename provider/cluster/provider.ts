@@ -8,11 +8,12 @@ export interface ClusterAccess {
 }
 
 /**
- * A Kubernetes provider for `kubeconfig` (content or file path) and `context`, or undefined when no kubeconfig is
- * given so that children inherit the provider from the resource options. The kubeconfig is always a secret.
+ * A Kubernetes provider for `kubeconfig` (content or file path) and/or `context` (of the ambient kubeconfig when no
+ * kubeconfig is given), or undefined when neither is given so that children inherit the provider from the resource
+ * options. The kubeconfig is always a secret.
  */
 export function providerFor(name: string, access: ClusterAccess, parent: pulumi.Resource): k8s.Provider | undefined {
-    if (access.kubeconfig === undefined) {
+    if (access.kubeconfig === undefined && access.context === undefined) {
         return undefined;
     }
     return clusterProvider(`${name}-k8s`, access, { parent });
@@ -60,7 +61,7 @@ export function clusterProvider(name: string, access: ClusterAccess, opts: pulum
  */
 export function accessFor(access: ClusterAccess, opts: pulumi.ComponentResourceOptions | undefined): ClusterAccess | "opaque" {
     const provider = kubernetesProviderOption(opts);
-    if (access.kubeconfig !== undefined || !provider) {
+    if (access.kubeconfig !== undefined || access.context !== undefined || !provider) {
         return access;
     }
     const known = accessByProvider.get(provider);

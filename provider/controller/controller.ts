@@ -72,9 +72,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         // Validate before registering anything: a rejected input creates nothing, not even this component.
         const label = `ServiceMeshController "${name}"`;
         const spec = resolveControllerSpec(args, label);
-        if (args.kubeconfig !== undefined && hasKubernetesProviderOption(opts)) {
+        const accessField = args.kubeconfig !== undefined ? "kubeconfig" : args.context !== undefined ? "context" : undefined;
+        if (accessField && hasKubernetesProviderOption(opts)) {
             throw new SpecError(label, [
-                "kubeconfig: set together with a kubernetes provider resource option; allowed: one way to reach the cluster, either kubeconfig/context or the provider option",
+                `${accessField}: set together with a kubernetes provider resource option; allowed: one way to reach the cluster, either kubeconfig/context or the provider option`,
             ]);
         }
         const gatewayApiYaml = loadGatewayApiManifest(spec, label);

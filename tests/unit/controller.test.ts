@@ -188,8 +188,25 @@ describe("ServiceMeshController (mocks)", () => {
         expect(() => new ServiceMeshController("mesh", { ...base, kubeconfig: "x" }, { provider })).to.throw(
             "kubeconfig: set together with a kubernetes provider resource option",
         );
+        expect(() => new ServiceMeshController("mesh", { ...base, context: "east" }, { provider })).to.throw(
+            "context: set together with a kubernetes provider resource option",
+        );
         await settle();
         expect(registered).to.deep.equal([]);
+    });
+
+    it("builds a provider for a context of the ambient kubeconfig, so nothing lands on its current context", async () => {
+        await deploy({ ...base, context: "east" });
+        const providers = registered.filter((r) => r.type === "pulumi:providers:kubernetes");
+        expect(providers.map((p) => [p.name, p.inputs.context, p.inputs.kubeconfig])).to.deep.equal([["mesh-k8s", "east", undefined]]);
+        const children = registered.filter((r) => r.custom && r.type !== "pulumi:providers:kubernetes");
+        expect(children.every((c) => c.provider?.endsWith("::mesh-k8s-id")), children.map((c) => c.provider).join()).to.equal(true);
+    });
+
+    it("pre-flights through the kubeconfig and context a provider option carries", async () => {
+        const provider = new k8s.Provider("east", { kubeconfig: "/tmp/east.yaml", context: "east-ctx" });
+        await deploy(base, { provider });
+        expect(mocks.preflights).to.deep.equal([{ kubeconfig: "/tmp/east.yaml", context: "east-ctx" }]);
     });
 
     it("reads back the workloads, webhooks and CRDs after their releases", async () => {
