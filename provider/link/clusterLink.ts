@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
-import { ServiceMeshController, childrenRegistered } from "../controller/controller";
+import { childrenRegistered } from "../controller/controller";
 import { GatewayStatus, gatewayStatus } from "../readiness/gateways";
 import { remotePeerGateway, remotePeerGatewayName } from "../render/gateways";
 import { SpecError } from "../spec/inputs";
@@ -95,15 +95,16 @@ export class ClusterLink extends pulumi.ComponentResource {
 }
 
 /**
- * The link's own dependsOn, for its Gateway. A ServiceMeshController registers its children after its pre-flight,
- * and dependsOn expands a component to the children it has at the time: wait until it has them.
+ * The link's own dependsOn, for its Gateway. A ServiceMeshController registers its children after its pre-flight (a
+ * MultiClusterMesh, once its controllers have), and dependsOn expands a component to the children it has at the
+ * time: wait until they have them.
  */
 async function readyDependencies(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): Promise<pulumi.Input<pulumi.Resource>[]> {
     const list = await Promise.resolve(dependsOn ?? []);
     const deps = (Array.isArray(list) ? list : [list]) as pulumi.Input<pulumi.Resource>[];
     await Promise.all(deps.map(async (d) => {
         const r = await Promise.resolve(d);
-        if (r instanceof ServiceMeshController) await childrenRegistered(r);
+        if (pulumi.Resource.isInstance(r)) await childrenRegistered(r);
     }));
     return deps;
 }

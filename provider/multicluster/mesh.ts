@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Condition } from "../controller/args";
-import { ServiceMeshController } from "../controller/controller";
+import { ServiceMeshController, childrenRegistered, registersChildrenLate } from "../controller/controller";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
 import { ClusterLink, linksWereChildrenOf } from "../link/clusterLink";
 import { ControllerSpec } from "../spec/validate";
@@ -80,6 +80,8 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             members[cluster.name] = { provider, controller, cluster, spec: spec.controllers[cluster.name] };
         }
 
+        // A program's link into this mesh (dependsOn the mesh) waits until every member has registered its children.
+        registersChildrenLate(this, Promise.all(Object.values(members).map((m) => childrenRegistered(m.controller))));
         // Links were the mesh's own children before ClusterLink: their Gateways keep their URNs through an alias.
         linksWereChildrenOf(this);
         const linkStates = spec.links.map((link) => meshLink(name, link, members[link.from], members[link.to], this));
