@@ -19,8 +19,9 @@ trap 'rm -rf "$tmp"' EXIT
 export PULUMI_HOME="$tmp/home" PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 mkdir -p "$tmp/sdk"
 
-# cwd in the repo: the path must start with ./ to be read as a plugin path rather than a package name
-(cd "$REPO" && "$bin/pulumi" package get-schema ./bin/pulumi-resource-servicemesh) >"$tmp/sdk/schema.json"
+# An absolute path is read as a plugin path. The cwd is outside the repository: the CLI refuses to run package
+# commands in a folder whose nearest Pulumi files are the root's PulumiPlugin.yaml and Pulumi.yaml side by side.
+(cd "$tmp" && "$bin/pulumi" package get-schema "$REPO/bin/pulumi-resource-servicemesh") >"$tmp/sdk/schema.json"
 "$bin/pulumi" schema check "$tmp/sdk/schema.json"
 "$bin/pulumi-gen-sdk" "$tmp/sdk/schema.json" "$tmp/sdk" "${LANGS[@]}" >&2
 

@@ -209,6 +209,12 @@ function get(pull: ChartPull, url: URL, headers: Record<string, string>, redirec
         );
         req.on("timeout", () => req.destroy(new Error("timed out after 60s")));
         req.on("error", (e: NodeJS.ErrnoException) => {
+            // Node's global agent keeps connections alive; a server may close an idle one just as it is reused
+            // ("socket hang up" when several clusters pull at once). Such a GET is safe to send again, once.
+            if (req.reusedSocket && e.code === "ECONNRESET") {
+                get(pull, url, headers, redirects).then(resolve, reject);
+                return;
+            }
             const tlsHint = /certificate|self.signed|unable to verify/i.test(e.message)
                 ? " (the server's certificate is not trusted: trust its CA, e.g. NODE_EXTRA_CA_CERTS, or set repository.insecureSkipVerify)"
                 : "";

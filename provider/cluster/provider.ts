@@ -8,31 +8,35 @@ export interface ClusterAccess {
 }
 
 /**
- * A Kubernetes provider for `kubeconfig` (content or file path) and `context`, or undefined when no kubeconfig is
- * given so that children inherit the provider from the resource options. The kubeconfig is always a secret.
+ * A Kubernetes provider for `kubeconfig` (content or file path) and/or `context` (of the ambient kubeconfig when no
+ * kubeconfig is given), or undefined when neither is given so that children inherit the provider from the resource
+ * options. The kubeconfig is always a secret.
  */
 export function providerFor(name: string, access: ClusterAccess, parent: pulumi.Resource): k8s.Provider | undefined {
-    if (access.kubeconfig === undefined) {
+    if (access.kubeconfig === undefined && access.context === undefined) {
         return undefined;
     }
     return clusterProvider(`${name}-k8s`, access, { parent });
 }
 
-/** True when the resource options already target a Kubernetes provider. */
-export function hasKubernetesProviderOption(opts: pulumi.ComponentResourceOptions | undefined): boolean {
+/** The Kubernetes provider the resource options target (`provider`, or the kubernetes entry of `providers`). */
+export function kubernetesProviderOption(opts: pulumi.ComponentResourceOptions | undefined): pulumi.ProviderResource | undefined {
     if (!opts) {
-        return false;
+        return undefined;
     }
-    if (opts.provider) {
-        return true;
+    // getPackage is public at run time but not in the SDK's type declarations.
+    const isKubernetes = (p: pulumi.ProviderResource) => (p as unknown as { getPackage(): string }).getPackage() === "kubernetes";
+    if (opts.provider && isKubernetes(opts.provider)) {
+        return opts.provider;
     }
     const providers = opts.providers;
-    if (!providers) {
-        return false;
-    }
-    const list = Array.isArray(providers) ? providers : Object.values(providers);
-    // getPackage is public at run time but not in the SDK's type declarations.
-    return list.some((p) => (p as unknown as { getPackage(): string }).getPackage() === "kubernetes");
+    const list = !providers ? [] : Array.isArray(providers) ? providers : Object.values(providers);
+    return list.find(isKubernetes);
+}
+
+/** True when the resource options already target a Kubernetes provider. */
+export function hasKubernetesProviderOption(opts: pulumi.ComponentResourceOptions | undefined): boolean {
+    return kubernetesProviderOption(opts) !== undefined;
 }
 
 // Providers built from known access inputs (MultiClusterMesh's per-cluster providers), so a component handed one of
@@ -49,10 +53,24 @@ export function clusterProvider(name: string, access: ClusterAccess, opts: pulum
     return provider;
 }
 
-/** How the pre-flight can reach the cluster: the access inputs, those of a known provider option, or "opaque". */
+/**
+ * How the pre-flight can reach the cluster: the access inputs; those a known provider was built from; the
+ * `kubeconfig`/`context` a @pulumi/kubernetes Provider object carries as outputs (the SDK sets them from its inputs,
+ * `kubeconfig` defaulting to $KUBECONFIG); or "opaque" for a provider whose settings cannot be read (a reference to a
+ * provider made in another language's program).
+ */
 export function accessFor(access: ClusterAccess, opts: pulumi.ComponentResourceOptions | undefined): ClusterAccess | "opaque" {
-    if (access.kubeconfig !== undefined || !hasKubernetesProviderOption(opts)) {
+    const provider = kubernetesProviderOption(opts);
+    if (access.kubeconfig !== undefined || access.context !== undefined || !provider) {
         return access;
     }
-    return (opts?.provider && accessByProvider.get(opts.provider as pulumi.ProviderResource)) || "opaque";
+    const known = accessByProvider.get(provider);
+    if (known) {
+        return known;
+    }
+    const settings = provider as unknown as { kubeconfig?: unknown; context?: unknown };
+    if (!pulumi.Output.isInstance(settings.kubeconfig) && !pulumi.Output.isInstance(settings.context)) {
+        return "opaque";
+    }
+    return { kubeconfig: settings.kubeconfig as pulumi.Output<string>, context: settings.context as pulumi.Output<string> };
 }

@@ -34,13 +34,18 @@ interface Installed {
     eastWestAddress: pulumi.Output<string>;
 }
 
-// Resolves once a controller has registered its children (or its pre-flight refused): dependents that must wait for
-// them (MultiClusterMesh links) cannot rely on dependsOn alone, which expands a component to the children it has
-// at the time. Kept out of the class: every class property becomes a schema output.
-const registrations = new WeakMap<ServiceMeshController, Promise<void>>();
+// Resolves once a component has registered all its descendants (a controller registers its children after its
+// pre-flight, or not at all when it refused; a mesh, once its controllers have): dependents that must wait for them
+// (links) cannot rely on dependsOn alone, which expands a component to the children it has at the time. Kept out of
+// the classes: every class property becomes a schema output.
+const registrations = new WeakMap<pulumi.Resource, Promise<void>>();
 
-export function childrenRegistered(controller: ServiceMeshController): Promise<void> {
-    return registrations.get(controller) ?? Promise.resolve();
+export function childrenRegistered(component: pulumi.Resource): Promise<void> {
+    return registrations.get(component) ?? Promise.resolve();
+}
+
+export function registersChildrenLate(component: pulumi.Resource, done: Promise<unknown>): void {
+    registrations.set(component, done.then(() => undefined, () => undefined));
 }
 
 /**
@@ -72,9 +77,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         // Validate before registering anything: a rejected input creates nothing, not even this component.
         const label = `ServiceMeshController "${name}"`;
         const spec = resolveControllerSpec(args, label);
-        if (args.kubeconfig !== undefined && hasKubernetesProviderOption(opts)) {
+        const accessField = args.kubeconfig !== undefined ? "kubeconfig" : args.context !== undefined ? "context" : undefined;
+        if (accessField && hasKubernetesProviderOption(opts)) {
             throw new SpecError(label, [
-                "kubeconfig: set together with a kubernetes provider resource option; allowed: one way to reach the cluster, either kubeconfig/context or the provider option",
+                `${accessField}: set together with a kubernetes provider resource option; allowed: one way to reach the cluster, either kubeconfig/context or the provider option`,
             ]);
         }
         const gatewayApiYaml = loadGatewayApiManifest(spec, label);
@@ -93,7 +99,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             dryRun: pulumi.runtime.isDryRun(),
             log: (level, message) => pulumi.log[level](message, this),
         }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApiYaml));
-        registrations.set(this, installed.then(() => undefined, () => undefined));
+        registersChildrenLate(this, installed);
 
         const out = pulumi.output(installed);
         this.conditions = out.apply((i) => i.conditions);

@@ -1,13 +1,12 @@
 // MultiClusterMesh: one provider, one ServiceMeshController (with east-west gateway and cacerts) per cluster, one
-// shared RootOfTrust, and a peer Gateway per link — what `istioctl multicluster expose` and `link` create, wired so
-// clusters install in parallel and each link waits only for its two ends.
+// shared RootOfTrust, and a ClusterLink (peer Gateway) per link — what `istioctl multicluster expose` and `link`
+// create, wired so clusters install in parallel and each link waits only for its two ends.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Condition } from "../controller/args";
-import { ServiceMeshController, childrenRegistered } from "../controller/controller";
-import { clusterProvider } from "../cluster/provider";
-import { GatewayStatus, gatewayStatus } from "../readiness/gateways";
-import { remotePeerGateway, remotePeerGatewayName } from "../render/gateways";
+import { ServiceMeshController, childrenRegistered, registersChildrenLate } from "../controller/controller";
+import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
+import { ClusterLink, linksWereChildrenOf } from "../link/clusterLink";
 import { ControllerSpec } from "../spec/validate";
 import { RootOfTrust } from "../trust/rootOfTrust";
 import { MeshClusterStatus, MeshLinkStatus, MultiClusterMeshArgs } from "./args";
@@ -19,6 +18,15 @@ interface Member {
     controller: ServiceMeshController;
     cluster: ResolvedCluster;
     spec: ControllerSpec;
+}
+
+/** MultiClusterMesh's resource options; in TypeScript they can carry a Kubernetes provider per cluster. */
+export interface MultiClusterMeshOptions extends pulumi.ComponentResourceOptions {
+    /**
+     * A Kubernetes provider per cluster name (e.g. `new k8s.Provider("east", { context: "east" })`, or an EKS
+     * cluster's `provider`), instead of that cluster's kubeconfig/context. Each cluster is reached exactly one way.
+     */
+    clusterProviders?: Record<string, k8s.Provider>;
 }
 
 export const MULTI_CLUSTER_MESH_TYPE = "servicemesh:index:MultiClusterMesh";
@@ -39,9 +47,14 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
     /** A readable table of the clusters and links. */
     public readonly summary!: pulumi.Output<string>;
 
-    constructor(name: string, args: MultiClusterMeshArgs, opts?: pulumi.ComponentResourceOptions) {
-        const spec = resolveMeshSpec(args, `MultiClusterMesh "${name}"`);
-        super(MULTI_CLUSTER_MESH_TYPE, name, {}, opts);
+    constructor(name: string, args: MultiClusterMeshArgs, opts?: MultiClusterMeshOptions) {
+        const clusterProviders = opts?.clusterProviders ?? {};
+        const spec = resolveMeshSpec(args, `MultiClusterMesh "${name}"`, {
+            clusterProviders: Object.keys(clusterProviders),
+            providerOption: hasKubernetesProviderOption(opts),
+        });
+        const { clusterProviders: _, ...resourceOpts } = opts ?? {};
+        super(MULTI_CLUSTER_MESH_TYPE, name, {}, resourceOpts);
 
         const installNamespace = spec.controllers[spec.clusters[0].name].installNamespace;
         // Material issued elsewhere names its clusters itself; otherwise one intermediate is issued per cluster.
@@ -56,8 +69,8 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         const byName = Object.fromEntries(args.clusters.map((c) => [c.name, c]));
         const members: Record<string, Member> = {};
         for (const cluster of spec.clusters) {
-            const access = byName[cluster.name];
-            const provider = clusterProvider(`${name}-${cluster.name}`, access, { parent: this });
+            // The program's own provider for the cluster, or one built from the cluster's kubeconfig/context.
+            const provider = clusterProviders[cluster.name] ?? clusterProvider(`${name}-${cluster.name}`, byName[cluster.name], { parent: this });
             // No dependency between clusters: each controller waits only for its own provider and CA material.
             const controller = new ServiceMeshController(
                 `${name}-${cluster.name}`,
@@ -67,7 +80,11 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             members[cluster.name] = { provider, controller, cluster, spec: spec.controllers[cluster.name] };
         }
 
-        const linkStates = spec.links.map((link) => this.link(name, link, members[link.from], members[link.to]));
+        // A program's link into this mesh (dependsOn the mesh) waits until every member has registered its children.
+        registersChildrenLate(this, Promise.all(Object.values(members).map((m) => childrenRegistered(m.controller))));
+        // Links were the mesh's own children before ClusterLink: their Gateways keep their URNs through an alias.
+        linksWereChildrenOf(this);
+        const linkStates = spec.links.map((link) => meshLink(name, link, members[link.from], members[link.to], this));
 
         this.rootCertPem = trust.rootCertPem;
         this.clusters = pulumi.all(
@@ -97,47 +114,23 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             summary: this.summary,
         });
     }
-
-    /** The peer Gateway in `from` pointing at `to`'s east-west gateway; waits until istiod accepts it. */
-    private link(name: string, link: ResolvedLink, from: Member, to: Member): pulumi.Output<MeshLinkStatus> {
-        const namespace = from.spec.eastWest!.namespace;
-        const timeoutSeconds = from.spec.timeoutSeconds;
-        const gatewayName = `${namespace}/${remotePeerGatewayName(to.cluster.network)}`;
-        const manifest = to.controller.eastWestAddress.apply((address) =>
-            remotePeerGateway(namespace, { cluster: to.cluster.name, network: to.cluster.network, trustDomain: to.cluster.trustDomain, address }),
-        );
-        const gateway = new k8s.apiextensions.CustomResource(
-            `${name}-link-${link.from}-to-${link.to}`,
-            {
-                apiVersion: "gateway.networking.k8s.io/v1",
-                kind: "Gateway",
-                metadata: manifest.apply((m) => ({
-                    ...m.metadata,
-                    annotations: { ...m.metadata.annotations, "pulumi.com/waitFor": "condition=Accepted", "pulumi.com/timeoutSeconds": String(timeoutSeconds) },
-                })),
-                spec: manifest.apply((m) => m.spec),
-                status: undefined,
-            },
-            // The sending cluster's east-west namespace and istiod (which owns class istio-remote) must exist first.
-            // The controller registers its children after its pre-flight: depend on it once they exist.
-            { parent: this, provider: from.provider, dependsOn: pulumi.output(childrenRegistered(from.controller).then(() => true)).apply(() => [from.controller]) },
-        );
-        return pulumi.all([to.controller.eastWestAddress, gatewayStatus(gateway)]).apply(([address, status]) => ({
-            from: link.from,
-            to: link.to,
-            gateway: gatewayName,
-            address,
-            ...acceptance(status),
-        }));
-    }
 }
 
-function acceptance(status: GatewayStatus | undefined): { accepted: boolean; message: string } {
-    const accepted = status?.conditions?.find((c) => c.type === "Accepted");
-    if (!accepted) {
-        return { accepted: false, message: "no Accepted condition reported yet" };
-    }
-    return { accepted: accepted.status === "True", message: [accepted.reason, accepted.message].filter(Boolean).join(": ") };
+/** The ClusterLink from `from` to `to`, on `from`'s provider, after `from`'s controller installed. */
+function meshLink(name: string, link: ResolvedLink, from: Member, to: Member, mesh: MultiClusterMesh): pulumi.Output<MeshLinkStatus> {
+    const l = new ClusterLink(
+        `${name}-link-${link.from}-to-${link.to}`,
+        {
+            from: link.from,
+            to: { cluster: to.cluster.name, network: to.cluster.network, trustDomain: to.cluster.trustDomain, eastWestAddress: to.controller.eastWestAddress },
+            eastWestNamespace: from.spec.eastWest!.namespace,
+            timeoutSeconds: from.spec.timeoutSeconds,
+        },
+        { parent: mesh, provider: from.provider, dependsOn: [from.controller] },
+    );
+    return pulumi
+        .all([l.from, l.to, l.gateway, l.address, l.accepted, l.message])
+        .apply(([from, to, gateway, address, accepted, message]) => ({ from, to, gateway, address, accepted, message }));
 }
 
 export function meshPhase(clusters: { phase: string }[], links: { accepted: boolean }[]): string {

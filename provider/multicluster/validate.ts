@@ -86,9 +86,17 @@ interface MemberArgs {
     eastWestGateway: { address?: string };
 }
 
-export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh"): MeshSpec {
+/** How the program reaches the clusters besides their kubeconfig/context inputs (TypeScript resource options). */
+export interface MeshAccessOptions {
+    /** Names given a provider in the `clusterProviders` option. */
+    clusterProviders?: string[];
+    /** A Kubernetes provider in the `provider`/`providers` option, which names no cluster. */
+    providerOption?: boolean;
+}
+
+export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", access: MeshAccessOptions = {}): MeshSpec {
     const input = parseInputs(meshSchema, raw, component) as z.infer<typeof meshSchema> & Record<string, unknown>;
-    const problems: string[] = [];
+    const problems: string[] = [...accessProblems(input.clusters, access)];
 
     const unknown = Object.keys(input).filter((k) => !["clusters", "links", "rootOfTrust", ...SHARED_FIELDS].includes(k));
     if (unknown.length) {
@@ -122,13 +130,6 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh"): M
             problems.push(`clusters: ${field} "${d}" is used by more than one cluster; allowed: a unique ${field} per cluster`);
         }
     }
-    input.clusters.forEach((c, i) => {
-        if (c.kubeconfig === undefined && c.context === undefined && input.clusters.length > 1) {
-            problems.push(
-                `clusters[${i}] (${c.name}): has neither kubeconfig nor context; allowed: one of them, so that each cluster is reached through its own provider`,
-            );
-        }
-    });
 
     const names = new Set(clusters.map((c) => c.name));
     const cas = (input.rootOfTrust as { clusterCas?: { cluster?: string }[] } | undefined)?.clusterCas;
@@ -185,4 +186,34 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh"): M
         throw new SpecError(component, problems);
     }
     return { clusters, links, controllers };
+}
+
+/** Exactly one way to reach each cluster: a provider (clusterProviders), or its kubeconfig/context. */
+function accessProblems(clusters: { name: string; kubeconfig?: unknown; context?: unknown }[], access: MeshAccessOptions): string[] {
+    const problems: string[] = [];
+    const withProvider = new Set(access.clusterProviders ?? []);
+    const names = clusters.map((c) => c.name);
+    if (access.providerOption) {
+        problems.push(
+            "provider: a kubernetes provider resource option does not say which cluster it reaches; allowed: clusterProviders (a provider per cluster name) or each cluster's kubeconfig/context",
+        );
+    }
+    for (const name of withProvider) {
+        if (!names.includes(name)) {
+            problems.push(`clusterProviders: "${name}" is not a cluster of this mesh; allowed: ${names.join(", ")}`);
+        }
+    }
+    clusters.forEach((c, i) => {
+        const fields = (["kubeconfig", "context"] as const).filter((f) => c[f] !== undefined);
+        if (withProvider.has(c.name) && fields.length) {
+            problems.push(
+                `clusters[${i}] (${c.name}): ${fields.join(" and ")} set together with clusterProviders.${c.name}; allowed: one way to reach the cluster, either its provider or kubeconfig/context`,
+            );
+        } else if (!withProvider.has(c.name) && !fields.length && clusters.length > 1) {
+            problems.push(
+                `clusters[${i}] (${c.name}): has no kubeconfig, context or provider; allowed: one of them (a provider through clusterProviders in TypeScript), so that each cluster is reached through its own provider`,
+            );
+        }
+    });
+    return problems;
 }

@@ -35,12 +35,15 @@ interface NamedEntry<T> {
     [key: string]: T | string;
 }
 
-/** The kubeconfig text: `kubeconfig` as content, or as a file path; unset = $KUBECONFIG (first file) or ~/.kube/config. */
+/**
+ * The kubeconfig text: `kubeconfig` as content, or as a file path or path list (a Kubernetes provider's kubeconfig
+ * defaults to $KUBECONFIG, which may be one); unset = $KUBECONFIG (first file) or ~/.kube/config.
+ */
 export function kubeconfigText(kubeconfig: string | undefined): { text: string; dir: string } | undefined {
     if (kubeconfig !== undefined && /[\n{]|^apiVersion:/.test(kubeconfig)) {
         return { text: kubeconfig, dir: process.cwd() };
     }
-    const file = kubeconfig ?? process.env.KUBECONFIG?.split(path.delimiter).find(Boolean) ?? path.join(os.homedir(), ".kube", "config");
+    const file = (kubeconfig ?? process.env.KUBECONFIG)?.split(path.delimiter).find(Boolean) ?? path.join(os.homedir(), ".kube", "config");
     const resolved = file.replace(/^~(?=$|\/)/, os.homedir());
     if (!fs.existsSync(resolved)) {
         return undefined;

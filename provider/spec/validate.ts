@@ -29,6 +29,27 @@ export const DEFAULT_GATEWAY_API_MANIFEST =
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 export const DEFAULT_EASTWEST_NAMESPACE = "istio-eastwest";
 
+/** Seconds a Helm release or a Gateway may take to become ready. */
+export function timeoutSeconds() {
+    return z
+        .number({ error: "is not a number; allowed: whole seconds from 30 to 3600" })
+        .int({ error: "is not a whole number; allowed: whole seconds from 30 to 3600" })
+        .min(30, { error: "is too short; allowed: whole seconds from 30 to 3600" })
+        .max(3600, { error: "is too long; allowed: whole seconds from 30 to 3600" })
+        .default(DEFAULT_TIMEOUT_SECONDS);
+}
+
+/** Whether peers can reach an east-west gateway at `address`: an IP address or a host name. */
+export function isEastWestAddress(address: string): boolean {
+    return isIP(address) !== 0 || DNS_SUBDOMAIN.test(address);
+}
+
+export function eastWestAddress() {
+    return z.string().refine(isEastWestAddress, {
+        error: "is not an IP address or host name; allowed: e.g. 172.18.0.10 or eastwest.example.com",
+    });
+}
+
 /** A reference to a Secret in the cluster. */
 export interface SecretRef {
     namespace: string;
@@ -144,12 +165,7 @@ const inputSchema = z
         eastWestGateway: z
             .strictObject(
                 {
-                    address: z
-                        .string()
-                        .refine((a) => isIP(a) !== 0 || DNS_SUBDOMAIN.test(a), {
-                            error: "is not an IP address or host name; allowed: e.g. 172.18.0.10 or eastwest.example.com",
-                        })
-                        .optional(),
+                    address: eastWestAddress().optional(),
                     namespace: dnsLabel("a namespace name").optional(),
                 },
                 { error: "is not an object; allowed fields: address, namespace" },
@@ -161,12 +177,7 @@ const inputSchema = z
         cacerts: z.any().optional(),
         license: z.any().optional(),
         createNamespace: z.boolean({ error: "is not a boolean; allowed: true or false" }).default(true),
-        timeoutSeconds: z
-            .number({ error: "is not a number; allowed: whole seconds from 30 to 3600" })
-            .int({ error: "is not a whole number; allowed: whole seconds from 30 to 3600" })
-            .min(30, { error: "is too short; allowed: whole seconds from 30 to 3600" })
-            .max(3600, { error: "is too long; allowed: whole seconds from 30 to 3600" })
-            .default(DEFAULT_TIMEOUT_SECONDS),
+        timeoutSeconds: timeoutSeconds(),
         // Cluster access is checked for shape only: these may be secrets or outputs of other resources.
         kubeconfig: z.any().optional(),
         context: z.any().optional(),

@@ -5,6 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { ClusterLinkArgs } from "./clusterLink";
+export type ClusterLink = import("./clusterLink").ClusterLink;
+export const ClusterLink: typeof import("./clusterLink").ClusterLink = null as any;
+utilities.lazyLoad(exports, ["ClusterLink"], () => require("./clusterLink"));
+
 export { MultiClusterMeshArgs } from "./multiClusterMesh";
 export type MultiClusterMesh = import("./multiClusterMesh").MultiClusterMesh;
 export const MultiClusterMesh: typeof import("./multiClusterMesh").MultiClusterMesh = null as any;
@@ -40,6 +45,8 @@ const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "servicemesh:index:ClusterLink":
+                return new ClusterLink(name, <any>undefined, { urn })
             case "servicemesh:index:MultiClusterMesh":
                 return new MultiClusterMesh(name, <any>undefined, { urn })
             case "servicemesh:index:RootOfTrust":

@@ -141,7 +141,8 @@ export interface ServiceMeshControllerArgs {
      */
     cluster?: string;
     /**
-     * Context of `kubeconfig` to use. Default: the kubeconfig's current context.
+     * Context of `kubeconfig` (or, without it, of the ambient kubeconfig) to use; set, the component builds its own
+     * Kubernetes provider for it. Default: the kubeconfig's current context.
      */
     context?: pulumi.Input<string | undefined>;
     /**

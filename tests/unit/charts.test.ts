@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { credentialFor, registryHost } from "../../provider/charts/credentials";
 import { archivePath, pullChart } from "../../provider/charts/fetch";
 import { CHART_BYTES, PASSWORD, TestServer, USER, dockerConfig, helmRepository, ociRegistry } from "./chartServer";
-import { cluster, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
+import { mocks, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
 import { ServiceMeshController } from "../../provider";
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-cache-"));
@@ -95,10 +95,12 @@ describe("chart pulls", () => {
 
         it("reads repository.secrets from the cluster and installs the pulled archives", async () => {
             process.env.SERVICEMESH_CACHE_DIR = cacheDir;
-            cluster.objects.set("kubernetes:core/v1:Secret other/chart-creds", {
-                type: "kubernetes.io/dockerconfigjson",
-                data: { ".dockerconfigjson": Buffer.from(dockerConfig(registry.host)).toString("base64") },
-            });
+            mocks.options.objects = {
+                "kubernetes:core/v1:Secret other/chart-creds": {
+                    type: "kubernetes.io/dockerconfigjson",
+                    data: { ".dockerconfigjson": Buffer.from(dockerConfig(registry.host)).toString("base64") },
+                },
+            };
             const mesh = new ServiceMeshController("mesh", {
                 version: "1.24.3",
                 dataplaneMode: "Sidecar" as any,

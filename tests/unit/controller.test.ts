@@ -3,7 +3,7 @@
 import * as path from "path";
 import { expect } from "chai";
 import * as k8s from "@pulumi/kubernetes";
-import { cluster, healthyCluster, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
+import { mocks, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
 import { ServiceMeshController } from "../../provider";
 
 const CRDS = path.join(__dirname, "..", "fixtures", "gateway-api-crds.yaml");
@@ -52,7 +52,6 @@ describe("ServiceMeshController (mocks)", () => {
     });
 
     it("creates the namespace with the network label, and the Gateway API CRDs", async () => {
-        cluster.objects = healthyCluster("mesh");
         await deploy({ ...base, network: "net-east", installNamespace: "mesh" });
         const ns = registered.filter((r) => r.type === "kubernetes:core/v1:Namespace");
         expect(ns).to.have.length(1);
@@ -78,7 +77,7 @@ describe("ServiceMeshController (mocks)", () => {
 
     it("reads image.secrets from an existing install namespace before any release; none when it creates the namespace", async () => {
         const deps: Record<string, string[]> = {};
-        cluster.objects.set("kubernetes:core/v1:Secret istio-system/pull-a", { type: "kubernetes.io/dockerconfigjson", data: {} });
+        mocks.options.objects = { "kubernetes:core/v1:Secret istio-system/pull-a": { type: "kubernetes.io/dockerconfigjson", data: {} } };
         const mesh = new ServiceMeshController("mesh", { ...base, createNamespace: false, image: { secrets: ["pull-a"] } }, {
             transformations: [(a) => { deps[a.name] = ((a.opts.dependsOn as any[]) ?? []).map((d) => d.__name); return undefined; }, recordSecretOutputs],
         });
@@ -189,8 +188,25 @@ describe("ServiceMeshController (mocks)", () => {
         expect(() => new ServiceMeshController("mesh", { ...base, kubeconfig: "x" }, { provider })).to.throw(
             "kubeconfig: set together with a kubernetes provider resource option",
         );
+        expect(() => new ServiceMeshController("mesh", { ...base, context: "east" }, { provider })).to.throw(
+            "context: set together with a kubernetes provider resource option",
+        );
         await settle();
         expect(registered).to.deep.equal([]);
+    });
+
+    it("builds a provider for a context of the ambient kubeconfig, so nothing lands on its current context", async () => {
+        await deploy({ ...base, context: "east" });
+        const providers = registered.filter((r) => r.type === "pulumi:providers:kubernetes");
+        expect(providers.map((p) => [p.name, p.inputs.context, p.inputs.kubeconfig])).to.deep.equal([["mesh-k8s", "east", undefined]]);
+        const children = registered.filter((r) => r.custom && r.type !== "pulumi:providers:kubernetes");
+        expect(children.every((c) => c.provider?.endsWith("::mesh-k8s-id")), children.map((c) => c.provider).join()).to.equal(true);
+    });
+
+    it("pre-flights through the kubeconfig and context a provider option carries", async () => {
+        const provider = new k8s.Provider("east", { kubeconfig: "/tmp/east.yaml", context: "east-ctx" });
+        await deploy(base, { provider });
+        expect(mocks.preflights).to.deep.equal([{ kubeconfig: "/tmp/east.yaml", context: "east-ctx" }]);
     });
 
     it("reads back the workloads, webhooks and CRDs after their releases", async () => {
@@ -226,14 +242,15 @@ describe("ServiceMeshController (mocks)", () => {
         expect(await valueOf(mesh.installNamespace)).to.equal("istio-system");
     });
 
+    const breakObject = (key: string, obj: object) => (mocks.options.objects = { [key]: obj });
     const unhealthy: [string, () => void, string, string, string][] = [
-        ["istiod not ready", () => cluster.objects.set("kubernetes:apps/v1:Deployment istio-system/istiod", { spec: {}, status: { replicas: 2, readyReplicas: 1 } }), "ControlPlaneDeployed", "DeploymentNotReady", "Not ready: Deployment istiod 1/2 replicas ready"],
-        ["istiod scaled to zero", () => cluster.objects.set("kubernetes:apps/v1:Deployment istio-system/istiod", { spec: { replicas: 0 }, status: {} }), "ControlPlaneDeployed", "DeploymentNotReady", "Not ready: Deployment istiod 0/0 replicas ready"],
-        ["cni pods not ready", () => cluster.objects.set("kubernetes:apps/v1:DaemonSet istio-system/istio-cni-node", { status: { currentNumberScheduled: 3, numberReady: 2 } }), "CNIDeployed", "DeploymentNotReady", "Not ready: DaemonSet istio-cni-node 2/3 pods ready"],
-        ["ztunnel scheduled nowhere", () => cluster.objects.set("kubernetes:apps/v1:DaemonSet istio-system/ztunnel", { status: { currentNumberScheduled: 0, numberReady: 0 } }), "ZtunnelDeployed", "DeploymentNotReady", "Not ready: DaemonSet ztunnel 0/0 pods ready"],
-        ["CRD not established", () => cluster.objects.set("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition virtualservices.networking.istio.io", { status: { conditions: [{ type: "Established", status: "False" }] } }), "CRDInstalled", "CRDNotEstablished", "CRDs not established: virtualservices.networking.istio.io"],
-        ["empty injector webhook", () => cluster.objects.set("kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration istio-sidecar-injector", { webhooks: [] }), "WebhookDeployed", "DeploymentNotReady", "Not ready: webhook configurations without webhooks: istio-sidecar-injector"],
-        ["istiod release failed", () => (cluster.releaseStatus["istiod"] = "failed"), "ControlPlaneDeployed", "ReleaseNotDeployed", "Helm release istiod is failed"],
+        ["istiod not ready", () => breakObject("kubernetes:apps/v1:Deployment istio-system/istiod", { spec: {}, status: { replicas: 2, readyReplicas: 1 } }), "ControlPlaneDeployed", "DeploymentNotReady", "Not ready: Deployment istiod 1/2 replicas ready"],
+        ["istiod scaled to zero", () => breakObject("kubernetes:apps/v1:Deployment istio-system/istiod", { spec: { replicas: 0 }, status: {} }), "ControlPlaneDeployed", "DeploymentNotReady", "Not ready: Deployment istiod 0/0 replicas ready"],
+        ["cni pods not ready", () => breakObject("kubernetes:apps/v1:DaemonSet istio-system/istio-cni-node", { status: { currentNumberScheduled: 3, numberReady: 2 } }), "CNIDeployed", "DeploymentNotReady", "Not ready: DaemonSet istio-cni-node 2/3 pods ready"],
+        ["ztunnel scheduled nowhere", () => breakObject("kubernetes:apps/v1:DaemonSet istio-system/ztunnel", { status: { currentNumberScheduled: 0, numberReady: 0 } }), "ZtunnelDeployed", "DeploymentNotReady", "Not ready: DaemonSet ztunnel 0/0 pods ready"],
+        ["CRD not established", () => breakObject("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition virtualservices.networking.istio.io", { status: { conditions: [{ type: "Established", status: "False" }] } }), "CRDInstalled", "CRDNotEstablished", "CRDs not established: virtualservices.networking.istio.io"],
+        ["empty injector webhook", () => breakObject("kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration istio-sidecar-injector", { webhooks: [] }), "WebhookDeployed", "DeploymentNotReady", "Not ready: webhook configurations without webhooks: istio-sidecar-injector"],
+        ["istiod release failed", () => (mocks.options.releases = { istiod: "failed" }), "ControlPlaneDeployed", "ReleaseNotDeployed", "Helm release istiod is failed"],
     ];
     for (const [what, breakIt, type, reason, message] of unhealthy) {
         it(`reports ${type} False when ${what}`, async () => {
@@ -248,7 +265,6 @@ describe("ServiceMeshController (mocks)", () => {
     }
 
     it("reads the webhook names of a non-default install namespace", async () => {
-        cluster.objects = healthyCluster("mesh");
         const { phase } = await deploy({ ...base, installNamespace: "mesh" });
         expect(phase).to.equal("SUCCEEDED");
         expect(reads().map((r) => r.id)).to.include.members(["istio-sidecar-injector-mesh", "istio-validator-mesh"]);

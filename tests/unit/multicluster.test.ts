@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { X509Certificate } from "crypto";
-import { cluster, expectRejected, healthyCluster, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
+import { expectRejected, mockClusters, mocks, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
 import { MultiClusterMesh, ServiceMeshController } from "../../provider";
 import { issueClusterCas } from "../support/pki";
 import * as fs from "fs";
@@ -27,8 +27,7 @@ const gateways = () => registered.filter((r) => r.type === "kubernetes:gateway.n
 describe("MultiClusterMesh (mocks)", function () {
     this.timeout(120_000);
     beforeEach(() => {
-        resetMocks();
-        cluster.eastWestAddresses = { "mesh-east-id": "172.18.0.10", "mesh-west-id": "172.18.0.20", "mesh-north-id": "eastwest.north.example" };
+        mockClusters({ clusters: { "ctx-east": { eastWestAddress: "172.18.0.10" }, "ctx-west": { eastWestAddress: "172.18.0.20" }, "ctx-north": { eastWestAddress: "eastwest.north.example" } } });
     });
 
     for (const names of [["east", "west"], ["east", "west", "north"]]) {
@@ -58,7 +57,7 @@ describe("MultiClusterMesh (mocks)", function () {
                 expect(ref(r.provider), `${r.type} ${r.name}`).to.equal(true);
             }
             // The links a cluster sends live in that cluster.
-            for (const r of registered.filter((x) => x.name.startsWith(`mesh-link-${name}-to-`))) {
+            for (const r of registered.filter((x) => x.custom && x.name.startsWith(`mesh-link-${name}-to-`))) {
                 expect(ref(r.provider), r.name).to.equal(true);
             }
         }
@@ -142,7 +141,7 @@ describe("MultiClusterMesh (mocks)", function () {
 
     it("creates exactly the listed one-way links, or none for []", async () => {
         await deploy({ ...shared, clusters: clusters(["east", "west", "north"]), links: [{ from: "east", to: "west" }, { from: "north", to: "west" }] });
-        expect(registered.filter((r) => r.name.startsWith("mesh-link-")).map((r) => r.name).sort()).to.deep.equal(["mesh-link-east-to-west", "mesh-link-north-to-west"]);
+        expect(gateways().filter((r) => r.name.startsWith("mesh-link-")).map((r) => r.name).sort()).to.deep.equal(["mesh-link-east-to-west", "mesh-link-north-to-west"]);
         resetMocks();
         const { links, phase } = await deploy({ ...shared, clusters: clusters(["east", "west"]), links: [] });
         expect(links).to.deep.equal([]);
@@ -189,7 +188,7 @@ describe("MultiClusterMesh (mocks)", function () {
     });
 
     it("reports links not accepted and the mesh PENDING when istiod rejects a peer", async () => {
-        cluster.linkAccepted = "False";
+        mocks.options.linksAccepted = false;
         const { phase, links, summary } = await deploy({ ...shared, clusters: clusters(["east", "west"]) });
         expect(phase).to.equal("PENDING");
         expect(links.map((l) => [l.accepted, l.message])).to.deep.equal([[false, "Invalid: peer"], [false, "Invalid: peer"]]);
@@ -197,7 +196,7 @@ describe("MultiClusterMesh (mocks)", function () {
     });
 
     it("reports the cluster FAILED when one of its releases failed", async () => {
-        cluster.releaseStatus["ztunnel"] = "failed";
+        mocks.options.releases = { ztunnel: "failed" };
         const { phase, clusterStates } = await deploy({ ...shared, clusters: clusters(["east", "west"]) });
         expect(phase).to.equal("FAILED");
         expect(clusterStates.map((c) => c.phase)).to.deep.equal(["FAILED", "FAILED"]);
@@ -211,7 +210,7 @@ describe("MultiClusterMesh (mocks)", function () {
         ["a link to an unknown cluster", { links: [{ from: "east", to: "south" }] }, 'links[0].to: "south" is not a cluster of this mesh; allowed: east, west'],
         ["a link to itself", { links: [{ from: "east", to: "east" }] }, 'links[0]: links cluster "east" to itself; allowed: a link between two different clusters'],
         ["a duplicate link", { links: [{ from: "east", to: "west" }, { from: "east", to: "west" }] }, "links[1]: east->west is listed twice"],
-        ["a cluster without access", { clusters: [{ name: "east", context: "e" }, { name: "west" }] }, "clusters[1] (west): has neither kubeconfig nor context; allowed: one of them, so that each cluster is reached through its own provider"],
+        ["a cluster without access", { clusters: [{ name: "east", context: "e" }, { name: "west" }] }, "clusters[1] (west): has no kubeconfig, context or provider; allowed: one of them (a provider through clusterProviders in TypeScript), so that each cluster is reached through its own provider"],
         ["no clusters", { clusters: [] }, "clusters: is empty; allowed: at least one cluster"],
         ["a bad cluster name", { clusters: [{ name: "East", context: "e" }] }, "clusters.0.name: is not a DNS label; allowed: lower-case letters, digits and '-', starting and ending with a letter or digit (the cluster name) (got \"East\")"],
         ["a bad shared setting", { scalingProfile: "Huge" }, 'scalingProfile: is not allowed; allowed values: Default, Large (got "Huge")'],
@@ -232,7 +231,6 @@ describe("MultiClusterMesh (mocks)", function () {
     });
 
     it("rejects cacerts that do not chain, naming the field", async () => {
-        cluster.objects = healthyCluster();
         const mesh = new ServiceMeshController("c", {
             version: "1.24.3",
             gatewayApi: { install: false },

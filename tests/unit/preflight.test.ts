@@ -1,7 +1,7 @@
 // The pre-flight's pure decisions (support range, version step, platform, conflicts) and its wiring under mocks:
 // a refused pre-flight registers no child, Force hands same-named releases over, unknown access skips cleanly.
 import { expect } from "chai";
-import { cluster, emptySnapshot, registered, resetMocks, settle } from "./mocks";
+import { emptySnapshot, mocks, registered, resetMocks, settle } from "./mocks";
 import { ServiceMeshController } from "../../provider";
 import { conflictProblem, scanConflicts } from "../../provider/preflight/conflicts";
 import { detectPlatform, platformValues } from "../../provider/preflight/platform";
@@ -145,40 +145,40 @@ describe("pre-flight: wiring (mocks)", () => {
     const rejection = (mesh: ServiceMeshController) => (mesh.phase as any).promise().then(() => "", (e: Error) => e.message);
 
     it("a refused pre-flight registers no child and names every problem", async () => {
-        cluster.snapshot = { ...emptySnapshot("v1.27.3"), helmReleases: [release({ name: "istio-base", chart: "base" })] };
+        mocks.options.preflight = { ...emptySnapshot("v1.27.3"), helmReleases: [release({ name: "istio-base", chart: "base" })] };
         const message = await rejection(new ServiceMeshController("mesh", { version: "1.24.3" }));
         await settle();
         expect(message).to.contain('pre-flight checks of ServiceMeshController "mesh" refused the update; nothing was changed');
         expect(message).to.contain("kubernetes: the cluster runs v1.27.3, older than Istio 1.24 supports");
         expect(message).to.contain("onConflict: Abort found Istio installed by something other than this component: Helm release istio-system/istio-base");
         expect(children()).to.deep.equal([]);
-        expect(cluster.takenOver).to.deep.equal([]);
+        expect(mocks.takenOver).to.deep.equal([]);
     });
     it("refuses a downgrade from the version read from the cluster", async () => {
-        cluster.snapshot = { ...emptySnapshot(), helmReleases: [release({ version: "1.25.2-solo" })], installNamespace: { annotations: { "servicemesh.pulumi.com/owner": "servicemesh/test/mesh" } } };
+        mocks.options.preflight = { helmReleases: [release({ version: "1.25.2-solo" })], installNamespace: { annotations: { "servicemesh.pulumi.com/owner": "servicemesh/test/mesh" } } };
         expect(await rejection(new ServiceMeshController("mesh", { version: "1.24.3" }))).to.contain("version: a downgrade from 1.25.2");
         expect(await rejection(new ServiceMeshController("mesh", { version: "1.24.3", allowVersionSkew: true }))).to.equal("");
     });
     it("Force hands same-named releases over, then installs", async () => {
-        cluster.snapshot = { ...emptySnapshot(), helmReleases: [release({ name: "istio-base", chart: "base" })] };
+        mocks.options.preflight = { helmReleases: [release({ name: "istio-base", chart: "base" })] };
         expect(await rejection(new ServiceMeshController("mesh", { version: "1.24.3", onConflict: "Force" } as any))).to.equal("");
         await settle();
-        expect(cluster.takenOver).to.deep.equal(["istio-system/istio-base"]);
+        expect(mocks.takenOver).to.deep.equal(["istio-system/istio-base"]);
         const releases = registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
         expect(releases.map((r) => r.inputs.replace)).to.deep.equal([true, true, true, true]);
     });
     it("skips cleanly when no kubeconfig is found, using the platform input", async () => {
-        cluster.snapshot = undefined;
+        mocks.options.preflight = false;
         expect(await rejection(new ServiceMeshController("mesh", { version: "1.25.2", platform: "GKE" } as any))).to.equal("");
         await settle();
         const istiod = registered.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === "istiod")!;
         expect(istiod.inputs.values.global.platform).to.equal("gke");
     });
     it("uses the detected platform and passes kubeconfig/context to the reader", async () => {
-        cluster.snapshot = { ...emptySnapshot("v1.31.2+k3s1") };
+        mocks.options.kubernetesVersion = "v1.31.2+k3s1";
         await rejection(new ServiceMeshController("mesh", { version: "1.24.3", kubeconfig: "/tmp/kc", context: "dev" }));
         await settle();
-        expect(cluster.connections).to.deep.equal([{ kubeconfig: "/tmp/kc", context: "dev" }]);
+        expect(mocks.preflights).to.deep.equal([{ kubeconfig: "/tmp/kc", context: "dev" }]);
         const cni = registered.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === "istio-cni")!;
         expect(cni.inputs.values.global.platform).to.equal("k3s");
     });

@@ -18,12 +18,13 @@ describe("package schema", function () {
         expect(schema).to.deep.equal(JSON.parse(fs.readFileSync(GOLDEN, "utf8")));
     });
 
-    it("serves ServiceMeshController, RootOfTrust and MultiClusterMesh as servicemesh:index:<Class> components", () => {
+    it("serves ServiceMeshController, RootOfTrust, MultiClusterMesh and ClusterLink as servicemesh:index:<Class> components", () => {
         expect(schema.name).to.equal("servicemesh");
         expect(Object.keys(schema.resources)).to.have.members([
             "servicemesh:index:ServiceMeshController",
             "servicemesh:index:RootOfTrust",
             "servicemesh:index:MultiClusterMesh",
+            "servicemesh:index:ClusterLink",
         ]);
         for (const res of Object.values<any>(schema.resources)) {
             expect(res.isComponent).to.equal(true);
@@ -35,6 +36,21 @@ describe("package schema", function () {
         expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress");
         expect(cluster.kubeconfig.plain).to.equal(undefined);
         expect(schema.resources["servicemesh:index:MultiClusterMesh"].requiredInputs).to.deep.equal(["clusters", "version"]);
+    });
+
+    it("takes ClusterLink's receiving end as the values a controller reports, and kubeconfig/context for the sending cluster", () => {
+        const link = schema.resources["servicemesh:index:ClusterLink"];
+        expect(Object.keys(link.inputProperties)).to.have.members(["from", "to", "eastWestNamespace", "timeoutSeconds", "kubeconfig", "context"]);
+        expect(link.requiredInputs).to.deep.equal(["from", "to"]);
+        expect(Object.keys(link.properties)).to.have.members(["from", "to", "gateway", "address", "accepted", "message"]);
+        const peer = schema.types["servicemesh:index:LinkPeer"];
+        expect(peer.properties).to.have.keys("cluster", "network", "trustDomain", "eastWestAddress");
+        expect(peer.properties.eastWestAddress.plain).to.equal(undefined);
+        // No resource named like an existing type: the SDKs would generate two MeshLinkArgs.
+        const typeNames = Object.keys(schema.types).map((t) => t.split(":").pop());
+        for (const token of Object.keys(schema.resources)) {
+            expect(typeNames).to.not.include(token.split(":").pop());
+        }
     });
 
     it("lists every ServiceMeshController input with a description", () => {

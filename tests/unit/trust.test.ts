@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
 import { expectRejected, registered, resetMocks, settle, valueOf } from "./mocks";
-import { certText } from "./tlsMock";
+import { certText } from "../../provider/testing/tls";
 import { RootOfTrust } from "../../provider";
 import { checkCacerts, splitPemCertificates } from "../../provider/trust/pki";
 import { issueClusterCas } from "../support/pki";

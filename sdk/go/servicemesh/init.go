@@ -21,6 +21,8 @@ func (m *module) Version() semver.Version {
 
 func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi.Resource, err error) {
 	switch typ {
+	case "servicemesh:index:ClusterLink":
+		r = &ClusterLink{}
 	case "servicemesh:index:MultiClusterMesh":
 		r = &MultiClusterMesh{}
 	case "servicemesh:index:RootOfTrust":

@@ -1093,6 +1093,88 @@ func (o ImagePtrOutput) Secrets() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// The cluster a link points at: the values its ServiceMeshController was given and reports.
+type LinkPeer struct {
+	// The cluster's name (its controller's `cluster`, istiod's cluster ID).
+	Cluster string `pulumi:"cluster"`
+	// The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
+	EastWestAddress string `pulumi:"eastWestAddress"`
+	// The cluster's network (its controller's `network`). Default: the cluster name.
+	Network *string `pulumi:"network"`
+	// The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
+	TrustDomain *string `pulumi:"trustDomain"`
+}
+
+// LinkPeerInput is an input type that accepts LinkPeerArgs and LinkPeerOutput values.
+// You can construct a concrete instance of `LinkPeerInput` via:
+//
+//	LinkPeerArgs{...}
+type LinkPeerInput interface {
+	pulumi.Input
+
+	ToLinkPeerOutput() LinkPeerOutput
+	ToLinkPeerOutputWithContext(context.Context) LinkPeerOutput
+}
+
+// The cluster a link points at: the values its ServiceMeshController was given and reports.
+type LinkPeerArgs struct {
+	// The cluster's name (its controller's `cluster`, istiod's cluster ID).
+	Cluster string `pulumi:"cluster"`
+	// The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
+	EastWestAddress pulumi.StringInput `pulumi:"eastWestAddress"`
+	// The cluster's network (its controller's `network`). Default: the cluster name.
+	Network *string `pulumi:"network"`
+	// The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
+	TrustDomain *string `pulumi:"trustDomain"`
+}
+
+func (LinkPeerArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*LinkPeer)(nil)).Elem()
+}
+
+func (i LinkPeerArgs) ToLinkPeerOutput() LinkPeerOutput {
+	return i.ToLinkPeerOutputWithContext(context.Background())
+}
+
+func (i LinkPeerArgs) ToLinkPeerOutputWithContext(ctx context.Context) LinkPeerOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(LinkPeerOutput)
+}
+
+// The cluster a link points at: the values its ServiceMeshController was given and reports.
+type LinkPeerOutput struct{ *pulumi.OutputState }
+
+func (LinkPeerOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*LinkPeer)(nil)).Elem()
+}
+
+func (o LinkPeerOutput) ToLinkPeerOutput() LinkPeerOutput {
+	return o
+}
+
+func (o LinkPeerOutput) ToLinkPeerOutputWithContext(ctx context.Context) LinkPeerOutput {
+	return o
+}
+
+// The cluster's name (its controller's `cluster`, istiod's cluster ID).
+func (o LinkPeerOutput) Cluster() pulumi.StringOutput {
+	return o.ApplyT(func(v LinkPeer) string { return v.Cluster }).(pulumi.StringOutput)
+}
+
+// The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
+func (o LinkPeerOutput) EastWestAddress() pulumi.StringOutput {
+	return o.ApplyT(func(v LinkPeer) string { return v.EastWestAddress }).(pulumi.StringOutput)
+}
+
+// The cluster's network (its controller's `network`). Default: the cluster name.
+func (o LinkPeerOutput) Network() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v LinkPeer) *string { return v.Network }).(pulumi.StringPtrOutput)
+}
+
+// The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
+func (o LinkPeerOutput) TrustDomain() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v LinkPeer) *string { return v.TrustDomain }).(pulumi.StringPtrOutput)
+}
+
 // One cluster of the mesh and how to reach it.
 type MeshCluster struct {
 	// Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
@@ -2299,6 +2381,7 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*GatewayApiPtrInput)(nil)).Elem(), GatewayApiArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ImageInput)(nil)).Elem(), ImageArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ImagePtrInput)(nil)).Elem(), ImageArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*LinkPeerInput)(nil)).Elem(), LinkPeerArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshClusterInput)(nil)).Elem(), MeshClusterArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshClusterArrayInput)(nil)).Elem(), MeshClusterArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshClusterStatusInput)(nil)).Elem(), MeshClusterStatusArgs{})
@@ -2327,6 +2410,7 @@ func init() {
 	pulumi.RegisterOutputType(GatewayApiPtrOutput{})
 	pulumi.RegisterOutputType(ImageOutput{})
 	pulumi.RegisterOutputType(ImagePtrOutput{})
+	pulumi.RegisterOutputType(LinkPeerOutput{})
 	pulumi.RegisterOutputType(MeshClusterOutput{})
 	pulumi.RegisterOutputType(MeshClusterArrayOutput{})
 	pulumi.RegisterOutputType(MeshClusterStatusOutput{})

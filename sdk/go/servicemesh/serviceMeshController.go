@@ -64,7 +64,8 @@ type serviceMeshControllerArgs struct {
 	Cacerts *Cacerts `pulumi:"cacerts"`
 	// The name of the cluster. Sets istiod's cluster ID and, when `trustDomain` is unset, the trust domain.
 	Cluster *string `pulumi:"cluster"`
-	// Context of `kubeconfig` to use. Default: the kubeconfig's current context.
+	// Context of `kubeconfig` (or, without it, of the ambient kubeconfig) to use; set, the component builds its own
+	// Kubernetes provider for it. Default: the kubeconfig's current context.
 	Context *string `pulumi:"context"`
 	// Create the install namespace (default true). Set false when the namespace already exists, for example because
 	// it holds the image pull secrets; the component then only adds the network label to it.
@@ -128,7 +129,8 @@ type ServiceMeshControllerArgs struct {
 	Cacerts CacertsPtrInput
 	// The name of the cluster. Sets istiod's cluster ID and, when `trustDomain` is unset, the trust domain.
 	Cluster *string
-	// Context of `kubeconfig` to use. Default: the kubeconfig's current context.
+	// Context of `kubeconfig` (or, without it, of the ambient kubeconfig) to use; set, the component builds its own
+	// Kubernetes provider for it. Default: the kubeconfig's current context.
 	Context pulumi.StringPtrInput
 	// Create the install namespace (default true). Set false when the namespace already exists, for example because
 	// it holds the image pull secrets; the component then only adds the network label to it.

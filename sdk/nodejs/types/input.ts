@@ -101,6 +101,28 @@ export interface ImageArgs {
 }
 
 /**
+ * The cluster a link points at: the values its ServiceMeshController was given and reports.
+ */
+export interface LinkPeerArgs {
+    /**
+     * The cluster's name (its controller's `cluster`, istiod's cluster ID).
+     */
+    cluster: string;
+    /**
+     * The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
+     */
+    eastWestAddress: pulumi.Input<string>;
+    /**
+     * The cluster's network (its controller's `network`). Default: the cluster name.
+     */
+    network?: string;
+    /**
+     * The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
+     */
+    trustDomain?: string;
+}
+
+/**
  * One cluster of the mesh and how to reach it.
  */
 export interface MeshClusterArgs {

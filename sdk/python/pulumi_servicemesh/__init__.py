@@ -7,6 +7,7 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from ._enums import *
+from .cluster_link import *
 from .multi_cluster_mesh import *
 from .provider import *
 from .root_of_trust import *
@@ -21,6 +22,7 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_servicemesh",
   "classes": {
+   "servicemesh:index:ClusterLink": "ClusterLink",
    "servicemesh:index:MultiClusterMesh": "MultiClusterMesh",
    "servicemesh:index:RootOfTrust": "RootOfTrust",
    "servicemesh:index:ServiceMeshController": "ServiceMeshController"

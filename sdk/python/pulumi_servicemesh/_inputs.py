@@ -26,6 +26,8 @@ __all__ = [
     'GatewayApiArgsDict',
     'ImageArgs',
     'ImageArgsDict',
+    'LinkPeerArgs',
+    'LinkPeerArgsDict',
     'MeshClusterArgs',
     'MeshClusterArgsDict',
     'MeshLinkArgs',
@@ -407,6 +409,98 @@ class ImageArgs:
     @secrets.setter
     def secrets(self, value: Optional[Sequence[_builtins.str]]):
         pulumi.set(self, "secrets", value)
+
+
+class LinkPeerArgsDict(TypedDict):
+    """
+    The cluster a link points at: the values its ServiceMeshController was given and reports.
+    """
+    cluster: _builtins.str
+    """
+    The cluster's name (its controller's `cluster`, istiod's cluster ID).
+    """
+    east_west_address: pulumi.Input[_builtins.str]
+    """
+    The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
+    """
+    network: NotRequired[_builtins.str]
+    """
+    The cluster's network (its controller's `network`). Default: the cluster name.
+    """
+    trust_domain: NotRequired[_builtins.str]
+    """
+    The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
+    """
+
+@pulumi.input_type
+class LinkPeerArgs:
+    def __init__(__self__, *,
+                 cluster: _builtins.str,
+                 east_west_address: pulumi.Input[_builtins.str],
+                 network: Optional[_builtins.str] = None,
+                 trust_domain: Optional[_builtins.str] = None):
+        """
+        The cluster a link points at: the values its ServiceMeshController was given and reports.
+
+        :param _builtins.str cluster: The cluster's name (its controller's `cluster`, istiod's cluster ID).
+        :param pulumi.Input[_builtins.str] east_west_address: The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
+        :param _builtins.str network: The cluster's network (its controller's `network`). Default: the cluster name.
+        :param _builtins.str trust_domain: The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
+        """
+        pulumi.set(__self__, "cluster", cluster)
+        pulumi.set(__self__, "east_west_address", east_west_address)
+        if network is not None:
+            pulumi.set(__self__, "network", network)
+        if trust_domain is not None:
+            pulumi.set(__self__, "trust_domain", trust_domain)
+
+    @_builtins.property
+    @pulumi.getter
+    def cluster(self) -> _builtins.str:
+        """
+        The cluster's name (its controller's `cluster`, istiod's cluster ID).
+        """
+        return pulumi.get(self, "cluster")
+
+    @cluster.setter
+    def cluster(self, value: _builtins.str):
+        pulumi.set(self, "cluster", value)
+
+    @_builtins.property
+    @pulumi.getter(name="eastWestAddress")
+    def east_west_address(self) -> pulumi.Input[_builtins.str]:
+        """
+        The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
+        """
+        return pulumi.get(self, "east_west_address")
+
+    @east_west_address.setter
+    def east_west_address(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "east_west_address", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def network(self) -> Optional[_builtins.str]:
+        """
+        The cluster's network (its controller's `network`). Default: the cluster name.
+        """
+        return pulumi.get(self, "network")
+
+    @network.setter
+    def network(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "network", value)
+
+    @_builtins.property
+    @pulumi.getter(name="trustDomain")
+    def trust_domain(self) -> Optional[_builtins.str]:
+        """
+        The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
+        """
+        return pulumi.get(self, "trust_domain")
+
+    @trust_domain.setter
+    def trust_domain(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "trust_domain", value)
 
 
 class MeshClusterArgsDict(TypedDict):

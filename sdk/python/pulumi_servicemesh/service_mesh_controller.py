@@ -55,7 +55,8 @@ class ServiceMeshControllerArgs:
                RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
                cluster's workload certificates chain to a root shared with other clusters. Checked before use.
         :param _builtins.str cluster: The name of the cluster. Sets istiod's cluster ID and, when `trustDomain` is unset, the trust domain.
-        :param pulumi.Input[_builtins.str] context: Context of `kubeconfig` to use. Default: the kubeconfig's current context.
+        :param pulumi.Input[_builtins.str] context: Context of `kubeconfig` (or, without it, of the ambient kubeconfig) to use; set, the component builds its own
+               Kubernetes provider for it. Default: the kubeconfig's current context.
         :param _builtins.bool create_namespace: Create the install namespace (default true). Set false when the namespace already exists, for example because
                it holds the image pull secrets; the component then only adds the network label to it.
         :param 'DataplaneMode' dataplane_mode: The dataplane mode: `Ambient` (default) or `Sidecar`.
@@ -187,7 +188,8 @@ class ServiceMeshControllerArgs:
     @pulumi.getter
     def context(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Context of `kubeconfig` to use. Default: the kubeconfig's current context.
+        Context of `kubeconfig` (or, without it, of the ambient kubeconfig) to use; set, the component builds its own
+        Kubernetes provider for it. Default: the kubeconfig's current context.
         """
         return pulumi.get(self, "context")
 
@@ -466,7 +468,8 @@ class ServiceMeshController(pulumi.ComponentResource):
                RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
                cluster's workload certificates chain to a root shared with other clusters. Checked before use.
         :param _builtins.str cluster: The name of the cluster. Sets istiod's cluster ID and, when `trustDomain` is unset, the trust domain.
-        :param pulumi.Input[_builtins.str] context: Context of `kubeconfig` to use. Default: the kubeconfig's current context.
+        :param pulumi.Input[_builtins.str] context: Context of `kubeconfig` (or, without it, of the ambient kubeconfig) to use; set, the component builds its own
+               Kubernetes provider for it. Default: the kubeconfig's current context.
         :param _builtins.bool create_namespace: Create the install namespace (default true). Set false when the namespace already exists, for example because
                it holds the image pull secrets; the component then only adds the network label to it.
         :param 'DataplaneMode' dataplane_mode: The dataplane mode: `Ambient` (default) or `Sidecar`.

@@ -1,16 +1,17 @@
-// A test double of the tls provider for Pulumi mocks: it makes real keys and certificates with Node's crypto and the
-// openssl CLI, honouring the inputs the component sets (subject, CA flag, path length, validity, issuer), so tests
-// can check the resulting chain the way istiod would.
+// Answers for the tls provider under Pulumi mocks: real keys and certificates made with Node's crypto and the openssl
+// CLI, honouring the inputs RootOfTrust sets (subject, CA flag, path length, validity, issuer), so a chain made under
+// mocks is checked the way istiod would check it.
 import { execFileSync } from "child_process";
 import { X509Certificate, generateKeyPairSync } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-tls-"));
+let dir: string | undefined;
 let n = 0;
 
 function file(content: string): string {
+    dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-tls-"));
     const f = path.join(dir, `f${n++}.pem`);
     fs.writeFileSync(f, content);
     return f;

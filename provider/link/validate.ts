@@ -1,0 +1,53 @@
+// Validation of ClusterLink inputs (pure). The receiving cluster's address is usually an output of its controller, so
+// it is checked when known (checkPeerAddress); everything that names or places the peer Gateway is checked here.
+import { z } from "zod";
+import { SpecError, dnsLabel, dnsSubdomain, parseInputs } from "../spec/inputs";
+import { DEFAULT_EASTWEST_NAMESPACE, isEastWestAddress, timeoutSeconds } from "../spec/validate";
+
+export interface LinkSpec {
+    from: string;
+    to: { cluster: string; network: string; trustDomain: string };
+    eastWestNamespace: string;
+    timeoutSeconds: number;
+}
+
+const schema = z
+    .object({
+        from: dnsLabel("the sending cluster's name"),
+        to: z.strictObject(
+            {
+                cluster: dnsLabel("the receiving cluster's name"),
+                network: dnsLabel("a network name").optional(),
+                trustDomain: dnsSubdomain("a trust domain").optional(),
+                eastWestAddress: z.any().refine((a) => a !== undefined && a !== "", { error: "is required; allowed: the receiving controller's eastWestAddress output, an IP address or a host name" }),
+            },
+            { error: "is required; allowed: {cluster, network?, trustDomain?, eastWestAddress}" },
+        ),
+        eastWestNamespace: dnsLabel("a namespace name").default(DEFAULT_EASTWEST_NAMESPACE),
+        timeoutSeconds: timeoutSeconds(),
+        kubeconfig: z.any().optional(),
+        context: z.any().optional(),
+    })
+    .strict();
+
+export function resolveLinkSpec(raw: unknown, component = "ClusterLink"): LinkSpec {
+    const input = parseInputs(schema, raw, component);
+    if (input.from === input.to.cluster) {
+        throw new SpecError(component, [`to.cluster: links cluster "${input.from}" to itself; allowed: a cluster other than from`]);
+    }
+    const { cluster, network, trustDomain } = input.to;
+    return {
+        from: input.from,
+        to: { cluster, network: network ?? cluster, trustDomain: trustDomain ?? cluster },
+        eastWestNamespace: input.eastWestNamespace,
+        timeoutSeconds: input.timeoutSeconds,
+    };
+}
+
+/** Problems with the receiving cluster's address once known (empty while its gateway has none). */
+export function checkPeerAddress(address: string | undefined, to: string): string[] {
+    if (!address) {
+        return [`to.eastWestAddress: cluster "${to}" has no east-west address yet (got ${JSON.stringify(address ?? "")}); allowed: an IP address or host name, e.g. its controller's eastWestAddress output once its gateway is programmed`];
+    }
+    return isEastWestAddress(address) ? [] : [`to.eastWestAddress: is not an IP address or host name (got ${JSON.stringify(address)}); allowed: e.g. 172.18.0.10 or eastwest.example.com`];
+}

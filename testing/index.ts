@@ -1,0 +1,2 @@
+// The `servicemesh/testing` entry point: Pulumi mocks for programs that use servicemesh (see provider/testing).
+export * from "../provider/testing";
