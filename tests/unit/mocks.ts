@@ -27,6 +27,8 @@ export interface MockCluster {
     linkAccepted: string;
     /** What the pre-flight reads (default: an empty Kubernetes 1.30 cluster); undefined = no kubeconfig found. */
     snapshot?: ClusterSnapshot;
+    /** What the pre-flight reads through a given context instead (a mesh's clusters differ). */
+    snapshotByContext: Record<string, ClusterSnapshot>;
     /** Releases the pre-flight handed over for takeover, as `namespace/name`. */
     takenOver: string[];
     /** kubeconfig/context the pre-flight was given, per connection. */
@@ -38,11 +40,11 @@ export function emptySnapshot(serverVersion = "v1.30.4"): ClusterSnapshot {
 }
 
 export const registered: Registered[] = [];
-export const cluster: MockCluster = { objects: new Map(), releaseStatus: {}, eastWestAddresses: {}, linkAccepted: "True", takenOver: [], connections: [] };
+export const cluster: MockCluster = { objects: new Map(), releaseStatus: {}, eastWestAddresses: {}, linkAccepted: "True", takenOver: [], connections: [], snapshotByContext: {} };
 
 useConnector((kubeconfig, context) => {
     cluster.connections.push({ kubeconfig, context });
-    const snapshot = cluster.snapshot;
+    const snapshot = (context !== undefined && cluster.snapshotByContext[context]) || cluster.snapshot;
     return snapshot && {
         describe: "mock cluster",
         snapshot: async () => structuredClone(snapshot),
@@ -67,6 +69,7 @@ export function resetMocks(): void {
     cluster.eastWestAddresses = {};
     cluster.linkAccepted = "True";
     cluster.snapshot = emptySnapshot();
+    cluster.snapshotByContext = {};
     cluster.takenOver = [];
     cluster.connections = [];
 }
