@@ -143,6 +143,19 @@ describe("root rotation: components (mocks)", function () {
         }
     });
 
+    it("after NextOnly, rootName takes over the next root's resources by name (nothing is re-issued)", async () => {
+        new RootOfTrust("trust", { clusters: ["east"], rsaBits: 2048, rotation: { stage: "NextOnly" as any, next: { name: "r2" } } });
+        await settle();
+        const during = registered.filter((r) => r.type.startsWith("tls:")).map((r) => r.name);
+        resetMocks();
+        const promoted = new RootOfTrust("trust", { clusters: ["east"], rsaBits: 2048, rootName: "r2" });
+        expect(await valueOf(promoted.stage)).to.equal("Current");
+        await settle();
+        const after = registered.filter((r) => r.type.startsWith("tls:")).map((r) => r.name);
+        expect(after).to.have.members(["trust-r2-root-key", "trust-r2-root-cert", "trust-r2-east-key", "trust-r2-east-csr", "trust-r2-east-cert"]);
+        expect(during).to.include.members(after);
+    });
+
     it("RootOfTrust stages material issued elsewhere for the next root", async () => {
         const trust = new RootOfTrust("trust", { clusterCas: external(A), rotation: { stage: "IssueFromNext" as any, next: { clusterCas: external(B) } } });
         const cacerts = await valueOf(trust.cacerts);
