@@ -14,6 +14,8 @@ import { rotationRefusal } from "../../provider/trust/support";
 import { clusterTrust, expiringSoon } from "../../provider/trust/rootOfTrust";
 import { TRUST_ANNOTATION, trustValues } from "../../provider/render/trust";
 import { parseVersion } from "../../provider/spec/versions";
+import { resolveControllerSpec } from "../../provider/spec/validate";
+import { trustFindings } from "../../provider/preflight/trust";
 import { issueClusterCas } from "../support/pki";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-rotation-"));
@@ -100,6 +102,18 @@ describe("root rotation: each stage's cacerts (real certificates)", () => {
         expect(expiringSoon([t], 30)).to.deep.equal([`cluster east: intermediate CA expires on ${t.intermediateExpiry} (${t.intermediateDaysLeft} days)`]);
         expect(expiringSoon([t], 61)).to.have.length(3);
         expect(expiringSoon([t], 10)).to.deep.equal([]);
+    });
+
+    it("the pre-flight's decision: a skipped step is an error, a warning under onConflict Force; no deployed cacerts, no constraint", () => {
+        const spec = (extra = {}) => resolveControllerSpec({ version: "1.26.1", cluster: "east", ...extra });
+        expect(trustFindings(spec(), staged("NextOnly"), A.east).map((f) => f.level)).to.deep.equal(["error"]);
+        const [forced] = trustFindings(spec({ onConflict: "Force" }), staged("NextOnly"), A.east);
+        expect(forced.level).to.equal("warning");
+        expect(forced.message).to.contain("going ahead because onConflict is Force");
+        expect(trustFindings(spec(), staged("TrustBoth"), undefined)).to.deep.equal([]);
+        expect(trustFindings(spec({ version: "1.25.2" }), staged("TrustBoth"), A.east).map((f) => f.message)).to.deep.equal([
+            "cacerts: a root rotation cannot keep mTLS working on Istio 1.25.2 in Ambient mode: ztunnel trusts several roots from 1.25.3 (ztunnel#1547); earlier it keeps only the issuing root (istio#47427); allowed: upgrade to 1.25.3 or later first",
+        ]);
     });
 
     it("istiod runs multi-root and both workloads roll while two roots are trusted; one root adds nothing", () => {
