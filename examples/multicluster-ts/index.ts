@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { MultiClusterMesh } from "servicemesh";
+import { MultiClusterMesh, RotationStage } from "servicemesh";
 
 interface ClusterConfig {
     name: string;
@@ -22,18 +22,26 @@ const repositorySecret = config.get("repositorySecret");
 const imageRepository = config.get("imageRepository");
 const gatewayApiManifest = config.get("gatewayApiManifest");
 const caDir = config.get("caDir");
+// A root rotation: the stage to converge to, and the next root's material in the same layout as caDir.
+const rotationStage = config.get("rotationStage");
+const nextCaDir = config.get("nextCaDir");
 
 // CA material issued elsewhere, in the layout Istio's certificate tooling writes: <caDir>/<cluster>/{ca-cert.pem,
 // ca-key.pem, root-cert.pem, cert-chain.pem}. Without it, the mesh generates its root and intermediates.
-const read = (cluster: string, file: string) => fs.readFileSync(path.join(caDir!, cluster, file), "utf8");
-const clusterCas = caDir
-    ? clusters.map((c) => ({
-          cluster: c.name,
-          caCertPem: read(c.name, "ca-cert.pem"),
-          caKeyPem: pulumi.secret(read(c.name, "ca-key.pem")),
-          rootCertPem: read(c.name, "root-cert.pem"),
-          certChainPem: read(c.name, "cert-chain.pem"),
-      }))
+const materialIn = (dir: string) =>
+    clusters.map((c) => {
+        const read = (file: string) => fs.readFileSync(path.join(dir, c.name, file), "utf8");
+        return {
+            cluster: c.name,
+            caCertPem: read("ca-cert.pem"),
+            caKeyPem: pulumi.secret(read("ca-key.pem")),
+            rootCertPem: read("root-cert.pem"),
+            certChainPem: read("cert-chain.pem"),
+        };
+    });
+const clusterCas = caDir ? materialIn(caDir) : undefined;
+const rotation = rotationStage
+    ? { stage: rotationStage as RotationStage, next: nextCaDir ? { clusterCas: materialIn(nextCaDir) } : undefined }
     : undefined;
 
 const mesh = new MultiClusterMesh("mesh", {
@@ -57,7 +65,7 @@ const mesh = new MultiClusterMesh("mesh", {
         : undefined,
     gatewayApi: gatewayApiManifest ? { manifest: gatewayApiManifest } : undefined,
     license: config.getSecret("license"),
-    rootOfTrust: clusterCas ? { clusterCas } : undefined,
+    rootOfTrust: clusterCas || rotation ? { clusterCas, rotation } : undefined,
 });
 
 export const phase = mesh.phase;
@@ -65,3 +73,4 @@ export const clusterStates = mesh.clusters;
 export const meshLinks = mesh.links;
 export const summary = mesh.summary;
 export const rootCertPem = mesh.rootCertPem;
+export const rotationStageNow = mesh.rotationStage;

@@ -180,7 +180,9 @@ export interface ServiceMeshControllerArgs {
     /**
      * Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
      * RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
-     * cluster's workload certificates chain to a root shared with other clusters. Checked before use.
+     * cluster's workload certificates chain to a root shared with other clusters. Checked before use. Two roots in
+     * `rootCertPem` (the middle stages of a root rotation) run istiod multi-root and roll out istiod, then ztunnel;
+     * the pre-flight refuses a change from the deployed `cacerts` that would break mTLS (README: Rotating the root of trust).
      */
     cacerts?: pulumi.Input<Cacerts>;
     /**

@@ -16,8 +16,12 @@ import { gatewayStatus } from "../readiness/gateways";
 import { observeCluster } from "../readiness/observe";
 import { eastWestGateway } from "../render/gateways";
 import { chartVersion, namespaceLabels, planReleases } from "../render/releases";
+import { withTrustValues } from "../render/trust";
 import { HelmValues, LICENSE_SECRET } from "../render/values";
-import { checkCacerts } from "../trust/pki";
+import { checkCacerts, splitPemCertificates } from "../trust/pki";
+import { TrustState, trustState } from "../trust/stages";
+import { rotationRefusal } from "../trust/support";
+import { ClusterSnapshot } from "../preflight/snapshot";
 import { ControllerSpec, SpecError, resolveControllerSpec } from "../spec/validate";
 import { Condition, ReleaseState, ServiceMeshControllerArgs } from "./args";
 
@@ -46,6 +50,15 @@ export function childrenRegistered(component: pulumi.Resource): Promise<void> {
 
 export function registersChildrenLate(component: pulumi.Resource, done: Promise<unknown>): void {
     registrations.set(component, done.then(() => undefined, () => undefined));
+}
+
+/** What the controller's pre-flight found in the cluster's cacerts Secret ("unread" when it could not read it). */
+export type DeployedCacerts = ClusterSnapshot["cacerts"] | "unread";
+const deployedCacerts = new WeakMap<ServiceMeshController, Promise<DeployedCacerts>>();
+
+/** Resolves once the pre-flight has read (or failed to read) the cluster, before it waits for its own cacerts. */
+export function deployedCacertsOf(controller: ServiceMeshController): Promise<DeployedCacerts> {
+    return deployedCacerts.get(controller) ?? Promise.resolve("unread");
 }
 
 /**
@@ -91,7 +104,11 @@ export class ServiceMeshController extends pulumi.ComponentResource {
 
         // Children are registered only once the pre-flight passed, so a refused update changes nothing in the cluster.
         const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+        let tellDeployed: (d: DeployedCacerts) => void = () => undefined;
+        deployedCacerts.set(this, new Promise((resolve) => (tellDeployed = resolve)));
         const installed = runPreflight({
+            cacerts: args.cacerts === undefined ? undefined : pulumi.output(args.cacerts),
+            onDeployedCacerts: tellDeployed,
             label,
             spec,
             ownership: { installNamespace: spec.installNamespace, owner, releases: Object.fromEntries(planReleases(spec).map((p) => [p.name, p.chart])) },
@@ -100,6 +117,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             log: (level, message) => pulumi.log[level](message, this),
         }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApiYaml));
         registersChildrenLate(this, installed);
+        installed.then(() => tellDeployed("unread"), () => tellDeployed("unread"));
 
         const out = pulumi.output(installed);
         this.conditions = out.apply((i) => i.conditions);
@@ -136,6 +154,8 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const pullSecrets = pullSecretReads(name, spec, label, childOpts);
 
         const plan = planReleases(spec);
+        // The trust state of the cacerts given (certificates only, so not secret) shapes istiod's and ztunnel's values.
+        const trust = args.cacerts === undefined ? undefined : pulumi.unsecret(pulumi.output(args.cacerts).apply((c) => readableTrust(c)));
         const sources = chartSources(name, spec, plan.map((p) => p.chart), chartVersion(spec), childOpts);
         const releases: Record<string, k8s.helm.v3.Release> = {};
         for (const entry of plan) {
@@ -155,7 +175,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                     chart: source.chart,
                     version: source.version,
                     repositoryOpts: source.repo ? { repo: source.repo } : undefined,
-                    values: entry.name === "istiod" && spec.license === "env" ? withLicenseEnv(entry.values, args.license!) : entry.values,
+                    values: releaseValues(entry.name, entry.values, spec, args, trust),
                     timeout: spec.timeoutSeconds,
                     createNamespace: false,
                     skipAwait: false,
@@ -229,6 +249,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             const files = pulumi.secret(
                 pulumi.output(args.cacerts).apply((c) => {
                     const problems = checkCacerts(c, "cacerts");
+                    const refusal = splitPemCertificates(c.rootCertPem).length > 1 && rotationRefusal(spec.version, spec.dataplaneMode);
+                    if (refusal) {
+                        problems.push(`cacerts: ${refusal}`);
+                    }
                     if (problems.length) {
                         throw new SpecError(label, problems);
                     }
@@ -321,6 +345,30 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         return docs.map(
             (crd) => new k8s.apiextensions.v1.CustomResourceDefinition(`${group}:${crd.metadata.name}`, crd, { ...opts, aliases: [{ parent: formerParent }] }),
         );
+    }
+}
+
+/** A release's values: the plan's, plus what the trust state adds (render/trust.ts) and istiod 1.24's license env. */
+function releaseValues(
+    release: string,
+    values: HelmValues,
+    spec: ControllerSpec,
+    args: ServiceMeshControllerArgs,
+    trust: pulumi.Output<TrustState | undefined> | undefined,
+): pulumi.Input<HelmValues> {
+    const license = (v: HelmValues) => (release === "istiod" && spec.license === "env" ? withLicenseEnv(v, args.license!) : v);
+    if (!trust || (release !== "istiod" && release !== "ztunnel")) {
+        return license(values);
+    }
+    return trust.apply((state) => license(state ? withTrustValues(release, values, state) : values)) as pulumi.Output<HelmValues>;
+}
+
+/** The trust state of usable cacerts; unusable ones are reported by the cacerts check (installSecrets). */
+function readableTrust(files: { rootCertPem: string; caCertPem: string }): TrustState | undefined {
+    try {
+        return trustState(files);
+    } catch {
+        return undefined;
     }
 }
 

@@ -13,7 +13,7 @@ import {
     ScalingProfile,
     TrafficCaptureMode,
 } from "../controller/args";
-import { RootOfTrustSettings } from "../trust/args";
+import { ClusterTrust, RootOfTrustSettings } from "../trust/args";
 
 /** One cluster of the mesh and how to reach it. */
 export interface MeshCluster {
@@ -97,6 +97,8 @@ export interface MeshClusterStatus {
     eastWestAddress: string;
     /** When the cluster's intermediate CA certificate expires (RFC 3339). */
     intermediateExpiry: string;
+    /** The roots its cacerts trusts, the root that issued its intermediate, and days until each expires. */
+    trust: ClusterTrust;
 }
 
 /** The state of one link, from the peer Gateway's status. */

@@ -4,11 +4,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Condition } from "../controller/args";
-import { ServiceMeshController, childrenRegistered, registersChildrenLate } from "../controller/controller";
+import { ServiceMeshController, childrenRegistered, deployedCacertsOf, registersChildrenLate } from "../controller/controller";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
 import { ClusterLink, linksWereChildrenOf } from "../link/clusterLink";
+import { SpecError } from "../spec/inputs";
+import { ClusterCacerts } from "../trust/args";
+import { RotationInfo, RootOfTrust, rotationOf } from "../trust/rootOfTrust";
+import { transitionProblems, trustState } from "../trust/stages";
 import { ControllerSpec } from "../spec/validate";
-import { RootOfTrust } from "../trust/rootOfTrust";
 import { MeshClusterStatus, MeshLinkStatus, MultiClusterMeshArgs } from "./args";
 import { ResolvedCluster, ResolvedLink, controllerArgsFor, resolveMeshSpec } from "./validate";
 
@@ -40,8 +43,10 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
     public readonly clusters!: pulumi.Output<MeshClusterStatus[]>;
     /** Per link: the peer Gateway, the address it points at and whether it was accepted. */
     public readonly links!: pulumi.Output<MeshLinkStatus[]>;
-    /** The root certificate every cluster trusts (PEM). */
+    /** The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots. */
     public readonly rootCertPem!: pulumi.Output<string>;
+    /** The root rotation stage the mesh is at (`Current` without a rotation). */
+    public readonly rotationStage!: pulumi.Output<string>;
     /** `SUCCEEDED` when every cluster is SUCCEEDED and every link accepted, `FAILED` when a cluster failed, else `PENDING`. */
     public readonly phase!: pulumi.Output<string>;
     /** A readable table of the clusters and links. */
@@ -68,13 +73,16 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
 
         const byName = Object.fromEntries(args.clusters.map((c) => [c.name, c]));
         const members: Record<string, Member> = {};
+        const label = `MultiClusterMesh "${name}"`;
+        // Every member's cacerts waits for the check of every cluster's deployed cacerts against the requested stage.
+        const checked = meshTrustCheck(label, trust, () => Object.entries(members).map(([c, m]) => [c, m.controller] as const));
         for (const cluster of spec.clusters) {
             // The program's own provider for the cluster, or one built from the cluster's kubeconfig/context.
             const provider = clusterProviders[cluster.name] ?? clusterProvider(`${name}-${cluster.name}`, byName[cluster.name], { parent: this });
             // No dependency between clusters: each controller waits only for its own provider and CA material.
             const controller = new ServiceMeshController(
                 `${name}-${cluster.name}`,
-                { ...controllerArgsFor(args, cluster), cacerts: trust.cacerts.apply((all) => all[cluster.name]) },
+                { ...controllerArgsFor(args, cluster), cacerts: checked.apply((all) => all[cluster.name]) },
                 { parent: this, provider },
             );
             members[cluster.name] = { provider, controller, cluster, spec: spec.controllers[cluster.name] };
@@ -87,12 +95,13 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         const linkStates = spec.links.map((link) => meshLink(name, link, members[link.from], members[link.to], this));
 
         this.rootCertPem = trust.rootCertPem;
+        this.rotationStage = trust.stage;
         this.clusters = pulumi.all(
             spec.clusters.map((c) => {
                 const m = members[c.name].controller;
                 return pulumi
-                    .all([m.phase, m.conditions, m.eastWestAddress, trust.intermediateExpiries])
-                    .apply(([phase, conditions, eastWestAddress, expiries]) => ({
+                    .all([m.phase, m.conditions, m.eastWestAddress, trust.intermediateExpiries, trust.clusterTrust])
+                    .apply(([phase, conditions, eastWestAddress, expiries, clusterTrust]) => ({
                         name: c.name,
                         network: c.network,
                         trustDomain: c.trustDomain,
@@ -100,6 +109,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
                         conditions,
                         eastWestAddress,
                         intermediateExpiry: expiries[c.name],
+                        trust: clusterTrust.find((t) => t.cluster === c.name)!,
                     }));
             }),
         );
@@ -110,6 +120,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             clusters: this.clusters,
             links: this.links,
             rootCertPem: this.rootCertPem,
+            rotationStage: this.rotationStage,
             phase: this.phase,
             summary: this.summary,
         });
@@ -133,6 +144,50 @@ function meshLink(name: string, link: ResolvedLink, from: Member, to: Member, me
         .apply(([from, to, gateway, address, accepted, message]) => ({ from, to, gateway, address, accepted, message }));
 }
 
+/**
+ * The mesh's cacerts, released to the members only once every cluster's deployed cacerts (read by its pre-flight)
+ * allows the step to the requested stage: one cluster that still trusts only the old root stops them all, since the
+ * others would otherwise start issuing from a root it refuses. Clusters that could not be read are not judged.
+ */
+function meshTrustCheck(
+    label: string,
+    trust: RootOfTrust,
+    members: () => (readonly [string, ServiceMeshController])[],
+): pulumi.Output<Record<string, ClusterCacerts>> {
+    return pulumi.all([trust.cacerts, rotationOf(trust)!]).apply(async ([all, rotation]: [Record<string, ClusterCacerts>, RotationInfo]) => {
+        const problems: string[] = [];
+        for (const [cluster, controller] of members()) {
+            const deployed = await deployedCacertsOf(controller);
+            if (deployed && deployed !== "unread") {
+                problems.push(...meshStepProblems(cluster, deployed, all, rotation));
+            }
+        }
+        if (problems.length) {
+            throw new SpecError(label, problems);
+        }
+        return all;
+    });
+}
+
+/** One cluster's deployed cacerts against the requested state of every cluster of the mesh. */
+export function meshStepProblems(
+    cluster: string,
+    deployed: { rootCertPem: string; caCertPem: string },
+    requested: Record<string, { rootCertPem: string; caCertPem: string }>,
+    rotation: RotationInfo,
+): string[] {
+    let state;
+    try {
+        state = trustState(deployed);
+    } catch {
+        return [];
+    }
+    const seen = new Set<string>();
+    return Object.values(requested)
+        .flatMap((files) => transitionProblems(cluster, state, trustState(files), { requested: rotation.stage, current: rotation.current, next: rotation.next }))
+        .filter((p) => !seen.has(p) && seen.add(p) !== undefined);
+}
+
 export function meshPhase(clusters: { phase: string }[], links: { accepted: boolean }[]): string {
     if (clusters.every((c) => c.phase === "SUCCEEDED") && links.every((l) => l.accepted)) {
         return "SUCCEEDED";
@@ -147,8 +202,17 @@ function notTrue(conditions: Condition[]): string {
 
 export function meshSummary(clusters: MeshClusterStatus[], links: MeshLinkStatus[], phase: string): string {
     const rows = [
-        ["CLUSTER", "NETWORK", "PHASE", "CONDITIONS", "EAST-WEST", "CA EXPIRES"],
-        ...clusters.map((c) => [c.name, c.network, c.phase, notTrue(c.conditions), c.eastWestAddress || "-", c.intermediateExpiry]),
+        ["CLUSTER", "NETWORK", "PHASE", "CONDITIONS", "EAST-WEST", "CA EXPIRES", "TRUSTS", "ISSUED BY"],
+        ...clusters.map((c) => [
+            c.name,
+            c.network,
+            c.phase,
+            notTrue(c.conditions),
+            c.eastWestAddress || "-",
+            c.intermediateExpiry,
+            c.trust ? c.trust.trustedRoots.map((r) => r.fingerprint.slice(0, 11)).join("+") : "-",
+            c.trust ? c.trust.issuingRoot.slice(0, 11) : "-",
+        ]),
     ];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     const table = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd());

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ControllerSpec, resolveControllerSpec } from "../spec/validate";
 import { SpecError, dnsLabel, dnsSubdomain, parseInputs } from "../spec/inputs";
 import { MIN_MULTICLUSTER_VERSION, compareVersions, formatVersion, parseVersion } from "../spec/versions";
+import { rotationRefusal } from "../trust/support";
 
 export interface ResolvedCluster {
     name: string;
@@ -105,6 +106,11 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", ac
     const version = typeof input.version === "string" ? parseVersion(input.version) : undefined;
     if (version && compareVersions(version, MIN_MULTICLUSTER_VERSION) < 0) {
         problems.push(`version: multicluster needs ${formatVersion(MIN_MULTICLUSTER_VERSION)} or later (got "${input.version}"); allowed: 1.24.3 or later`);
+    }
+    const stage = (input.rootOfTrust as { rotation?: { stage?: unknown } } | undefined)?.rotation?.stage;
+    const refusal = version && stage !== undefined && stage !== "Current" && rotationRefusal(version, "Ambient");
+    if (refusal) {
+        problems.push(`rootOfTrust.rotation.stage: ${stage} (got version "${input.version}"): ${refusal}`);
     }
     if (input.dataplaneMode !== undefined && input.dataplaneMode !== "Ambient") {
         problems.push(

@@ -9,6 +9,7 @@ import { PlatformName, detectPlatform } from "./platform";
 import { ClusterSnapshot, readSnapshot } from "./snapshot";
 import { Finding, kubernetesSupport, versionStep } from "./support";
 import { releaseForTakeover } from "./takeover";
+import { trustFindings } from "./trust";
 
 /** Raised when the pre-flight refuses an update; nothing was changed. */
 export class PreflightError extends Error {
@@ -60,6 +61,10 @@ export interface PreflightRequest {
     access: Access;
     dryRun: boolean;
     log: (level: "info" | "warn", message: string) => void;
+    /** The cacerts the update will write, checked against the deployed Secret. */
+    cacerts?: pulumi.Input<{ rootCertPem: string; caCertPem: string }>;
+    /** Told what the cluster's cacerts Secret holds once read ("unread" when the cluster could not be read). */
+    onDeployedCacerts?: (deployed: ClusterSnapshot["cacerts"] | "unread") => void;
 }
 
 export interface PreflightResult {
@@ -95,6 +100,7 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
     const accessor = await connect(req);
     const chosen = spec.platform;
     if (typeof accessor === "string") {
+        req.onDeployedCacerts?.("unread");
         req.log("info", `${label}: pre-flight checks skipped: ${accessor}; platform ${chosen ?? "Generic"}`);
         return { platform: chosen ?? "Generic" };
     }
@@ -102,14 +108,18 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
     try {
         snapshot = await accessor.snapshot(spec.installNamespace);
     } catch (e) {
+        req.onDeployedCacerts?.("unread");
         req.log("warn", `${label}: pre-flight checks skipped: cannot read ${accessor.describe}: ${(e as Error).message}`);
         return { platform: chosen ?? "Generic" };
     }
+    req.onDeployedCacerts?.(snapshot.cacerts);
+    const requestedCacerts = await known(req.cacerts);
     const detected = detectPlatform(snapshot);
     const scan = scanConflicts(snapshot, req.ownership);
     const findings: Finding[] = [
         kubernetesSupport(spec.version, snapshot.serverVersion),
         scan.deployed && versionStep(scan.deployed.version, spec.version, spec.allowVersionSkew, scan.deployed.source),
+        ...(requestedCacerts.value ? trustFindings(spec, requestedCacerts.value, snapshot.cacerts) : []),
     ].filter((f): f is Finding => !!f);
     const conflict = conflictProblem(scan.conflicts, spec.onConflict, spec.installNamespace);
     const problems = [...findings.filter((f) => f.level === "error").map((f) => f.message), ...(conflict ? [conflict] : [])];

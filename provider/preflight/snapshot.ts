@@ -35,6 +35,8 @@ export interface ClusterSnapshot {
     helmReleases: HelmRelease[];
     /** Deployments labelled `app=istiod`, webhook configurations of Istio, and Istio operator resources. */
     objects: FoundObject[];
+    /** The public half of the install namespace's `cacerts` Secret (undefined when there is none). */
+    cacerts?: { rootCertPem: string; caCertPem: string };
     /** Annotations of the install namespace (undefined when it does not exist). */
     installNamespace?: { annotations: Record<string, string> };
     /** What could not be read (e.g. forbidden), so the caller can say what was not checked. */
@@ -131,6 +133,7 @@ export async function readSnapshot(get: KubeGet, installNamespace: string): Prom
         throw e;
     });
     return {
+        cacerts: await deployedCacerts(get, installNamespace, unread),
         serverVersion: version?.gitVersion ?? "",
         nodes: nodes.map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {}, providerID: n.spec?.providerID ?? "" })),
         apiGroups: groups.map((g) => g.name),
@@ -139,4 +142,17 @@ export async function readSnapshot(get: KubeGet, installNamespace: string): Prom
         installNamespace: ns ? { annotations: ns.metadata?.annotations ?? {} } : undefined,
         unread,
     };
+}
+
+/** Only the certificates are kept: the key is never decoded. */
+async function deployedCacerts(get: KubeGet, installNamespace: string, unread: string[]): Promise<ClusterSnapshot["cacerts"]> {
+    const secret = await get(`/api/v1/namespaces/${installNamespace}/secrets/cacerts`).catch((e) => {
+        if (e instanceof KubeReadError && (e.status === 403 || e.status === 401)) {
+            unread.push(`Secret ${installNamespace}/cacerts (HTTP ${e.status})`);
+            return undefined;
+        }
+        throw e;
+    });
+    const file = (key: string) => (secret?.data?.[key] ? Buffer.from(secret.data[key], "base64").toString("utf8") : "");
+    return secret && file("root-cert.pem") && file("ca-cert.pem") ? { rootCertPem: file("root-cert.pem"), caCertPem: file("ca-cert.pem") } : undefined;
 }

@@ -36,6 +36,67 @@ export interface ClusterCa {
     certChainPem: pulumi.Input<string>;
 }
 
+/** The stage of a root rotation; each is one `pulumi up` that converges the whole mesh before the next may run. */
+export enum RotationStage {
+    /** The current root only: what every cluster has before a rotation starts. */
+    Current = "Current",
+    /** Every cluster trusts both roots; intermediates are still issued by the current root. */
+    TrustBoth = "TrustBoth",
+    /** Every cluster's intermediate is issued by the next root; both roots are still trusted. */
+    IssueFromNext = "IssueFromNext",
+    /** The next root only: the rotation is finished. */
+    NextOnly = "NextOnly",
+}
+
+/** The root a rotation moves to: generated (default, with the same settings as the current one), imported, or issued elsewhere. */
+export interface NextRoot {
+    /**
+     * Names the next root's generated resources (a DNS label, default `next`). After `NextOnly`, set `rootName` to
+     * this value and remove `rotation`: the next root then becomes the current one without any change in a cluster.
+     */
+    name?: string;
+    /** An existing root certificate to issue the next intermediates from. Needs `rootKeyPem`. */
+    rootCertPem?: pulumi.Input<string>;
+    /** The private key of `rootCertPem`. Handled as a secret. */
+    rootKeyPem?: pulumi.Input<string>;
+    /** The next root's per-cluster material issued elsewhere (one entry per cluster); needs `clusterCas` for the current root too. */
+    clusterCas?: ClusterCa[];
+}
+
+/** A staged rotation of the mesh root: which root comes next and which stage the mesh should be at. */
+export interface RootRotation {
+    /** The stage to converge to: `Current`, `TrustBoth`, `IssueFromNext` or `NextOnly`, one step per update. */
+    stage: RotationStage;
+    /** The root the rotation moves to. Default: a generated one. */
+    next?: NextRoot;
+}
+
+/** One root certificate a cluster trusts. */
+export interface TrustedRoot {
+    /** SHA-256 fingerprint of the certificate. */
+    fingerprint: string;
+    /** The certificate's subject. */
+    subject: string;
+    /** When it expires (RFC 3339). */
+    expiry: string;
+    /** Whole days until it expires (negative once expired). */
+    daysLeft: number;
+}
+
+/** What one cluster's `cacerts` trusts and which root issues its intermediate. */
+export interface ClusterTrust {
+    /** The cluster name. */
+    cluster: string;
+    /** The roots of its `root-cert.pem`, issuing root first. */
+    trustedRoots: TrustedRoot[];
+    /** Fingerprint of the root that issued its intermediate. */
+    issuingRoot: string;
+    /** When its intermediate CA certificate expires (RFC 3339). */
+    intermediateExpiry: string;
+    /** Whole days until its intermediate expires. */
+    intermediateDaysLeft: number;
+}
+
 /**
  * How a root of trust is made: generated keys and certificates (algorithm, subject, validity), issued from an
  * existing root, or taken as issued elsewhere. Shared by RootOfTrust and MultiClusterMesh's `rootOfTrust`.
@@ -62,6 +123,15 @@ export interface RootOfTrustSettings {
      * nothing is generated, the material is checked to chain to one root and passed on.
      */
     clusterCas?: ClusterCa[];
+    /**
+     * Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+     * rotation's next root.
+     */
+    rootName?: string;
+    /** A staged rotation to another root, one stage per update. */
+    rotation?: RootRotation;
+    /** Warn on the component when a root or intermediate expires within this many days. Default 30. */
+    expiryWarningDays?: number;
 }
 
 /** The inputs of RootOfTrust: a shared root CA and one intermediate CA per cluster. */

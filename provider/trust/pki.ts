@@ -1,5 +1,6 @@
 // Checks of CA material with Node's X.509 support: what istiod needs from a `cacerts` Secret is an intermediate CA
-// whose key matches it, signed by the mesh root, with the chain `intermediate, root`. Pure (no I/O).
+// whose key matches it, signed by one of the roots of `root-cert.pem` (two while a root rotation is in progress), with
+// the chain `intermediate, issuing root`. Pure (no I/O).
 import { X509Certificate, createPrivateKey } from "crypto";
 
 /** The four files of Istio's plug-in CA Secret `cacerts`. */
@@ -34,6 +35,11 @@ export function fingerprint(pem: string): string {
     return parseCert(pem, "certificate").fingerprint256;
 }
 
+/** The root of `roots` whose key signed `cert`, if any. */
+export function issuingRoot(cert: X509Certificate, roots: X509Certificate[]): X509Certificate | undefined {
+    return roots.find((r) => cert.checkIssued(r) && cert.verify(r.publicKey));
+}
+
 /**
  * Problems with one cluster's CA material (empty when it is usable). `where` prefixes every message, e.g.
  * `clusterCas[0] (east)`. `now` is injectable for tests.
@@ -41,21 +47,26 @@ export function fingerprint(pem: string): string {
 export function checkCacerts(files: CacertsFiles, where: string, now = new Date()): string[] {
     const problems: string[] = [];
     let ca: X509Certificate;
-    let root: X509Certificate;
+    let roots: X509Certificate[];
     try {
         ca = parseCert(files.caCertPem, `${where}.caCertPem`);
-        root = parseCert(files.rootCertPem, `${where}.rootCertPem`);
+        const pems = splitPemCertificates(files.rootCertPem);
+        roots = (pems.length ? pems : [files.rootCertPem]).map((p) => parseCert(p, `${where}.rootCertPem`));
     } catch (e) {
         return [(e as Error).message];
     }
     if (!ca.ca) {
         problems.push(`${where}.caCertPem: is not a CA certificate (basic constraints CA:false); istiod needs an intermediate CA`);
     }
-    if (!root.ca) {
+    if (roots.some((r) => !r.ca)) {
         problems.push(`${where}.rootCertPem: is not a CA certificate (basic constraints CA:false)`);
     }
-    if (!ca.verify(root.publicKey)) {
-        problems.push(`${where}.caCertPem: is not signed by rootCertPem (issuer "${ca.issuer.replace(/\n/g, ", ")}")`);
+    if (roots.length > 2) {
+        problems.push(`${where}.rootCertPem: holds ${roots.length} certificates; allowed: the mesh root, or two roots while a rotation is in progress`);
+    }
+    const root = issuingRoot(ca, roots);
+    if (!root) {
+        problems.push(`${where}.caCertPem: is not signed by ${roots.length > 1 ? "any root of " : ""}rootCertPem (issuer "${ca.issuer.replace(/\n/g, ", ")}")`);
     }
     try {
         if (!ca.checkPrivateKey(createPrivateKey(files.caKeyPem))) {
@@ -67,13 +78,10 @@ export function checkCacerts(files: CacertsFiles, where: string, now = new Date(
     const chain = splitPemCertificates(files.certChainPem);
     if (chain.length < 2 || parseCert(chain[0], `${where}.certChainPem`).fingerprint256 !== ca.fingerprint256) {
         problems.push(`${where}.certChainPem: must start with caCertPem and end with the root (got ${chain.length} certificate(s))`);
-    } else if (parseCert(chain[chain.length - 1], `${where}.certChainPem`).fingerprint256 !== root.fingerprint256) {
-        problems.push(`${where}.certChainPem: does not end with rootCertPem`);
+    } else if (root && parseCert(chain[chain.length - 1], `${where}.certChainPem`).fingerprint256 !== root.fingerprint256) {
+        problems.push(`${where}.certChainPem: does not end with the root that signed caCertPem`);
     }
-    for (const [cert, field] of [
-        [ca, "caCertPem"],
-        [root, "rootCertPem"],
-    ] as const) {
+    for (const [cert, field] of [[ca, "caCertPem"] as const, ...roots.map((r) => [r, "rootCertPem"] as const)]) {
         if (new Date(cert.validTo) <= now) {
             problems.push(`${where}.${field}: expired on ${new Date(cert.validTo).toISOString()}`);
         }

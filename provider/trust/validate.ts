@@ -2,6 +2,7 @@
 // checked when known (see pki.ts); everything else is checked here, before anything is registered.
 import { z } from "zod";
 import { SpecError, dnsLabel, oneOf, parseInputs } from "../spec/inputs";
+import { ROTATION_STAGES, Stage } from "./stages";
 
 export interface TrustSpec {
     mode: "generate" | "importRoot" | "external";
@@ -13,6 +14,10 @@ export interface TrustSpec {
     rootValidityHours: number;
     intermediateValidityHours: number;
     installNamespace: string;
+    /** Prefix of the current root's resources: the component name, or `<name>-<rootName>`. */
+    rootName?: string;
+    rotation?: { stage: Stage; mode: "generate" | "importRoot" | "external"; name: string };
+    expiryWarningDays: number;
 }
 
 const hours = (what: string) =>
@@ -23,6 +28,8 @@ const hours = (what: string) =>
         .max(876000, { error: `is too long; allowed: whole hours from 1 to 876000 (${what})` });
 
 const clusterName = dnsLabel("a cluster name");
+
+const clusterCas = z.array(z.object({ cluster: clusterName, caCertPem: z.any(), caKeyPem: z.any(), rootCertPem: z.any(), certChainPem: z.any() }).strict());
 
 const schema = z
     .object({
@@ -38,11 +45,28 @@ const schema = z
         installNamespace: dnsLabel("a namespace name").default("istio-system"),
         rootCertPem: z.any().optional(),
         rootKeyPem: z.any().optional(),
-        clusterCas: z
-            .array(
-                z.object({ cluster: clusterName, caCertPem: z.any(), caKeyPem: z.any(), rootCertPem: z.any(), certChainPem: z.any() }).strict(),
+        clusterCas: clusterCas.optional(),
+        rootName: dnsLabel("a root name").optional(),
+        rotation: z
+            .strictObject(
+                {
+                    stage: oneOf(ROTATION_STAGES),
+                    next: z
+                        .strictObject(
+                            { name: dnsLabel("a root name").optional(), rootCertPem: z.any().optional(), rootKeyPem: z.any().optional(), clusterCas: clusterCas.optional() },
+                            { error: "is not an object; allowed fields: name, rootCertPem, rootKeyPem, clusterCas" },
+                        )
+                        .optional(),
+                },
+                { error: "is not an object; allowed fields: stage, next" },
             )
             .optional(),
+        expiryWarningDays: z
+            .number({ error: "is not a number; allowed: whole days from 0 to 3650" })
+            .int({ error: "is not a whole number; allowed: whole days from 0 to 3650" })
+            .min(0, { error: "is negative; allowed: whole days from 0 to 3650" })
+            .max(3650, { error: "is too long; allowed: whole days from 0 to 3650" })
+            .default(30),
     })
     .strict();
 
@@ -71,10 +95,14 @@ export function resolveTrustSpec(raw: unknown, component = "RootOfTrust"): Trust
     if (clusters.length === 0) {
         problems.push("clusters: no cluster given (got []); allowed: at least one cluster name, or clusterCas");
     }
+    const rotation = input.rotation && resolveRotation(input.rotation, external, clusters, input.rootName, problems);
     if (problems.length) {
         throw new SpecError(component, problems);
     }
     return {
+        rootName: input.rootName,
+        rotation,
+        expiryWarningDays: input.expiryWarningDays,
         mode: external ? "external" : importRoot ? "importRoot" : "generate",
         clusters,
         keyAlgorithm: input.keyAlgorithm,
@@ -85,4 +113,38 @@ export function resolveTrustSpec(raw: unknown, component = "RootOfTrust"): Trust
         intermediateValidityHours: input.intermediateValidityHours,
         installNamespace: input.installNamespace,
     };
+}
+
+type RotationInput = { stage: Stage; next?: { name?: string; rootCertPem?: unknown; rootKeyPem?: unknown; clusterCas?: { cluster: string }[] } };
+
+/** The next root's source must match the current one's kind: material issued elsewhere is followed by the same. */
+function resolveRotation(rotation: RotationInput, external: boolean, clusters: string[], rootName: string | undefined, problems: string[]): TrustSpec["rotation"] {
+    const next = rotation.next ?? {};
+    const name = next.name ?? "next";
+    const nextExternal = next.clusterCas !== undefined;
+    const nextImport = next.rootCertPem !== undefined || next.rootKeyPem !== undefined;
+    if (nextImport && (next.rootCertPem === undefined || next.rootKeyPem === undefined)) {
+        problems.push(`rotation.next.rootCertPem/rootKeyPem: an imported next root needs both the certificate and its key (got only ${next.rootCertPem === undefined ? "rootKeyPem" : "rootCertPem"})`);
+    }
+    if (nextExternal && nextImport) {
+        problems.push("rotation.next.clusterCas: cannot be combined with rotation.next.rootCertPem/rootKeyPem; allowed: one source for the next root");
+    }
+    if (external && !nextExternal) {
+        problems.push("rotation.next.clusterCas: is required when the current material is clusterCas (issued elsewhere); allowed: the next root's per-cluster material, one entry per cluster");
+    }
+    if (!external && nextExternal) {
+        problems.push("rotation.next.clusterCas: needs the current material as clusterCas too; allowed with a generated or imported root: a generated (default) or imported next root");
+    }
+    if (nextExternal) {
+        const given = next.clusterCas!.map((c) => c.cluster);
+        const missing = clusters.filter((c) => !given.includes(c));
+        const extra = given.filter((c) => !clusters.includes(c));
+        if (missing.length || extra.length || new Set(given).size !== given.length) {
+            problems.push(`rotation.next.clusterCas: must hold one entry per cluster of clusterCas (missing: ${missing.join(", ") || "none"}; not in clusterCas: ${extra.join(", ") || "none"})`);
+        }
+    }
+    if (name === (rootName ?? "")) {
+        problems.push(`rotation.next.name: "${name}" is the current rootName; allowed: a different name for the next root`);
+    }
+    return { stage: rotation.stage, mode: nextExternal ? "external" : nextImport ? "importRoot" : "generate", name };
 }

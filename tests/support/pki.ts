@@ -17,9 +17,9 @@ function openssl(cwd: string, ...args: string[]) {
 }
 
 /** Writes a root and one intermediate per cluster under `dir`; returns the material by cluster. */
-export function issueClusterCas(dir: string, clusters: string[], opts: { intermediateCa?: boolean; days?: number } = {}): Record<string, IssuedCa> {
+export function issueClusterCas(dir: string, clusters: string[], opts: { intermediateCa?: boolean; days?: number; org?: string } = {}): Record<string, IssuedCa> {
     fs.mkdirSync(dir, { recursive: true });
-    openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", String((opts.days ?? 30) * 2), "-subj", "/O=Example PKI/CN=Root CA",
+    openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", String((opts.days ?? 30) * 2), "-subj", `/O=${opts.org ?? "Example PKI"}/CN=Root CA`,
         "-keyout", "root-key.pem", "-out", "root-cert.pem", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
     const root = fs.readFileSync(path.join(dir, "root-cert.pem"), "utf8");
     const result: Record<string, IssuedCa> = {};
@@ -27,7 +27,7 @@ export function issueClusterCas(dir: string, clusters: string[], opts: { interme
         const d = path.join(dir, cluster);
         fs.mkdirSync(d, { recursive: true });
         fs.writeFileSync(path.join(d, "ext.cnf"), `basicConstraints=critical,CA:${opts.intermediateCa === false ? "FALSE" : "TRUE,pathlen:0"}\nkeyUsage=critical,keyCertSign,cRLSign,digitalSignature\nsubjectAltName=DNS:istiod.istio-system.svc\n`);
-        openssl(d, "req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", `/O=Example PKI/CN=Intermediate CA/L=${cluster}`, "-keyout", "ca-key.pem", "-out", "ca.csr");
+        openssl(d, "req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", `/O=${opts.org ?? "Example PKI"}/CN=Intermediate CA/L=${cluster}`, "-keyout", "ca-key.pem", "-out", "ca.csr");
         openssl(d, "x509", "-req", "-in", "ca.csr", "-CA", "../root-cert.pem", "-CAkey", "../root-key.pem", "-CAcreateserial", "-days", String(opts.days ?? 30), "-extfile", "ext.cnf", "-out", "ca-cert.pem");
         fs.copyFileSync(path.join(dir, "root-cert.pem"), path.join(d, "root-cert.pem"));
         const ca = fs.readFileSync(path.join(d, "ca-cert.pem"), "utf8");
