@@ -10,11 +10,12 @@ import { chartSources } from "../charts/source";
 import { accessFor, hasKubernetesProviderOption, providerFor } from "../cluster/provider";
 import { pullSecretReads } from "../cluster/secrets";
 import { OWNER_ANNOTATION } from "../preflight/conflicts";
-import { runPreflight } from "../preflight/run";
+import { known, runPreflight } from "../preflight/run";
 import { computeConditions, computePhase } from "../readiness/conditions";
 import { gatewayStatus } from "../readiness/gateways";
 import { observeCluster } from "../readiness/observe";
 import { eastWestGateway } from "../render/gateways";
+import { chartOverride, checkOverrides, isPlainObject, mergeValues } from "../render/overrides";
 import { chartVersion, namespaceLabels, planReleases } from "../render/releases";
 import { HelmValues, LICENSE_SECRET } from "../render/values";
 import { checkCacerts } from "../trust/pki";
@@ -85,14 +86,14 @@ export class ServiceMeshController extends pulumi.ComponentResource {
 
         // Children are registered only once the pre-flight passed, so a refused update changes nothing in the cluster.
         const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
-        const installed = runPreflight({
+        const installed = this.checkValues(args, spec, label).then(() => runPreflight({
             label,
             spec,
             ownership: { installNamespace: spec.installNamespace, owner, releases: Object.fromEntries(planReleases(spec).map((p) => [p.name, p.chart])) },
             access: accessFor(args, opts),
             dryRun: pulumi.runtime.isDryRun(),
             log: (level, message) => pulumi.log[level](message, this),
-        }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApiYaml));
+        })).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApiYaml));
         registrations.set(this, installed.then(() => undefined, () => undefined));
 
         const out = pulumi.output(installed);
@@ -149,7 +150,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                     chart: source.chart,
                     version: source.version,
                     repositoryOpts: source.repo ? { repo: source.repo } : undefined,
-                    values: entry.name === "istiod" && spec.license === "env" ? withLicenseEnv(entry.values, args.license!) : entry.values,
+                    values: withOverrides(
+                        entry.name === "istiod" && spec.license === "env" ? withLicenseEnv(entry.values, args.license!) : entry.values,
+                        chartOverride(args.values, entry.chart),
+                    ),
                     timeout: spec.timeoutSeconds,
                     createNamespace: false,
                     skipAwait: false,
@@ -193,6 +197,25 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             ),
             eastWestAddress,
         };
+    }
+
+    /**
+     * The `values` overrides once known (secrets are known at preview; outputs of resources still to be created are
+     * not, and are checked in the update): owned values are refused before anything is registered, or with the
+     * escape hatch logged one by one.
+     */
+    private async checkValues(args: ServiceMeshControllerArgs, spec: ControllerSpec, label: string): Promise<void> {
+        const { value: values } = await known(args.values);
+        if (values === undefined) {
+            return;
+        }
+        const { problems, warnings } = checkOverrides(isPlainObject(values) ? values : {}, spec.allowProtectedValueOverrides);
+        if (problems.length) {
+            throw new SpecError(label, problems);
+        }
+        for (const w of warnings) {
+            pulumi.log.warn(`${label}: ${w}`, this);
+        }
     }
 
     /** The install namespace: created, or (createNamespace false) an existing one given the network label. */
@@ -316,6 +339,14 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             (crd) => new k8s.apiextensions.v1.CustomResourceDefinition(`${group}:${crd.metadata.name}`, crd, { ...opts, aliases: [{ parent: formerParent }] }),
         );
     }
+}
+
+/** A release's values with the user's overrides of its chart merged over them (render/overrides.ts); secrets stay secret. */
+function withOverrides(values: pulumi.Input<HelmValues>, override: pulumi.Input<HelmValues> | undefined): pulumi.Input<HelmValues> {
+    if (override === undefined) {
+        return values;
+    }
+    return pulumi.all([values, override]).apply(([v, o]) => (isPlainObject(o) ? mergeValues(v as HelmValues, o) : (v as HelmValues)));
 }
 
 /** istiod 1.24 takes the Solo license only as an environment variable; the values then become a secret. */
