@@ -84,4 +84,20 @@ describe("values overrides (real engine)", function () {
         await stack.removeConfig("values.istiod.global.hub", true);
         expect(changes((await stack.preview()).changeSummary)).to.deep.equal({});
     });
+
+    it("an override the chart rejects fails that release with Helm's message and the key; the others stay as they were", async () => {
+        await stack.setConfig("values.istiod.pilot.replicaCout", { value: "3" }, true);
+        const message = await upError(stack);
+        expect(message).to.match(/mesh-istiod/);
+        expect(message).to.match(/Additional property replicaCout is not allowed/);
+        const releases = JSON.parse(await env().helm(cluster, ["list", "-n", "istio-system", "-o", "json"])) as { name: string; revision: string; status: string }[];
+        expect(releases.map((r) => [r.name, Number(r.revision), r.status]).sort()).to.deep.equal([
+            ["istio-base", 1, "deployed"],
+            ["istio-cni", 1, "deployed"],
+            ["istiod", 1, "deployed"],
+            ["ztunnel", 2, "deployed"],
+        ]);
+        await stack.removeConfig("values.istiod.pilot.replicaCout", true);
+        expect((await stack.up()).outputs.phase.value).to.equal("SUCCEEDED");
+    });
 });
