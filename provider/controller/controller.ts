@@ -15,7 +15,7 @@ import { computeConditions, computePhase } from "../readiness/conditions";
 import { gatewayStatus } from "../readiness/gateways";
 import { observeCluster } from "../readiness/observe";
 import { eastWestGateway } from "../render/gateways";
-import { chartOverride, checkOverrides, isPlainObject, mergeValues } from "../render/overrides";
+import { chartOverride, checkOverrides, isPlainObject, mergeValues, overridesShapeProblems } from "../render/overrides";
 import { chartVersion, namespaceLabels, planReleases } from "../render/releases";
 import { HelmValues, LICENSE_SECRET } from "../render/values";
 import { checkCacerts } from "../trust/pki";
@@ -210,6 +210,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             return;
         }
         const { problems, warnings } = checkOverrides(isPlainObject(values) ? values : {}, spec.allowProtectedValueOverrides);
+        problems.unshift(...overridesShapeProblems(values, planReleases(spec).map((p) => p.chart)));
         if (problems.length) {
             throw new SpecError(label, problems);
         }

@@ -262,6 +262,12 @@ describe("ServiceMeshController values overrides (mocks)", () => {
     // Mocks record a secret input as the SDK's secret wrapper around its value.
     const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
     const isSecretInput = (v: any) => Object.values(v ?? {}).includes(SECRET_SIG);
+    /** The error a component's outputs fail with (the mock runtime reports it as an unhandled rejection). */
+    const rejection = (mesh: ServiceMeshController) =>
+        new Promise<string>((resolve) => {
+            process.once("unhandledRejection", (err: any) => resolve(String(err?.message ?? err)));
+            valueOf(mesh.phase).then(() => resolve(""));
+        });
 
     it("merges each chart's overrides into that release only, keeping the computed values", async () => {
         await deploy({
@@ -302,11 +308,14 @@ describe("ServiceMeshController values overrides (mocks)", () => {
 
     it("refuses an owned value held in a secret before registering any child", async () => {
         const mesh = new ServiceMeshController("mesh", { ...base, values: { istiod: pulumi.secret({ license: { value: "k" } }) } });
-        const err = await new Promise<any>((resolve) => {
-            process.once("unhandledRejection", resolve);
-            valueOf(mesh.phase).then(() => resolve(undefined));
-        });
-        expect(String(err?.message ?? err)).to.contain("values.istiod.license.value: is owned by the component, set from the `license` input");
+        expect(await rejection(mesh)).to.contain("values.istiod.license.value: is owned by the component, set from the `license` input");
+        await settle();
+        expect(registered.filter((r) => r.custom)).to.deep.equal([]);
+    });
+
+    it("checks the shape of values held in a secret as a whole, before registering any child", async () => {
+        const mesh = new ServiceMeshController("mesh", { ...base, dataplaneMode: "Sidecar" as any, values: pulumi.secret({ ztunnel: { resources: {} } }) });
+        expect(await rejection(mesh)).to.contain("values.ztunnel: this update installs no ztunnel chart (it installs base, istiod, cni)");
         await settle();
         expect(registered.filter((r) => r.custom)).to.deep.equal([]);
     });
