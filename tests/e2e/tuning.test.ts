@@ -87,9 +87,12 @@ describe("values overrides (real engine)", function () {
 
     it("an override the chart rejects fails that release with Helm's message and the key; the others stay as they were", async () => {
         await stack.setConfig("values.istiod.pilot.replicaCout", { value: "3" }, true);
-        const message = await upError(stack);
-        expect(message).to.match(/mesh-istiod/);
-        expect(message).to.match(/Additional property replicaCout is not allowed/);
+        let output = "";
+        const message = await upError(stack, { onOutput: (l) => ((output += l), process.stderr.write(l)) });
+        expect(message).to.contain("values don't meet the specifications of the schema");
+        // Helm's message, under the release, names the key: "kubernetes:helm.sh/v3:Release (mesh-istiod): error: values
+        // don't meet ... istiod: - at '/pilot': additional properties 'replicaCout' not allowed".
+        expect(output).to.match(/Release \(mesh-istiod\):\s*\n\s*error: values don't meet the specifications of the schema[^\n]*\n\s*istiod:\s*\n\s*- at '\/pilot': additional properties 'replicaCout' not allowed/);
         const releases = JSON.parse(await env().helm(cluster, ["list", "-n", "istio-system", "-o", "json"])) as { name: string; revision: string; status: string }[];
         expect(releases.map((r) => [r.name, Number(r.revision), r.status]).sort()).to.deep.equal([
             ["istio-base", 1, "deployed"],
