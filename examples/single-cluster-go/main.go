@@ -41,6 +41,18 @@ func main() {
 		if manifest := cfg.Get("gatewayApiManifest"); manifest != "" {
 			args.GatewayApi = &servicemesh.GatewayApiArgs{Manifest: pulumi.StringRef(manifest)}
 		}
+		// Helm values per chart, merged over the component's own (README, "Tuning"), e.g.
+		//   pulumi config set --path values.istiod.meshConfig.accessLogFile /dev/stdout
+		var values map[string]map[string]interface{}
+		if err := cfg.TryObject("values", &values); err == nil {
+			chart := func(name string) pulumi.MapInput {
+				if v, ok := values[name]; ok {
+					return pulumi.ToMap(v)
+				}
+				return nil
+			}
+			args.Values = &servicemesh.ChartValuesArgs{Base: chart("base"), Istiod: chart("istiod"), Cni: chart("cni"), Ztunnel: chart("ztunnel")}
+		}
 		// The component builds its own Kubernetes provider from these; leave both unset for the ambient kubeconfig.
 		if cfg.Get("kubeconfig") != "" {
 			args.Kubeconfig = cfg.RequireSecret("kubeconfig")

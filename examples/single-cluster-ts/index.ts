@@ -1,7 +1,7 @@
 // An ambient Istio mesh on one cluster. Everything the Gloo operator's ServiceMeshController resource does, as one
 // Pulumi component: namespace, Gateway API CRDs, the base/istiod/istio-cni/ztunnel Helm releases, and readiness.
 import * as pulumi from "@pulumi/pulumi";
-import { DataplaneMode, OnConflict, ScalingProfile, ServiceMeshController } from "servicemesh";
+import { ChartValues, DataplaneMode, OnConflict, ScalingProfile, ServiceMeshController } from "servicemesh";
 
 const config = new pulumi.Config();
 const repositoryUrl = config.get("repositoryUrl");
@@ -9,6 +9,9 @@ const repositorySecret = config.get("repositorySecret");
 const imageRepository = config.get("imageRepository");
 const gatewayApiManifest = config.get("gatewayApiManifest");
 const imagePullSecrets = config.getObject<string[]>("imagePullSecrets");
+// Helm values per chart, merged over the component's own (README, "Tuning"), e.g.
+//   pulumi config set --path values.istiod.meshConfig.accessLogFile /dev/stdout
+const values = config.getObject<ChartValues>("values");
 
 const mesh = new ServiceMeshController("mesh", {
     version: config.get("istioVersion") ?? "1.24.3",
@@ -28,6 +31,7 @@ const mesh = new ServiceMeshController("mesh", {
     onConflict: config.get("onConflict") as OnConflict | undefined,
     allowVersionSkew: config.getBoolean("allowVersionSkew"),
     removeCrdsOnDelete: config.getBoolean("removeCrdsOnDelete"),
+    values,
     // The component builds its own Kubernetes provider from these; leave both unset to use the ambient kubeconfig,
     // or pass `{ provider }` as the third argument instead.
     kubeconfig: config.get("kubeconfig") ? config.requireSecret("kubeconfig") : undefined,

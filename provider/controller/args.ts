@@ -124,6 +124,23 @@ export interface EastWestGateway {
     namespace?: string;
 }
 
+/**
+ * Helm values per chart, for what the other inputs do not cover (istiod's meshConfig, resources, tolerations, node
+ * selectors, pod annotations, extra environment...). Merged over the values the component computes: chart defaults ←
+ * computed values ← these (deep merge; lists replace). Values that carry another input's meaning are refused, naming
+ * that input.
+ */
+export interface ChartValues {
+    /** Values of the `base` chart (release `istio-base`). */
+    base?: pulumi.Input<Record<string, any>>;
+    /** Values of the `istiod` chart, e.g. `{meshConfig: {accessLogFile: "/dev/stdout"}}`. */
+    istiod?: pulumi.Input<Record<string, any>>;
+    /** Values of the `cni` chart (release `istio-cni`), e.g. `{cni: {ambient: {dnsCapture: true}}}`. */
+    cni?: pulumi.Input<Record<string, any>>;
+    /** Values of the `ztunnel` chart, e.g. `{resources: {requests: {cpu: "500m", memory: "1Gi"}}}`. */
+    ztunnel?: pulumi.Input<Record<string, any>>;
+}
+
 /** The inputs of ServiceMeshController: the fields of the Gloo operator's ServiceMeshController resource, plus how to reach the cluster. */
 export interface ServiceMeshControllerArgs {
     /** The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later. */
@@ -198,6 +215,17 @@ export interface ServiceMeshControllerArgs {
     license?: pulumi.Input<string>;
     /** Seconds each Helm release may take to become ready before the update fails. Default 600. */
     timeoutSeconds?: number;
+    /**
+     * Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
+     * Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
+     * scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
+     */
+    values?: ChartValues;
+    /**
+     * Let `values` override values the component owns; each such key is logged as a warning. Default false. The
+     * component's readiness and upgrade logic assume its own values, so use it knowingly.
+     */
+    allowProtectedValueOverrides?: boolean;
     /**
      * Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
      * Kubernetes provider; otherwise it uses the `provider`/`providers` resource option or the ambient

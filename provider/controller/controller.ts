@@ -10,11 +10,12 @@ import { chartSources } from "../charts/source";
 import { accessFor, hasKubernetesProviderOption, providerFor } from "../cluster/provider";
 import { pullSecretReads } from "../cluster/secrets";
 import { OWNER_ANNOTATION } from "../preflight/conflicts";
-import { runPreflight } from "../preflight/run";
+import { known, runPreflight } from "../preflight/run";
 import { computeConditions, computePhase } from "../readiness/conditions";
 import { gatewayStatus } from "../readiness/gateways";
 import { observeCluster } from "../readiness/observe";
 import { eastWestGateway } from "../render/gateways";
+import { chartOverride, checkOverrides, isPlainObject, mergeValues, overridesShapeProblems } from "../render/overrides";
 import { chartVersion, namespaceLabels, planReleases } from "../render/releases";
 import { withTrustValues } from "../render/trust";
 import { HelmValues, LICENSE_SECRET } from "../render/values";
@@ -106,7 +107,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
         let tellDeployed: (d: DeployedCacerts) => void = () => undefined;
         deployedCacerts.set(this, new Promise((resolve) => (tellDeployed = resolve)));
-        const installed = runPreflight({
+        const installed = this.checkValues(args, spec, label).then(() => runPreflight({
             cacerts: args.cacerts === undefined ? undefined : pulumi.output(args.cacerts),
             onDeployedCacerts: tellDeployed,
             label,
@@ -115,7 +116,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             access: accessFor(args, opts),
             dryRun: pulumi.runtime.isDryRun(),
             log: (level, message) => pulumi.log[level](message, this),
-        }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApiYaml));
+        })).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApiYaml));
         registersChildrenLate(this, installed);
         installed.then(() => tellDeployed("unread"), () => tellDeployed("unread"));
 
@@ -175,7 +176,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                     chart: source.chart,
                     version: source.version,
                     repositoryOpts: source.repo ? { repo: source.repo } : undefined,
-                    values: releaseValues(entry.name, entry.values, spec, args, trust),
+                    values: withOverrides(releaseValues(entry.name, entry.values, spec, args, trust), chartOverride(args.values, entry.chart)),
                     timeout: spec.timeoutSeconds,
                     createNamespace: false,
                     skipAwait: false,
@@ -219,6 +220,26 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             ),
             eastWestAddress,
         };
+    }
+
+    /**
+     * The `values` overrides once known (secrets are known at preview; outputs of resources still to be created are
+     * not, and are checked in the update): owned values are refused before anything is registered, or with the
+     * escape hatch logged one by one.
+     */
+    private async checkValues(args: ServiceMeshControllerArgs, spec: ControllerSpec, label: string): Promise<void> {
+        const { value: values } = await known(args.values);
+        if (values === undefined) {
+            return;
+        }
+        const { problems, warnings } = checkOverrides(isPlainObject(values) ? values : {}, spec.allowProtectedValueOverrides);
+        problems.unshift(...overridesShapeProblems(values, planReleases(spec).map((p) => p.chart)));
+        if (problems.length) {
+            throw new SpecError(label, problems);
+        }
+        for (const w of warnings) {
+            pulumi.log.warn(`${label}: ${w}`, this);
+        }
     }
 
     /** The install namespace: created, or (createNamespace false) an existing one given the network label. */
@@ -370,6 +391,14 @@ function readableTrust(files: { rootCertPem: string; caCertPem: string }): Trust
     } catch {
         return undefined;
     }
+}
+
+/** A release's values with the user's overrides of its chart merged over them (render/overrides.ts); secrets stay secret. */
+function withOverrides(values: pulumi.Input<HelmValues>, override: pulumi.Input<HelmValues> | undefined): pulumi.Input<HelmValues> {
+    if (override === undefined) {
+        return values;
+    }
+    return pulumi.all([values, override]).apply(([v, o]) => (isPlainObject(o) ? mergeValues(v as HelmValues, o) : (v as HelmValues)));
 }
 
 /** istiod 1.24 takes the Solo license only as an environment variable; the values then become a secret. */

@@ -2,6 +2,7 @@
 // kubeconfig/context inputs, which every Pulumi language can pass (a provider resource per cluster could not be).
 import * as pulumi from "@pulumi/pulumi";
 import {
+    ChartValues,
     Condition,
     DataplaneMode,
     Distribution,
@@ -29,6 +30,8 @@ export interface MeshCluster {
     context?: pulumi.Input<string>;
     /** The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway. */
     eastWestAddress?: string;
+    /** Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace). */
+    values?: ChartValues;
 }
 
 /** A one-way link: workloads in `from` can reach services in `to`. */
@@ -77,6 +80,13 @@ export interface MultiClusterMeshArgs {
     timeoutSeconds?: number;
     /** Solo license key for multicluster. Handled as a secret. */
     license?: pulumi.Input<string>;
+    /**
+     * Helm values per chart for every cluster, merged over the values the component computes; a cluster's own
+     * `values` are merged over these. Values another input decides are refused, naming the input.
+     */
+    values?: ChartValues;
+    /** Let `values` override values the component owns; each such key is logged as a warning. Default false. */
+    allowProtectedValueOverrides?: boolean;
     /** How the shared root of trust is made. Default: a generated RSA 4096 root. */
     rootOfTrust?: RootOfTrustSettings;
 }

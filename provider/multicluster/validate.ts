@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { ControllerSpec, resolveControllerSpec } from "../spec/validate";
 import { SpecError, dnsLabel, dnsSubdomain, parseInputs } from "../spec/inputs";
+import { checkOverrides, isPlainObject, layerOverrides, overridesShapeProblems } from "../render/overrides";
 import { MIN_MULTICLUSTER_VERSION, compareVersions, formatVersion, parseVersion } from "../spec/versions";
 import { rotationRefusal } from "../trust/support";
 
@@ -11,6 +12,8 @@ export interface ResolvedCluster {
     network: string;
     trustDomain: string;
     eastWestAddress?: string;
+    /** The cluster's own `values` (merged over the mesh's). */
+    values?: unknown;
 }
 
 export interface ResolvedLink {
@@ -33,6 +36,7 @@ const clusterSchema = z
         kubeconfig: z.any().optional(),
         context: z.any().optional(),
         eastWestAddress: z.string().optional(),
+        values: z.any().optional(),
     })
     .strict();
 
@@ -61,6 +65,7 @@ const SHARED_FIELDS = [
     "gatewayApi",
     "timeoutSeconds",
     "license",
+    "allowProtectedValueOverrides",
 ] as const;
 type SharedField = (typeof SHARED_FIELDS)[number];
 
@@ -77,6 +82,7 @@ export function controllerArgsFor<T extends object>(mesh: T, cluster: ResolvedCl
         network: cluster.network,
         trustDomain: cluster.trustDomain,
         eastWestGateway: cluster.eastWestAddress ? { address: cluster.eastWestAddress } : {},
+        values: layerOverrides(record.values, cluster.values),
     };
 }
 
@@ -85,6 +91,7 @@ interface MemberArgs {
     network: string;
     trustDomain: string;
     eastWestGateway: { address?: string };
+    values: ReturnType<typeof layerOverrides>;
 }
 
 /** How the program reaches the clusters besides their kubeconfig/context inputs (TypeScript resource options). */
@@ -99,7 +106,7 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", ac
     const input = parseInputs(meshSchema, raw, component) as z.infer<typeof meshSchema> & Record<string, unknown>;
     const problems: string[] = [...accessProblems(input.clusters, access)];
 
-    const unknown = Object.keys(input).filter((k) => !["clusters", "links", "rootOfTrust", ...SHARED_FIELDS].includes(k));
+    const unknown = Object.keys(input).filter((k) => !["clusters", "links", "rootOfTrust", "values", ...SHARED_FIELDS].includes(k));
     if (unknown.length) {
         problems.push(`unknown field ${unknown.map((k) => `"${k}"`).join(", ")}; check the spelling against the documented inputs`);
     }
@@ -123,6 +130,7 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", ac
         network: c.network ?? c.name,
         trustDomain: c.trustDomain ?? c.name,
         eastWestAddress: c.eastWestAddress,
+        values: c.values,
     }));
     if (clusters.length === 0) {
         problems.push("clusters: is empty; allowed: at least one cluster");
@@ -134,6 +142,16 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", ac
         const dupes = [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
         for (const d of dupes) {
             problems.push(`clusters: ${field} "${d}" is used by more than one cluster; allowed: a unique ${field} per cluster`);
+        }
+    }
+
+    // Values are checked per layer, so a problem names the layer it is in; the merged ones are not reported again below.
+    const allowProtected = input.allowProtectedValueOverrides === true;
+    const ambientCharts = ["base", "istiod", "cni", "ztunnel"] as const;
+    for (const [field, values] of [["values", input.values], ...input.clusters.map((c, i) => [`clusters[${i}] (${c.name}).values`, c.values])] as [string, unknown][]) {
+        problems.push(...overridesShapeProblems(values, ambientCharts, field));
+        if (isPlainObject(values)) {
+            problems.push(...checkOverrides(values, allowProtected, field).problems);
         }
     }
 
@@ -182,7 +200,7 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", ac
             // Shared settings fail the same way for every cluster: report them once.
             for (const p of e.problems) {
                 // The mesh states its own multicluster version/mode rules above.
-                if (/^(version|dataplaneMode): multicluster/.test(p)) continue;
+                if (/^(version|dataplaneMode): multicluster/.test(p) || /^values[.:]/.test(p)) continue;
                 const line = p.startsWith("eastWestGateway.address") ? `clusters (${c.name}): eastWestAddress${p.slice("eastWestGateway.address".length)}` : p;
                 if (!problems.includes(line)) problems.push(line);
             }

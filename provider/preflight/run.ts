@@ -71,8 +71,11 @@ export interface PreflightResult {
     platform: PlatformName;
 }
 
-/** An Input's value, or undefined when it is not known yet (preview of a cluster that does not exist yet). */
-async function known<T>(value: pulumi.Input<T> | undefined): Promise<{ value?: T; unknown: boolean }> {
+/**
+ * An Input's value (nested Outputs resolved), or undefined when it is not known yet (preview of a cluster that does
+ * not exist yet). isKnown and promise() are not in the SDK's type declarations.
+ */
+export async function known<T>(value: pulumi.Input<T> | undefined): Promise<{ value?: T; unknown: boolean }> {
     if (value === undefined) {
         return { unknown: false };
     }

@@ -9,22 +9,10 @@
 //   release waits for istiod's) and Helm waits for each rollout to complete.
 // A single root leaves everything as without a rotation, so finishing one rolls both once more and then stays quiet.
 import { TrustState, trustDigest } from "../trust/stages";
-import { HelmValues } from "./values";
+import { mergeValues } from "./overrides";
+import { HelmValues, TRUST_ANNOTATION } from "./values";
+export { TRUST_ANNOTATION };
 
-export const TRUST_ANNOTATION = "servicemesh.pulumi.com/trust";
-
-function isObject(v: unknown): v is HelmValues {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** `patch` merged into `values` key by key (objects merged, everything else replaced). */
-function merged(values: HelmValues, patch: HelmValues): HelmValues {
-    const out: HelmValues = { ...values };
-    for (const [k, v] of Object.entries(patch)) {
-        out[k] = isObject(v) && isObject(out[k]) ? merged(out[k] as HelmValues, v) : v;
-    }
-    return out;
-}
 
 /** What a trust state adds to a release's values (nothing for one root, or for other charts). */
 export function trustValues(release: string, state: TrustState): HelmValues {
@@ -45,5 +33,5 @@ export function trustValues(release: string, state: TrustState): HelmValues {
 }
 
 export function withTrustValues(release: string, values: HelmValues, state: TrustState): HelmValues {
-    return merged(values, trustValues(release, state));
+    return mergeValues(values, trustValues(release, state));
 }

@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { isIP } from "net";
 import { PLATFORMS, PlatformName } from "../preflight/platform";
+import { checkOverrides, isPlainObject, overridesShapeProblems } from "../render/overrides";
+import type { ChartName } from "../render/releases";
 import { DNS_SUBDOMAIN, SpecError, dnsLabel, dnsSubdomain, oneOf, parseInputs } from "./inputs";
 import {
     IstioVersion,
@@ -83,6 +85,8 @@ export interface ControllerSpec {
     platform?: PlatformName;
     allowVersionSkew: boolean;
     removeCrdsOnDelete: boolean;
+    /** Owned values may be overridden through `values` (each one is logged as a warning). */
+    allowProtectedValueOverrides: boolean;
     /** Derived: the istio-cni chart is installed (Ambient, or Sidecar with trafficCaptureMode Auto). */
     installCni: boolean;
     /** Derived: the ztunnel chart is installed (Ambient only). */
@@ -176,6 +180,9 @@ const inputSchema = z
         removeCrdsOnDelete: z.boolean({ error: "is not a boolean; allowed: true or false" }).default(false),
         cacerts: z.any().optional(),
         license: z.any().optional(),
+        // Free-form Helm values (possibly holding secrets): checked by render/overrides.ts.
+        values: z.any().optional(),
+        allowProtectedValueOverrides: z.boolean({ error: "is not a boolean; allowed: true or false" }).default(false),
         createNamespace: z.boolean({ error: "is not a boolean; allowed: true or false" }).default(true),
         timeoutSeconds: timeoutSeconds(),
         // Cluster access is checked for shape only: these may be secrets or outputs of other resources.
@@ -278,9 +285,17 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
         }
     }
 
+    const sidecar = input.dataplaneMode === "Sidecar";
+    const installCni = !sidecar || input.trafficCaptureMode === "Auto";
+    const installed: ChartName[] = ["base", "istiod", ...(installCni ? ["cni" as const] : []), ...(sidecar ? [] : ["ztunnel" as const])];
+    problems.push(...overridesShapeProblems(input.values, installed));
+    // Here only the plain parts; parts held in Outputs are checked by the component once they resolve.
+    if (isPlainObject(input.values)) {
+        problems.push(...checkOverrides(input.values, input.allowProtectedValueOverrides).problems);
+    }
+
     const distribution = input.distribution;
     const tag = `${v}-solo${distribution === "FIPS" ? "-fips" : ""}`;
-    const sidecar = input.dataplaneMode === "Sidecar";
     return {
         version,
         versionText: v,
@@ -313,7 +328,8 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
         platform: input.platform,
         allowVersionSkew: input.allowVersionSkew,
         removeCrdsOnDelete: input.removeCrdsOnDelete,
-        installCni: !sidecar || input.trafficCaptureMode === "Auto",
+        allowProtectedValueOverrides: input.allowProtectedValueOverrides,
+        installCni,
         installZtunnel: !sidecar,
     };
 }

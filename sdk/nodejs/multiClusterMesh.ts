@@ -64,6 +64,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             if (args?.version === undefined && !opts.urn) {
                 throw new Error("Missing required property 'version'");
             }
+            resourceInputs["allowProtectedValueOverrides"] = args?.allowProtectedValueOverrides;
             resourceInputs["allowVersionSkew"] = args?.allowVersionSkew;
             resourceInputs["clusters"] = args?.clusters;
             resourceInputs["dataplaneMode"] = args?.dataplaneMode;
@@ -81,6 +82,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             resourceInputs["scalingProfile"] = args?.scalingProfile;
             resourceInputs["timeoutSeconds"] = args?.timeoutSeconds;
             resourceInputs["trafficCaptureMode"] = args?.trafficCaptureMode;
+            resourceInputs["values"] = args?.values;
             resourceInputs["version"] = args?.version;
             resourceInputs["phase"] = undefined /*out*/;
             resourceInputs["rootCertPem"] = undefined /*out*/;
@@ -101,6 +103,10 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
  * The set of arguments for constructing a MultiClusterMesh resource.
  */
 export interface MultiClusterMeshArgs {
+    /**
+     * Let `values` override values the component owns; each such key is logged as a warning. Default false.
+     */
+    allowProtectedValueOverrides?: boolean;
     /**
      * Allow an in-place version change that skips a minor or goes down. Default false.
      */
@@ -169,6 +175,11 @@ export interface MultiClusterMeshArgs {
      * Traffic capture: `Auto` (default).
      */
     trafficCaptureMode?: enums.TrafficCaptureMode;
+    /**
+     * Helm values per chart for every cluster, merged over the values the component computes; a cluster's own
+     * `values` are merged over these. Values another input decides are refused, naming the input.
+     */
+    values?: inputs.ChartValuesArgs;
     /**
      * The Istio patch version, `1.x.y`; multicluster needs 1.24.3 or later.
      */

@@ -78,6 +78,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             if (args?.version === undefined && !opts.urn) {
                 throw new Error("Missing required property 'version'");
             }
+            resourceInputs["allowProtectedValueOverrides"] = args?.allowProtectedValueOverrides;
             resourceInputs["allowVersionSkew"] = args?.allowVersionSkew;
             resourceInputs["cacerts"] = args?.cacerts;
             resourceInputs["cluster"] = args?.cluster;
@@ -100,6 +101,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["timeoutSeconds"] = args?.timeoutSeconds;
             resourceInputs["trafficCaptureMode"] = args?.trafficCaptureMode;
             resourceInputs["trustDomain"] = args?.trustDomain;
+            resourceInputs["values"] = args?.values;
             resourceInputs["version"] = args?.version;
             resourceInputs["conditions"] = undefined /*out*/;
             resourceInputs["eastWestAddress"] = undefined /*out*/;
@@ -125,6 +127,11 @@ export class ServiceMeshController extends pulumi.ComponentResource {
  * The set of arguments for constructing a ServiceMeshController resource.
  */
 export interface ServiceMeshControllerArgs {
+    /**
+     * Let `values` override values the component owns; each such key is logged as a warning. Default false. The
+     * component's readiness and upgrade logic assume its own values, so use it knowingly.
+     */
+    allowProtectedValueOverrides?: boolean;
     /**
      * Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
      * Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
@@ -228,6 +235,12 @@ export interface ServiceMeshControllerArgs {
      * The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`.
      */
     trustDomain?: string;
+    /**
+     * Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
+     * Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
+     * scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
+     */
+    values?: inputs.ChartValuesArgs;
     /**
      * The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later.
      */

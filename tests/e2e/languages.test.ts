@@ -16,8 +16,11 @@ import { issueClusterCas } from "../support/pki";
 
 const CLUSTERS = ["east", "west"];
 
-/** Deploys a two-cluster example stack, checks what it reports and what the clusters hold, then destroys it. */
-function meshExampleLifecycle(stackOf: () => Stack, caDirOf: () => string) {
+/**
+ * Deploys a two-cluster example stack, checks what it reports and what the clusters hold (and `deployed`, when
+ * given), then destroys it.
+ */
+function meshExampleLifecycle(stackOf: () => Stack, caDirOf: () => string, deployed?: [string, () => Promise<void>]) {
     it("deploys: both clusters SUCCEEDED, both links accepted", async () => {
         const e = env();
         const result = await stackOf().up({ onOutput: (l) => process.stderr.write(l) });
@@ -40,6 +43,10 @@ function meshExampleLifecycle(stackOf: () => Stack, caDirOf: () => string) {
             ]);
         }
     });
+
+    if (deployed) {
+        it(deployed[0], deployed[1]);
+    }
 
     it("kept the kubeconfigs and CA keys secret in the state", async () => {
         const state = await exportedState(stackOf());
@@ -93,13 +100,23 @@ describe("every Pulumi language (real engine)", function () {
             await stack.setConfig("repository.secrets[0]", { value: CREDENTIALS_SECRET }, true);
             await stack.setConfig("repository.insecureSkipVerify", { value: "true" }, true);
             await stack.setConfig("gatewayApi.manifest", { value: GATEWAY_API_CRDS }, true);
+            await stack.setConfig("values.istiod.meshConfig.accessLogFile", { value: "/dev/stdout" }, true);
             for (const [i, name] of CLUSTERS.entries()) {
                 await stack.setConfig(`cluster${i + 1}.name`, { value: name }, true);
                 await stack.setConfig(`cluster${i + 1}.kubeconfig`, { value: e.clusters[name].kubeconfig }, true);
                 await stack.setConfig(`cluster${i + 1}.context`, { value: e.clusters[name].context }, true);
             }
         });
-        meshExampleLifecycle(() => stack, () => caDir);
+        meshExampleLifecycle(() => stack, () => caDir, [
+            "passed its values overrides to every cluster (istiod meshConfig.accessLogFile)",
+            async () => {
+                for (const name of CLUSTERS) {
+                    const configMap = JSON.parse(await env().kubectl(name, ["get", "configmap", "istio", "-n", "istio-system", "-o", "json"]));
+                    expect(configMap.data.mesh, name).to.match(/^accessLogFile: \/dev\/stdout$/m);
+                    expect(configMap.data.mesh, name).to.match(new RegExp(`^trustDomain: ${name}$`, "m"));
+                }
+            },
+        ]);
     });
 
     it("the Go example builds and vets against the generated Go SDK (examples/single-cluster-go)", async () => {

@@ -3,7 +3,8 @@
 import * as path from "path";
 import { expect } from "chai";
 import * as k8s from "@pulumi/kubernetes";
-import { mocks, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
+import * as pulumi from "@pulumi/pulumi";
+import { expectRejected, mocks, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
 import { ServiceMeshController } from "../../provider";
 
 const CRDS = path.join(__dirname, "..", "fixtures", "gateway-api-crds.yaml");
@@ -268,5 +269,85 @@ describe("ServiceMeshController (mocks)", () => {
         const { phase } = await deploy({ ...base, installNamespace: "mesh" });
         expect(phase).to.equal("SUCCEEDED");
         expect(reads().map((r) => r.id)).to.include.members(["istio-sidecar-injector-mesh", "istio-validator-mesh"]);
+    });
+});
+
+describe("ServiceMeshController values overrides (mocks)", () => {
+    beforeEach(resetMocks);
+    const release = (name: string) => releasesOf().find((r) => r.inputs.name === name)!;
+    // Mocks record a secret input as the SDK's secret wrapper around its value.
+    const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+    const isSecretInput = (v: any) => Object.values(v ?? {}).includes(SECRET_SIG);
+    /** The error a component's outputs fail with (the mock runtime reports it as an unhandled rejection). */
+    const rejection = (mesh: ServiceMeshController) =>
+        new Promise<string>((resolve) => {
+            process.once("unhandledRejection", (err: any) => resolve(String(err?.message ?? err)));
+            valueOf(mesh.phase).then(() => resolve(""));
+        });
+
+    it("merges each chart's overrides into that release only, keeping the computed values", async () => {
+        await deploy({
+            ...base,
+            cluster: "east",
+            values: {
+                istiod: { meshConfig: { accessLogFile: "/dev/stdout" }, pilot: { tolerations: [{ key: "infra", operator: "Exists" }] } },
+                ztunnel: { resources: { requests: { cpu: "500m", memory: "1Gi" } } },
+            },
+        });
+        const istiod = release("istiod").inputs.values;
+        expect(istiod.meshConfig).to.deep.equal({ trustDomain: "east", accessLogFile: "/dev/stdout" });
+        expect(istiod.pilot.tolerations).to.deep.equal([{ key: "infra", operator: "Exists" }]);
+        expect(istiod.pilot.autoscaleMin).to.equal(2);
+        expect(istiod.global.multiCluster).to.deep.equal({ clusterName: "east" });
+        expect(release("ztunnel").inputs.values.resources).to.deep.equal({ requests: { cpu: "500m", memory: "1Gi" } });
+        expect(release("ztunnel").inputs.values.multiCluster).to.deep.equal({ clusterName: "east" });
+        expect(release("istio-cni").inputs.values).to.not.have.property("resources");
+    });
+
+    it("keeps a secret override secret: that release's values are a secret, the others are not", async () => {
+        await deploy({ ...base, values: { istiod: { pilot: { env: { VAULT_TOKEN: pulumi.secret("s3cret") } } }, cni: { cni: { logLevel: "debug" } } } });
+        const istiod = release("istiod").inputs.values;
+        expect(isSecretInput(istiod)).to.equal(true);
+        expect(istiod.value.pilot.env).to.deep.equal({ VAULT_TOKEN: "s3cret" });
+        for (const other of ["istio-base", "istio-cni", "ztunnel"]) {
+            expect(isSecretInput(release(other).inputs.values), other).to.equal(false);
+        }
+        expect(release("istio-cni").inputs.values.cni).to.deep.equal({ logLevel: "debug" });
+    });
+
+    it("refuses an owned value at construction, naming the key and the input, creating nothing", () =>
+        expectRejected(
+            () => new ServiceMeshController("mesh", { ...base, values: { istiod: { global: { hub: "mirror.example/istio" } } } }),
+            "values.istiod.global.hub: is owned by the component, set from the `image.repository` input; allowed: set `image.repository` instead, or set allowProtectedValueOverrides: true to override it anyway",
+            'ServiceMeshController "mesh"',
+        ));
+
+    it("refuses an owned value held in a secret before registering any child", async () => {
+        const mesh = new ServiceMeshController("mesh", { ...base, values: { istiod: pulumi.secret({ license: { value: "k" } }) } });
+        expect(await rejection(mesh)).to.contain("values.istiod.license.value: is owned by the component, set from the `license` input");
+        await settle();
+        expect(registered.filter((r) => r.custom)).to.deep.equal([]);
+    });
+
+    it("checks the shape of values held in a secret as a whole, before registering any child", async () => {
+        const mesh = new ServiceMeshController("mesh", { ...base, dataplaneMode: "Sidecar" as any, values: pulumi.secret({ ztunnel: { resources: {} } }) });
+        expect(await rejection(mesh)).to.contain("values.ztunnel: this update installs no ztunnel chart (it installs base, istiod, cni)");
+        await settle();
+        expect(registered.filter((r) => r.custom)).to.deep.equal([]);
+    });
+
+    it("with allowProtectedValueOverrides, applies the override and warns naming the key", async () => {
+        const warnings: string[] = [];
+        const warn = pulumi.log.warn;
+        (pulumi.log as any).warn = (msg: string) => void warnings.push(msg);
+        try {
+            await deploy({ ...base, allowProtectedValueOverrides: true, values: { ztunnel: { hub: "mirror.example/ztunnel" } } });
+        } finally {
+            (pulumi.log as any).warn = warn;
+        }
+        expect(release("ztunnel").inputs.values.hub).to.equal("mirror.example/ztunnel");
+        expect(warnings).to.include(
+            'ServiceMeshController "mesh": values.ztunnel.hub overrides what the component owns: it is owned by the component, set from the `image.repository` input (allowProtectedValueOverrides is set)',
+        );
     });
 });

@@ -202,6 +202,27 @@ describe("MultiClusterMesh (mocks)", function () {
         expect(clusterStates.map((c) => c.phase)).to.deep.equal(["FAILED", "FAILED"]);
     });
 
+    it("merges the cluster's values over the shared ones for that cluster only", async () => {
+        await deploy({
+            ...shared,
+            values: { istiod: { meshConfig: { accessLogFile: "/dev/stdout" } }, ztunnel: { resources: { requests: { cpu: "200m" } } } },
+            clusters: [
+                { name: "east", context: "e", values: { ztunnel: { resources: { requests: { cpu: "1" } }, tolerations: [{ key: "gpu", operator: "Exists" }] } } },
+                { name: "west", context: "w" },
+            ],
+        });
+        const values = (cluster: string, release: string) =>
+            registered.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name === `mesh-${cluster}-${release}`)!.inputs.values;
+        expect(values("east", "ztunnel").resources).to.deep.equal({ requests: { cpu: "1" } });
+        expect(values("east", "ztunnel").tolerations).to.deep.equal([{ key: "gpu", operator: "Exists" }]);
+        expect(values("west", "ztunnel").resources).to.deep.equal({ requests: { cpu: "200m" } });
+        expect(values("west", "ztunnel")).to.not.have.property("tolerations");
+        for (const c of ["east", "west"]) {
+            expect(values(c, "istiod").meshConfig).to.deep.equal({ trustDomain: c, accessLogFile: "/dev/stdout" });
+            expect(values(c, "ztunnel").multiCluster).to.deep.equal({ clusterName: c });
+        }
+    });
+
     const BAD: [string, any, string][] = [
         ["an old version", { version: "1.24.2" }, 'version: multicluster needs 1.24.3 or later (got "1.24.2"); allowed: 1.24.3 or later'],
         ["Sidecar", { dataplaneMode: "Sidecar" }, 'dataplaneMode: multicluster supports Ambient only (got "Sidecar"); Sidecar multi-primary is not supported yet'],
@@ -217,6 +238,9 @@ describe("MultiClusterMesh (mocks)", function () {
         ["a bad east-west address", { clusters: [{ name: "east", context: "e", eastWestAddress: "not an address!" }] }, 'clusters (east): eastWestAddress: is not an IP address or host name; allowed: e.g. 172.18.0.10 or eastwest.example.com (got "not an address!")'],
         ["CA material for other clusters", { rootOfTrust: { clusterCas: [{ cluster: "east" }, { cluster: "south" }] } }, "rootOfTrust.clusterCas: must hold one entry per cluster of the mesh (missing: west; not in the mesh: south)"],
         ["an unknown field", { cluster: "x" }, 'unknown field "cluster"; check the spelling against the documented inputs'],
+        ["an owned value in the shared values", { values: { istiod: { platforms: { peering: { enabled: false } } } } }, "values.istiod.platforms.peering.enabled: is owned by the component, set from the `eastWestGateway (multicluster peering)` input; allowed: set `eastWestGateway (multicluster peering)` instead, or set allowProtectedValueOverrides: true to override it anyway"],
+        ["an owned value in one cluster's values", { clusters: [{ name: "east", context: "e" }, { name: "west", context: "w", values: { ztunnel: { network: "x" } } }] }, "clusters[1] (west).values.ztunnel.network: is owned by the component, set from the `network` input; allowed: set `network` instead, or set allowProtectedValueOverrides: true to override it anyway"],
+        ["values for an unknown chart", { values: { eastwest: {} } }, 'values: unknown chart "eastwest"; allowed: an object with the keys base, istiod, cni, ztunnel, each an object of that chart\'s Helm values (the east-west gateway is no Helm release: istiod deploys it)'],
     ];
     for (const [what, input, message] of BAD) {
         it(`rejects ${what}, creating nothing`, () =>

@@ -33,7 +33,7 @@ describe("package schema", function () {
 
     it("takes per-cluster kubeconfig/context in MultiClusterMesh, the kubeconfig as an input (secret-capable)", () => {
         const cluster = schema.types["servicemesh:index:MeshCluster"].properties;
-        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress");
+        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress", "values");
         expect(cluster.kubeconfig.plain).to.equal(undefined);
         expect(schema.resources["servicemesh:index:MultiClusterMesh"].requiredInputs).to.deep.equal(["clusters", "version"]);
     });
@@ -59,11 +59,24 @@ describe("package schema", function () {
             "version", "cluster", "network", "dataplaneMode", "distribution", "image", "installNamespace", "onConflict",
             "repository", "scalingProfile", "trafficCaptureMode", "trustDomain", "gatewayApi", "createNamespace",
             "timeoutSeconds", "kubeconfig", "context", "cacerts", "eastWestGateway", "license", "platform", "allowVersionSkew",
-            "removeCrdsOnDelete",
+            "removeCrdsOnDelete", "values", "allowProtectedValueOverrides",
         ]);
         expect(res.requiredInputs).to.deep.equal(["version"]);
         expect(schema.types["servicemesh:index:Image"].properties).to.have.keys("repository", "secrets");
         expect(schema.types["servicemesh:index:Repository"].properties).to.have.keys("url", "secrets", "insecureSkipVerify");
+    });
+
+    it("types each chart's values as a free-form map that takes outputs and secrets, on both components", () => {
+        const chartValues = schema.types["servicemesh:index:ChartValues"].properties;
+        expect(chartValues).to.have.keys("base", "istiod", "cni", "ztunnel");
+        for (const [chart, prop] of Object.entries<any>(chartValues)) {
+            expect(prop, chart).to.deep.include({ type: "object", additionalProperties: { $ref: "pulumi.json#/Any" } });
+            expect(prop.plain, chart).to.equal(undefined);
+        }
+        const ref = { $ref: "#/types/servicemesh:index:ChartValues" };
+        expect(schema.resources["servicemesh:index:ServiceMeshController"].inputProperties.values).to.deep.include(ref);
+        expect(schema.resources["servicemesh:index:MultiClusterMesh"].inputProperties.values).to.deep.include(ref);
+        expect(schema.types["servicemesh:index:MeshCluster"].properties.values).to.deep.include(ref);
     });
 
     it("spells enum values as the operator does", () => {

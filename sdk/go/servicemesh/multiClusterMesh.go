@@ -49,6 +49,8 @@ func NewMultiClusterMesh(ctx *pulumi.Context,
 }
 
 type multiClusterMeshArgs struct {
+	// Let `values` override values the component owns; each such key is logged as a warning. Default false.
+	AllowProtectedValueOverrides *bool `pulumi:"allowProtectedValueOverrides"`
 	// Allow an in-place version change that skips a minor or goes down. Default false.
 	AllowVersionSkew *bool `pulumi:"allowVersionSkew"`
 	// The clusters of the mesh; they are installed in parallel.
@@ -83,12 +85,17 @@ type multiClusterMeshArgs struct {
 	TimeoutSeconds *float64 `pulumi:"timeoutSeconds"`
 	// Traffic capture: `Auto` (default).
 	TrafficCaptureMode *TrafficCaptureMode `pulumi:"trafficCaptureMode"`
+	// Helm values per chart for every cluster, merged over the values the component computes; a cluster's own
+	// `values` are merged over these. Values another input decides are refused, naming the input.
+	Values *ChartValues `pulumi:"values"`
 	// The Istio patch version, `1.x.y`; multicluster needs 1.24.3 or later.
 	Version string `pulumi:"version"`
 }
 
 // The set of arguments for constructing a MultiClusterMesh resource.
 type MultiClusterMeshArgs struct {
+	// Let `values` override values the component owns; each such key is logged as a warning. Default false.
+	AllowProtectedValueOverrides *bool
 	// Allow an in-place version change that skips a minor or goes down. Default false.
 	AllowVersionSkew *bool
 	// The clusters of the mesh; they are installed in parallel.
@@ -123,6 +130,9 @@ type MultiClusterMeshArgs struct {
 	TimeoutSeconds *float64
 	// Traffic capture: `Auto` (default).
 	TrafficCaptureMode *TrafficCaptureMode
+	// Helm values per chart for every cluster, merged over the values the component computes; a cluster's own
+	// `values` are merged over these. Values another input decides are refused, naming the input.
+	Values *ChartValuesArgs
 	// The Istio patch version, `1.x.y`; multicluster needs 1.24.3 or later.
 	Version string
 }

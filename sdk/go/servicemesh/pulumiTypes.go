@@ -210,6 +210,212 @@ func (o CacertsPtrOutput) RootCertPem() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Helm values per chart, for what the other inputs do not cover (istiod's meshConfig, resources, tolerations, node
+// selectors, pod annotations, extra environment...). Merged over the values the component computes: chart defaults ←
+// computed values ← these (deep merge; lists replace). Values that carry another input's meaning are refused, naming
+// that input.
+type ChartValues struct {
+	// Values of the `base` chart (release `istio-base`).
+	Base map[string]interface{} `pulumi:"base"`
+	// Values of the `cni` chart (release `istio-cni`), e.g. `{cni: {ambient: {dnsCapture: true}}}`.
+	Cni map[string]interface{} `pulumi:"cni"`
+	// Values of the `istiod` chart, e.g. `{meshConfig: {accessLogFile: "/dev/stdout"}}`.
+	Istiod map[string]interface{} `pulumi:"istiod"`
+	// Values of the `ztunnel` chart, e.g. `{resources: {requests: {cpu: "500m", memory: "1Gi"}}}`.
+	Ztunnel map[string]interface{} `pulumi:"ztunnel"`
+}
+
+// ChartValuesInput is an input type that accepts ChartValuesArgs and ChartValuesOutput values.
+// You can construct a concrete instance of `ChartValuesInput` via:
+//
+//	ChartValuesArgs{...}
+type ChartValuesInput interface {
+	pulumi.Input
+
+	ToChartValuesOutput() ChartValuesOutput
+	ToChartValuesOutputWithContext(context.Context) ChartValuesOutput
+}
+
+// Helm values per chart, for what the other inputs do not cover (istiod's meshConfig, resources, tolerations, node
+// selectors, pod annotations, extra environment...). Merged over the values the component computes: chart defaults ←
+// computed values ← these (deep merge; lists replace). Values that carry another input's meaning are refused, naming
+// that input.
+type ChartValuesArgs struct {
+	// Values of the `base` chart (release `istio-base`).
+	Base pulumi.MapInput `pulumi:"base"`
+	// Values of the `cni` chart (release `istio-cni`), e.g. `{cni: {ambient: {dnsCapture: true}}}`.
+	Cni pulumi.MapInput `pulumi:"cni"`
+	// Values of the `istiod` chart, e.g. `{meshConfig: {accessLogFile: "/dev/stdout"}}`.
+	Istiod pulumi.MapInput `pulumi:"istiod"`
+	// Values of the `ztunnel` chart, e.g. `{resources: {requests: {cpu: "500m", memory: "1Gi"}}}`.
+	Ztunnel pulumi.MapInput `pulumi:"ztunnel"`
+}
+
+func (ChartValuesArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ChartValues)(nil)).Elem()
+}
+
+func (i ChartValuesArgs) ToChartValuesOutput() ChartValuesOutput {
+	return i.ToChartValuesOutputWithContext(context.Background())
+}
+
+func (i ChartValuesArgs) ToChartValuesOutputWithContext(ctx context.Context) ChartValuesOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ChartValuesOutput)
+}
+
+func (i ChartValuesArgs) ToChartValuesPtrOutput() ChartValuesPtrOutput {
+	return i.ToChartValuesPtrOutputWithContext(context.Background())
+}
+
+func (i ChartValuesArgs) ToChartValuesPtrOutputWithContext(ctx context.Context) ChartValuesPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ChartValuesOutput).ToChartValuesPtrOutputWithContext(ctx)
+}
+
+// ChartValuesPtrInput is an input type that accepts ChartValuesArgs, ChartValuesPtr and ChartValuesPtrOutput values.
+// You can construct a concrete instance of `ChartValuesPtrInput` via:
+//
+//	        ChartValuesArgs{...}
+//
+//	or:
+//
+//	        nil
+type ChartValuesPtrInput interface {
+	pulumi.Input
+
+	ToChartValuesPtrOutput() ChartValuesPtrOutput
+	ToChartValuesPtrOutputWithContext(context.Context) ChartValuesPtrOutput
+}
+
+type chartValuesPtrType ChartValuesArgs
+
+func ChartValuesPtr(v *ChartValuesArgs) ChartValuesPtrInput {
+	return (*chartValuesPtrType)(v)
+}
+
+func (*chartValuesPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ChartValues)(nil)).Elem()
+}
+
+func (i *chartValuesPtrType) ToChartValuesPtrOutput() ChartValuesPtrOutput {
+	return i.ToChartValuesPtrOutputWithContext(context.Background())
+}
+
+func (i *chartValuesPtrType) ToChartValuesPtrOutputWithContext(ctx context.Context) ChartValuesPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ChartValuesPtrOutput)
+}
+
+// Helm values per chart, for what the other inputs do not cover (istiod's meshConfig, resources, tolerations, node
+// selectors, pod annotations, extra environment...). Merged over the values the component computes: chart defaults ←
+// computed values ← these (deep merge; lists replace). Values that carry another input's meaning are refused, naming
+// that input.
+type ChartValuesOutput struct{ *pulumi.OutputState }
+
+func (ChartValuesOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ChartValues)(nil)).Elem()
+}
+
+func (o ChartValuesOutput) ToChartValuesOutput() ChartValuesOutput {
+	return o
+}
+
+func (o ChartValuesOutput) ToChartValuesOutputWithContext(ctx context.Context) ChartValuesOutput {
+	return o
+}
+
+func (o ChartValuesOutput) ToChartValuesPtrOutput() ChartValuesPtrOutput {
+	return o.ToChartValuesPtrOutputWithContext(context.Background())
+}
+
+func (o ChartValuesOutput) ToChartValuesPtrOutputWithContext(ctx context.Context) ChartValuesPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ChartValues) *ChartValues {
+		return &v
+	}).(ChartValuesPtrOutput)
+}
+
+// Values of the `base` chart (release `istio-base`).
+func (o ChartValuesOutput) Base() pulumi.MapOutput {
+	return o.ApplyT(func(v ChartValues) map[string]interface{} { return v.Base }).(pulumi.MapOutput)
+}
+
+// Values of the `cni` chart (release `istio-cni`), e.g. `{cni: {ambient: {dnsCapture: true}}}`.
+func (o ChartValuesOutput) Cni() pulumi.MapOutput {
+	return o.ApplyT(func(v ChartValues) map[string]interface{} { return v.Cni }).(pulumi.MapOutput)
+}
+
+// Values of the `istiod` chart, e.g. `{meshConfig: {accessLogFile: "/dev/stdout"}}`.
+func (o ChartValuesOutput) Istiod() pulumi.MapOutput {
+	return o.ApplyT(func(v ChartValues) map[string]interface{} { return v.Istiod }).(pulumi.MapOutput)
+}
+
+// Values of the `ztunnel` chart, e.g. `{resources: {requests: {cpu: "500m", memory: "1Gi"}}}`.
+func (o ChartValuesOutput) Ztunnel() pulumi.MapOutput {
+	return o.ApplyT(func(v ChartValues) map[string]interface{} { return v.Ztunnel }).(pulumi.MapOutput)
+}
+
+type ChartValuesPtrOutput struct{ *pulumi.OutputState }
+
+func (ChartValuesPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ChartValues)(nil)).Elem()
+}
+
+func (o ChartValuesPtrOutput) ToChartValuesPtrOutput() ChartValuesPtrOutput {
+	return o
+}
+
+func (o ChartValuesPtrOutput) ToChartValuesPtrOutputWithContext(ctx context.Context) ChartValuesPtrOutput {
+	return o
+}
+
+func (o ChartValuesPtrOutput) Elem() ChartValuesOutput {
+	return o.ApplyT(func(v *ChartValues) ChartValues {
+		if v != nil {
+			return *v
+		}
+		var ret ChartValues
+		return ret
+	}).(ChartValuesOutput)
+}
+
+// Values of the `base` chart (release `istio-base`).
+func (o ChartValuesPtrOutput) Base() pulumi.MapOutput {
+	return o.ApplyT(func(v *ChartValues) map[string]interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Base
+	}).(pulumi.MapOutput)
+}
+
+// Values of the `cni` chart (release `istio-cni`), e.g. `{cni: {ambient: {dnsCapture: true}}}`.
+func (o ChartValuesPtrOutput) Cni() pulumi.MapOutput {
+	return o.ApplyT(func(v *ChartValues) map[string]interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Cni
+	}).(pulumi.MapOutput)
+}
+
+// Values of the `istiod` chart, e.g. `{meshConfig: {accessLogFile: "/dev/stdout"}}`.
+func (o ChartValuesPtrOutput) Istiod() pulumi.MapOutput {
+	return o.ApplyT(func(v *ChartValues) map[string]interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Istiod
+	}).(pulumi.MapOutput)
+}
+
+// Values of the `ztunnel` chart, e.g. `{resources: {requests: {cpu: "500m", memory: "1Gi"}}}`.
+func (o ChartValuesPtrOutput) Ztunnel() pulumi.MapOutput {
+	return o.ApplyT(func(v *ChartValues) map[string]interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Ztunnel
+	}).(pulumi.MapOutput)
+}
+
 // CA material for one cluster issued elsewhere (e.g. by a PKI provider), which RootOfTrust checks and passes on.
 type ClusterCa struct {
 	// The cluster's intermediate CA certificate.
@@ -1189,6 +1395,8 @@ type MeshCluster struct {
 	Network *string `pulumi:"network"`
 	// The cluster's trust domain. Default: the cluster name.
 	TrustDomain *string `pulumi:"trustDomain"`
+	// Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
+	Values *ChartValues `pulumi:"values"`
 }
 
 // MeshClusterInput is an input type that accepts MeshClusterArgs and MeshClusterOutput values.
@@ -1216,6 +1424,8 @@ type MeshClusterArgs struct {
 	Network *string `pulumi:"network"`
 	// The cluster's trust domain. Default: the cluster name.
 	TrustDomain *string `pulumi:"trustDomain"`
+	// Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
+	Values *ChartValuesArgs `pulumi:"values"`
 }
 
 func (MeshClusterArgs) ElementType() reflect.Type {
@@ -1298,6 +1508,11 @@ func (o MeshClusterOutput) Network() pulumi.StringPtrOutput {
 // The cluster's trust domain. Default: the cluster name.
 func (o MeshClusterOutput) TrustDomain() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.TrustDomain }).(pulumi.StringPtrOutput)
+}
+
+// Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
+func (o MeshClusterOutput) Values() ChartValuesPtrOutput {
+	return o.ApplyT(func(v MeshCluster) *ChartValues { return v.Values }).(ChartValuesPtrOutput)
 }
 
 type MeshClusterArrayOutput struct{ *pulumi.OutputState }
@@ -2369,6 +2584,8 @@ func (o RootOfTrustSettingsPtrOutput) RsaBits() pulumi.Float64PtrOutput {
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*CacertsInput)(nil)).Elem(), CacertsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CacertsPtrInput)(nil)).Elem(), CacertsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ChartValuesInput)(nil)).Elem(), ChartValuesArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ChartValuesPtrInput)(nil)).Elem(), ChartValuesArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ClusterCaInput)(nil)).Elem(), ClusterCaArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ClusterCaArrayInput)(nil)).Elem(), ClusterCaArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ClusterCacertsInput)(nil)).Elem(), ClusterCacertsArgs{})
@@ -2398,6 +2615,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*RootOfTrustSettingsPtrInput)(nil)).Elem(), RootOfTrustSettingsArgs{})
 	pulumi.RegisterOutputType(CacertsOutput{})
 	pulumi.RegisterOutputType(CacertsPtrOutput{})
+	pulumi.RegisterOutputType(ChartValuesOutput{})
+	pulumi.RegisterOutputType(ChartValuesPtrOutput{})
 	pulumi.RegisterOutputType(ClusterCaOutput{})
 	pulumi.RegisterOutputType(ClusterCaArrayOutput{})
 	pulumi.RegisterOutputType(ClusterCacertsOutput{})

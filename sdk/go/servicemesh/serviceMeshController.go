@@ -55,6 +55,9 @@ func NewServiceMeshController(ctx *pulumi.Context,
 }
 
 type serviceMeshControllerArgs struct {
+	// Let `values` override values the component owns; each such key is logged as a warning. Default false. The
+	// component's readiness and upgrade logic assume its own values, so use it knowingly.
+	AllowProtectedValueOverrides *bool `pulumi:"allowProtectedValueOverrides"`
 	// Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
 	// Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
 	AllowVersionSkew *bool `pulumi:"allowVersionSkew"`
@@ -114,12 +117,19 @@ type serviceMeshControllerArgs struct {
 	TrafficCaptureMode *TrafficCaptureMode `pulumi:"trafficCaptureMode"`
 	// The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`.
 	TrustDomain *string `pulumi:"trustDomain"`
+	// Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
+	// Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
+	// scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
+	Values *ChartValues `pulumi:"values"`
 	// The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later.
 	Version string `pulumi:"version"`
 }
 
 // The set of arguments for constructing a ServiceMeshController resource.
 type ServiceMeshControllerArgs struct {
+	// Let `values` override values the component owns; each such key is logged as a warning. Default false. The
+	// component's readiness and upgrade logic assume its own values, so use it knowingly.
+	AllowProtectedValueOverrides *bool
 	// Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
 	// Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
 	AllowVersionSkew *bool
@@ -179,6 +189,10 @@ type ServiceMeshControllerArgs struct {
 	TrafficCaptureMode *TrafficCaptureMode
 	// The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`.
 	TrustDomain *string
+	// Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
+	// Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
+	// scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
+	Values *ChartValuesArgs
 	// The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later.
 	Version string
 }

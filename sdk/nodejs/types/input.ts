@@ -29,6 +29,31 @@ export interface CacertsArgs {
 }
 
 /**
+ * Helm values per chart, for what the other inputs do not cover (istiod's meshConfig, resources, tolerations, node
+ * selectors, pod annotations, extra environment...). Merged over the values the component computes: chart defaults ←
+ * computed values ← these (deep merge; lists replace). Values that carry another input's meaning are refused, naming
+ * that input.
+ */
+export interface ChartValuesArgs {
+    /**
+     * Values of the `base` chart (release `istio-base`).
+     */
+    base?: pulumi.Input<{[key: string]: any} | undefined>;
+    /**
+     * Values of the `cni` chart (release `istio-cni`), e.g. `{cni: {ambient: {dnsCapture: true}}}`.
+     */
+    cni?: pulumi.Input<{[key: string]: any} | undefined>;
+    /**
+     * Values of the `istiod` chart, e.g. `{meshConfig: {accessLogFile: "/dev/stdout"}}`.
+     */
+    istiod?: pulumi.Input<{[key: string]: any} | undefined>;
+    /**
+     * Values of the `ztunnel` chart, e.g. `{resources: {requests: {cpu: "500m", memory: "1Gi"}}}`.
+     */
+    ztunnel?: pulumi.Input<{[key: string]: any} | undefined>;
+}
+
+/**
  * CA material for one cluster issued elsewhere (e.g. by a PKI provider), which RootOfTrust checks and passes on.
  */
 export interface ClusterCaArgs {
@@ -150,6 +175,10 @@ export interface MeshClusterArgs {
      * The cluster's trust domain. Default: the cluster name.
      */
     trustDomain?: string;
+    /**
+     * Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
+     */
+    values?: inputs.ChartValuesArgs;
 }
 
 /**

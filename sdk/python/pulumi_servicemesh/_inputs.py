@@ -18,6 +18,8 @@ from ._enums import *
 __all__ = [
     'CacertsArgs',
     'CacertsArgsDict',
+    'ChartValuesArgs',
+    'ChartValuesArgsDict',
     'ClusterCaArgs',
     'ClusterCaArgsDict',
     'EastWestGatewayArgs',
@@ -126,6 +128,106 @@ class CacertsArgs:
     @root_cert_pem.setter
     def root_cert_pem(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "root_cert_pem", value)
+
+
+class ChartValuesArgsDict(TypedDict):
+    """
+    Helm values per chart, for what the other inputs do not cover (istiod's meshConfig, resources, tolerations, node
+    selectors, pod annotations, extra environment...). Merged over the values the component computes: chart defaults ←
+    computed values ← these (deep merge; lists replace). Values that carry another input's meaning are refused, naming
+    that input.
+    """
+    base: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
+    """
+    Values of the `base` chart (release `istio-base`).
+    """
+    cni: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
+    """
+    Values of the `cni` chart (release `istio-cni`), e.g. `{cni: {ambient: {dnsCapture: true}}}`.
+    """
+    istiod: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
+    """
+    Values of the `istiod` chart, e.g. `{meshConfig: {accessLogFile: "/dev/stdout"}}`.
+    """
+    ztunnel: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
+    """
+    Values of the `ztunnel` chart, e.g. `{resources: {requests: {cpu: "500m", memory: "1Gi"}}}`.
+    """
+
+@pulumi.input_type
+class ChartValuesArgs:
+    def __init__(__self__, *,
+                 base: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 cni: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 istiod: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 ztunnel: pulumi.Input[Optional[Mapping[str, Any]]] = None):
+        """
+        Helm values per chart, for what the other inputs do not cover (istiod's meshConfig, resources, tolerations, node
+        selectors, pod annotations, extra environment...). Merged over the values the component computes: chart defaults ←
+        computed values ← these (deep merge; lists replace). Values that carry another input's meaning are refused, naming
+        that input.
+
+        :param pulumi.Input[Mapping[str, Any]] base: Values of the `base` chart (release `istio-base`).
+        :param pulumi.Input[Mapping[str, Any]] cni: Values of the `cni` chart (release `istio-cni`), e.g. `{cni: {ambient: {dnsCapture: true}}}`.
+        :param pulumi.Input[Mapping[str, Any]] istiod: Values of the `istiod` chart, e.g. `{meshConfig: {accessLogFile: "/dev/stdout"}}`.
+        :param pulumi.Input[Mapping[str, Any]] ztunnel: Values of the `ztunnel` chart, e.g. `{resources: {requests: {cpu: "500m", memory: "1Gi"}}}`.
+        """
+        if base is not None:
+            pulumi.set(__self__, "base", base)
+        if cni is not None:
+            pulumi.set(__self__, "cni", cni)
+        if istiod is not None:
+            pulumi.set(__self__, "istiod", istiod)
+        if ztunnel is not None:
+            pulumi.set(__self__, "ztunnel", ztunnel)
+
+    @_builtins.property
+    @pulumi.getter
+    def base(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
+        """
+        Values of the `base` chart (release `istio-base`).
+        """
+        return pulumi.get(self, "base")
+
+    @base.setter
+    def base(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
+        pulumi.set(self, "base", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def cni(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
+        """
+        Values of the `cni` chart (release `istio-cni`), e.g. `{cni: {ambient: {dnsCapture: true}}}`.
+        """
+        return pulumi.get(self, "cni")
+
+    @cni.setter
+    def cni(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
+        pulumi.set(self, "cni", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def istiod(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
+        """
+        Values of the `istiod` chart, e.g. `{meshConfig: {accessLogFile: "/dev/stdout"}}`.
+        """
+        return pulumi.get(self, "istiod")
+
+    @istiod.setter
+    def istiod(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
+        pulumi.set(self, "istiod", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def ztunnel(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
+        """
+        Values of the `ztunnel` chart, e.g. `{resources: {requests: {cpu: "500m", memory: "1Gi"}}}`.
+        """
+        return pulumi.get(self, "ztunnel")
+
+    @ztunnel.setter
+    def ztunnel(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
+        pulumi.set(self, "ztunnel", value)
 
 
 class ClusterCaArgsDict(TypedDict):
@@ -531,6 +633,10 @@ class MeshClusterArgsDict(TypedDict):
     """
     The cluster's trust domain. Default: the cluster name.
     """
+    values: NotRequired['ChartValuesArgsDict']
+    """
+    Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
+    """
 
 @pulumi.input_type
 class MeshClusterArgs:
@@ -540,7 +646,8 @@ class MeshClusterArgs:
                  east_west_address: Optional[_builtins.str] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
                  network: Optional[_builtins.str] = None,
-                 trust_domain: Optional[_builtins.str] = None):
+                 trust_domain: Optional[_builtins.str] = None,
+                 values: Optional['ChartValuesArgs'] = None):
         """
         One cluster of the mesh and how to reach it.
 
@@ -550,6 +657,7 @@ class MeshClusterArgs:
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
         :param _builtins.str network: The cluster's network (unique in the mesh). Default: the cluster name.
         :param _builtins.str trust_domain: The cluster's trust domain. Default: the cluster name.
+        :param 'ChartValuesArgs' values: Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
         """
         pulumi.set(__self__, "name", name)
         if context is not None:
@@ -562,6 +670,8 @@ class MeshClusterArgs:
             pulumi.set(__self__, "network", network)
         if trust_domain is not None:
             pulumi.set(__self__, "trust_domain", trust_domain)
+        if values is not None:
+            pulumi.set(__self__, "values", values)
 
     @_builtins.property
     @pulumi.getter
@@ -634,6 +744,18 @@ class MeshClusterArgs:
     @trust_domain.setter
     def trust_domain(self, value: Optional[_builtins.str]):
         pulumi.set(self, "trust_domain", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def values(self) -> Optional['ChartValuesArgs']:
+        """
+        Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
+        """
+        return pulumi.get(self, "values")
+
+    @values.setter
+    def values(self, value: Optional['ChartValuesArgs']):
+        pulumi.set(self, "values", value)
 
 
 class MeshLinkArgsDict(TypedDict):

@@ -24,6 +24,7 @@ class MultiClusterMeshArgs:
     def __init__(__self__, *,
                  clusters: Sequence['MeshClusterArgs'],
                  version: _builtins.str,
+                 allow_protected_value_overrides: Optional[_builtins.bool] = None,
                  allow_version_skew: Optional[_builtins.bool] = None,
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
@@ -39,12 +40,14 @@ class MultiClusterMeshArgs:
                  root_of_trust: Optional['RootOfTrustSettingsArgs'] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
-                 traffic_capture_mode: Optional['TrafficCaptureMode'] = None):
+                 traffic_capture_mode: Optional['TrafficCaptureMode'] = None,
+                 values: Optional['ChartValuesArgs'] = None):
         """
         The set of arguments for constructing a MultiClusterMesh resource.
 
         :param Sequence['MeshClusterArgs'] clusters: The clusters of the mesh; they are installed in parallel.
         :param _builtins.str version: The Istio patch version, `1.x.y`; multicluster needs 1.24.3 or later.
+        :param _builtins.bool allow_protected_value_overrides: Let `values` override values the component owns; each such key is logged as a warning. Default false.
         :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down. Default false.
         :param 'DataplaneMode' dataplane_mode: The dataplane mode. Only `Ambient` (default) is supported for multicluster.
         :param 'Distribution' distribution: The image distribution: `Standard` (default) or `FIPS`.
@@ -61,9 +64,13 @@ class MultiClusterMeshArgs:
         :param 'ScalingProfile' scaling_profile: istiod scaling settings: `Default` (default) or `Large`.
         :param _builtins.float timeout_seconds: Seconds each Helm release may take to become ready. Default 600.
         :param 'TrafficCaptureMode' traffic_capture_mode: Traffic capture: `Auto` (default).
+        :param 'ChartValuesArgs' values: Helm values per chart for every cluster, merged over the values the component computes; a cluster's own
+               `values` are merged over these. Values another input decides are refused, naming the input.
         """
         pulumi.set(__self__, "clusters", clusters)
         pulumi.set(__self__, "version", version)
+        if allow_protected_value_overrides is not None:
+            pulumi.set(__self__, "allow_protected_value_overrides", allow_protected_value_overrides)
         if allow_version_skew is not None:
             pulumi.set(__self__, "allow_version_skew", allow_version_skew)
         if dataplane_mode is not None:
@@ -96,6 +103,8 @@ class MultiClusterMeshArgs:
             pulumi.set(__self__, "timeout_seconds", timeout_seconds)
         if traffic_capture_mode is not None:
             pulumi.set(__self__, "traffic_capture_mode", traffic_capture_mode)
+        if values is not None:
+            pulumi.set(__self__, "values", values)
 
     @_builtins.property
     @pulumi.getter
@@ -120,6 +129,18 @@ class MultiClusterMeshArgs:
     @version.setter
     def version(self, value: _builtins.str):
         pulumi.set(self, "version", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowProtectedValueOverrides")
+    def allow_protected_value_overrides(self) -> Optional[_builtins.bool]:
+        """
+        Let `values` override values the component owns; each such key is logged as a warning. Default false.
+        """
+        return pulumi.get(self, "allow_protected_value_overrides")
+
+    @allow_protected_value_overrides.setter
+    def allow_protected_value_overrides(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "allow_protected_value_overrides", value)
 
     @_builtins.property
     @pulumi.getter(name="allowVersionSkew")
@@ -313,6 +334,19 @@ class MultiClusterMeshArgs:
     def traffic_capture_mode(self, value: Optional['TrafficCaptureMode']):
         pulumi.set(self, "traffic_capture_mode", value)
 
+    @_builtins.property
+    @pulumi.getter
+    def values(self) -> Optional['ChartValuesArgs']:
+        """
+        Helm values per chart for every cluster, merged over the values the component computes; a cluster's own
+        `values` are merged over these. Values another input decides are refused, naming the input.
+        """
+        return pulumi.get(self, "values")
+
+    @values.setter
+    def values(self, value: Optional['ChartValuesArgs']):
+        pulumi.set(self, "values", value)
+
 
 @pulumi.type_token("servicemesh:index:MultiClusterMesh")
 class MultiClusterMesh(pulumi.ComponentResource):
@@ -320,6 +354,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 allow_protected_value_overrides: Optional[_builtins.bool] = None,
                  allow_version_skew: Optional[_builtins.bool] = None,
                  clusters: Optional[Sequence[Union['MeshClusterArgs', 'MeshClusterArgsDict']]] = None,
                  dataplane_mode: Optional['DataplaneMode'] = None,
@@ -337,6 +372,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
                  traffic_capture_mode: Optional['TrafficCaptureMode'] = None,
+                 values: Optional[Union['ChartValuesArgs', 'ChartValuesArgsDict']] = None,
                  version: Optional[_builtins.str] = None,
                  __props__=None):
         """
@@ -345,6 +381,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param _builtins.bool allow_protected_value_overrides: Let `values` override values the component owns; each such key is logged as a warning. Default false.
         :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down. Default false.
         :param Sequence[Union['MeshClusterArgs', 'MeshClusterArgsDict']] clusters: The clusters of the mesh; they are installed in parallel.
         :param 'DataplaneMode' dataplane_mode: The dataplane mode. Only `Ambient` (default) is supported for multicluster.
@@ -362,6 +399,8 @@ class MultiClusterMesh(pulumi.ComponentResource):
         :param 'ScalingProfile' scaling_profile: istiod scaling settings: `Default` (default) or `Large`.
         :param _builtins.float timeout_seconds: Seconds each Helm release may take to become ready. Default 600.
         :param 'TrafficCaptureMode' traffic_capture_mode: Traffic capture: `Auto` (default).
+        :param Union['ChartValuesArgs', 'ChartValuesArgsDict'] values: Helm values per chart for every cluster, merged over the values the component computes; a cluster's own
+               `values` are merged over these. Values another input decides are refused, naming the input.
         :param _builtins.str version: The Istio patch version, `1.x.y`; multicluster needs 1.24.3 or later.
         """
         ...
@@ -389,6 +428,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 allow_protected_value_overrides: Optional[_builtins.bool] = None,
                  allow_version_skew: Optional[_builtins.bool] = None,
                  clusters: Optional[Sequence[Union['MeshClusterArgs', 'MeshClusterArgsDict']]] = None,
                  dataplane_mode: Optional['DataplaneMode'] = None,
@@ -406,6 +446,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
                  traffic_capture_mode: Optional['TrafficCaptureMode'] = None,
+                 values: Optional[Union['ChartValuesArgs', 'ChartValuesArgsDict']] = None,
                  version: Optional[_builtins.str] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -418,6 +459,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = MultiClusterMeshArgs.__new__(MultiClusterMeshArgs)
 
+            __props__.__dict__["allow_protected_value_overrides"] = allow_protected_value_overrides
             __props__.__dict__["allow_version_skew"] = allow_version_skew
             if clusters is None and not opts.urn:
                 raise TypeError("Missing required property 'clusters'")
@@ -437,6 +479,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
             __props__.__dict__["scaling_profile"] = scaling_profile
             __props__.__dict__["timeout_seconds"] = timeout_seconds
             __props__.__dict__["traffic_capture_mode"] = traffic_capture_mode
+            __props__.__dict__["values"] = values
             if version is None and not opts.urn:
                 raise TypeError("Missing required property 'version'")
             __props__.__dict__["version"] = version

@@ -23,6 +23,7 @@ __all__ = ['ServiceMeshControllerArgs', 'ServiceMeshController']
 class ServiceMeshControllerArgs:
     def __init__(__self__, *,
                  version: _builtins.str,
+                 allow_protected_value_overrides: Optional[_builtins.bool] = None,
                  allow_version_skew: Optional[_builtins.bool] = None,
                  cacerts: pulumi.Input[Optional['CacertsArgs']] = None,
                  cluster: Optional[_builtins.str] = None,
@@ -44,11 +45,14 @@ class ServiceMeshControllerArgs:
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
                  traffic_capture_mode: Optional['TrafficCaptureMode'] = None,
-                 trust_domain: Optional[_builtins.str] = None):
+                 trust_domain: Optional[_builtins.str] = None,
+                 values: Optional['ChartValuesArgs'] = None):
         """
         The set of arguments for constructing a ServiceMeshController resource.
 
         :param _builtins.str version: The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later.
+        :param _builtins.bool allow_protected_value_overrides: Let `values` override values the component owns; each such key is logged as a warning. Default false. The
+               component's readiness and upgrade logic assume its own values, so use it knowingly.
         :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
                Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
         :param pulumi.Input['CacertsArgs'] cacerts: Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
@@ -86,8 +90,13 @@ class ServiceMeshControllerArgs:
         :param _builtins.float timeout_seconds: Seconds each Helm release may take to become ready before the update fails. Default 600.
         :param 'TrafficCaptureMode' traffic_capture_mode: Traffic capture: `Auto` (default, the Istio CNI) or `InitContainer` (Sidecar only).
         :param _builtins.str trust_domain: The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`.
+        :param 'ChartValuesArgs' values: Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
+               Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
+               scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
         """
         pulumi.set(__self__, "version", version)
+        if allow_protected_value_overrides is not None:
+            pulumi.set(__self__, "allow_protected_value_overrides", allow_protected_value_overrides)
         if allow_version_skew is not None:
             pulumi.set(__self__, "allow_version_skew", allow_version_skew)
         if cacerts is not None:
@@ -132,6 +141,8 @@ class ServiceMeshControllerArgs:
             pulumi.set(__self__, "traffic_capture_mode", traffic_capture_mode)
         if trust_domain is not None:
             pulumi.set(__self__, "trust_domain", trust_domain)
+        if values is not None:
+            pulumi.set(__self__, "values", values)
 
     @_builtins.property
     @pulumi.getter
@@ -144,6 +155,19 @@ class ServiceMeshControllerArgs:
     @version.setter
     def version(self, value: _builtins.str):
         pulumi.set(self, "version", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowProtectedValueOverrides")
+    def allow_protected_value_overrides(self) -> Optional[_builtins.bool]:
+        """
+        Let `values` override values the component owns; each such key is logged as a warning. Default false. The
+        component's readiness and upgrade logic assume its own values, so use it knowingly.
+        """
+        return pulumi.get(self, "allow_protected_value_overrides")
+
+    @allow_protected_value_overrides.setter
+    def allow_protected_value_overrides(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "allow_protected_value_overrides", value)
 
     @_builtins.property
     @pulumi.getter(name="allowVersionSkew")
@@ -424,6 +448,20 @@ class ServiceMeshControllerArgs:
     def trust_domain(self, value: Optional[_builtins.str]):
         pulumi.set(self, "trust_domain", value)
 
+    @_builtins.property
+    @pulumi.getter
+    def values(self) -> Optional['ChartValuesArgs']:
+        """
+        Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
+        Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
+        scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
+        """
+        return pulumi.get(self, "values")
+
+    @values.setter
+    def values(self, value: Optional['ChartValuesArgs']):
+        pulumi.set(self, "values", value)
+
 
 @pulumi.type_token("servicemesh:index:ServiceMeshController")
 class ServiceMeshController(pulumi.ComponentResource):
@@ -431,6 +469,7 @@ class ServiceMeshController(pulumi.ComponentResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 allow_protected_value_overrides: Optional[_builtins.bool] = None,
                  allow_version_skew: Optional[_builtins.bool] = None,
                  cacerts: pulumi.Input[Optional[Union['CacertsArgs', 'CacertsArgsDict']]] = None,
                  cluster: Optional[_builtins.str] = None,
@@ -453,6 +492,7 @@ class ServiceMeshController(pulumi.ComponentResource):
                  timeout_seconds: Optional[_builtins.float] = None,
                  traffic_capture_mode: Optional['TrafficCaptureMode'] = None,
                  trust_domain: Optional[_builtins.str] = None,
+                 values: Optional[Union['ChartValuesArgs', 'ChartValuesArgsDict']] = None,
                  version: Optional[_builtins.str] = None,
                  __props__=None):
         """
@@ -462,6 +502,8 @@ class ServiceMeshController(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param _builtins.bool allow_protected_value_overrides: Let `values` override values the component owns; each such key is logged as a warning. Default false. The
+               component's readiness and upgrade logic assume its own values, so use it knowingly.
         :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
                Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
         :param pulumi.Input[Union['CacertsArgs', 'CacertsArgsDict']] cacerts: Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
@@ -499,6 +541,9 @@ class ServiceMeshController(pulumi.ComponentResource):
         :param _builtins.float timeout_seconds: Seconds each Helm release may take to become ready before the update fails. Default 600.
         :param 'TrafficCaptureMode' traffic_capture_mode: Traffic capture: `Auto` (default, the Istio CNI) or `InitContainer` (Sidecar only).
         :param _builtins.str trust_domain: The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`.
+        :param Union['ChartValuesArgs', 'ChartValuesArgsDict'] values: Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
+               Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
+               scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
         :param _builtins.str version: The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later.
         """
         ...
@@ -527,6 +572,7 @@ class ServiceMeshController(pulumi.ComponentResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 allow_protected_value_overrides: Optional[_builtins.bool] = None,
                  allow_version_skew: Optional[_builtins.bool] = None,
                  cacerts: pulumi.Input[Optional[Union['CacertsArgs', 'CacertsArgsDict']]] = None,
                  cluster: Optional[_builtins.str] = None,
@@ -549,6 +595,7 @@ class ServiceMeshController(pulumi.ComponentResource):
                  timeout_seconds: Optional[_builtins.float] = None,
                  traffic_capture_mode: Optional['TrafficCaptureMode'] = None,
                  trust_domain: Optional[_builtins.str] = None,
+                 values: Optional[Union['ChartValuesArgs', 'ChartValuesArgsDict']] = None,
                  version: Optional[_builtins.str] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -561,6 +608,7 @@ class ServiceMeshController(pulumi.ComponentResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = ServiceMeshControllerArgs.__new__(ServiceMeshControllerArgs)
 
+            __props__.__dict__["allow_protected_value_overrides"] = allow_protected_value_overrides
             __props__.__dict__["allow_version_skew"] = allow_version_skew
             __props__.__dict__["cacerts"] = cacerts
             __props__.__dict__["cluster"] = cluster
@@ -583,6 +631,7 @@ class ServiceMeshController(pulumi.ComponentResource):
             __props__.__dict__["timeout_seconds"] = timeout_seconds
             __props__.__dict__["traffic_capture_mode"] = traffic_capture_mode
             __props__.__dict__["trust_domain"] = trust_domain
+            __props__.__dict__["values"] = values
             if version is None and not opts.urn:
                 raise TypeError("Missing required property 'version'")
             __props__.__dict__["version"] = version
