@@ -19,6 +19,7 @@ import { chartVersion, namespaceLabels, planReleases } from "../render/releases"
 import { HelmValues, LICENSE_SECRET } from "../render/values";
 import { checkCacerts } from "../trust/pki";
 import { ControllerSpec, SpecError, resolveControllerSpec } from "../spec/validate";
+import { NEWEST_KNOWN_MINOR } from "../spec/versions";
 import { Condition, ReleaseState, ServiceMeshControllerArgs } from "./args";
 
 export const SERVICE_MESH_CONTROLLER_TYPE = "servicemesh:index:ServiceMeshController";
@@ -79,6 +80,12 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         }
         const gatewayApiYaml = loadGatewayApiManifest(spec, label);
         super(SERVICE_MESH_CONTROLLER_TYPE, name, {}, opts);
+        if (!spec.minorKnown) {
+            pulumi.log.warn(
+                `${label}: Istio ${spec.versionText} is newer than the minors this component was tested with (up to 1.${NEWEST_KNOWN_MINOR}); it is installed like 1.${NEWEST_KNOWN_MINOR} from ${spec.repository.url}, without a Kubernetes support check`,
+                this,
+            );
+        }
         if (spec.repository.insecureSkipVerify) {
             pulumi.log.warn(`${label}: repository.insecureSkipVerify is true: the certificate of ${spec.repository.url} is not verified`, this);
         }
