@@ -6,6 +6,7 @@ import { SpecError } from "../../provider/spec/inputs";
 import { tlsState } from "./tlsMock";
 import { useConnector } from "../../provider/preflight/run";
 import { ClusterSnapshot } from "../../provider/preflight/snapshot";
+import { useManifestFetcher } from "../../provider/gatewayapi/manifest";
 
 export interface Registered {
     type: string;
@@ -29,6 +30,8 @@ export interface MockCluster {
     snapshot?: ClusterSnapshot;
     /** Releases the pre-flight handed over for takeover, as `namespace/name`. */
     takenOver: string[];
+    /** What a Gateway API manifest URL serves instead of the default one-CRD bundle of its version; an Error fails the fetch. */
+    manifest?: string | Error;
     /** kubeconfig/context the pre-flight was given, per connection. */
     connections: { kubeconfig?: string; context?: string }[];
 }
@@ -50,6 +53,33 @@ useConnector((kubeconfig, context) => {
     };
 });
 
+/** URLs the component fetched a Gateway API manifest from. */
+export const fetchedManifests: string[] = [];
+
+/** A release manifest URL `.../download/<version>/standard-install.yaml` serves a one-CRD bundle of that version. */
+export function bundleText(version: string, channel = "standard"): string {
+    return `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gateways.gateway.networking.k8s.io
+  annotations: {gateway.networking.k8s.io/bundle-version: ${version}, gateway.networking.k8s.io/channel: ${channel}}
+spec:
+  group: gateway.networking.k8s.io
+  names: {kind: Gateway, plural: gateways, singular: gateway, listKind: GatewayList}
+  scope: Namespaced
+  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]
+`;
+}
+
+useManifestFetcher(async (url) => {
+    fetchedManifests.push(url);
+    if (cluster.manifest instanceof Error) throw cluster.manifest;
+    if (cluster.manifest !== undefined) return cluster.manifest;
+    const m = /\/download\/(v[^/]+)\/standard-install\.yaml$/.exec(url);
+    if (!m) throw new Error("HTTP 404");
+    return bundleText(m[1]);
+});
+
 /** additionalSecretOutputs of each resource created or read, by resource name (see recordSecretOutputs). */
 export const secretOutputs: Record<string, string[] | undefined> = {};
 
@@ -61,6 +91,7 @@ export function recordSecretOutputs(a: pulumi.ResourceTransformationArgs): undef
 
 export function resetMocks(): void {
     registered.length = 0;
+    fetchedManifests.length = 0;
     Object.keys(secretOutputs).forEach((k) => delete secretOutputs[k]);
     cluster.objects = healthyCluster();
     cluster.releaseStatus = {};
@@ -69,6 +100,7 @@ export function resetMocks(): void {
     cluster.snapshot = emptySnapshot();
     cluster.takenOver = [];
     cluster.connections = [];
+    cluster.manifest = undefined;
 }
 
 /** A cluster in which everything the ambient install creates is ready. */
