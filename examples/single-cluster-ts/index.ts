@@ -11,7 +11,7 @@ const gatewayApiManifest = config.get("gatewayApiManifest");
 const imagePullSecrets = config.getObject<string[]>("imagePullSecrets");
 
 const mesh = new ServiceMeshController("mesh", {
-    version: config.get("istioVersion") ?? "1.24.3",
+    version: config.get("istioVersion") ?? "1.31.1",
     cluster: "cluster1",
     network: "cluster1",
     dataplaneMode: DataplaneMode.Ambient,
@@ -38,3 +38,5 @@ export const phase = mesh.phase;
 export const conditions = mesh.conditions;
 export const releases = mesh.releases;
 export const trustDomain = mesh.trustDomain;
+// The Gateway API bundle in force on the cluster, and whether this component manages it.
+export const gatewayApi = mesh.gatewayApi;

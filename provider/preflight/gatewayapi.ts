@@ -46,7 +46,8 @@ const MANAGER_LABELS: [string, (value: string) => string | undefined][] = [
 /** Who else manages an object, or undefined. Another component's owner mark counts too. */
 export function otherManager(o: PresentObject, owner: string): string | undefined {
     const mark = o.annotations[OWNER_ANNOTATION];
-    if (mark && mark !== owner) {
+    // An object another component only upgraded (and kept when it was destroyed) is no more its than ours.
+    if (mark && mark !== owner && o.annotations[APPLIED_ANNOTATION] !== "upgraded") {
         return `the servicemesh component ${mark}`;
     }
     for (const [label, describe] of MANAGER_LABELS) {

@@ -84,6 +84,10 @@ describe("pre-flight: Gateway API decisions", () => {
             expect(plan.message).to.contain(why);
         });
     }
+    it("an older bundle another component only upgraded (kept on its destroy) → upgrade it, it is nobody's", () => {
+        const plan = decide([crd("v1.2.1", { annotations: { "servicemesh.pulumi.com/owner": "other/stack/mesh", [APPLIED_ANNOTATION]: "upgraded" } })]);
+        expect([plan.action, plan.managed]).to.deep.equal(["upgrade", true]);
+    });
     it("its own bundle → keep managing it (created objects stay resources, upgraded ones stay patches)", () => {
         const created = decide([crd("v1.4.0", { annotations: ours("created") })]);
         expect([created.action, created.managed, created.modes[`CustomResourceDefinition/${CRD}`]]).to.deep.equal(["manage", true, "create"]);
