@@ -14,6 +14,8 @@ export interface PresentObject {
     name: string;
     labels: Record<string, string>;
     annotations: Record<string, string>;
+    /** Field managers in its managedFields (e.g. `kubectl-client-side-apply`, `pulumi-kubernetes-1a2b3c4d`). */
+    managers: string[];
 }
 
 export interface GatewayApiPlan {
@@ -72,16 +74,27 @@ function newest(crds: PresentObject[]): { version?: string; unreadable: boolean 
     return { version: best, unreadable };
 }
 
+/**
+ * Objects this component applied: marked with its owner, or (applied by a version of it from before the mark) unmarked
+ * but written by the Pulumi Kubernetes provider. The latter may also be another Pulumi program's: then registering
+ * them fails on "already exists", alone, instead of deleting anything.
+ */
+function isOurs(p: PresentObject, owner: string): boolean {
+    const mark = p.annotations[OWNER_ANNOTATION];
+    return mark === owner || (mark === undefined && p.managers.some((m) => m.startsWith("pulumi-kubernetes")));
+}
+
 export function decideGatewayApi(bundle: Bundle, present: PresentObject[], owner: string): GatewayApiPlan {
     const wanted = bundle.version ?? "unknown";
     const channel = bundle.channel ?? "standard";
     const byKey = new Map(present.map((p) => [objectKey(p), p]));
-    const ours = (p: PresentObject) => p.annotations[OWNER_ANNOTATION] === owner;
+    const ours = (p: PresentObject) => isOurs(p, owner);
     // Absent objects and those this component created are resources of its own; the rest are patched over.
+    const created = (p: PresentObject) => ours(p) && p.annotations[APPLIED_ANNOTATION] !== "upgraded";
     const modes = Object.fromEntries(
         bundle.objects.map((o) => {
             const p = byKey.get(objectKey(o));
-            return [objectKey(o), !p || (ours(p) && p.annotations[APPLIED_ANNOTATION] === "created") ? "create" : "patch"];
+            return [objectKey(o), !p || created(p) ? "create" : "patch"];
         }),
     ) as Record<string, "create" | "patch">;
     const crds = present.filter(isCrd);
@@ -90,6 +103,27 @@ export function decideGatewayApi(bundle: Bundle, present: PresentObject[], owner
     }
     const found = newest(crds);
     const foundChannel = crds.map((c) => c.annotations[CHANNEL_ANNOTATION]).find((c) => c) ?? "unknown";
+    const order = found.version && bundle.version ? compareBundleVersions(found.version, bundle.version) : undefined;
+    const managedBy = present.map((p) => ({ p, who: ours(p) ? undefined : otherManager(p, owner) })).find((m) => m.who);
+    const refuse = (error: string): GatewayApiPlan => ({ action: "leave", modes: {}, version: found.version ?? "unknown", channel: foundChannel, managed: false, message: error, error });
+
+    // Objects of its own are never left alone: no longer registering them would delete them. It applies its bundle
+    // again, or refuses when that would downgrade them or take over someone else's.
+    if (present.some(ours)) {
+        if (order !== undefined && order > 0) {
+            return refuse(
+                `gatewayApi: the Gateway API CRDs this component applied were upgraded outside it to ${found.version} (its bundle is ${wanted}); it does not downgrade them (got manifest "${bundle.source}"); allowed: a gatewayApi.manifest of ${found.version} or newer`,
+            );
+        }
+        if (managedBy) {
+            return refuse(
+                `gatewayApi: ${managedBy.p.kind} ${managedBy.p.name} is managed by ${managedBy.who}, next to Gateway API objects this component applied; it neither takes it over nor leaves its own (got manifest "${bundle.source}"); allowed: gatewayApi.install: false after removing the component's objects from the stack, or removing the other manager's`,
+            );
+        }
+        const what = order !== undefined && order < 0 ? `upgrading its Gateway API bundle from ${found.version} to ${wanted}` : `keeping its Gateway API ${wanted} bundle`;
+        return { action: "manage", modes, version: wanted, channel, managed: true, message: `gatewayApi: ${what} (${channel})` };
+    }
+
     const leave = (why: string): GatewayApiPlan => ({
         action: "leave",
         modes: {},
@@ -98,23 +132,11 @@ export function decideGatewayApi(bundle: Bundle, present: PresentObject[], owner
         managed: false,
         message: `gatewayApi: leaving the Gateway API CRDs in the cluster alone (${found.version ?? "bundle version unknown"}, channel ${foundChannel}): ${why}; the ${wanted} bundle is not applied`,
     });
-    for (const p of present) {
-        const who = otherManager(p, owner);
-        if (who) return leave(`${p.kind} ${p.name} is managed by ${who}`);
+    if (managedBy) {
+        return leave(`${managedBy.p.kind} ${managedBy.p.name} is managed by ${managedBy.who}`);
     }
     if (crds.some((c) => c.annotations[CHANNEL_ANNOTATION] === "experimental")) {
         return leave("they are from the experimental channel, which the standard bundle must not replace");
-    }
-    const order = found.version && bundle.version ? compareBundleVersions(found.version, bundle.version) : undefined;
-    if (crds.every(ours)) {
-        if (order !== undefined && order > 0) {
-            return {
-                ...leave("they were upgraded outside this component"),
-                error: `gatewayApi: the Gateway API CRDs this component applied were upgraded outside it to ${found.version} (its bundle is ${wanted}, from ${bundle.source}); it does not downgrade them (got manifest "${bundle.source}"); allowed: a gatewayApi.manifest of ${found.version} or newer`,
-            };
-        }
-        const what = order !== undefined && order < 0 ? `upgrading its Gateway API bundle from ${found.version} to ${wanted}` : `keeping its Gateway API ${wanted} bundle`;
-        return { action: "manage", modes, version: wanted, channel, managed: true, message: `gatewayApi: ${what} (${channel})` };
     }
     if (found.unreadable || order === undefined) {
         return leave(`their bundle version cannot be compared with ${wanted}, so they are not replaced`);

@@ -67,7 +67,13 @@ async function presentObjects(get: KubeGet, refs: ObjectRef[], unread: string[])
         try {
             const item = await get(objectPath(ref));
             if (item) {
-                found.push({ kind: ref.kind, name: ref.name, labels: item.metadata?.labels ?? {}, annotations: item.metadata?.annotations ?? {} });
+                found.push({
+                    kind: ref.kind,
+                    name: ref.name,
+                    labels: item.metadata?.labels ?? {},
+                    annotations: item.metadata?.annotations ?? {},
+                    managers: ((item.metadata?.managedFields ?? []) as { manager?: string }[]).map((f) => f.manager ?? ""),
+                });
             }
         } catch (e) {
             if (e instanceof KubeReadError && (e.status === 403 || e.status === 401)) {

@@ -26,10 +26,11 @@ spec: {policyName: ${VAP}, validationActions: [Deny]}
 `;
 }
 
-const crd = (version: string | undefined, extra: { channel?: string; labels?: Record<string, string>; annotations?: Record<string, string> } = {}): PresentObject => ({
+const crd = (version: string | undefined, extra: { channel?: string; labels?: Record<string, string>; annotations?: Record<string, string>; managers?: string[] } = {}): PresentObject => ({
     kind: "CustomResourceDefinition",
     name: CRD,
     labels: extra.labels ?? {},
+    managers: extra.managers ?? ["kubectl-client-side-apply"],
     annotations: {
         ...(version ? { "gateway.networking.k8s.io/bundle-version": version } : {}),
         "gateway.networking.k8s.io/channel": extra.channel ?? "standard",
@@ -95,9 +96,21 @@ describe("pre-flight: Gateway API decisions", () => {
         const upgraded = decide([crd("v1.5.1", { annotations: ours("upgraded") })]);
         expect([upgraded.action, upgraded.modes[`CustomResourceDefinition/${CRD}`]]).to.deep.equal(["manage", "patch"]);
     });
+    it("unmarked objects the Pulumi Kubernetes provider wrote (an earlier version of the component) → its own, never left to be deleted", () => {
+        const plan = decide([crd("v1.2.1", { managers: ["pulumi-kubernetes-5c3a9e1f"] })]);
+        expect([plan.action, plan.modes[`CustomResourceDefinition/${CRD}`]]).to.deep.equal(["manage", "create"]);
+    });
+    it("its own experimental bundle → still its own: applied again, not left (which would delete it)", () => {
+        const plan = decide([crd("v1.4.0", { channel: "experimental", annotations: ours("created") })]);
+        expect(plan.action).to.equal("manage");
+    });
+    it("its own objects next to ones another tool manages → refused, neither taken over nor deleted", () => {
+        const other: PresentObject = { kind: "ValidatingAdmissionPolicy", name: VAP, labels: { "app.kubernetes.io/managed-by": "Helm" }, annotations: {}, managers: ["helm"] };
+        expect(decide([crd("v1.4.0", { annotations: ours("created") }), other]).error).to.contain('ValidatingAdmissionPolicy safe-upgrades.gateway.networking.k8s.io is managed by "Helm" (app.kubernetes.io/managed-by), next to Gateway API objects this component applied');
+    });
     it("its own bundle upgraded past it by someone else → refused, never downgraded", () => {
         const plan = decide([crd("v1.6.0", { annotations: ours("created") })]);
-        expect(plan.error).to.contain("the Gateway API CRDs this component applied were upgraded outside it to v1.6.0 (its bundle is v1.5.1, from bundle.yaml); it does not downgrade them");
+        expect(plan.error).to.contain('the Gateway API CRDs this component applied were upgraded outside it to v1.6.0 (its bundle is v1.5.1); it does not downgrade them (got manifest "bundle.yaml")');
         expect(plan.error).to.contain("allowed: a gatewayApi.manifest of v1.6.0 or newer");
     });
 });
