@@ -15,6 +15,8 @@ import { REPO, installExample, pulumiEnv, toolsBinDir } from "../tests/e2e/harne
 
 const CLUSTERS = ["east", "west"];
 const STACK = "demo";
+/** The newest Istio the component serves: what a new user would pick. */
+const ISTIO_VERSION = "1.31.1";
 const STATE = process.env.SERVICEMESH_DEMO_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "servicemesh-demo");
 const log = (line: string) => process.stderr.write(`[demo] ${line}\n`);
 
@@ -23,10 +25,11 @@ async function up(): Promise<number> {
     // Each demo starts from scratch (createEnvironment recreates the clusters); drop an earlier demo's state with them.
     fs.rmSync(STATE, { recursive: true, force: true });
     fs.mkdirSync(STATE, { recursive: true });
-    const e = await createEnvironment({ clusters: CLUSTERS, nodes: 3, chartVersions: ["1.24.3-solo"], stateDir: STATE, log, tools: "demo" });
+    const e = await createEnvironment({ clusters: CLUSTERS, nodes: 3, chartVersions: [`${ISTIO_VERSION}-solo`], stateDir: STATE, log, tools: "demo" });
     try {
         // CA material issued outside, as a PKI would (the tls provider plugin cannot be built here; see the helper).
         const { stack } = await multiclusterStack(e, STACK, CLUSTERS);
+        await stack.setConfig("istioVersion", { value: ISTIO_VERSION });
         log(`pulumi up (stack ${STACK}, state in ${STATE}/backend)`);
         const result = await stack.up({ onOutput: (out) => process.stdout.write(out) });
         const phase = result.outputs.phase.value as string;

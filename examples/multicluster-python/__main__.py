@@ -41,7 +41,7 @@ if ca_dir:
 
 mesh = servicemesh.MultiClusterMesh(
     "mesh",
-    version=config.get("istioVersion") or "1.24.3",
+    version=config.get("istioVersion") or "1.31.1",
     clusters=[
         servicemesh.MeshClusterArgs(
             name=c["name"],

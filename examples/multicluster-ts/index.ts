@@ -45,7 +45,7 @@ const rotation = rotationStage
     : undefined;
 
 const mesh = new MultiClusterMesh("mesh", {
-    version: config.get("istioVersion") ?? "1.24.3",
+    version: config.get("istioVersion") ?? "1.31.1",
     clusters: clusters.map((c) => ({
         name: c.name,
         network: c.network,

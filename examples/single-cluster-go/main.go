@@ -14,7 +14,7 @@ func main() {
 		cfg := config.New(ctx, "")
 		version := cfg.Get("istioVersion")
 		if version == "" {
-			version = "1.24.3"
+			version = "1.31.1"
 		}
 		profile := servicemesh.ScalingProfile(cfg.Get("scalingProfile"))
 		if profile == "" {

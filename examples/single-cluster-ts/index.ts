@@ -14,7 +14,7 @@ const imagePullSecrets = config.getObject<string[]>("imagePullSecrets");
 const values = config.getObject<ChartValues>("values");
 
 const mesh = new ServiceMeshController("mesh", {
-    version: config.get("istioVersion") ?? "1.24.3",
+    version: config.get("istioVersion") ?? "1.31.1",
     cluster: "cluster1",
     network: "cluster1",
     dataplaneMode: DataplaneMode.Ambient,
@@ -42,3 +42,5 @@ export const phase = mesh.phase;
 export const conditions = mesh.conditions;
 export const releases = mesh.releases;
 export const trustDomain = mesh.trustDomain;
+// The Gateway API bundle in force on the cluster, and whether this component manages it.
+export const gatewayApi = mesh.gatewayApi;

@@ -103,12 +103,14 @@ export interface Repository {
 /** The Kubernetes Gateway API CRDs that waypoints and east-west gateways need. */
 export interface GatewayApi {
     /**
-     * Install the Gateway API CRDs. Default true. Set false when the cluster (or another tool) already manages them.
+     * Install the Gateway API CRDs. Default true. CRDs already in the cluster at the same or a newer bundle, from the
+     * experimental channel, or managed by another tool are left alone; an older standard bundle is upgraded.
      */
     install?: boolean;
     /**
-     * The CRD manifest to apply: a local file path or an http(s) URL. Default: the standard channel of Gateway API
-     * v1.2.1, `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml`.
+     * The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
+     * standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
+     * `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
      */
     manifest?: string;
 }
@@ -249,6 +251,18 @@ export interface Condition {
     reason: string;
     /** What was observed, in words. */
     message: string;
+}
+
+/** The Gateway API bundle in force on a cluster, as the pre-flight decided it. */
+export interface GatewayApiState {
+    /** The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed). */
+    version: string;
+    /** Its channel, `standard` or `experimental`. */
+    channel: string;
+    /** True when this component applies (and upgrades) the bundle; false when it leaves the cluster's own alone. */
+    managed: boolean;
+    /** `install`, `upgrade` (an older standard bundle applied by someone else), `manage` (its own), `leave` or `disabled`. */
+    action: string;
 }
 
 /** The state of one Helm release, as Helm reports it. */

@@ -1,12 +1,14 @@
 // The ServiceMeshController component: validates its inputs, then wires the namespace, Gateway API CRDs, Helm
 // releases and readiness reads on one cluster. Values and the release plan come from ../render (pure); conditions
 // from ../readiness.
-import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { chartSources } from "../charts/source";
+import { Bundle } from "../gatewayapi/bundle";
+import { isUrl, loadBundle, readLocalManifest } from "../gatewayapi/manifest";
+import { applyGatewayApi } from "../gatewayapi/resources";
+import { GatewayApiPlan } from "../preflight/gatewayapi";
 import { accessFor, hasKubernetesProviderOption, providerFor } from "../cluster/provider";
 import { pullSecretReads } from "../cluster/secrets";
 import { OWNER_ANNOTATION } from "../preflight/conflicts";
@@ -24,7 +26,8 @@ import { TrustState, trustState } from "../trust/stages";
 import { rotationRefusal } from "../trust/support";
 import { ClusterSnapshot } from "../preflight/snapshot";
 import { ControllerSpec, SpecError, resolveControllerSpec } from "../spec/validate";
-import { Condition, ReleaseState, ServiceMeshControllerArgs } from "./args";
+import { NEWEST_KNOWN_MINOR } from "../spec/versions";
+import { Condition, GatewayApiState, ReleaseState, ServiceMeshControllerArgs } from "./args";
 
 export const SERVICE_MESH_CONTROLLER_TYPE = "servicemesh:index:ServiceMeshController";
 
@@ -37,6 +40,7 @@ interface Installed {
     phase: pulumi.Output<string>;
     releases: pulumi.Output<ReleaseState[]>;
     eastWestAddress: pulumi.Output<string>;
+    gatewayApi: GatewayApiState;
 }
 
 // Resolves once a component has registered all its descendants (a controller registers its children after its
@@ -86,6 +90,8 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     public readonly releases!: pulumi.Output<ReleaseState[]>;
     /** The address of the east-west gateway (empty when this is not a multicluster member). */
     public readonly eastWestAddress!: pulumi.Output<string>;
+    /** The Gateway API bundle in force on the cluster after the update, and whether this component manages it. */
+    public readonly gatewayApi!: pulumi.Output<GatewayApiState>;
 
     constructor(name: string, args: ServiceMeshControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything: a rejected input creates nothing, not even this component.
@@ -97,8 +103,14 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                 `${accessField}: set together with a kubernetes provider resource option; allowed: one way to reach the cluster, either kubeconfig/context or the provider option`,
             ]);
         }
-        const gatewayApiYaml = loadGatewayApiManifest(spec, label);
+        const gatewayApiYaml = readGatewayApiFile(spec, label);
         super(SERVICE_MESH_CONTROLLER_TYPE, name, {}, opts);
+        if (!spec.minorKnown) {
+            pulumi.log.warn(
+                `${label}: Istio ${spec.versionText} is newer than the minors this component was tested with (up to 1.${NEWEST_KNOWN_MINOR}); it is installed like 1.${NEWEST_KNOWN_MINOR} from ${spec.repository.url}, without a Kubernetes support check`,
+                this,
+            );
+        }
         if (spec.repository.insecureSkipVerify) {
             pulumi.log.warn(`${label}: repository.insecureSkipVerify is true: the certificate of ${spec.repository.url} is not verified`, this);
         }
@@ -107,16 +119,24 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
         let tellDeployed: (d: DeployedCacerts) => void = () => undefined;
         deployedCacerts.set(this, new Promise((resolve) => (tellDeployed = resolve)));
-        const installed = this.checkValues(args, spec, label).then(() => runPreflight({
-            cacerts: args.cacerts === undefined ? undefined : pulumi.output(args.cacerts),
-            onDeployedCacerts: tellDeployed,
-            label,
-            spec,
-            ownership: { installNamespace: spec.installNamespace, owner, releases: Object.fromEntries(planReleases(spec).map((p) => [p.name, p.chart])) },
-            access: accessFor(args, opts),
-            dryRun: pulumi.runtime.isDryRun(),
-            log: (level, message) => pulumi.log[level](message, this),
-        })).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApiYaml));
+        const bundle = spec.gatewayApi.install
+            ? loadBundle(spec.gatewayApi.manifest, gatewayApiYaml).catch((e: Error) => {
+                  throw new SpecError(label, [`gatewayApi.manifest: ${e.message}`]);
+              })
+            : Promise.resolve(undefined);
+        const installed = Promise.all([this.checkValues(args, spec, label), bundle]).then(([, gatewayApi]) =>
+            runPreflight({
+                cacerts: args.cacerts === undefined ? undefined : pulumi.output(args.cacerts),
+                onDeployedCacerts: tellDeployed,
+                label,
+                spec,
+                ownership: { installNamespace: spec.installNamespace, owner, releases: Object.fromEntries(planReleases(spec).map((p) => [p.name, p.chart])) },
+                access: accessFor(args, opts),
+                dryRun: pulumi.runtime.isDryRun(),
+                gatewayApi,
+                log: (level, message) => pulumi.log[level](message, this),
+            }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApi, result.gatewayApi)),
+        );
         registersChildrenLate(this, installed);
         installed.then(() => tellDeployed("unread"), () => tellDeployed("unread"));
 
@@ -125,6 +145,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         this.phase = out.apply((i) => i.phase);
         this.releases = out.apply((i) => i.releases);
         this.eastWestAddress = out.apply((i) => i.eastWestAddress);
+        this.gatewayApi = out.apply((i) => i.gatewayApi);
         this.version = pulumi.output(spec.versionText);
         this.trustDomain = pulumi.output(spec.trustDomain);
         this.cluster = pulumi.output(spec.cluster ?? "");
@@ -140,16 +161,27 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             network: this.network,
             installNamespace: this.installNamespace,
             releases: this.releases,
+            gatewayApi: this.gatewayApi,
         });
     }
 
     /** Registers the children: namespace, Gateway API CRDs, secrets, Helm releases in plan order, readiness reads. */
-    private install(name: string, spec: ControllerSpec, args: ServiceMeshControllerArgs, label: string, owner: string, gatewayApiYaml: string | undefined): Installed {
+    private install(
+        name: string,
+        spec: ControllerSpec,
+        args: ServiceMeshControllerArgs,
+        label: string,
+        owner: string,
+        bundle: Bundle | undefined,
+        gatewayApiPlan: GatewayApiPlan | undefined,
+    ): Installed {
         const provider = providerFor(name, args, this);
         const childOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
 
         const ns = this.createNamespace(name, spec, owner, childOpts);
-        const gatewayApi = this.installGatewayApi(name, spec, gatewayApiYaml, childOpts);
+        const group = `${name}-gateway-api-crds`;
+        const applied = bundle && gatewayApiPlan ? applyGatewayApi(group, bundle, gatewayApiPlan, owner, pulumi.createUrn(group, "kubernetes:yaml/v2:ConfigGroup", this), childOpts) : [];
+        const gatewayApi = applied.length ? applied : undefined;
         // istiod reads the plug-in CA only at start-up, so these must exist before its release.
         const istiodSecrets = this.installSecrets(name, spec, args, label, ns, childOpts);
         const pullSecrets = pullSecretReads(name, spec, label, childOpts);
@@ -219,6 +251,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                 ),
             ),
             eastWestAddress,
+            gatewayApi: gatewayApiPlan
+                ? { version: gatewayApiPlan.version, channel: gatewayApiPlan.channel, managed: gatewayApiPlan.managed, action: gatewayApiPlan.action }
+                : { version: "", channel: "", managed: false, action: "disabled" },
         };
     }
 
@@ -337,36 +372,6 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         }
         return gatewayStatus(gateway).apply((s) => s?.addresses?.[0]?.value ?? "");
     }
-
-    /**
-     * The Gateway API CRDs. A local manifest of CRDs becomes one CustomResourceDefinition resource each, not the
-     * provider's yaml ConfigGroup: that is a remote component, and its construct fails the whole program when its
-     * cluster is unreachable, which would stop every other cluster of a mesh; a resource that fails fails alone. They
-     * keep the names the ConfigGroup gave them, aliased to it as parent, so existing stacks keep their CRDs. URLs and
-     * manifests with other kinds still go through ConfigFile/ConfigGroup.
-     */
-    private installGatewayApi(
-        name: string,
-        spec: ControllerSpec,
-        localYaml: string | undefined,
-        opts: pulumi.CustomResourceOptions,
-    ): pulumi.Resource[] | undefined {
-        if (!spec.gatewayApi.install) {
-            return undefined;
-        }
-        const group = `${name}-gateway-api-crds`;
-        if (localYaml === undefined) {
-            return [new k8s.yaml.v2.ConfigFile(group, { file: spec.gatewayApi.manifest }, opts)];
-        }
-        const docs = (yaml.loadAll(localYaml) as any[]).filter((d) => d);
-        if (!docs.every((d) => d.apiVersion === "apiextensions.k8s.io/v1" && d.kind === "CustomResourceDefinition")) {
-            return [new k8s.yaml.v2.ConfigGroup(group, { yaml: localYaml }, opts)];
-        }
-        const formerParent = pulumi.createUrn(group, "kubernetes:yaml/v2:ConfigGroup", this);
-        return docs.map(
-            (crd) => new k8s.apiextensions.v1.CustomResourceDefinition(`${group}:${crd.metadata.name}`, crd, { ...opts, aliases: [{ parent: formerParent }] }),
-        );
-    }
 }
 
 /** A release's values: the plan's, plus what the trust state adds (render/trust.ts) and istiod 1.24's license env. */
@@ -411,20 +416,14 @@ function withLicenseEnv(values: HelmValues, license: pulumi.Input<string>): pulu
     );
 }
 
-/**
- * A local Gateway API manifest is read here, so a relative path means the same thing from every language (the
- * provider plugins run in other directories). URLs are fetched by the Kubernetes provider.
- */
-function loadGatewayApiManifest(spec: ControllerSpec, label: string): string | undefined {
-    const manifest = spec.gatewayApi.manifest;
-    if (!spec.gatewayApi.install || /^https?:\/\//.test(manifest)) {
+/** A local Gateway API manifest is read before the component registers, so an unreadable path creates nothing. */
+function readGatewayApiFile(spec: ControllerSpec, label: string): string | undefined {
+    if (!spec.gatewayApi.install || isUrl(spec.gatewayApi.manifest)) {
         return undefined;
     }
     try {
-        return fs.readFileSync(manifest, "utf8");
+        return readLocalManifest(spec.gatewayApi.manifest);
     } catch (e) {
-        throw new SpecError(label, [
-            `gatewayApi.manifest: cannot read "${manifest}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); allowed: a readable file path or an http(s) URL`,
-        ]);
+        throw new SpecError(label, [`gatewayApi.manifest: ${(e as Error).message}`]);
     }
 }

@@ -6,7 +6,9 @@ import { ControllerSpec } from "../spec/validate";
 import { Ownership, conflictProblem, scanConflicts } from "./conflicts";
 import { KubeConnection, connectionFrom, kubeGet, kubeconfigText } from "./kube";
 import { PlatformName, detectPlatform } from "./platform";
-import { ClusterSnapshot, readSnapshot } from "./snapshot";
+import { ClusterSnapshot, ObjectRef, readSnapshot } from "./snapshot";
+import { Bundle } from "../gatewayapi/bundle";
+import { GatewayApiPlan, decideGatewayApi } from "./gatewayapi";
 import { Finding, kubernetesSupport, versionStep } from "./support";
 import { releaseForTakeover } from "./takeover";
 import { trustFindings } from "./trust";
@@ -25,7 +27,7 @@ export class PreflightError extends Error {
 /** How the pre-flight reaches a cluster; replaced in unit tests. */
 export interface ClusterAccessor {
     describe: string;
-    snapshot(installNamespace: string): Promise<ClusterSnapshot>;
+    snapshot(installNamespace: string, gatewayApi: ObjectRef[]): Promise<ClusterSnapshot>;
     takeOver(namespace: string, release: string, owner: string): Promise<void>;
 }
 
@@ -39,7 +41,7 @@ export const httpConnector: Connector = (kubeconfig, context) => {
     const conn: KubeConnection = connectionFrom(source.text, source.dir, context);
     return {
         describe: conn.describe,
-        snapshot: (ns) => readSnapshot(kubeGet(conn), ns),
+        snapshot: (ns, gatewayApi) => readSnapshot(kubeGet(conn), ns, gatewayApi),
         takeOver: (ns, release, owner) => releaseForTakeover(conn, ns, release, owner),
     };
 };
@@ -60,6 +62,8 @@ export interface PreflightRequest {
     ownership: Ownership;
     access: Access;
     dryRun: boolean;
+    /** The Gateway API bundle to apply; undefined when gatewayApi.install is false. */
+    gatewayApi?: Bundle;
     log: (level: "info" | "warn", message: string) => void;
     /** The cacerts the update will write, checked against the deployed Secret. */
     cacerts?: pulumi.Input<{ rootCertPem: string; caCertPem: string }>;
@@ -69,6 +73,13 @@ export interface PreflightRequest {
 
 export interface PreflightResult {
     platform: PlatformName;
+    /** What to do with the Gateway API bundle; undefined when it is not installed. */
+    gatewayApi?: GatewayApiPlan;
+}
+
+/** Without a cluster to read, the bundle is applied as to an empty cluster (creating an existing object then fails alone). */
+function unchecked(req: PreflightRequest, platform: PlatformName): PreflightResult {
+    return { platform, gatewayApi: req.gatewayApi && decideGatewayApi(req.gatewayApi, [], req.ownership.owner) };
 }
 
 /**
@@ -105,15 +116,16 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
     if (typeof accessor === "string") {
         req.onDeployedCacerts?.("unread");
         req.log("info", `${label}: pre-flight checks skipped: ${accessor}; platform ${chosen ?? "Generic"}`);
-        return { platform: chosen ?? "Generic" };
+        return unchecked(req, chosen ?? "Generic");
     }
     let snapshot: ClusterSnapshot;
     try {
-        snapshot = await accessor.snapshot(spec.installNamespace);
+        const refs = (req.gatewayApi?.objects ?? []).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
+        snapshot = await accessor.snapshot(spec.installNamespace, refs);
     } catch (e) {
         req.onDeployedCacerts?.("unread");
         req.log("warn", `${label}: pre-flight checks skipped: cannot read ${accessor.describe}: ${(e as Error).message}`);
-        return { platform: chosen ?? "Generic" };
+        return unchecked(req, chosen ?? "Generic");
     }
     req.onDeployedCacerts?.(snapshot.cacerts);
     const requestedCacerts = await known(req.cacerts);
@@ -125,7 +137,12 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
         ...(requestedCacerts.value ? trustFindings(spec, requestedCacerts.value, snapshot.cacerts) : []),
     ].filter((f): f is Finding => !!f);
     const conflict = conflictProblem(scan.conflicts, spec.onConflict, spec.installNamespace);
-    const problems = [...findings.filter((f) => f.level === "error").map((f) => f.message), ...(conflict ? [conflict] : [])];
+    const gatewayApi = req.gatewayApi && decideGatewayApi(req.gatewayApi, snapshot.gatewayApi ?? [], req.ownership.owner);
+    const problems = [
+        ...findings.filter((f) => f.level === "error").map((f) => f.message),
+        ...(conflict ? [conflict] : []),
+        ...(gatewayApi?.error ? [gatewayApi.error] : []),
+    ];
     for (const f of findings.filter((f) => f.level !== "error")) {
         req.log(f.level === "warning" ? "warn" : "info", `${label}: ${f.message}`);
     }
@@ -143,7 +160,10 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
             req.log("warn", `${label}: onConflict Force: took over ${c.what}; the release is upgraded to this spec next`);
         }
     }
+    if (gatewayApi) {
+        req.log("info", `${label}: ${gatewayApi.message}`);
+    }
     const platform = chosen ?? detected.platform;
     req.log("info", `${label}: pre-flight passed on ${accessor.describe}: Kubernetes ${snapshot.serverVersion}, platform ${platform} (${chosen ? "the platform input" : `detected: ${detected.evidence}`})`);
-    return { platform };
+    return { platform, gatewayApi };
 }

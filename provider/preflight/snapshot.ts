@@ -2,6 +2,7 @@
 // conflicts.ts) decide from this snapshot alone, so they are tested without a cluster.
 import * as zlib from "zlib";
 import { KubeGet, KubeReadError } from "./kube";
+import { PresentObject } from "./gatewayapi";
 
 /** A Helm release as its newest storage Secret (`owner=helm`) records it. */
 export interface HelmRelease {
@@ -39,8 +40,52 @@ export interface ClusterSnapshot {
     cacerts?: { rootCertPem: string; caCertPem: string };
     /** Annotations of the install namespace (undefined when it does not exist). */
     installNamespace?: { annotations: Record<string, string> };
+    /** The objects of the Gateway API bundle to apply that already exist (read by name). */
+    gatewayApi?: PresentObject[];
     /** What could not be read (e.g. forbidden), so the caller can say what was not checked. */
     unread: string[];
+}
+
+/** An object to look up by name: its apiVersion, kind and name (cluster-scoped unless a namespace is given). */
+export interface ObjectRef {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+}
+
+/** The REST path of an object: `apiextensions.k8s.io/v1` CustomResourceDefinition `x` → /apis/apiextensions.k8s.io/v1/customresourcedefinitions/x. */
+export function objectPath(ref: ObjectRef): string {
+    const lower = ref.kind.toLowerCase();
+    const plural = lower.endsWith("y") ? `${lower.slice(0, -1)}ies` : lower.endsWith("s") ? `${lower}es` : `${lower}s`;
+    const base = ref.apiVersion.includes("/") ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
+    return `${base}${ref.namespace ? `/namespaces/${ref.namespace}` : ""}/${plural}/${ref.name}`;
+}
+
+/** The objects of `refs` that exist; a forbidden read is recorded in `unread`. */
+async function presentObjects(get: KubeGet, refs: ObjectRef[], unread: string[]): Promise<PresentObject[]> {
+    const found: PresentObject[] = [];
+    for (const ref of refs) {
+        try {
+            const item = await get(objectPath(ref));
+            if (item) {
+                found.push({
+                    kind: ref.kind,
+                    name: ref.name,
+                    labels: item.metadata?.labels ?? {},
+                    annotations: item.metadata?.annotations ?? {},
+                    managers: ((item.metadata?.managedFields ?? []) as { manager?: string }[]).map((f) => f.manager ?? ""),
+                });
+            }
+        } catch (e) {
+            if (e instanceof KubeReadError && (e.status === 403 || e.status === 401)) {
+                unread.push(`${ref.kind} ${ref.name} (HTTP ${e.status})`);
+                continue;
+            }
+            throw e;
+        }
+    }
+    return found;
 }
 
 /** Istio operator resources other installers leave: the group, its resource and what to call it. */
@@ -106,7 +151,7 @@ async function helmReleases(get: KubeGet, unread: string[]): Promise<HelmRelease
     return [...newest.values()].map((s) => decodeHelmRelease(s.data?.release ?? "")).filter((r): r is HelmRelease => r !== undefined);
 }
 
-export async function readSnapshot(get: KubeGet, installNamespace: string): Promise<ClusterSnapshot> {
+export async function readSnapshot(get: KubeGet, installNamespace: string, gatewayApi: ObjectRef[] = []): Promise<ClusterSnapshot> {
     const unread: string[] = [];
     const version = await get("/version");
     const groups = ((await get("/apis"))?.groups ?? []) as { name: string; preferredVersion?: { version: string } }[];
@@ -140,6 +185,7 @@ export async function readSnapshot(get: KubeGet, installNamespace: string): Prom
         helmReleases: await helmReleases(get, unread),
         objects,
         installNamespace: ns ? { annotations: ns.metadata?.annotations ?? {} } : undefined,
+        gatewayApi: await presentObjects(get, gatewayApi, unread),
         unread,
     };
 }

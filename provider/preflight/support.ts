@@ -1,16 +1,6 @@
 // Pure version decisions of the pre-flight: is the cluster's Kubernetes in the chosen Istio minor's support range, and
 // is the step from the deployed Istio version to the requested one an in-place upgrade Istio supports.
-import { IstioVersion, formatVersion } from "../spec/versions";
-
-/** Kubernetes minors each Istio minor supports (istio.io support table; shared/docs/istio-facts.md §4). */
-export const KUBERNETES_SUPPORT: Readonly<Record<number, [number, number]>> = {
-    22: [27, 30],
-    23: [27, 30],
-    24: [28, 31],
-    25: [29, 32],
-    26: [29, 33],
-    27: [29, 33],
-};
+import { IstioVersion, formatVersion, minorFacts } from "../spec/versions";
 
 export interface Finding {
     /** error: the pre-flight fails; warning: logged on the component, the update goes on. */
@@ -29,7 +19,7 @@ export function kubernetesMinor(gitVersion: string): [number, number] | undefine
  * itself. Newer is a warning: untested by Istio but usually works, and clusters get upgraded under running meshes.
  */
 export function kubernetesSupport(istio: IstioVersion, gitVersion: string): Finding | undefined {
-    const range = KUBERNETES_SUPPORT[istio.minor];
+    const range = minorFacts(istio)?.kubernetes;
     const k8s = kubernetesMinor(gitVersion);
     const istioText = `Istio 1.${istio.minor}`;
     if (!range) {

@@ -171,6 +171,12 @@ export function istiodValues(spec: ControllerSpec): HelmValues {
         // trust domain, so istiod must accept peers' identities from other trust domains.
         multicluster.platforms = { peering: { enabled: true } };
         env.PILOT_SKIP_VALIDATE_TRUST_DOMAIN = "true";
+        if (spec.minor.peeringEnv) {
+            // Solo's current peering (1.29+): IPs allocated to remote services, and no Kubernetes-selected
+            // WorkloadEntries, which Solo documents as required for its multicluster.
+            env.PILOT_ENABLE_IP_AUTOALLOCATE = "true";
+            env.PILOT_ENABLE_K8S_SELECT_WORKLOAD_ENTRIES = "false";
+        }
     }
     if (spec.license === "secretRef") {
         multicluster.license = { secretRef: { name: LICENSE_SECRET.name, key: LICENSE_SECRET.key } };

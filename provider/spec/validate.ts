@@ -13,21 +13,26 @@ import {
     MIN_AMBIENT_VERSION,
     MIN_MULTICLUSTER_VERSION,
     MIN_SUPPORTED_VERSION,
-    SOLO_REPO_KEYS,
+    MINORS,
+    MinorFacts,
     compareVersions,
     formatVersion,
+    minorFacts,
     minorKey,
     parseVersion,
     soloChartRepository,
     soloImageRepository,
+    soloTag,
 } from "./versions";
 
 export { SpecError } from "./inputs";
 
 export const DEFAULT_INSTALL_NAMESPACE = "istio-system";
 export const DEFAULT_TRUST_DOMAIN = "cluster.local";
-export const DEFAULT_GATEWAY_API_MANIFEST =
-    "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml";
+/** The Gateway API project's standard-channel release manifest of one bundle version. */
+export function gatewayApiReleaseManifest(bundle: string): string {
+    return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${bundle}/standard-install.yaml`;
+}
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 export const DEFAULT_EASTWEST_NAMESPACE = "istio-eastwest";
 
@@ -74,7 +79,12 @@ export interface ControllerSpec {
     scalingProfile: "Default" | "Large";
     trafficCaptureMode: "Auto" | "InitContainer";
     trustDomain: string;
-    gatewayApi: { install: boolean; manifest: string };
+    /** `manifest` defaults to the standard-channel release of the minor's Gateway API bundle (`defaultBundle`). */
+    gatewayApi: { install: boolean; manifest: string; defaultBundle: string; manifestGiven: boolean };
+    /** The versions table's row for the minor (for a minor newer than the table: the newest row). */
+    minor: MinorFacts;
+    /** False for a minor newer than the versions table: served like the newest one, untested. */
+    minorKnown: boolean;
     createNamespace: boolean;
     timeoutSeconds: number;
     /** Set for a multicluster member (eastWestGateway given). */
@@ -261,19 +271,22 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
         }
     }
 
-    const repoKey = SOLO_REPO_KEYS[minorKey(version)];
-    const imageRepository = input.image?.repository ?? (repoKey ? soloImageRepository(repoKey) : undefined);
-    const chartRepository = input.repository?.url ?? (repoKey ? soloChartRepository(repoKey) : undefined);
+    const row = minorFacts(version);
+    const imageRepository = input.image?.repository ?? (row ? soloImageRepository(row.facts.registry) : undefined);
+    const chartRepository = input.repository?.url ?? (row ? soloChartRepository(row.facts.registry) : undefined);
+    const oldest = Math.min(...Object.keys(MINORS).map(Number));
+    const known = `1.${oldest} or later`;
     if (!imageRepository) {
         problems.push(
-            `image.repository: no Solo repository is known for Istio ${minorKey(version)} (got version "${v}"); allowed: set image.repository explicitly, or a version of ${Object.keys(SOLO_REPO_KEYS).join(", ")}`,
+            `image.repository: no Solo repository is known for Istio ${minorKey(version)} (got version "${v}"); allowed: set image.repository explicitly, or a version of ${known}`,
         );
     }
     if (!chartRepository) {
         problems.push(
-            `repository.url: no Solo chart repository is known for Istio ${minorKey(version)} (got version "${v}"); allowed: set repository.url explicitly, or a version of ${Object.keys(SOLO_REPO_KEYS).join(", ")}`,
+            `repository.url: no Solo chart repository is known for Istio ${minorKey(version)} (got version "${v}"); allowed: set repository.url explicitly, or a version of ${known}`,
         );
     }
+    const facts = row?.facts ?? MINORS[oldest];
 
     const installNamespace = input.installNamespace;
     const repositorySecrets = (input.repository?.secrets ?? []).map((text) => toSecretRef(text, installNamespace));
@@ -295,7 +308,7 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
     }
 
     const distribution = input.distribution;
-    const tag = `${v}-solo${distribution === "FIPS" ? "-fips" : ""}`;
+    const tag = soloTag(version, distribution);
     return {
         version,
         versionText: v,
@@ -317,12 +330,16 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
         trustDomain: input.trustDomain ?? input.cluster ?? DEFAULT_TRUST_DOMAIN,
         gatewayApi: {
             install: input.gatewayApi?.install ?? true,
-            manifest: input.gatewayApi?.manifest ?? DEFAULT_GATEWAY_API_MANIFEST,
+            manifest: input.gatewayApi?.manifest ?? gatewayApiReleaseManifest(facts.gatewayApi),
+            defaultBundle: facts.gatewayApi,
+            manifestGiven: input.gatewayApi?.manifest !== undefined,
         },
+        minor: facts,
+        minorKnown: row?.known ?? false,
         eastWest: input.eastWestGateway
             ? { namespace: input.eastWestGateway.namespace ?? DEFAULT_EASTWEST_NAMESPACE, address: input.eastWestGateway.address }
             : undefined,
-        license: input.license === undefined ? "none" : version.minor >= 25 ? "secretRef" : "env",
+        license: input.license === undefined ? "none" : facts.license,
         createNamespace: input.createNamespace,
         timeoutSeconds: input.timeoutSeconds,
         platform: input.platform,

@@ -32,30 +32,77 @@ export const MIN_MULTICLUSTER_VERSION: IstioVersion = { major: 1, minor: 24, pat
 /** Oldest minor the charts' value layout is known for. */
 export const MIN_SUPPORTED_VERSION: IstioVersion = { major: 1, minor: 22, patch: 0 };
 
+/** Where the Solo distribution of one minor publishes its images and charts. */
+export type Registry =
+    /** `us-docker.pkg.dev/gloo-mesh/istio-<key>` images, `oci://us-docker.pkg.dev/gloo-mesh/istio-helm-<key>` charts. */
+    | { layout: "repo-key"; key: string }
+    /** From 1.29 the Solo builds are public, without a per-minor key. */
+    | { layout: "public" };
+
+/** What the component needs to know about one Istio minor. */
+export interface MinorFacts {
+    registry: Registry;
+    /** Kubernetes minors Istio supports for it (istio.io support table), inclusive. */
+    kubernetes: [number, number];
+    /** The Gateway API release it is built against (`sigs.k8s.io/gateway-api` in Istio's go.mod). */
+    gatewayApi: string;
+    /** How the istiod chart takes the Solo license: `pilot.env.SOLO_LICENSE_KEY` or `license.secretRef` (1.25+). */
+    license: "env" | "secretRef";
+    /** Solo's current peering settings on istiod (PILOT_ENABLE_IP_AUTOALLOCATE / _K8S_SELECT_WORKLOAD_ENTRIES). */
+    peeringEnv: boolean;
+}
+
+const repoKey = (key: string): Registry => ({ layout: "repo-key", key });
+const PUBLIC: Registry = { layout: "public" };
+
 /**
- * The Solo distribution publishes images and charts under a per-minor repository key. From public Solo material;
- * the official list sits behind a login, so an unknown minor needs explicit repositories.
+ * One row per supported minor; sources in shared/docs/istio-facts.md §4–§5. Repository keys come from public Solo
+ * material (the official list sits behind a login). 1.31's Kubernetes range follows Istio's pattern (one minor up per
+ * release) and is unconfirmed; istiod itself refuses Kubernetes older than 1.32 there.
  */
-export const SOLO_REPO_KEYS: Readonly<Record<string, string>> = {
-    "1.22": "a9ee4fe9f69a",
-    "1.23": "207627c16668",
-    "1.24": "4d37697f9711",
-    "1.25": "e038d180f90a",
-    "1.26": "d4cba2aff3ef",
-    "1.27": "d11c80c0c3fc",
-    "1.28": "594e990587b9",
+export const MINORS: Readonly<Record<number, MinorFacts>> = {
+    22: { registry: repoKey("a9ee4fe9f69a"), kubernetes: [27, 30], gatewayApi: "v1.1.0", license: "env", peeringEnv: false },
+    23: { registry: repoKey("207627c16668"), kubernetes: [27, 30], gatewayApi: "v1.1.0", license: "env", peeringEnv: false },
+    24: { registry: repoKey("4d37697f9711"), kubernetes: [28, 31], gatewayApi: "v1.2.1", license: "env", peeringEnv: false },
+    25: { registry: repoKey("e038d180f90a"), kubernetes: [29, 32], gatewayApi: "v1.2.1", license: "secretRef", peeringEnv: false },
+    26: { registry: repoKey("d4cba2aff3ef"), kubernetes: [29, 33], gatewayApi: "v1.3.0", license: "secretRef", peeringEnv: false },
+    27: { registry: repoKey("d11c80c0c3fc"), kubernetes: [29, 33], gatewayApi: "v1.3.0", license: "secretRef", peeringEnv: false },
+    28: { registry: repoKey("594e990587b9"), kubernetes: [30, 34], gatewayApi: "v1.4.0", license: "secretRef", peeringEnv: false },
+    29: { registry: PUBLIC, kubernetes: [31, 35], gatewayApi: "v1.4.1", license: "secretRef", peeringEnv: true },
+    30: { registry: PUBLIC, kubernetes: [32, 36], gatewayApi: "v1.5.1", license: "secretRef", peeringEnv: true },
+    31: { registry: PUBLIC, kubernetes: [33, 37], gatewayApi: "v1.6.0", license: "secretRef", peeringEnv: true },
 };
+
+/** The newest minor the table knows; newer ones are served like it, with a warning. */
+export const NEWEST_KNOWN_MINOR = Math.max(...Object.keys(MINORS).map(Number));
+
+/** The table's row for a minor, or, past the newest known minor, that minor's facts without a Kubernetes range. */
+export function minorFacts(v: IstioVersion): { facts: MinorFacts; known: boolean; kubernetes?: [number, number] } | undefined {
+    const row = MINORS[v.minor];
+    if (row) {
+        return { facts: row, known: true, kubernetes: row.kubernetes };
+    }
+    return v.minor > NEWEST_KNOWN_MINOR ? { facts: MINORS[NEWEST_KNOWN_MINOR], known: false } : undefined;
+}
 
 export function minorKey(v: IstioVersion): string {
     return `${v.major}.${v.minor}`;
 }
 
-export function soloImageRepository(repoKey: string): string {
-    return `us-docker.pkg.dev/gloo-mesh/istio-${repoKey}`;
+export function soloImageRepository(registry: Registry): string {
+    return registry.layout === "public" ? "us-docker.pkg.dev/soloio-img/istio" : `us-docker.pkg.dev/gloo-mesh/istio-${registry.key}`;
 }
 
-export function soloChartRepository(repoKey: string): string {
-    return `oci://us-docker.pkg.dev/gloo-mesh/istio-helm-${repoKey}`;
+export function soloChartRepository(registry: Registry): string {
+    return registry.layout === "public" ? "oci://us-docker.pkg.dev/soloio-img/istio-helm" : `oci://us-docker.pkg.dev/gloo-mesh/istio-helm-${registry.key}`;
+}
+
+/**
+ * Image tag: `<x.y.z>-solo`, FIPS builds `<x.y.z>-solo-fips` (the charts append `-distroless` themselves). The FIPS
+ * suffix is confirmed for the repo-key registries only; no public source shows the public registry's FIPS tags.
+ */
+export function soloTag(v: IstioVersion, distribution: "Standard" | "FIPS"): string {
+    return `${formatVersion(v)}-solo${distribution === "FIPS" ? "-fips" : ""}`;
 }
 
 /** Istio 1.22.0–1.22.3 must run proxies with ISTIO_DELTA_XDS=false (fixed in 1.22.4). */

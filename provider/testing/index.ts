@@ -2,6 +2,7 @@
 // program's own unit tests can assert on phase, conditions, releases and values. By default every cluster is healthy;
 // per cluster (keyed by Kubernetes context) a release can fail, istiod or the dataplane stay unready, links be refused.
 import * as pulumi from "@pulumi/pulumi";
+import { ManifestFetcher, useManifestFetcher } from "../gatewayapi/manifest";
 import { Connector, useConnector } from "../preflight/run";
 import { ClusterSnapshot } from "../preflight/snapshot";
 import { CNI_DAEMONSET, ISTIOD_DEPLOYMENT, ZTUNNEL_DAEMONSET } from "../readiness/targets";
@@ -39,6 +40,27 @@ export interface ServiceMeshMocksOptions extends MockCluster {
     clusters?: Record<string, MockCluster>;
     /** Answers for the program's own resources and calls (default: a resource's state is its inputs). */
     fallback?: pulumi.runtime.Mocks;
+    /**
+     * What an http(s) Gateway API manifest URL serves (an Error fails the fetch). Default: a bundle of the Gateway CRD
+     * at the version in the URL's `/download/<version>/` path (the release manifests' layout), so that a program's
+     * tests never reach the network.
+     */
+    gatewayApiManifest?: string | Error;
+}
+
+/** A minimal Gateway API bundle: the Gateway CRD of `version`, annotated the way the release manifests are. */
+export function gatewayApiBundle(version: string, channel = "standard"): string {
+    return `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gateways.gateway.networking.k8s.io
+  annotations: {gateway.networking.k8s.io/bundle-version: ${version}, gateway.networking.k8s.io/channel: ${channel}}
+spec:
+  group: gateway.networking.k8s.io
+  names: {kind: Gateway, plural: gateways, singular: gateway, listKind: GatewayList}
+  scope: Namespaced
+  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]
+`;
 }
 
 /** A resource the program registered (or read), as the mocks saw it. */
@@ -70,6 +92,8 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
     readonly preflights: { kubeconfig?: string; context?: string }[] = [];
     /** Helm releases the pre-flight handed over for takeover (onConflict Force), as `namespace/name`. */
     readonly takenOver: string[] = [];
+    /** URLs the components fetched a Gateway API manifest from. */
+    readonly fetchedManifests: string[] = [];
     private readonly clusterOfProvider = new Map<string, string>();
     private readonly addresses = new Map<string, string>();
 
@@ -81,6 +105,8 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
         this.resources.length = 0;
         this.preflights.length = 0;
         this.takenOver.length = 0;
+        this.fetchedManifests.length = 0;
+        useManifestFetcher(this.manifestFetcher); // forgets what was fetched before
         this.clusterOfProvider.clear();
         this.addresses.clear();
     }
@@ -115,6 +141,17 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         return this.options.fallback ? this.options.fallback.call(args) : args.inputs;
     }
+
+    /** What a Gateway API manifest URL serves (see ServiceMeshMocksOptions.gatewayApiManifest). */
+    readonly manifestFetcher: ManifestFetcher = async (url) => {
+        this.fetchedManifests.push(url);
+        const served = this.options.gatewayApiManifest;
+        if (served instanceof Error) throw served;
+        if (served !== undefined) return served;
+        const version = /\/download\/(v[^/]+)\//.exec(url)?.[1];
+        if (!version) throw new Error("HTTP 404");
+        return gatewayApiBundle(version);
+    };
 
     /** The pre-flight's view of a cluster, by the context it connects with. */
     readonly connector: Connector = (kubeconfig, context) => {
@@ -219,7 +256,11 @@ export function setServiceMeshMocks(options: ServiceMeshMocksOptions = {}, proje
     return mocks;
 }
 
-/** Routes the components' pre-flight reads to `mocks` (setServiceMeshMocks does it; for mocks you install yourself). */
+/**
+ * Routes the components' pre-flight reads and Gateway API manifest downloads to `mocks` (setServiceMeshMocks does
+ * it; for mocks you install yourself).
+ */
 export function useServiceMeshPreflight(mocks: ServiceMeshMocks): void {
     useConnector(mocks.connector);
+    useManifestFetcher(mocks.manifestFetcher);
 }

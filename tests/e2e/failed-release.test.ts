@@ -6,9 +6,12 @@
 // (2) An image pull Secret that does not exist: the simulated clusters pull no images, so the failure itself (pods in
 // ImagePullBackOff, releases timing out) cannot happen here; what is tested is the component's check that stops the
 // update before anything is installed, naming the Secret, when the install namespace exists already.
+// The first stack also finds an older Gateway API bundle (v1.2.1) applied beforehand with kubectl: it upgrades it to its
+// v1.5.1 bundle and keeps it on destroy.
 import { expect } from "chai";
 import { Stack } from "@pulumi/pulumi/automation";
 import { publishSchemaVariant } from "./harness/chartRepo";
+import { GATEWAY_API_CRDS, GATEWAY_API_V15 } from "./harness/environment";
 import { singleClusterStack, upError } from "./harness/stacks";
 import { env } from "./hooks";
 
@@ -22,13 +25,16 @@ describe("a release that fails: chart schema rejects a value (real engine)", fun
     before(async () => {
         const e = env();
         await publishSchemaVariant(e.bin, e.chartDir, "1.24.2-solo", "istiod", (schema) => delete schema.properties.pilot.properties.cni);
+        await e.kubectl(cluster, ["apply", "-f", GATEWAY_API_CRDS]);
         stack = await singleClusterStack(e, STACK, cluster);
-        await stack.setConfig("istioVersion", { value: "1.24.2" });
+        await stack.setAllConfig({ istioVersion: { value: "1.24.2" }, gatewayApiManifest: { value: GATEWAY_API_V15 } });
     });
 
     after(async () => {
         await stack?.destroy().catch((e) => process.stderr.write(`[failed-release] destroy: ${e}\n`));
         await stack?.workspace.removeStack(STACK, { force: true });
+        // The upgraded bundle outlives the stack (see the last test); the next stacks on this cluster start without one.
+        await env().kubectl(cluster, ["delete", "-f", GATEWAY_API_V15, "--ignore-not-found"]).catch(() => undefined);
     });
 
     it("up fails naming the release and the rejected value; Helm records no release for it", async () => {
@@ -49,6 +55,19 @@ describe("a release that fails: chart schema rejects a value (real engine)", fun
         expect((await releasesOn()).map((r) => [r.name, r.status, r.chart]).sort()).to.deep.equal([
             ["istio-base", "deployed", "base-1.24.3-solo"], ["istio-cni", "deployed", "cni-1.24.3-solo"],
             ["istiod", "deployed", "istiod-1.24.3-solo"], ["ztunnel", "deployed", "ztunnel-1.24.3-solo"],
+        ]);
+        // The older bundle found in the cluster was upgraded in place (forced server-side apply), the rest created.
+        expect(result.outputs.gatewayApi.value).to.deep.include({ version: "v1.5.1", managed: true });
+        const crd = JSON.parse(await env().kubectl(cluster, ["get", "crd", "gateways.gateway.networking.k8s.io", "-o", "json"]));
+        expect(crd.metadata.annotations).to.include({ "gateway.networking.k8s.io/bundle-version": "v1.5.1", "servicemesh.pulumi.com/gateway-api": "upgraded" });
+    });
+
+    it("destroy keeps the Gateway API CRDs it upgraded (it did not create them)", async () => {
+        await stack.destroy();
+        const crds = JSON.parse(await env().kubectl(cluster, ["get", "crds", "-o", "json"])).items.filter((c: any) => c.spec.group === "gateway.networking.k8s.io");
+        expect(crds.map((c: any) => [c.metadata.name, c.metadata.annotations["gateway.networking.k8s.io/bundle-version"]]).sort()).to.deep.include.members([
+            ["gateways.gateway.networking.k8s.io", "v1.5.1"],
+            ["httproutes.gateway.networking.k8s.io", "v1.5.1"],
         ]);
     });
 });

@@ -1,8 +1,8 @@
 // One environment for the whole real-engine tier: four simulated clusters (one for the single-cluster stack, three
-// for the multicluster mesh), the chart repository at two versions, and the controller doubles.
+// for the multicluster mesh), the chart repository at the versions below, and the controller doubles.
 import { Environment, createEnvironment } from "./harness/environment";
 
-export const CHART_VERSIONS = ["1.24.3-solo", "1.25.2-solo"];
+export const CHART_VERSIONS = ["1.24.3-solo", "1.25.2-solo", "1.28.2-solo", "1.29.3-solo", "1.30.2-solo", "1.31.1-solo"];
 let environment: Environment | undefined;
 
 export function env(): Environment {

@@ -1,5 +1,6 @@
-// The multicluster example on three simulated clusters with the real Pulumi CLI: a shared root of trust, east-west
-// gateways, a full mesh of links; then no-op and teardown.
+// The multicluster example on three simulated clusters with the real Pulumi CLI, at Istio 1.31 (public Solo registry
+// layout, today's peering settings): a shared root of trust, east-west gateways, a full mesh of links; then no-op and
+// teardown.
 import { X509Certificate } from "crypto";
 import { expect } from "chai";
 import { Stack } from "@pulumi/pulumi/automation";
@@ -13,6 +14,7 @@ describe("multicluster mesh of three clusters (real engine)", function () {
 
     before(async () => {
         ({ stack } = await multiclusterStack(env(), "e2e-multi", CLUSTERS));
+        await stack.setConfig("istioVersion", { value: "1.31.1" });
     });
 
     it("deploys: every cluster SUCCEEDED, six links accepted", async () => {
@@ -60,7 +62,11 @@ describe("multicluster mesh of three clusters (real engine)", function () {
                 expect(p.metadata.annotations["gateway.istio.io/trust-domain"]).to.equal(peer);
             }
             const releases = JSON.parse(await e.helm(name, ["list", "-n", "istio-system", "-o", "json"]));
-            expect(releases.map((r: any) => r.status)).to.deep.equal(["deployed", "deployed", "deployed", "deployed"]);
+            expect(releases.map((r: any) => [r.status, r.chart.replace(/^[a-z]+-/, "")])).to.deep.equal(Array(4).fill(["deployed", "1.31.1-solo"]));
+            // Solo's peering settings of 1.29+ reach istiod's environment.
+            const istiod = JSON.parse(await e.kubectl(name, ["get", "deployment", "istiod", "-n", "istio-system", "-o", "json"]));
+            const envOf = Object.fromEntries(istiod.spec.template.spec.containers[0].env.filter((v: any) => "value" in v).map((v: any) => [v.name, v.value]));
+            expect(envOf).to.include({ PILOT_ENABLE_IP_AUTOALLOCATE: "true", PILOT_ENABLE_K8S_SELECT_WORKLOAD_ENTRIES: "false", PILOT_SKIP_VALIDATE_TRUST_DOMAIN: "true" });
         }
     });
 

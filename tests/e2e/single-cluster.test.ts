@@ -1,8 +1,9 @@
-// The single-cluster example on a simulated cluster with the real Pulumi CLI: deploy, no-op, refresh, targeted
-// changes, and teardown, checked against what the API server and Helm report.
+// The single-cluster example on a simulated cluster with the real Pulumi CLI: deploy at 1.28 (the last repo-key
+// minor), no-op, refresh, targeted changes, upgrades one minor per up across the registry change to 1.31 (the
+// Gateway API bundle moving to a v1.5 one on the way), and teardown, checked against what the API server and Helm report.
 import { expect } from "chai";
 import { Stack } from "@pulumi/pulumi/automation";
-import { CREDENTIALS_SECRET, GATEWAY_API_CRDS } from "./harness/environment";
+import { CREDENTIALS_SECRET, GATEWAY_API_CRDS, GATEWAY_API_V15 } from "./harness/environment";
 import { changes, singleClusterStack } from "./harness/stacks";
 import { env } from "./hooks";
 
@@ -14,8 +15,9 @@ describe("single cluster (real engine)", function () {
         const e = env();
         // TLS of the chart repository is verified: its CA is trusted by the program (not skipped).
         stack = await singleClusterStack(e, "e2e-single", cluster);
-        await stack.setConfig("imageRepository", { value: "registry.example/istio" });
+        await stack.setAllConfig({ imageRepository: { value: "registry.example/istio" }, istioVersion: { value: "1.28.2" } });
     });
+    const charts = async () => (JSON.parse(await env().helm(cluster, ["list", "-n", "istio-system", "-o", "json"])) as any[]).map((r) => r.chart).sort();
 
     it("deploys: every condition True, phase SUCCEEDED", async () => {
         const result = await stack.up({ onOutput: (l) => process.stderr.write(l) });
@@ -29,14 +31,14 @@ describe("single cluster (real engine)", function () {
         const e = env();
         const releases = JSON.parse(await e.helm(cluster, ["list", "-n", "istio-system", "-o", "json"]));
         expect(releases.map((r: any) => [r.name, r.chart, r.status]).sort()).to.deep.equal([
-            ["istio-base", "base-1.24.3-solo", "deployed"],
-            ["istio-cni", "cni-1.24.3-solo", "deployed"],
-            ["istiod", "istiod-1.24.3-solo", "deployed"],
-            ["ztunnel", "ztunnel-1.24.3-solo", "deployed"],
+            ["istio-base", "base-1.28.2-solo", "deployed"],
+            ["istio-cni", "cni-1.28.2-solo", "deployed"],
+            ["istiod", "istiod-1.28.2-solo", "deployed"],
+            ["ztunnel", "ztunnel-1.28.2-solo", "deployed"],
         ]);
         const istiod = JSON.parse(await e.kubectl(cluster, ["get", "deployment", "istiod", "-n", "istio-system", "-o", "json"]));
         expect(istiod.status.readyReplicas).to.be.at.least(1);
-        expect(istiod.spec.template.spec.containers[0].image).to.equal("registry.example/istio/pilot:1.24.3-solo-distroless");
+        expect(istiod.spec.template.spec.containers[0].image).to.equal("registry.example/istio/pilot:1.28.2-solo-distroless");
         for (const ds of ["istio-cni-node", "ztunnel"]) {
             const d = JSON.parse(await e.kubectl(cluster, ["get", "daemonset", ds, "-n", "istio-system", "-o", "json"]));
             expect(d.status.numberReady, ds).to.equal(3);
@@ -71,14 +73,32 @@ describe("single cluster (real engine)", function () {
         expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).to.deep.equal([4, 50]);
     });
 
-    it("a version change upgrades the four releases and nothing else", async () => {
-        await stack.setConfig("istioVersion", { value: "1.25.2" });
-        const preview = await stack.preview();
-        expect(changes(preview.changeSummary)).to.deep.equal({ update: 4 });
-        const result = await stack.up();
-        expect(result.outputs.phase.value).to.equal("SUCCEEDED");
-        const releases = JSON.parse(await env().helm(cluster, ["list", "-n", "istio-system", "-o", "json"]));
-        expect(releases.map((r: any) => r.chart).sort()).to.deep.equal(["base-1.25.2-solo", "cni-1.25.2-solo", "istiod-1.25.2-solo", "ztunnel-1.25.2-solo"]);
+    for (const [version, bundle] of [["1.29.3", undefined], ["1.30.2", GATEWAY_API_V15], ["1.31.1", undefined]] as const) {
+        it(`upgrading to ${version} is one up (the four releases, nothing else${bundle ? ", plus the v1.5 Gateway API bundle" : ""}), then a no-op up`, async () => {
+            await stack.setConfig("istioVersion", { value: version });
+            if (bundle) await stack.setConfig("gatewayApiManifest", { value: bundle });
+            const result = await stack.up({ onOutput: (l) => process.stderr.write(l) });
+            expect(result.outputs.phase.value).to.equal("SUCCEEDED");
+            const expected = bundle ? { update: 4 + 5, create: 3 } : { update: 4 };
+            expect(changes(result.summary.resourceChanges), "one update per release").to.deep.include(expected);
+            expect(await charts()).to.deep.equal(["base", "cni", "istiod", "ztunnel"].map((c) => `${c}-${version}-solo`));
+            const istiod = JSON.parse(await env().kubectl(cluster, ["get", "deployment", "istiod", "-n", "istio-system", "-o", "json"]));
+            expect(istiod.spec.template.spec.containers[0].image).to.equal(`registry.example/istio/pilot:${version}-solo-distroless`);
+            expect(changes((await stack.up()).summary.resourceChanges)).to.deep.equal({});
+        });
+    }
+
+    it("its own Gateway API CRDs moved to the v1.5.1 bundle, with the safe-upgrades policy and binding next to them", async () => {
+        const e = env();
+        const crd = JSON.parse(await e.kubectl(cluster, ["get", "crd", "gateways.gateway.networking.k8s.io", "-o", "json"]));
+        expect(crd.metadata.annotations).to.include({ "gateway.networking.k8s.io/bundle-version": "v1.5.1", "servicemesh.pulumi.com/gateway-api": "created" });
+        const out = await stack.outputs();
+        expect(out.gatewayApi.value).to.deep.equal({ version: "v1.5.1", channel: "standard", managed: true, action: "manage" });
+        const policy = await e.kubectl(cluster, ["get", "validatingadmissionpolicies,validatingadmissionpolicybindings", "-o", "name"]);
+        expect(policy.trim().split("\n").sort()).to.deep.equal([
+            "validatingadmissionpolicy.admissionregistration.k8s.io/safe-upgrades.gateway.networking.k8s.io",
+            "validatingadmissionpolicybinding.admissionregistration.k8s.io/safe-upgrades.gateway.networking.k8s.io",
+        ]);
     });
 
     it("destroy leaves no releases, webhooks or namespaces of ours, and keeps the Istio CRDs", async () => {
@@ -95,6 +115,7 @@ describe("single cluster (real engine)", function () {
         expect(crds).to.match(/virtualservices\.networking\.istio\.io/);
         expect(crds).to.match(/authorizationpolicies\.security\.istio\.io/);
         expect(crds).to.not.match(/gateway\.networking\.k8s\.io/);
+        expect(await e.kubectl(cluster, ["get", "validatingadmissionpolicies", "-o", "name"])).to.not.contain("safe-upgrades");
     });
 
     it("a chart repository that refuses the credentials fails at preview, naming the repository", async () => {

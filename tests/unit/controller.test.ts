@@ -4,7 +4,7 @@ import * as path from "path";
 import { expect } from "chai";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { expectRejected, mocks, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
+import { expectRejected, fetchedManifests, mocks, recordSecretOutputs, registered, resetMocks, secretOutputs, settle, valueOf } from "./mocks";
 import { ServiceMeshController } from "../../provider";
 
 const CRDS = path.join(__dirname, "..", "fixtures", "gateway-api-crds.yaml");
@@ -103,14 +103,17 @@ describe("ServiceMeshController (mocks)", () => {
         ]);
     });
 
-    it("skips the Gateway API CRDs when install is false, and uses a URL manifest through ConfigFile", async () => {
-        await deploy({ version: "1.24.3", gatewayApi: { install: false } });
+    it("skips the Gateway API CRDs when install is false, and fetches a URL manifest itself, one resource per object", async () => {
+        const off = await deploy({ version: "1.24.3", gatewayApi: { install: false } });
         expect(registered.filter((r) => r.type.startsWith("kubernetes:yaml/"))).to.have.length(0);
         expect(reads().map((r) => r.id)).to.not.include("gateways.gateway.networking.k8s.io");
+        expect(await valueOf(off.mesh.gatewayApi)).to.deep.equal({ version: "", channel: "", managed: false, action: "disabled" });
         resetMocks();
-        await deploy({ version: "1.24.3", gatewayApi: { manifest: "https://example.com/crds.yaml" } });
-        const file = registered.filter((r) => r.type === "kubernetes:yaml/v2:ConfigFile");
-        expect(file.map((f) => f.inputs.file)).to.deep.equal(["https://example.com/crds.yaml"]);
+        await deploy({ version: "1.24.3", gatewayApi: { manifest: "https://example.com/download/v1.3.0/standard-install.yaml" } });
+        expect(fetchedManifests).to.deep.equal(["https://example.com/download/v1.3.0/standard-install.yaml"]);
+        expect(registered.filter((r) => r.type.startsWith("kubernetes:yaml/"))).to.have.length(0);
+        const crds = registered.filter((r) => r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition" && !r.id);
+        expect(crds.map((c) => c.inputs.metadata.annotations["gateway.networking.k8s.io/bundle-version"])).to.deep.equal(["v1.3.0"]);
     });
 
     for (const [mode, input, releases] of [

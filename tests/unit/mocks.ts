@@ -13,6 +13,9 @@ export const mocks: ServiceMeshMocks = setServiceMeshMocks({}, "servicemesh", "t
 /** Every registration (and read), as the mocks saw it. */
 export const registered: MockedResource[] = mocks.resources;
 
+/** URLs the component fetched a Gateway API manifest from (the mocks serve them). */
+export const fetchedManifests: string[] = mocks.fetchedManifests;
+
 /** What the pre-flight reads, when a test needs a snapshot of its own. */
 export function emptySnapshot(serverVersion = "v1.30.4"): ClusterSnapshot {
     return { serverVersion, nodes: [], apiGroups: [], helmReleases: [], objects: [], unread: [] };

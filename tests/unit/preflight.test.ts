@@ -28,7 +28,7 @@ describe("pre-flight: Kubernetes support range", () => {
         expect(kubernetesSupport(v("1.26.0"), "v1.29.0+k3s1")).to.equal(undefined);
     });
     it("only informs for a minor without a known range", () => {
-        expect(kubernetesSupport(v("1.28.0"), "v1.33.1")?.level).to.equal("info");
+        expect(kubernetesSupport(v("1.32.0"), "v1.33.1")?.level).to.equal("info");
     });
 });
 

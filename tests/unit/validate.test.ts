@@ -17,8 +17,8 @@ const BAD_INPUTS: [string, any, string][] = [
     ["major/minor only", { version: "1.24" }, 'version: is not an Istio patch version; allowed: `1.x.y` with no tags or prefix, e.g. 1.24.3 (got "1.24")'],
     ["ambient below 1.22.3", { version: "1.22.2" }, 'version: ambient mode needs 1.22.3 or later (got "1.22.2"); allowed: 1.22.3 or later, or dataplaneMode: Sidecar'],
     ["below supported", { version: "1.21.5", dataplaneMode: "Sidecar" }, 'version: 1.21.5 is older than this component supports (got "1.21.5"); allowed: 1.22.0 or later'],
-    ["unknown minor", { version: "1.40.0", repository: { url: "oci://r.example/charts" } }, 'image.repository: no Solo repository is known for Istio 1.40 (got version "1.40.0"); allowed: set image.repository explicitly, or a version of 1.22, 1.23, 1.24, 1.25, 1.26, 1.27, 1.28'],
-    ["unknown minor, charts", { version: "1.40.0", image: { repository: "r.example/istio" } }, 'repository.url: no Solo chart repository is known for Istio 1.40 (got version "1.40.0"); allowed: set repository.url explicitly, or a version of 1.22, 1.23, 1.24, 1.25, 1.26, 1.27, 1.28'],
+    ["unknown minor", { version: "1.21.0", dataplaneMode: "Sidecar", repository: { url: "oci://r.example/charts" } }, 'image.repository: no Solo repository is known for Istio 1.21 (got version "1.21.0"); allowed: set image.repository explicitly, or a version of 1.22 or later'],
+    ["unknown minor, charts", { version: "1.21.0", dataplaneMode: "Sidecar", image: { repository: "r.example/istio" } }, 'repository.url: no Solo chart repository is known for Istio 1.21 (got version "1.21.0"); allowed: set repository.url explicitly, or a version of 1.22 or later'],
     ["dataplaneMode typo", { ...ok, dataplaneMode: "Ambiant" }, 'dataplaneMode: is not allowed; allowed values: Ambient, Sidecar (got "Ambiant")'],
     ["dataplaneMode lower case", { ...ok, dataplaneMode: "ambient" }, 'dataplaneMode: is not allowed; allowed values: Ambient, Sidecar (got "ambient")'],
     ["distribution", { ...ok, distribution: "fips" }, 'distribution: is not allowed; allowed values: Standard, FIPS (got "fips")'],
@@ -125,6 +125,8 @@ describe("input validation", () => {
         expect(spec.gatewayApi).to.deep.equal({
             install: true,
             manifest: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml",
+            defaultBundle: "v1.2.1",
+            manifestGiven: false,
         });
     });
 

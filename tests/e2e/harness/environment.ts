@@ -11,6 +11,8 @@ import { REPO, ToolSet, installExample, pulumiEnv, tempDir, toolsBinDir } from "
 
 export const CREDENTIALS_SECRET = "mesh-credentials/chart-repo";
 export const GATEWAY_API_CRDS = path.join(REPO, "tests", "e2e", "fixtures", "gateway-api-crds.yaml");
+/** A v1.5.1-shaped standard bundle: CRDs plus the safe-upgrades ValidatingAdmissionPolicy and its binding. */
+export const GATEWAY_API_V15 = path.join(REPO, "tests", "e2e", "fixtures", "gateway-api-v1.5.1.yaml");
 
 export interface EnvironmentOptions {
     /** Cluster names; each gets `nodes` fake nodes. */
