@@ -66,6 +66,35 @@ describe("chart pulls", () => {
         expect(registry.requests.map((r) => r.path.split("?")[0])).to.include("/token");
     });
 
+    it("downloads an archive again only when the repository announces another digest, still asking it every time", async () => {
+        const archives = (server: TestServer) => server.requests.filter((r) => /\.tgz$|\/blobs\//.test(r.path)).length;
+        const asks = (server: TestServer) => server.requests.filter((r) => /index\.yaml$|\/manifests\//.test(r.path)).length;
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-cache-"));
+        for (const server of [repo, registry]) {
+            const pull = { repositoryUrl: server.url, chart: "istiod", version: "1.24.3-solo", credential: cred, insecureSkipVerify: true, cacheDir: dir };
+            const file = await pullChart(pull);
+            const [downloaded, asked] = [archives(server), asks(server)];
+            expect(await pullChart(pull)).to.equal(file);
+            expect(archives(server) - downloaded).to.equal(0);
+            expect(asks(server) - asked).to.be.at.least(1); // OCI: once unauthenticated, once with the token
+            fs.writeFileSync(file, "another archive");
+            await pullChart(pull);
+            expect(archives(server) - downloaded).to.equal(1);
+            expect(fs.readFileSync(file)).to.deep.equal(CHART_BYTES);
+        }
+    });
+
+    it("serves simultaneous pulls of one chart with one download; another credential pulls on its own", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-cache-"));
+        const pull = { repositoryUrl: repo.url, chart: "base", version: "1.24.3-solo", credential: cred, insecureSkipVerify: true, cacheDir: dir };
+        const before = repo.requests.length;
+        const files = await Promise.all([pullChart(pull), pullChart(pull), pullChart(pull)]);
+        expect(new Set(files).size).to.equal(1);
+        expect(repo.requests.length - before).to.equal(2); // index.yaml and the archive, once
+        const wrong = await rejection(pullChart({ ...pull, credential: { username: USER, password: "wrong" } }));
+        expect(wrong.message).to.contain("HTTP 401");
+    });
+
     it("refuses wrong credentials with an error naming the repository", async () => {
         for (const server of [repo, registry]) {
             const e = await rejection(pullChart({ repositoryUrl: server.url, chart: "istiod", version: "1.24.3-solo", credential: { username: USER, password: "wrong" }, insecureSkipVerify: true, cacheDir }));
