@@ -24,7 +24,10 @@ export interface ChartPull {
 }
 
 export class ChartPullError extends Error {
-    constructor(pull: ChartPull, detail: string) {
+    constructor(
+        pull: ChartPull,
+        readonly detail: string,
+    ) {
         super(`cannot pull chart ${pull.chart} ${pull.version} from ${pull.repositoryUrl}: ${detail}`);
         this.name = "ChartPullError";
     }
@@ -56,6 +59,24 @@ export function archivePath(pull: ChartPull): string {
 // same moment, and one pull serves them all. Once settled it is forgotten, so a later pull asks the repository again.
 const pulls = new Map<string, Promise<string>>();
 
+/** Settles `work` once per key among the calls in flight; the result is forgotten once it settled. */
+function shared<T>(inFlight: Map<string, Promise<T>>, key: string, work: () => Promise<T>): Promise<T> {
+    let pending = inFlight.get(key);
+    if (!pending) {
+        pending = work();
+        inFlight.set(key, pending);
+        const forget = () => void inFlight.delete(key);
+        pending.then(forget, forget);
+    }
+    return pending;
+}
+
+/** Who asks: the credential (hashed) and the TLS setting, so a shared answer never serves another identity. */
+function asker(pull: ChartPull): string {
+    const who = pull.credential ? sha256(Buffer.from(`${pull.credential.username}\0${pull.credential.password}`)) : "anonymous";
+    return `${who}\0${pull.insecureSkipVerify}`;
+}
+
 /**
  * Returns the local path of the chart archive. Every call asks the repository for the chart's digest (the index
  * entry, or the OCI manifest), which is what proves access with the given credential; the archive itself is only
@@ -63,16 +84,24 @@ const pulls = new Map<string, Promise<string>>();
  */
 export function pullChart(pull: ChartPull): Promise<string> {
     const file = archivePath(pull);
-    const who = pull.credential ? sha256(Buffer.from(`${pull.credential.username}\0${pull.credential.password}`)) : "anonymous";
-    const key = `${file}\0${who}\0${pull.insecureSkipVerify}`;
-    let pending = pulls.get(key);
-    if (!pending) {
-        pending = (pull.repositoryUrl.startsWith("oci://") ? pullOci(pull, file) : pullHttp(pull, file)).then(() => file);
-        pulls.set(key, pending);
-        const forget = () => void pulls.delete(key);
-        pending.then(forget, forget);
-    }
-    return pending;
+    return shared(pulls, `${file}\0${asker(pull)}`, () => (pull.repositoryUrl.startsWith("oci://") ? pullOci(pull, file) : pullHttp(pull, file)).then(() => file));
+}
+
+type RepositoryIndex = { entries?: Record<string, { version?: string; urls?: string[]; digest?: string }[]> };
+
+// A repository's index.yaml, fetched and parsed once for the charts pulled from it at the same moment.
+const indexes = new Map<string, Promise<RepositoryIndex>>();
+
+function repositoryIndex(pull: ChartPull, base: string): Promise<RepositoryIndex> {
+    return shared(indexes, `${base}\0${asker(pull)}`, async () => {
+        const index = await get(pull, new URL("index.yaml", base), {});
+        expectOk(pull, index, "index.yaml");
+        try {
+            return yaml.load(index.body.toString("utf8")) as RepositoryIndex;
+        } catch (e) {
+            throw new ChartPullError(pull, `index.yaml is not valid YAML (${(e as Error).message})`);
+        }
+    });
 }
 
 /** Whether the cached archive has the digest the repository announces (hex sha256). */
@@ -93,14 +122,10 @@ function store(file: string, archive: Buffer): void {
 
 async function pullHttp(pull: ChartPull, file: string): Promise<void> {
     const base = pull.repositoryUrl.endsWith("/") ? pull.repositoryUrl : `${pull.repositoryUrl}/`;
-    const index = await get(pull, new URL("index.yaml", base), {});
-    expectOk(pull, index, "index.yaml");
-    let doc: { entries?: Record<string, { version?: string; urls?: string[]; digest?: string }[]> };
-    try {
-        doc = yaml.load(index.body.toString("utf8")) as typeof doc;
-    } catch (e) {
-        throw new ChartPullError(pull, `index.yaml is not valid YAML (${(e as Error).message})`);
-    }
+    // The index is shared by the charts pulled at the same moment: its errors are told again for this chart.
+    const doc = await repositoryIndex(pull, base).catch((e) => {
+        throw e instanceof ChartPullError ? new ChartPullError(pull, e.detail) : e;
+    });
     const entry = doc?.entries?.[pull.chart]?.find((e) => String(e.version) === pull.version);
     if (!entry?.urls?.length) {
         const known = (doc?.entries?.[pull.chart] ?? []).map((e) => e.version).join(", ") || "none";

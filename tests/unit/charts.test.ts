@@ -84,15 +84,16 @@ describe("chart pulls", () => {
         }
     });
 
-    it("serves simultaneous pulls of one chart with one download; another credential pulls on its own", async () => {
+    it("serves simultaneous pulls with one index and one download per chart; another credential pulls on its own", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-cache-"));
-        const pull = { repositoryUrl: repo.url, chart: "base", version: "1.24.3-solo", credential: cred, insecureSkipVerify: true, cacheDir: dir };
+        const pull = (chart: string) => ({ repositoryUrl: repo.url, chart, version: "1.24.3-solo", credential: cred, insecureSkipVerify: true, cacheDir: dir });
         const before = repo.requests.length;
-        const files = await Promise.all([pullChart(pull), pullChart(pull), pullChart(pull)]);
-        expect(new Set(files).size).to.equal(1);
-        expect(repo.requests.length - before).to.equal(2); // index.yaml and the archive, once
-        const wrong = await rejection(pullChart({ ...pull, credential: { username: USER, password: "wrong" } }));
-        expect(wrong.message).to.contain("HTTP 401");
+        const files = await Promise.all([pullChart(pull("base")), pullChart(pull("base")), pullChart(pull("istiod"))]);
+        expect(new Set(files).size).to.equal(2);
+        expect(repo.requests.slice(before).map((r) => r.path.split("/").pop()).sort()).to.deep.equal(["base-1.24.3-solo.tgz", "index.yaml", "istiod-1.24.3-solo.tgz"]);
+        const wrong = { username: USER, password: "wrong" };
+        const errors = await Promise.all(["base", "istiod"].map((c) => rejection(pullChart({ ...pull(c), credential: wrong }))));
+        expect(errors.map((e) => e.message)).to.deep.equal(["base", "istiod"].map((c) => `cannot pull chart ${c} 1.24.3-solo from ${repo.url}: index.yaml: HTTP 401: the credentials from repository.secrets were refused`));
     });
 
     it("refuses wrong credentials with an error naming the repository", async () => {
