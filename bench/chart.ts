@@ -13,7 +13,7 @@ export interface Panel {
 
 const W = 440;
 const H = 300;
-const M = { left: 58, right: 16, top: 34, bottom: 74 };
+const M = { left: 58, right: 16, top: 34, bottom: 96 };
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
@@ -47,7 +47,7 @@ function panel(p: Panel, dx: number): string {
         out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.join(" ")}"/>`);
         out.push(...pts.map((pt) => `<circle cx="${pt.split(",")[0]}" cy="${pt.split(",")[1]}" r="3" fill="${s.color}"/>`));
         const lx = dx + M.left + (i % 2) * 190;
-        const ly = H - 22 + Math.floor(i / 2) * 16;
+        const ly = py(0) + 52 + Math.floor(i / 2) * 16;
         out.push(`<rect x="${lx}" y="${ly - 9}" width="12" height="3" fill="${s.color}"/><text x="${lx + 16}" y="${ly - 4}">${esc(s.name)}</text>`);
     });
     return out.join("\n");

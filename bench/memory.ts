@@ -1,6 +1,7 @@
 // Peak memory of the processes the Pulumi CLI starts: /proc is polled (every 200 ms by default) for the descendants
 // of the given root processes, each descendant is classed by its command line, and the peak of each class's summed
-// RSS (and of the total) is kept.
+// RSS (and of the total) is kept; and, apart, the peak of the simulated clusters' processes (API servers, etcd, kwok
+// controllers, which kwokctl starts detached), found by their clusters' state directories in their command lines.
 import * as fs from "fs";
 import * as path from "path";
 
@@ -9,6 +10,8 @@ export type ProcessClass = "program" | "language host" | "kubernetes provider" |
 export interface MemoryPeaks {
     /** Peak RSS in MiB by class, and of all the descendants together (`total`). */
     peaks: Record<ProcessClass | "total", number>;
+    /** Peak summed RSS in MiB of the processes of the clusters given. */
+    clustersMb: number;
     samples: number;
     intervalMs: number;
 }
@@ -35,8 +38,9 @@ export function classify(cmd: string[]): ProcessClass {
 }
 
 /** Starts sampling the process trees below the processes `roots` selects; `stop()` returns the peaks. */
-export function sampleMemory(roots: (cmd: string[]) => boolean, intervalMs = 200): { stop(): MemoryPeaks } {
+export function sampleMemory(roots: (cmd: string[]) => boolean, clusterDirs: string[] = [], intervalMs = 200): { stop(): MemoryPeaks } {
     const peaks: MemoryPeaks["peaks"] = { program: 0, "language host": 0, "kubernetes provider": 0, "pulumi CLI": 0, other: 0, total: 0 };
+    let clustersMb = 0;
     let samples = 0;
     const sample = () => {
         const procs = new Map<number, NonNullable<ReturnType<typeof readProc>>>();
@@ -51,7 +55,9 @@ export function sampleMemory(roots: (cmd: string[]) => boolean, intervalMs = 200
             return false;
         };
         const now: Record<string, number> = { total: 0 };
+        let clusters = 0;
         for (const [pid, p] of procs) {
+            if (p.cmd.some((a) => clusterDirs.some((d) => a.includes(d)))) clusters += p.rssKb / 1024;
             if (!inTree(pid)) continue;
             const cls = classify(p.cmd);
             now[cls] = (now[cls] ?? 0) + p.rssKb / 1024;
@@ -61,6 +67,7 @@ export function sampleMemory(roots: (cmd: string[]) => boolean, intervalMs = 200
             const key = k as keyof MemoryPeaks["peaks"];
             peaks[key] = Math.max(peaks[key], v);
         }
+        clustersMb = Math.max(clustersMb, clusters);
         samples++;
     };
     const timer = setInterval(sample, intervalMs);
@@ -68,7 +75,7 @@ export function sampleMemory(roots: (cmd: string[]) => boolean, intervalMs = 200
         stop() {
             clearInterval(timer);
             sample();
-            return { peaks, samples, intervalMs };
+            return { peaks, clustersMb, samples, intervalMs };
         },
     };
 }

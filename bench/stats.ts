@@ -2,14 +2,25 @@
 import { execFileSync } from "child_process";
 import * as os from "os";
 
+export type Part = "plugin" | "mock" | "engine";
+
 export interface Settings {
     runs: number;
     /** Part 1 cluster counts. */
     sizes: number[];
-    /** Part 2 cluster counts (at most 3: the simulated clusters b1..b3). */
+    /** Part 2 cluster counts (simulated clusters b1..b10). */
     engineSizes: number[];
-    parts: Set<"mock" | "engine">;
+    parts: Set<Part>;
+    /** A figure counts as quiet when the 1-minute load average is at most this before and after it. */
+    quietLoad: number;
+    /** How long to wait for a quiet machine before a figure, in seconds. */
+    maxWaitS: number;
+    /** How many times a figure taken under load is taken again. */
+    repeats: number;
 }
+
+/** The most simulated clusters part 2 runs (addresses, names and memory are sized for it). */
+export const MAX_ENGINE_CLUSTERS = 10;
 
 const list = (text: string | undefined, fallback: number[]) => (text ? text.split(",").map(Number).filter((n) => n > 0) : fallback);
 
@@ -17,9 +28,60 @@ export function settings(env = process.env): Settings {
     return {
         runs: Math.max(1, Number(env.BENCH_RUNS ?? 3)),
         sizes: list(env.BENCH_SIZES, [1, 5, 10, 25, 50]),
-        engineSizes: list(env.BENCH_ENGINE_SIZES, [1, 2, 3]).filter((n) => n <= 3),
-        parts: new Set((env.BENCH_PARTS ?? "mock,engine").split(",").map((p) => p.trim())) as Settings["parts"],
+        engineSizes: list(env.BENCH_ENGINE_SIZES, [1, 3, 6]).filter((n) => n <= MAX_ENGINE_CLUSTERS),
+        parts: new Set((env.BENCH_PARTS ?? "plugin,mock,engine").split(",").map((p) => p.trim())) as Settings["parts"],
+        quietLoad: Number(env.BENCH_QUIET_LOAD ?? os.cpus().length),
+        maxWaitS: Number(env.BENCH_MAX_WAIT_S ?? 300),
+        repeats: Math.max(0, Number(env.BENCH_REPEATS ?? 2)),
     };
+}
+
+/** The 1-minute load average before and after a figure, and whether either was above the quiet threshold. */
+export interface LoadMark {
+    before: number;
+    after: number;
+    underLoad: boolean;
+}
+
+const load1 = () => os.loadavg()[0];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits (up to maxWaitS) until the 1-minute load average is at most quietLoad; returns it. */
+export async function waitQuiet(s: Settings, log: (line: string) => void): Promise<number> {
+    const deadline = Date.now() + s.maxWaitS * 1000;
+    let warned = false;
+    while (load1() > s.quietLoad && Date.now() < deadline) {
+        if (!warned) log(`load ${load1().toFixed(2)} > ${s.quietLoad}: waiting up to ${s.maxWaitS}s for a quiet machine`);
+        warned = true;
+        await sleep(10_000);
+    }
+    return load1();
+}
+
+/**
+ * Takes a measurement on a quiet machine if it can: waits for quiet, measures, and measures again (up to `repeats`
+ * times) while the load before or after was above the threshold. The last attempt is kept, marked under load if so.
+ * `cleanup` runs after each attempt (after the load was read), to undo what the measurement created.
+ */
+export async function quietly<T>(
+    s: Settings,
+    what: string,
+    log: (line: string) => void,
+    measure: () => Promise<T>,
+    cleanup: () => Promise<unknown> = async () => undefined,
+): Promise<{ value: T; load: LoadMark }> {
+    for (let attempt = 0; ; attempt++) {
+        const before = await waitQuiet(s, log);
+        const value = await measure();
+        const after = load1();
+        await cleanup();
+        const underLoad = before > s.quietLoad || after > s.quietLoad;
+        if (!underLoad || attempt >= s.repeats) {
+            if (underLoad) log(`${what}: taken under load (${before.toFixed(2)} before, ${after.toFixed(2)} after; quiet is ≤ ${s.quietLoad}): marked, not a result`);
+            return { value, load: { before, after, underLoad } };
+        }
+        log(`${what}: load ${before.toFixed(2)} before, ${after.toFixed(2)} after: taking it again`);
+    }
 }
 
 export function median(values: number[]): number {

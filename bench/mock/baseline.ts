@@ -1,7 +1,8 @@
 // Part 1, the baseline: what a user would write without the component — the same providers, namespaces, Gateway API
-// CRDs, cacerts Secrets, Helm releases, east-west and peer Gateways and readiness reads, registered directly with
+// CRDs (one resource each), cacerts Secrets, Helm releases, east-west and peer Gateways and readiness reads, registered directly with
 // hand-written values and no validation. The driver checks that it registers exactly the component's custom
 // resources, type by type.
+import * as yaml from "js-yaml";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { gatewayStatus } from "../../provider/readiness/gateways";
@@ -26,12 +27,13 @@ interface Cluster {
 export async function baseline(names: string[], cas: Record<string, IssuedCa>, gatewayApiYaml: string): Promise<unknown> {
     const clusters: Record<string, Cluster> = {};
     const ready: pulumi.Output<unknown>[] = [];
+    const crdDocs = (yaml.loadAll(gatewayApiYaml) as any[]).filter((d) => d);
     for (const name of names) {
         const provider = new k8s.Provider(`mesh-${name}`, { context: `ctx-${name}` });
         const opts = { provider };
         const labels = { "topology.istio.io/network": name };
         const ns = new k8s.core.v1.Namespace(`mesh-${name}-namespace`, { metadata: { name: NS, labels } }, opts);
-        const crds = new k8s.yaml.v2.ConfigGroup(`mesh-${name}-gateway-api-crds`, { yaml: gatewayApiYaml }, opts);
+        const crds = crdDocs.map((crd) => new k8s.apiextensions.v1.CustomResourceDefinition(`mesh-${name}-${crd.metadata.name}`, crd, opts));
         const ca = cas[name];
         const cacerts = new k8s.core.v1.Secret(
             `mesh-${name}-cacerts`,
@@ -49,7 +51,7 @@ export async function baseline(names: string[], cas: Record<string, IssuedCa>, g
             );
         const global = { hub: HUB, tag: "1.24.3-solo", istioNamespace: NS, multiCluster: { clusterName: name }, network: name };
         const base = release("istio-base", "base", { defaultRevision: "default", global: { istioNamespace: NS } }, []);
-        const istiod = release("istiod", "istiod", { profile: "ambient", global, meshConfig: { trustDomain: name }, pilot: { autoscaleMin: 2 } }, [base, crds, cacerts]);
+        const istiod = release("istiod", "istiod", { profile: "ambient", global, meshConfig: { trustDomain: name }, pilot: { autoscaleMin: 2 } }, [base, ...crds, cacerts]);
         const cni = release("istio-cni", "cni", { profile: "ambient", global }, [base]);
         const ztunnel = release("ztunnel", "ztunnel", { profile: "ambient", hub: HUB, tag: "1.24.3-solo", multiCluster: { clusterName: name }, network: name }, [istiod, cni]);
 
@@ -63,7 +65,7 @@ export async function baseline(names: string[], cas: Record<string, IssuedCa>, g
                 spec: { gatewayClassName: "istio-eastwest", listeners },
                 status: undefined, // declared, so that the live status is an output
             },
-            { ...opts, dependsOn: [ewNs, istiod, crds] },
+            { ...opts, dependsOn: [ewNs, istiod, ...crds] },
         );
         // Readiness, read back after the releases (the ids wait for them).
         const after = (r: k8s.helm.v3.Release, id: string) => r.status.apply(() => id);

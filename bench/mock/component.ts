@@ -1,6 +1,7 @@
-// Part 1, the component: a full-mesh MultiClusterMesh of the given clusters, with CA material issued elsewhere (the
-// path the real-engine tier and the demo use; generating it would measure the openssl test double, not the component).
-import { MultiClusterMesh } from "../../provider";
+// Part 1, the component: a full-mesh MultiClusterMesh of the given clusters, compiled (dist/) as programs get it, with
+// CA material issued elsewhere (the path the real-engine tier and the demo use; generating it would measure the
+// openssl test double, not the component).
+import { MultiClusterMesh } from "../../dist"; // npm run bench builds it first
 import { IssuedCa } from "../../tests/support/pki";
 import { GATEWAY_API_CRDS } from "./program";
 

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { issueClusterCas } from "../../tests/support/pki";
-import { Settings, load, median } from "../stats";
+import { Settings, load, median, quietly } from "../stats";
 import { ProgramResult, clusterNames } from "./program";
 
 export interface MockFigure {
@@ -20,6 +20,8 @@ export interface MockFigure {
     baselineRssMb: number;
     runs: { component: ProgramResult[]; baseline: ProgramResult[] };
     load: string;
+    /** Whether any measurement of this size was taken under load. */
+    underLoad?: boolean;
 }
 
 const COMPONENT_TYPE = /^servicemesh:index:/;
@@ -45,9 +47,13 @@ export async function mockPart(s: Settings, log: (line: string) => void): Promis
     try {
         for (const clusters of s.sizes) {
             const runs = { component: [] as ProgramResult[], baseline: [] as ProgramResult[] };
+            let underLoad = false;
             for (let i = 0; i < s.runs; i++) {
-                runs.component.push(await measure("component", clusters, caDir));
-                runs.baseline.push(await measure("baseline", clusters, caDir));
+                for (const program of ["component", "baseline"] as const) {
+                    const m = await quietly(s, `mock ${clusters} clusters, ${program}, run ${i + 1}`, log, () => measure(program, clusters, caDir));
+                    runs[program].push(m.value);
+                    underLoad ||= m.load.underLoad;
+                }
             }
             const [c, b] = [customCounts(runs.component[0]), customCounts(runs.baseline[0])];
             if (JSON.stringify(c) !== JSON.stringify(b)) {
@@ -65,6 +71,7 @@ export async function mockPart(s: Settings, log: (line: string) => void): Promis
                 baselineRssMb: median(runs.baseline.map((r) => r.maxRssMb)),
                 runs,
                 load: load(),
+                underLoad,
             };
             log(`mock ${clusters} clusters: ${resources} resources each (+${components} components); component ${figure.componentMs.toFixed(0)} ms / ${figure.componentRssMb.toFixed(0)} MB, baseline ${figure.baselineMs.toFixed(0)} ms / ${figure.baselineRssMb.toFixed(0)} MB (load ${figure.load})`);
             figures.push(figure);

@@ -1,7 +1,8 @@
 // Pulls a chart archive from an OCI registry or an HTTP(S) Helm repository into a local cache, so that a Helm release
 // can install it from a path. The component uses this only when Helm cannot pull the chart itself the way the spec
 // asks: helm.v3.Release has no option to skip TLS verification, and its username/password do not log in to OCI
-// registries (pulumi-kubernetes#1914). Credentials are sent only to the repository's own host.
+// registries (pulumi-kubernetes#1914). Credentials are sent only to the repository's own host. Archives are kept
+// across runs and downloaded again only when the repository announces another digest.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as http from "http";
@@ -23,7 +24,10 @@ export interface ChartPull {
 }
 
 export class ChartPullError extends Error {
-    constructor(pull: ChartPull, detail: string) {
+    constructor(
+        pull: ChartPull,
+        readonly detail: string,
+    ) {
         super(`cannot pull chart ${pull.chart} ${pull.version} from ${pull.repositoryUrl}: ${detail}`);
         this.name = "ChartPullError";
     }
@@ -51,41 +55,94 @@ export function archivePath(pull: ChartPull): string {
     return path.join(pull.cacheDir ?? defaultCacheDir(), "charts", repoId, `${pull.chart}-${pull.version}.tgz`);
 }
 
-/** Downloads the chart archive (always: the pull is what proves access) and returns its local path. */
-export async function pullChart(pull: ChartPull): Promise<string> {
-    const archive = pull.repositoryUrl.startsWith("oci://") ? await pullOci(pull) : await pullHttp(pull);
+// Pulls in flight, by archive path, credential and TLS setting: the clusters of a mesh install the same charts at the
+// same moment, and one pull serves them all. Once settled it is forgotten, so a later pull asks the repository again.
+const pulls = new Map<string, Promise<string>>();
+
+/** Settles `work` once per key among the calls in flight; the result is forgotten once it settled. */
+function shared<T>(inFlight: Map<string, Promise<T>>, key: string, work: () => Promise<T>): Promise<T> {
+    let pending = inFlight.get(key);
+    if (!pending) {
+        pending = work();
+        inFlight.set(key, pending);
+        const forget = () => void inFlight.delete(key);
+        pending.then(forget, forget);
+    }
+    return pending;
+}
+
+/** Who asks: the credential (hashed) and the TLS setting, so a shared answer never serves another identity. */
+function asker(pull: ChartPull): string {
+    const who = pull.credential ? sha256(Buffer.from(`${pull.credential.username}\0${pull.credential.password}`)) : "anonymous";
+    return `${who}\0${pull.insecureSkipVerify}`;
+}
+
+/**
+ * Returns the local path of the chart archive. Every call asks the repository for the chart's digest (the index
+ * entry, or the OCI manifest), which is what proves access with the given credential; the archive itself is only
+ * downloaded when the cached one does not have that digest.
+ */
+export function pullChart(pull: ChartPull): Promise<string> {
     const file = archivePath(pull);
+    return shared(pulls, `${file}\0${asker(pull)}`, () => (pull.repositoryUrl.startsWith("oci://") ? pullOci(pull, file) : pullHttp(pull, file)).then(() => file));
+}
+
+type RepositoryIndex = { entries?: Record<string, { version?: string; urls?: string[]; digest?: string }[]> };
+
+// A repository's index.yaml, fetched and parsed once for the charts pulled from it at the same moment.
+const indexes = new Map<string, Promise<RepositoryIndex>>();
+
+function repositoryIndex(pull: ChartPull, base: string): Promise<RepositoryIndex> {
+    return shared(indexes, `${base}\0${asker(pull)}`, async () => {
+        const index = await get(pull, new URL("index.yaml", base), {});
+        expectOk(pull, index, "index.yaml");
+        try {
+            return yaml.load(index.body.toString("utf8")) as RepositoryIndex;
+        } catch (e) {
+            throw new ChartPullError(pull, `index.yaml is not valid YAML (${(e as Error).message})`);
+        }
+    });
+}
+
+/** Whether the cached archive has the digest the repository announces (hex sha256). */
+function cached(file: string, digest: string | undefined): boolean {
+    try {
+        return !!digest && sha256(fs.readFileSync(file)) === digest;
+    } catch {
+        return false;
+    }
+}
+
+function store(file: string, archive: Buffer): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, archive, { mode: 0o644 });
     fs.renameSync(tmp, file);
-    return file;
 }
 
-async function pullHttp(pull: ChartPull): Promise<Buffer> {
+async function pullHttp(pull: ChartPull, file: string): Promise<void> {
     const base = pull.repositoryUrl.endsWith("/") ? pull.repositoryUrl : `${pull.repositoryUrl}/`;
-    const index = await get(pull, new URL("index.yaml", base), {});
-    expectOk(pull, index, "index.yaml");
-    let doc: { entries?: Record<string, { version?: string; urls?: string[]; digest?: string }[]> };
-    try {
-        doc = yaml.load(index.body.toString("utf8")) as typeof doc;
-    } catch (e) {
-        throw new ChartPullError(pull, `index.yaml is not valid YAML (${(e as Error).message})`);
-    }
+    // The index is shared by the charts pulled at the same moment: its errors are told again for this chart.
+    const doc = await repositoryIndex(pull, base).catch((e) => {
+        throw e instanceof ChartPullError ? new ChartPullError(pull, e.detail) : e;
+    });
     const entry = doc?.entries?.[pull.chart]?.find((e) => String(e.version) === pull.version);
     if (!entry?.urls?.length) {
         const known = (doc?.entries?.[pull.chart] ?? []).map((e) => e.version).join(", ") || "none";
         throw new ChartPullError(pull, `the repository has no version ${pull.version} of chart ${pull.chart} (versions: ${known})`);
+    }
+    if (cached(file, entry.digest)) {
+        return;
     }
     const archive = await get(pull, new URL(entry.urls[0], base), {});
     expectOk(pull, archive, entry.urls[0]);
     if (entry.digest && sha256(archive.body) !== entry.digest) {
         throw new ChartPullError(pull, `archive digest sha256:${sha256(archive.body)} does not match the index (${entry.digest})`);
     }
-    return archive.body;
+    store(file, archive.body);
 }
 
-async function pullOci(pull: ChartPull): Promise<Buffer> {
+async function pullOci(pull: ChartPull, file: string): Promise<void> {
     const ref = new URL(pull.repositoryUrl.replace(/^oci:/, "https:"));
     const name = `${ref.pathname.replace(/^\/+|\/+$/g, "")}/${pull.chart}`.replace(/^\//, "");
     const tag = pull.version.replace(/\+/g, "_");
@@ -101,12 +158,15 @@ async function pullOci(pull: ChartPull): Promise<Buffer> {
     if (!layer) {
         throw new ChartPullError(pull, `${name}:${tag} is not a Helm chart (no ${HELM_CHART_LAYER} layer)`);
     }
+    if (cached(file, layer.digest.replace(/^sha256:/, ""))) {
+        return;
+    }
     const blob = await session.get(`/v2/${name}/blobs/${layer.digest}`, {});
     expectOk(pull, blob, `blob ${layer.digest}`);
     if (`sha256:${sha256(blob.body)}` !== layer.digest) {
         throw new ChartPullError(pull, `blob digest does not match ${layer.digest}`);
     }
-    return blob.body;
+    store(file, blob.body);
 }
 
 /** Registry access with the token dance of the distribution spec: Basic, or Bearer tokens from the realm. */

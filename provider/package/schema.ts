@@ -3,12 +3,32 @@
 // object and enum types and has no way to set per-language options. Both matter to users of the generated SDKs:
 // type docs show up in every language's IDE help, and the Go SDK does not compile without `generateExtraInputTypes`
 // (pkg/v3 codegen only emits `MeshClusterArgs` when a plain object property sorts before the `clusters` array).
+//
+// The SDK's component host also infers the schema on every plugin start (GetSchema, and the first Construct): it
+// builds a TypeScript program of the package's sources with the type checker, seconds of CPU each time a Python,
+// Go or YAML program starts the plugin. The build (`npm run build`) runs that inference once and writes the result
+// next to the compiled package (`dist/package/schema.json`); the compiled package serves it from there.
+import * as fs from "fs";
+import * as path from "path";
 import * as inferred from "@pulumi/pulumi/provider/experimental/schema";
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental/provider";
 
 /** Per-language options of the schema, merged over the SDK's defaults. */
 export const LANGUAGE_OPTIONS: Record<string, Record<string, unknown>> = {
     go: { generateExtraInputTypes: true },
 };
+
+/** The package's TypeScript entry point, which the schema is inferred from (package.json `main` is the compiled one). */
+export const SOURCE_ENTRY = "provider/index.ts";
+
+/** The inferred schema as the component host serves it, and the component definitions its Construct reads outputs by. */
+export interface PackageAnalysis {
+    schema: string;
+    components: Record<string, unknown>;
+}
+
+/** Where the build writes the analysis: beside this module, so only the compiled package (dist/package/) has one. */
+export const PREBUILT_ANALYSIS = path.join(__dirname, "schema.json");
 
 /** Adds the inferred type descriptions and the language options to an inferred schema. Pure. */
 export function completeSchema(schema: any, typeDefinitions: Record<string, { description?: string }>): any {
@@ -27,11 +47,29 @@ export function completeSchema(schema: any, typeDefinitions: Record<string, { de
     return { ...schema, types, language };
 }
 
+/** The package root: two folders up from provider/package/ (sources) or dist/package/ (compiled). */
+const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
+
+/**
+ * Infers the schema from the TypeScript sources, the way the component host does (same analyzer, same
+ * `generateSchema`, with `completeSchema` applied), whatever package.json `main` points at.
+ */
+export async function analyzePackage(components: Function[], root = PACKAGE_ROOT): Promise<PackageAnalysis> {
+    installSchemaCompletion();
+    const provider = new ComponentProvider({ name: "servicemesh", dirname: root, components: components as any });
+    const p = provider as any;
+    p.packageJSON = { ...p.packageJSON, main: SOURCE_ENTRY, exports: undefined };
+    const schema = await provider.getSchema();
+    return { schema, components: p.componentDefinitions };
+}
+
 let installed = false;
 
 /**
- * Routes the SDK's schema generation through `completeSchema`. The component provider calls `generateSchema` through
- * its module object, so replacing the export is enough; it changes nothing else the SDK does.
+ * Routes the SDK's schema generation through `completeSchema` (the component provider calls `generateSchema`
+ * through its module object, so replacing the export is enough), and makes the component provider of this package
+ * serve the build's analysis when there is one instead of inferring it again. Neither changes anything else the SDK
+ * does, nor any other package's provider.
  */
 export function installSchemaCompletion(): void {
     if (installed) return;
@@ -40,4 +78,17 @@ export function installSchemaCompletion(): void {
     const generate = module.generateSchema;
     // generateSchema(providerName, version, description, components, typeDefinitions, dependencies, namespace)
     module.generateSchema = (...args: any[]) => completeSchema(generate(...args), args[4]);
+
+    if (!fs.existsSync(PREBUILT_ANALYSIS)) return;
+    const proto = ComponentProvider.prototype as any;
+    const infer = proto.getSchema;
+    proto.getSchema = async function (this: any): Promise<string> {
+        if (this.name !== "servicemesh" || path.resolve(this.path) !== PACKAGE_ROOT) return infer.call(this);
+        if (!this.cachedSchema) {
+            const analysis: PackageAnalysis = JSON.parse(fs.readFileSync(PREBUILT_ANALYSIS, "utf8"));
+            this.cachedSchema = analysis.schema;
+            this.componentDefinitions = analysis.components;
+        }
+        return this.cachedSchema;
+    };
 }

@@ -137,9 +137,14 @@ async function list(get: KubeGet, apiPath: string, what: string, unread: string[
     }
 }
 
-/** The newest record of each Helm release in the cluster. */
-async function helmReleases(get: KubeGet, unread: string[]): Promise<HelmRelease[]> {
-    const secrets = await list(get, "/api/v1/secrets?labelSelector=owner%3Dhelm", "Helm release Secrets", unread);
+/**
+ * Helm's release Secrets, newest record of each release. Superseded records are left out by label: a release's newest
+ * record is never superseded, and the older ones (every upgrade keeps one, each holding the whole chart) are most of
+ * the bytes.
+ */
+export const HELM_RELEASES_PATH = "/api/v1/secrets?labelSelector=owner%3Dhelm%2Cstatus%21%3Dsuperseded";
+
+function newestHelmReleases(secrets: any[]): HelmRelease[] {
     const newest = new Map<string, any>();
     for (const s of secrets) {
         const key = `${s.metadata.namespace}/${s.metadata.labels?.name}`;
@@ -151,42 +156,55 @@ async function helmReleases(get: KubeGet, unread: string[]): Promise<HelmRelease
     return [...newest.values()].map((s) => decodeHelmRelease(s.data?.release ?? "")).filter((r): r is HelmRelease => r !== undefined);
 }
 
+const WEBHOOK_KINDS = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
+
+/**
+ * One pass over the cluster: every read that does not depend on another is sent at once, then the operator
+ * resources of the API groups the cluster serves. Each path is read once.
+ */
 export async function readSnapshot(get: KubeGet, installNamespace: string, gatewayApi: ObjectRef[] = []): Promise<ClusterSnapshot> {
     const unread: string[] = [];
-    const version = await get("/version");
-    const groups = ((await get("/apis"))?.groups ?? []) as { name: string; preferredVersion?: { version: string } }[];
-    const nodes = await list(get, "/api/v1/nodes?limit=5", "nodes", unread);
-    const objects: FoundObject[] = [
-        ...(await list(get, "/apis/apps/v1/deployments?labelSelector=app%3Distiod", "istiod Deployments", unread)).map((d) => meta(d, "Deployment")),
-    ];
-    for (const kind of ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]) {
-        const items = await list(get, `/apis/admissionregistration.k8s.io/v1/${kind.toLowerCase()}s`, `${kind}s`, unread);
-        objects.push(...items.filter((w) => /istio/.test(w.metadata?.name ?? "")).map((w) => meta(w, kind)));
-    }
-    for (const op of OPERATOR_RESOURCES) {
-        const group = groups.find((g) => g.name === op.group);
-        if (group?.preferredVersion) {
+    const [version, apis, nodes, istiods, helmSecrets, ns, cacerts, present, ...webhookLists] = await Promise.all([
+        get("/version"),
+        get("/apis"),
+        list(get, "/api/v1/nodes?limit=5", "nodes", unread),
+        list(get, "/apis/apps/v1/deployments?labelSelector=app%3Distiod", "istiod Deployments", unread),
+        list(get, HELM_RELEASES_PATH, "Helm release Secrets", unread),
+        get(`/api/v1/namespaces/${installNamespace}`).catch((e) => {
+            if (e instanceof KubeReadError && e.status === 403) {
+                unread.push(`namespace ${installNamespace} (HTTP 403)`);
+                return undefined;
+            }
+            throw e;
+        }),
+        deployedCacerts(get, installNamespace, unread),
+        presentObjects(get, gatewayApi, unread),
+        ...WEBHOOK_KINDS.map((kind) => list(get, `/apis/admissionregistration.k8s.io/v1/${kind.toLowerCase()}s`, `${kind}s`, unread)),
+    ]);
+    const groups = (apis?.groups ?? []) as { name: string; preferredVersion?: { version: string } }[];
+    const operators = await Promise.all(
+        OPERATOR_RESOURCES.map(async (op) => {
+            const group = groups.find((g) => g.name === op.group);
+            if (!group?.preferredVersion) return [];
             const items = await list(get, `/apis/${op.group}/${group.preferredVersion.version}/${op.resource}`, op.kind, unread);
-            objects.push(...items.map((i) => meta(i, op.kind)));
-        }
-    }
-    const ns = await get(`/api/v1/namespaces/${installNamespace}`).catch((e) => {
-        if (e instanceof KubeReadError && e.status === 403) {
-            unread.push(`namespace ${installNamespace} (HTTP 403)`);
-            return undefined;
-        }
-        throw e;
-    });
+            return items.map((i) => meta(i, op.kind));
+        }),
+    );
+    const objects: FoundObject[] = [
+        ...istiods.map((d) => meta(d, "Deployment")),
+        ...WEBHOOK_KINDS.flatMap((kind, i) => webhookLists[i].filter((w: any) => /istio/.test(w.metadata?.name ?? "")).map((w: any) => meta(w, kind))),
+        ...operators.flat(),
+    ];
     return {
-        cacerts: await deployedCacerts(get, installNamespace, unread),
+        cacerts,
         serverVersion: version?.gitVersion ?? "",
         nodes: nodes.map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {}, providerID: n.spec?.providerID ?? "" })),
         apiGroups: groups.map((g) => g.name),
-        helmReleases: await helmReleases(get, unread),
+        helmReleases: newestHelmReleases(helmSecrets),
         objects,
         installNamespace: ns ? { annotations: ns.metadata?.annotations ?? {} } : undefined,
-        gatewayApi: await presentObjects(get, gatewayApi, unread),
-        unread,
+        gatewayApi: present,
+        unread: unread.sort(),
     };
 }
 

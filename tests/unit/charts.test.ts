@@ -66,6 +66,36 @@ describe("chart pulls", () => {
         expect(registry.requests.map((r) => r.path.split("?")[0])).to.include("/token");
     });
 
+    it("downloads an archive again only when the repository announces another digest, still asking it every time", async () => {
+        const archives = (server: TestServer) => server.requests.filter((r) => /\.tgz$|\/blobs\//.test(r.path)).length;
+        const asks = (server: TestServer) => server.requests.filter((r) => /index\.yaml$|\/manifests\//.test(r.path)).length;
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-cache-"));
+        for (const server of [repo, registry]) {
+            const pull = { repositoryUrl: server.url, chart: "istiod", version: "1.24.3-solo", credential: cred, insecureSkipVerify: true, cacheDir: dir };
+            const file = await pullChart(pull);
+            const [downloaded, asked] = [archives(server), asks(server)];
+            expect(await pullChart(pull)).to.equal(file);
+            expect(archives(server) - downloaded).to.equal(0);
+            expect(asks(server) - asked).to.be.at.least(1); // OCI: once unauthenticated, once with the token
+            fs.writeFileSync(file, "another archive");
+            await pullChart(pull);
+            expect(archives(server) - downloaded).to.equal(1);
+            expect(fs.readFileSync(file)).to.deep.equal(CHART_BYTES);
+        }
+    });
+
+    it("serves simultaneous pulls with one index and one download per chart; another credential pulls on its own", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "servicemesh-cache-"));
+        const pull = (chart: string) => ({ repositoryUrl: repo.url, chart, version: "1.24.3-solo", credential: cred, insecureSkipVerify: true, cacheDir: dir });
+        const before = repo.requests.length;
+        const files = await Promise.all([pullChart(pull("base")), pullChart(pull("base")), pullChart(pull("istiod"))]);
+        expect(new Set(files).size).to.equal(2);
+        expect(repo.requests.slice(before).map((r) => r.path.split("/").pop()).sort()).to.deep.equal(["base-1.24.3-solo.tgz", "index.yaml", "istiod-1.24.3-solo.tgz"]);
+        const wrong = { username: USER, password: "wrong" };
+        const errors = await Promise.all(["base", "istiod"].map((c) => rejection(pullChart({ ...pull(c), credential: wrong }))));
+        expect(errors.map((e) => e.message)).to.deep.equal(["base", "istiod"].map((c) => `cannot pull chart ${c} 1.24.3-solo from ${repo.url}: index.yaml: HTTP 401: the credentials from repository.secrets were refused`));
+    });
+
     it("refuses wrong credentials with an error naming the repository", async () => {
         for (const server of [repo, registry]) {
             const e = await rejection(pullChart({ repositoryUrl: server.url, chart: "istiod", version: "1.24.3-solo", credential: { username: USER, password: "wrong" }, insecureSkipVerify: true, cacheDir }));

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { mockClusters, mocks, registered, resetMocks, settle, valueOf } from "./mocks";
-import { gatewayApiBundle as bundleText } from "../../testing";
+import { gatewayApiBundle as bundleText } from "../../provider/testing";
 import { ServiceMeshController } from "../../provider";
 import { compareBundleVersions, parseBundle } from "../../provider/gatewayapi/bundle";
 import { APPLIED_ANNOTATION, PresentObject, decideGatewayApi } from "../../provider/preflight/gatewayapi";

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { SpecError } from "../../provider/spec/inputs";
 import { ClusterSnapshot } from "../../provider/preflight/snapshot";
-import { MockedResource, ServiceMeshMocks, ServiceMeshMocksOptions, setServiceMeshMocks } from "../../testing";
+import { MockedResource, ServiceMeshMocks, ServiceMeshMocksOptions, setServiceMeshMocks } from "../../provider/testing";
 
 // The package's own testing helper plays the cluster (servicemesh/testing); these tests only add recording helpers.
 export const mocks: ServiceMeshMocks = setServiceMeshMocks({}, "servicemesh", "test");

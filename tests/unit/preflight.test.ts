@@ -6,7 +6,8 @@ import { ServiceMeshController } from "../../provider";
 import { conflictProblem, scanConflicts } from "../../provider/preflight/conflicts";
 import { detectPlatform, platformValues } from "../../provider/preflight/platform";
 import { kubernetesSupport, versionStep } from "../../provider/preflight/support";
-import { HelmRelease } from "../../provider/preflight/snapshot";
+import * as zlib from "zlib";
+import { HELM_RELEASES_PATH, HelmRelease, readSnapshot } from "../../provider/preflight/snapshot";
 import { planReleases } from "../../provider/render/releases";
 import { resolveControllerSpec } from "../../provider/spec/validate";
 import { parseVersion } from "../../provider/spec/versions";
@@ -14,6 +15,57 @@ import { parseVersion } from "../../provider/spec/versions";
 const v = (text: string) => parseVersion(text)!;
 const own = { installNamespace: "istio-system", owner: "p/s/mesh", releases: { "istio-base": "base", istiod: "istiod", "istio-cni": "cni", ztunnel: "ztunnel" } };
 const release = (over: Partial<HelmRelease>): HelmRelease => ({ name: "istiod", namespace: "istio-system", chart: "istiod", version: "1.24.3-solo", status: "deployed", revision: 1, ...over });
+
+describe("pre-flight: cluster reads", () => {
+    // Helm's storage encoding: base64(gzip(JSON)) inside the Secret's base64 data.
+    const helmSecret = (name: string, revision: number, status: string, version: string) => ({
+        metadata: { namespace: "istio-system", labels: { owner: "helm", name, version: String(revision), status } },
+        data: {
+            release: Buffer.from(
+                zlib.gzipSync(JSON.stringify({ name, namespace: "istio-system", version: revision, info: { status }, chart: { metadata: { name, version } } })).toString("base64"),
+            ).toString("base64"),
+        },
+    });
+    const cluster: Record<string, unknown> = {
+        "/version": { gitVersion: "v1.31.2" },
+        "/apis": { groups: [{ name: "install.istio.io", preferredVersion: { version: "v1alpha1" } }, { name: "apps" }] },
+        "/api/v1/nodes?limit=5": { items: [{ metadata: { name: "n1", labels: { a: "b" } }, spec: { providerID: "aws:///x" } }] },
+        "/apis/apps/v1/deployments?labelSelector=app%3Distiod": { items: [] },
+        "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations": { items: [{ metadata: { name: "istio-sidecar-injector" } }, { metadata: { name: "other" } }] },
+        "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations": { items: [] },
+        "/apis/install.istio.io/v1alpha1/istiooperators": { items: [{ metadata: { name: "installed", namespace: "istio-system" } }] },
+        "/api/v1/namespaces/istio-system": { metadata: { annotations: { k: "v" } } },
+        "/api/v1/namespaces/istio-system/secrets/cacerts": { data: {} },
+        [HELM_RELEASES_PATH]: { items: [helmSecret("istiod", 2, "deployed", "1.24.3-solo"), helmSecret("istiod", 3, "failed", "1.25.0-solo")] },
+    };
+
+    it("reads each path once, the independent reads all at once, operator resources only of served groups", async () => {
+        const asked: string[] = [];
+        let inFlight = 0;
+        let peak = 0;
+        const get = async (p: string) => {
+            asked.push(p);
+            peak = Math.max(peak, ++inFlight);
+            await new Promise((r) => setTimeout(r, 20));
+            inFlight--;
+            if (!(p in cluster)) throw new Error(`unexpected read ${p}`);
+            return cluster[p];
+        };
+        const snap = await readSnapshot(get, "istio-system");
+        expect([...asked].sort()).to.deep.equal(Object.keys(cluster).sort());
+        expect(peak).to.equal(Object.keys(cluster).length - 1); // all but the operator resources, which need /apis
+        expect(snap.serverVersion).to.equal("v1.31.2");
+        expect(snap.objects.map((o) => `${o.kind}/${o.name}`)).to.deep.equal(["MutatingWebhookConfiguration/istio-sidecar-injector", "IstioOperator/installed"]);
+        expect(snap.installNamespace).to.deep.equal({ annotations: { k: "v" } });
+        expect(snap.nodes).to.deep.equal([{ name: "n1", labels: { a: "b" }, providerID: "aws:///x" }]);
+    });
+
+    it("asks for Helm records without the superseded ones and keeps each release's newest", async () => {
+        expect(decodeURIComponent(HELM_RELEASES_PATH)).to.equal("/api/v1/secrets?labelSelector=owner=helm,status!=superseded");
+        const snap = await readSnapshot(async (p) => cluster[p], "istio-system");
+        expect(snap.helmReleases).to.deep.equal([{ name: "istiod", namespace: "istio-system", chart: "istiod", version: "1.25.0-solo", status: "failed", revision: 3 }]);
+    });
+});
 
 describe("pre-flight: Kubernetes support range", () => {
     it("is an error below the range, naming server version and range", () => {
