@@ -39,9 +39,13 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly phase: pulumi.Output<string>;
     /**
-     * The root certificate every cluster trusts (PEM).
+     * The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
      */
     declare public /*out*/ readonly rootCertPem: pulumi.Output<string>;
+    /**
+     * The root rotation stage the mesh is at (`Current` without a rotation).
+     */
+    declare public /*out*/ readonly rotationStage: pulumi.Output<string>;
     /**
      * A readable table of the clusters and links.
      */
@@ -86,12 +90,14 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             resourceInputs["version"] = args?.version;
             resourceInputs["phase"] = undefined /*out*/;
             resourceInputs["rootCertPem"] = undefined /*out*/;
+            resourceInputs["rotationStage"] = undefined /*out*/;
             resourceInputs["summary"] = undefined /*out*/;
         } else {
             resourceInputs["clusters"] = undefined /*out*/;
             resourceInputs["links"] = undefined /*out*/;
             resourceInputs["phase"] = undefined /*out*/;
             resourceInputs["rootCertPem"] = undefined /*out*/;
+            resourceInputs["rotationStage"] = undefined /*out*/;
             resourceInputs["summary"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);

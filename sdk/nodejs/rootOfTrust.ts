@@ -10,7 +10,7 @@ import * as utilities from "./utilities";
 /**
  * A shared root of trust for a multicluster mesh: a root CA (generated, or imported) and one intermediate CA per
  * cluster (CA:true, pathlen 0), output as each cluster's `cacerts` material; or per-cluster material issued by a PKI
- * elsewhere, checked to chain to one root.
+ * elsewhere, checked to chain to one root. With `rotation`, the material of a staged move to the next root.
  */
 export class RootOfTrust extends pulumi.ComponentResource {
     /** @internal */
@@ -32,17 +32,29 @@ export class RootOfTrust extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly cacerts: pulumi.Output<{[key: string]: outputs.ClusterCacerts}>;
     /**
+     * Per cluster: the roots trusted, the issuing root and days until each certificate expires.
+     */
+    declare public /*out*/ readonly clusterTrust: pulumi.Output<outputs.ClusterTrust[]>;
+    /**
      * When each cluster's intermediate certificate expires (RFC 3339), by cluster name.
      */
     declare public /*out*/ readonly intermediateExpiries: pulumi.Output<{[key: string]: string}>;
     /**
-     * The root certificate every cluster trusts (PEM).
+     * The next root certificate of a rotation (PEM; empty without one).
+     */
+    declare public /*out*/ readonly nextRootCertPem: pulumi.Output<string>;
+    /**
+     * The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
      */
     declare public readonly rootCertPem: pulumi.Output<string>;
     /**
-     * When the root certificate expires (RFC 3339).
+     * When the root that issues the intermediates expires (RFC 3339).
      */
     declare public /*out*/ readonly rootExpiry: pulumi.Output<string>;
+    /**
+     * The rotation stage the material is at (`Current` without a rotation).
+     */
+    declare public /*out*/ readonly stage: pulumi.Output<string>;
 
     /**
      * Create a RootOfTrust resource with the given unique name, arguments, and options.
@@ -58,22 +70,31 @@ export class RootOfTrust extends pulumi.ComponentResource {
             resourceInputs["clusterCas"] = args?.clusterCas;
             resourceInputs["clusters"] = args?.clusters;
             resourceInputs["ecdsaCurve"] = args?.ecdsaCurve;
+            resourceInputs["expiryWarningDays"] = args?.expiryWarningDays;
             resourceInputs["installNamespace"] = args?.installNamespace;
             resourceInputs["intermediateValidityHours"] = args?.intermediateValidityHours;
             resourceInputs["keyAlgorithm"] = args?.keyAlgorithm;
             resourceInputs["organization"] = args?.organization;
             resourceInputs["rootCertPem"] = args?.rootCertPem;
             resourceInputs["rootKeyPem"] = args?.rootKeyPem;
+            resourceInputs["rootName"] = args?.rootName;
             resourceInputs["rootValidityHours"] = args?.rootValidityHours;
+            resourceInputs["rotation"] = args?.rotation;
             resourceInputs["rsaBits"] = args?.rsaBits;
             resourceInputs["cacerts"] = undefined /*out*/;
+            resourceInputs["clusterTrust"] = undefined /*out*/;
             resourceInputs["intermediateExpiries"] = undefined /*out*/;
+            resourceInputs["nextRootCertPem"] = undefined /*out*/;
             resourceInputs["rootExpiry"] = undefined /*out*/;
+            resourceInputs["stage"] = undefined /*out*/;
         } else {
             resourceInputs["cacerts"] = undefined /*out*/;
+            resourceInputs["clusterTrust"] = undefined /*out*/;
             resourceInputs["intermediateExpiries"] = undefined /*out*/;
+            resourceInputs["nextRootCertPem"] = undefined /*out*/;
             resourceInputs["rootCertPem"] = undefined /*out*/;
             resourceInputs["rootExpiry"] = undefined /*out*/;
+            resourceInputs["stage"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         super(RootOfTrust.__pulumiType, name, resourceInputs, opts, true /*remote*/);
@@ -97,6 +118,10 @@ export interface RootOfTrustArgs {
      * ECDSA curve of generated keys: `P256` (default), `P384` or `P521`.
      */
     ecdsaCurve?: string;
+    /**
+     * Warn on the component when a root or intermediate expires within this many days. Default 30.
+     */
+    expiryWarningDays?: number;
     /**
      * Namespace istiod runs in, for the intermediates' `istiod.<namespace>.svc` SAN. Default `istio-system`.
      */
@@ -122,9 +147,18 @@ export interface RootOfTrustArgs {
      */
     rootKeyPem?: pulumi.Input<string | undefined>;
     /**
+     * Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+     * rotation's next root.
+     */
+    rootName?: string;
+    /**
      * Validity of a generated root CA in hours. Default 87600 (10 years).
      */
     rootValidityHours?: number;
+    /**
+     * A staged rotation to another root, one stage per update.
+     */
+    rotation?: inputs.RootRotationArgs;
     /**
      * RSA key size of generated keys: 2048, 3072 or 4096 (default).
      */

@@ -40,6 +40,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly eastWestAddress: pulumi.Output<string>;
     /**
+     * The Gateway API bundle in force on the cluster after the update, and whether this component manages it.
+     */
+    declare public readonly gatewayApi: pulumi.Output<outputs.GatewayApiState>;
+    /**
      * The namespace the mesh is installed in.
      */
     declare public readonly installNamespace: pulumi.Output<string>;
@@ -111,6 +115,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["cluster"] = undefined /*out*/;
             resourceInputs["conditions"] = undefined /*out*/;
             resourceInputs["eastWestAddress"] = undefined /*out*/;
+            resourceInputs["gatewayApi"] = undefined /*out*/;
             resourceInputs["installNamespace"] = undefined /*out*/;
             resourceInputs["network"] = undefined /*out*/;
             resourceInputs["phase"] = undefined /*out*/;
@@ -140,7 +145,9 @@ export interface ServiceMeshControllerArgs {
     /**
      * Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
      * RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
-     * cluster's workload certificates chain to a root shared with other clusters. Checked before use.
+     * cluster's workload certificates chain to a root shared with other clusters. Checked before use. Two roots in
+     * `rootCertPem` (the middle stages of a root rotation) run istiod multi-root and roll out istiod, then ztunnel;
+     * the pre-flight refuses a change from the deployed `cacerts` that would break mTLS (README: Rotating the root of trust).
      */
     cacerts?: pulumi.Input<inputs.CacertsArgs | undefined>;
     /**

@@ -23,8 +23,10 @@ type MultiClusterMesh struct {
 	Links MeshLinkStatusArrayOutput `pulumi:"links"`
 	// `SUCCEEDED` when every cluster is SUCCEEDED and every link accepted, `FAILED` when a cluster failed, else `PENDING`.
 	Phase pulumi.StringOutput `pulumi:"phase"`
-	// The root certificate every cluster trusts (PEM).
+	// The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
 	RootCertPem pulumi.StringOutput `pulumi:"rootCertPem"`
+	// The root rotation stage the mesh is at (`Current` without a rotation).
+	RotationStage pulumi.StringOutput `pulumi:"rotationStage"`
 	// A readable table of the clusters and links.
 	Summary pulumi.StringOutput `pulumi:"summary"`
 }
@@ -189,9 +191,14 @@ func (o MultiClusterMeshOutput) Phase() pulumi.StringOutput {
 	return o.ApplyT(func(v *MultiClusterMesh) pulumi.StringOutput { return v.Phase }).(pulumi.StringOutput)
 }
 
-// The root certificate every cluster trusts (PEM).
+// The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
 func (o MultiClusterMeshOutput) RootCertPem() pulumi.StringOutput {
 	return o.ApplyT(func(v *MultiClusterMesh) pulumi.StringOutput { return v.RootCertPem }).(pulumi.StringOutput)
+}
+
+// The root rotation stage the mesh is at (`Current` without a rotation).
+func (o MultiClusterMeshOutput) RotationStage() pulumi.StringOutput {
+	return o.ApplyT(func(v *MultiClusterMesh) pulumi.StringOutput { return v.RotationStage }).(pulumi.StringOutput)
 }
 
 // A readable table of the clusters and links.

@@ -869,6 +869,180 @@ func (in *platformPtr) ToPlatformPtrOutputWithContext(ctx context.Context) Platf
 	return pulumi.ToOutputWithContext(ctx, in).(PlatformPtrOutput)
 }
 
+// The stage of a root rotation; each is one `pulumi up` that converges the whole mesh before the next may run.
+type RotationStage string
+
+const (
+	// The current root only: what every cluster has before a rotation starts.
+	RotationStageCURRENT = RotationStage("Current")
+	// Every cluster trusts both roots; intermediates are still issued by the current root.
+	RotationStage_TRUST_BOTH = RotationStage("TrustBoth")
+	// Every cluster's intermediate is issued by the next root; both roots are still trusted.
+	RotationStage_ISSUE_FROM_NEXT = RotationStage("IssueFromNext")
+	// The next root only: the rotation is finished.
+	RotationStage_NEXT_ONLY = RotationStage("NextOnly")
+)
+
+func (RotationStage) ElementType() reflect.Type {
+	return reflect.TypeOf((*RotationStage)(nil)).Elem()
+}
+
+func (e RotationStage) ToRotationStageOutput() RotationStageOutput {
+	return pulumi.ToOutput(e).(RotationStageOutput)
+}
+
+func (e RotationStage) ToRotationStageOutputWithContext(ctx context.Context) RotationStageOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(RotationStageOutput)
+}
+
+func (e RotationStage) ToRotationStagePtrOutput() RotationStagePtrOutput {
+	return e.ToRotationStagePtrOutputWithContext(context.Background())
+}
+
+func (e RotationStage) ToRotationStagePtrOutputWithContext(ctx context.Context) RotationStagePtrOutput {
+	return RotationStage(e).ToRotationStageOutputWithContext(ctx).ToRotationStagePtrOutputWithContext(ctx)
+}
+
+func (e RotationStage) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e RotationStage) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e RotationStage) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e RotationStage) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type RotationStageOutput struct{ *pulumi.OutputState }
+
+func (RotationStageOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RotationStage)(nil)).Elem()
+}
+
+func (o RotationStageOutput) ToRotationStageOutput() RotationStageOutput {
+	return o
+}
+
+func (o RotationStageOutput) ToRotationStageOutputWithContext(ctx context.Context) RotationStageOutput {
+	return o
+}
+
+func (o RotationStageOutput) ToRotationStagePtrOutput() RotationStagePtrOutput {
+	return o.ToRotationStagePtrOutputWithContext(context.Background())
+}
+
+func (o RotationStageOutput) ToRotationStagePtrOutputWithContext(ctx context.Context) RotationStagePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v RotationStage) *RotationStage {
+		return &v
+	}).(RotationStagePtrOutput)
+}
+
+func (o RotationStageOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o RotationStageOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e RotationStage) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o RotationStageOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o RotationStageOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e RotationStage) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type RotationStagePtrOutput struct{ *pulumi.OutputState }
+
+func (RotationStagePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**RotationStage)(nil)).Elem()
+}
+
+func (o RotationStagePtrOutput) ToRotationStagePtrOutput() RotationStagePtrOutput {
+	return o
+}
+
+func (o RotationStagePtrOutput) ToRotationStagePtrOutputWithContext(ctx context.Context) RotationStagePtrOutput {
+	return o
+}
+
+func (o RotationStagePtrOutput) Elem() RotationStageOutput {
+	return o.ApplyT(func(v *RotationStage) RotationStage {
+		if v != nil {
+			return *v
+		}
+		var ret RotationStage
+		return ret
+	}).(RotationStageOutput)
+}
+
+func (o RotationStagePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o RotationStagePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *RotationStage) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// RotationStageInput is an input type that accepts values of the RotationStage enum
+// A concrete instance of `RotationStageInput` can be one of the following:
+//
+//	RotationStageCURRENT
+//	RotationStage_TRUST_BOTH
+//	RotationStage_ISSUE_FROM_NEXT
+//	RotationStage_NEXT_ONLY
+type RotationStageInput interface {
+	pulumi.Input
+
+	ToRotationStageOutput() RotationStageOutput
+	ToRotationStageOutputWithContext(context.Context) RotationStageOutput
+}
+
+var rotationStagePtrType = reflect.TypeOf((**RotationStage)(nil)).Elem()
+
+type RotationStagePtrInput interface {
+	pulumi.Input
+
+	ToRotationStagePtrOutput() RotationStagePtrOutput
+	ToRotationStagePtrOutputWithContext(context.Context) RotationStagePtrOutput
+}
+
+type rotationStagePtr string
+
+func RotationStagePtr(v string) RotationStagePtrInput {
+	return (*rotationStagePtr)(&v)
+}
+
+func (*rotationStagePtr) ElementType() reflect.Type {
+	return rotationStagePtrType
+}
+
+func (in *rotationStagePtr) ToRotationStagePtrOutput() RotationStagePtrOutput {
+	return pulumi.ToOutput(in).(RotationStagePtrOutput)
+}
+
+func (in *rotationStagePtr) ToRotationStagePtrOutputWithContext(ctx context.Context) RotationStagePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(RotationStagePtrOutput)
+}
+
 // istiod scaling settings, exactly as the Gloo operator defines them.
 type ScalingProfile string
 
@@ -1216,6 +1390,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*OnConflictPtrInput)(nil)).Elem(), OnConflict("Force"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PlatformInput)(nil)).Elem(), Platform("GKE"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PlatformPtrInput)(nil)).Elem(), Platform("GKE"))
+	pulumi.RegisterInputType(reflect.TypeOf((*RotationStageInput)(nil)).Elem(), RotationStage("Current"))
+	pulumi.RegisterInputType(reflect.TypeOf((*RotationStagePtrInput)(nil)).Elem(), RotationStage("Current"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ScalingProfileInput)(nil)).Elem(), ScalingProfile("Default"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ScalingProfilePtrInput)(nil)).Elem(), ScalingProfile("Default"))
 	pulumi.RegisterInputType(reflect.TypeOf((*TrafficCaptureModeInput)(nil)).Elem(), TrafficCaptureMode("Auto"))
@@ -1230,6 +1406,8 @@ func init() {
 	pulumi.RegisterOutputType(OnConflictPtrOutput{})
 	pulumi.RegisterOutputType(PlatformOutput{})
 	pulumi.RegisterOutputType(PlatformPtrOutput{})
+	pulumi.RegisterOutputType(RotationStageOutput{})
+	pulumi.RegisterOutputType(RotationStagePtrOutput{})
 	pulumi.RegisterOutputType(ScalingProfileOutput{})
 	pulumi.RegisterOutputType(ScalingProfilePtrOutput{})
 	pulumi.RegisterOutputType(TrafficCaptureModeOutput{})

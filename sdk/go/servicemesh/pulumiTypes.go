@@ -679,6 +679,142 @@ func (o ClusterCacertsMapOutput) MapIndex(k pulumi.StringInput) ClusterCacertsOu
 	}).(ClusterCacertsOutput)
 }
 
+// What one cluster's `cacerts` trusts and which root issues its intermediate.
+type ClusterTrust struct {
+	// The cluster name.
+	Cluster string `pulumi:"cluster"`
+	// Whole days until its intermediate expires.
+	IntermediateDaysLeft float64 `pulumi:"intermediateDaysLeft"`
+	// When its intermediate CA certificate expires (RFC 3339).
+	IntermediateExpiry string `pulumi:"intermediateExpiry"`
+	// Fingerprint of the root that issued its intermediate.
+	IssuingRoot string `pulumi:"issuingRoot"`
+	// The roots of its `root-cert.pem`, issuing root first.
+	TrustedRoots []TrustedRoot `pulumi:"trustedRoots"`
+}
+
+// ClusterTrustInput is an input type that accepts ClusterTrustArgs and ClusterTrustOutput values.
+// You can construct a concrete instance of `ClusterTrustInput` via:
+//
+//	ClusterTrustArgs{...}
+type ClusterTrustInput interface {
+	pulumi.Input
+
+	ToClusterTrustOutput() ClusterTrustOutput
+	ToClusterTrustOutputWithContext(context.Context) ClusterTrustOutput
+}
+
+// What one cluster's `cacerts` trusts and which root issues its intermediate.
+type ClusterTrustArgs struct {
+	// The cluster name.
+	Cluster pulumi.StringInput `pulumi:"cluster"`
+	// Whole days until its intermediate expires.
+	IntermediateDaysLeft pulumi.Float64Input `pulumi:"intermediateDaysLeft"`
+	// When its intermediate CA certificate expires (RFC 3339).
+	IntermediateExpiry pulumi.StringInput `pulumi:"intermediateExpiry"`
+	// Fingerprint of the root that issued its intermediate.
+	IssuingRoot pulumi.StringInput `pulumi:"issuingRoot"`
+	// The roots of its `root-cert.pem`, issuing root first.
+	TrustedRoots TrustedRootArrayInput `pulumi:"trustedRoots"`
+}
+
+func (ClusterTrustArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ClusterTrust)(nil)).Elem()
+}
+
+func (i ClusterTrustArgs) ToClusterTrustOutput() ClusterTrustOutput {
+	return i.ToClusterTrustOutputWithContext(context.Background())
+}
+
+func (i ClusterTrustArgs) ToClusterTrustOutputWithContext(ctx context.Context) ClusterTrustOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ClusterTrustOutput)
+}
+
+// ClusterTrustArrayInput is an input type that accepts ClusterTrustArray and ClusterTrustArrayOutput values.
+// You can construct a concrete instance of `ClusterTrustArrayInput` via:
+//
+//	ClusterTrustArray{ ClusterTrustArgs{...} }
+type ClusterTrustArrayInput interface {
+	pulumi.Input
+
+	ToClusterTrustArrayOutput() ClusterTrustArrayOutput
+	ToClusterTrustArrayOutputWithContext(context.Context) ClusterTrustArrayOutput
+}
+
+type ClusterTrustArray []ClusterTrustInput
+
+func (ClusterTrustArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ClusterTrust)(nil)).Elem()
+}
+
+func (i ClusterTrustArray) ToClusterTrustArrayOutput() ClusterTrustArrayOutput {
+	return i.ToClusterTrustArrayOutputWithContext(context.Background())
+}
+
+func (i ClusterTrustArray) ToClusterTrustArrayOutputWithContext(ctx context.Context) ClusterTrustArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ClusterTrustArrayOutput)
+}
+
+// What one cluster's `cacerts` trusts and which root issues its intermediate.
+type ClusterTrustOutput struct{ *pulumi.OutputState }
+
+func (ClusterTrustOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ClusterTrust)(nil)).Elem()
+}
+
+func (o ClusterTrustOutput) ToClusterTrustOutput() ClusterTrustOutput {
+	return o
+}
+
+func (o ClusterTrustOutput) ToClusterTrustOutputWithContext(ctx context.Context) ClusterTrustOutput {
+	return o
+}
+
+// The cluster name.
+func (o ClusterTrustOutput) Cluster() pulumi.StringOutput {
+	return o.ApplyT(func(v ClusterTrust) string { return v.Cluster }).(pulumi.StringOutput)
+}
+
+// Whole days until its intermediate expires.
+func (o ClusterTrustOutput) IntermediateDaysLeft() pulumi.Float64Output {
+	return o.ApplyT(func(v ClusterTrust) float64 { return v.IntermediateDaysLeft }).(pulumi.Float64Output)
+}
+
+// When its intermediate CA certificate expires (RFC 3339).
+func (o ClusterTrustOutput) IntermediateExpiry() pulumi.StringOutput {
+	return o.ApplyT(func(v ClusterTrust) string { return v.IntermediateExpiry }).(pulumi.StringOutput)
+}
+
+// Fingerprint of the root that issued its intermediate.
+func (o ClusterTrustOutput) IssuingRoot() pulumi.StringOutput {
+	return o.ApplyT(func(v ClusterTrust) string { return v.IssuingRoot }).(pulumi.StringOutput)
+}
+
+// The roots of its `root-cert.pem`, issuing root first.
+func (o ClusterTrustOutput) TrustedRoots() TrustedRootArrayOutput {
+	return o.ApplyT(func(v ClusterTrust) []TrustedRoot { return v.TrustedRoots }).(TrustedRootArrayOutput)
+}
+
+type ClusterTrustArrayOutput struct{ *pulumi.OutputState }
+
+func (ClusterTrustArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ClusterTrust)(nil)).Elem()
+}
+
+func (o ClusterTrustArrayOutput) ToClusterTrustArrayOutput() ClusterTrustArrayOutput {
+	return o
+}
+
+func (o ClusterTrustArrayOutput) ToClusterTrustArrayOutputWithContext(ctx context.Context) ClusterTrustArrayOutput {
+	return o
+}
+
+func (o ClusterTrustArrayOutput) Index(i pulumi.IntInput) ClusterTrustOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ClusterTrust {
+		return vs[0].([]ClusterTrust)[vs[1].(int)]
+	}).(ClusterTrustOutput)
+}
+
 // One readiness condition, as the Gloo operator reports it in the ServiceMeshController status.
 type Condition struct {
 	// What was observed, in words.
@@ -971,10 +1107,12 @@ func (o EastWestGatewayPtrOutput) Namespace() pulumi.StringPtrOutput {
 
 // The Kubernetes Gateway API CRDs that waypoints and east-west gateways need.
 type GatewayApi struct {
-	// Install the Gateway API CRDs. Default true. Set false when the cluster (or another tool) already manages them.
+	// Install the Gateway API CRDs. Default true. CRDs already in the cluster at the same or a newer bundle, from the
+	// experimental channel, or managed by another tool are left alone; an older standard bundle is upgraded.
 	Install *bool `pulumi:"install"`
-	// The CRD manifest to apply: a local file path or an http(s) URL. Default: the standard channel of Gateway API
-	// v1.2.1, `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml`.
+	// The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
+	// standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
+	// `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
 	Manifest *string `pulumi:"manifest"`
 }
 
@@ -991,10 +1129,12 @@ type GatewayApiInput interface {
 
 // The Kubernetes Gateway API CRDs that waypoints and east-west gateways need.
 type GatewayApiArgs struct {
-	// Install the Gateway API CRDs. Default true. Set false when the cluster (or another tool) already manages them.
+	// Install the Gateway API CRDs. Default true. CRDs already in the cluster at the same or a newer bundle, from the
+	// experimental channel, or managed by another tool are left alone; an older standard bundle is upgraded.
 	Install *bool `pulumi:"install"`
-	// The CRD manifest to apply: a local file path or an http(s) URL. Default: the standard channel of Gateway API
-	// v1.2.1, `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml`.
+	// The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
+	// standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
+	// `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
 	Manifest *string `pulumi:"manifest"`
 }
 
@@ -1076,13 +1216,15 @@ func (o GatewayApiOutput) ToGatewayApiPtrOutputWithContext(ctx context.Context) 
 	}).(GatewayApiPtrOutput)
 }
 
-// Install the Gateway API CRDs. Default true. Set false when the cluster (or another tool) already manages them.
+// Install the Gateway API CRDs. Default true. CRDs already in the cluster at the same or a newer bundle, from the
+// experimental channel, or managed by another tool are left alone; an older standard bundle is upgraded.
 func (o GatewayApiOutput) Install() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v GatewayApi) *bool { return v.Install }).(pulumi.BoolPtrOutput)
 }
 
-// The CRD manifest to apply: a local file path or an http(s) URL. Default: the standard channel of Gateway API
-// v1.2.1, `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml`.
+// The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
+// standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
+// `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
 func (o GatewayApiOutput) Manifest() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GatewayApi) *string { return v.Manifest }).(pulumi.StringPtrOutput)
 }
@@ -1111,7 +1253,8 @@ func (o GatewayApiPtrOutput) Elem() GatewayApiOutput {
 	}).(GatewayApiOutput)
 }
 
-// Install the Gateway API CRDs. Default true. Set false when the cluster (or another tool) already manages them.
+// Install the Gateway API CRDs. Default true. CRDs already in the cluster at the same or a newer bundle, from the
+// experimental channel, or managed by another tool are left alone; an older standard bundle is upgraded.
 func (o GatewayApiPtrOutput) Install() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *GatewayApi) *bool {
 		if v == nil {
@@ -1121,8 +1264,9 @@ func (o GatewayApiPtrOutput) Install() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
-// The CRD manifest to apply: a local file path or an http(s) URL. Default: the standard channel of Gateway API
-// v1.2.1, `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml`.
+// The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
+// standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
+// `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
 func (o GatewayApiPtrOutput) Manifest() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GatewayApi) *string {
 		if v == nil {
@@ -1130,6 +1274,88 @@ func (o GatewayApiPtrOutput) Manifest() pulumi.StringPtrOutput {
 		}
 		return v.Manifest
 	}).(pulumi.StringPtrOutput)
+}
+
+// The Gateway API bundle in force on a cluster, as the pre-flight decided it.
+type GatewayApiState struct {
+	// `install`, `upgrade` (an older standard bundle applied by someone else), `manage` (its own), `leave` or `disabled`.
+	Action string `pulumi:"action"`
+	// Its channel, `standard` or `experimental`.
+	Channel string `pulumi:"channel"`
+	// True when this component applies (and upgrades) the bundle; false when it leaves the cluster's own alone.
+	Managed bool `pulumi:"managed"`
+	// The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed).
+	Version string `pulumi:"version"`
+}
+
+// GatewayApiStateInput is an input type that accepts GatewayApiStateArgs and GatewayApiStateOutput values.
+// You can construct a concrete instance of `GatewayApiStateInput` via:
+//
+//	GatewayApiStateArgs{...}
+type GatewayApiStateInput interface {
+	pulumi.Input
+
+	ToGatewayApiStateOutput() GatewayApiStateOutput
+	ToGatewayApiStateOutputWithContext(context.Context) GatewayApiStateOutput
+}
+
+// The Gateway API bundle in force on a cluster, as the pre-flight decided it.
+type GatewayApiStateArgs struct {
+	// `install`, `upgrade` (an older standard bundle applied by someone else), `manage` (its own), `leave` or `disabled`.
+	Action pulumi.StringInput `pulumi:"action"`
+	// Its channel, `standard` or `experimental`.
+	Channel pulumi.StringInput `pulumi:"channel"`
+	// True when this component applies (and upgrades) the bundle; false when it leaves the cluster's own alone.
+	Managed pulumi.BoolInput `pulumi:"managed"`
+	// The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed).
+	Version pulumi.StringInput `pulumi:"version"`
+}
+
+func (GatewayApiStateArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*GatewayApiState)(nil)).Elem()
+}
+
+func (i GatewayApiStateArgs) ToGatewayApiStateOutput() GatewayApiStateOutput {
+	return i.ToGatewayApiStateOutputWithContext(context.Background())
+}
+
+func (i GatewayApiStateArgs) ToGatewayApiStateOutputWithContext(ctx context.Context) GatewayApiStateOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(GatewayApiStateOutput)
+}
+
+// The Gateway API bundle in force on a cluster, as the pre-flight decided it.
+type GatewayApiStateOutput struct{ *pulumi.OutputState }
+
+func (GatewayApiStateOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GatewayApiState)(nil)).Elem()
+}
+
+func (o GatewayApiStateOutput) ToGatewayApiStateOutput() GatewayApiStateOutput {
+	return o
+}
+
+func (o GatewayApiStateOutput) ToGatewayApiStateOutputWithContext(ctx context.Context) GatewayApiStateOutput {
+	return o
+}
+
+// `install`, `upgrade` (an older standard bundle applied by someone else), `manage` (its own), `leave` or `disabled`.
+func (o GatewayApiStateOutput) Action() pulumi.StringOutput {
+	return o.ApplyT(func(v GatewayApiState) string { return v.Action }).(pulumi.StringOutput)
+}
+
+// Its channel, `standard` or `experimental`.
+func (o GatewayApiStateOutput) Channel() pulumi.StringOutput {
+	return o.ApplyT(func(v GatewayApiState) string { return v.Channel }).(pulumi.StringOutput)
+}
+
+// True when this component applies (and upgrades) the bundle; false when it leaves the cluster's own alone.
+func (o GatewayApiStateOutput) Managed() pulumi.BoolOutput {
+	return o.ApplyT(func(v GatewayApiState) bool { return v.Managed }).(pulumi.BoolOutput)
+}
+
+// The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed).
+func (o GatewayApiStateOutput) Version() pulumi.StringOutput {
+	return o.ApplyT(func(v GatewayApiState) string { return v.Version }).(pulumi.StringOutput)
 }
 
 // Where the Istio container images come from.
@@ -1549,6 +1775,8 @@ type MeshClusterStatus struct {
 	Network string `pulumi:"network"`
 	// The cluster's ServiceMeshController phase.
 	Phase string `pulumi:"phase"`
+	// The roots its cacerts trusts, the root that issued its intermediate, and days until each expires.
+	Trust ClusterTrust `pulumi:"trust"`
 	// The cluster's trust domain.
 	TrustDomain string `pulumi:"trustDomain"`
 }
@@ -1578,6 +1806,8 @@ type MeshClusterStatusArgs struct {
 	Network pulumi.StringInput `pulumi:"network"`
 	// The cluster's ServiceMeshController phase.
 	Phase pulumi.StringInput `pulumi:"phase"`
+	// The roots its cacerts trusts, the root that issued its intermediate, and days until each expires.
+	Trust ClusterTrustInput `pulumi:"trust"`
 	// The cluster's trust domain.
 	TrustDomain pulumi.StringInput `pulumi:"trustDomain"`
 }
@@ -1662,6 +1892,11 @@ func (o MeshClusterStatusOutput) Network() pulumi.StringOutput {
 // The cluster's ServiceMeshController phase.
 func (o MeshClusterStatusOutput) Phase() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshClusterStatus) string { return v.Phase }).(pulumi.StringOutput)
+}
+
+// The roots its cacerts trusts, the root that issued its intermediate, and days until each expires.
+func (o MeshClusterStatusOutput) Trust() ClusterTrustOutput {
+	return o.ApplyT(func(v MeshClusterStatus) ClusterTrust { return v.Trust }).(ClusterTrustOutput)
 }
 
 // The cluster's trust domain.
@@ -1941,6 +2176,207 @@ func (o MeshLinkStatusArrayOutput) Index(i pulumi.IntInput) MeshLinkStatusOutput
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) MeshLinkStatus {
 		return vs[0].([]MeshLinkStatus)[vs[1].(int)]
 	}).(MeshLinkStatusOutput)
+}
+
+// The root a rotation moves to: generated (default, with the same settings as the current one), imported, or issued elsewhere.
+type NextRoot struct {
+	// The next root's per-cluster material issued elsewhere (one entry per cluster); needs `clusterCas` for the current root too.
+	ClusterCas []ClusterCa `pulumi:"clusterCas"`
+	// Names the next root's generated resources (a DNS label, default `next`). After `NextOnly`, set `rootName` to
+	// this value and remove `rotation`: the next root then becomes the current one without any change in a cluster.
+	Name *string `pulumi:"name"`
+	// An existing root certificate to issue the next intermediates from. Needs `rootKeyPem`.
+	RootCertPem *string `pulumi:"rootCertPem"`
+	// The private key of `rootCertPem`. Handled as a secret.
+	RootKeyPem *string `pulumi:"rootKeyPem"`
+}
+
+// NextRootInput is an input type that accepts NextRootArgs and NextRootOutput values.
+// You can construct a concrete instance of `NextRootInput` via:
+//
+//	NextRootArgs{...}
+type NextRootInput interface {
+	pulumi.Input
+
+	ToNextRootOutput() NextRootOutput
+	ToNextRootOutputWithContext(context.Context) NextRootOutput
+}
+
+// The root a rotation moves to: generated (default, with the same settings as the current one), imported, or issued elsewhere.
+type NextRootArgs struct {
+	// The next root's per-cluster material issued elsewhere (one entry per cluster); needs `clusterCas` for the current root too.
+	ClusterCas []ClusterCaArgs `pulumi:"clusterCas"`
+	// Names the next root's generated resources (a DNS label, default `next`). After `NextOnly`, set `rootName` to
+	// this value and remove `rotation`: the next root then becomes the current one without any change in a cluster.
+	Name *string `pulumi:"name"`
+	// An existing root certificate to issue the next intermediates from. Needs `rootKeyPem`.
+	RootCertPem pulumi.StringPtrInput `pulumi:"rootCertPem"`
+	// The private key of `rootCertPem`. Handled as a secret.
+	RootKeyPem pulumi.StringPtrInput `pulumi:"rootKeyPem"`
+}
+
+func (NextRootArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*NextRoot)(nil)).Elem()
+}
+
+func (i NextRootArgs) ToNextRootOutput() NextRootOutput {
+	return i.ToNextRootOutputWithContext(context.Background())
+}
+
+func (i NextRootArgs) ToNextRootOutputWithContext(ctx context.Context) NextRootOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(NextRootOutput)
+}
+
+func (i NextRootArgs) ToNextRootPtrOutput() NextRootPtrOutput {
+	return i.ToNextRootPtrOutputWithContext(context.Background())
+}
+
+func (i NextRootArgs) ToNextRootPtrOutputWithContext(ctx context.Context) NextRootPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(NextRootOutput).ToNextRootPtrOutputWithContext(ctx)
+}
+
+// NextRootPtrInput is an input type that accepts NextRootArgs, NextRootPtr and NextRootPtrOutput values.
+// You can construct a concrete instance of `NextRootPtrInput` via:
+//
+//	        NextRootArgs{...}
+//
+//	or:
+//
+//	        nil
+type NextRootPtrInput interface {
+	pulumi.Input
+
+	ToNextRootPtrOutput() NextRootPtrOutput
+	ToNextRootPtrOutputWithContext(context.Context) NextRootPtrOutput
+}
+
+type nextRootPtrType NextRootArgs
+
+func NextRootPtr(v *NextRootArgs) NextRootPtrInput {
+	return (*nextRootPtrType)(v)
+}
+
+func (*nextRootPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**NextRoot)(nil)).Elem()
+}
+
+func (i *nextRootPtrType) ToNextRootPtrOutput() NextRootPtrOutput {
+	return i.ToNextRootPtrOutputWithContext(context.Background())
+}
+
+func (i *nextRootPtrType) ToNextRootPtrOutputWithContext(ctx context.Context) NextRootPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(NextRootPtrOutput)
+}
+
+// The root a rotation moves to: generated (default, with the same settings as the current one), imported, or issued elsewhere.
+type NextRootOutput struct{ *pulumi.OutputState }
+
+func (NextRootOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*NextRoot)(nil)).Elem()
+}
+
+func (o NextRootOutput) ToNextRootOutput() NextRootOutput {
+	return o
+}
+
+func (o NextRootOutput) ToNextRootOutputWithContext(ctx context.Context) NextRootOutput {
+	return o
+}
+
+func (o NextRootOutput) ToNextRootPtrOutput() NextRootPtrOutput {
+	return o.ToNextRootPtrOutputWithContext(context.Background())
+}
+
+func (o NextRootOutput) ToNextRootPtrOutputWithContext(ctx context.Context) NextRootPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v NextRoot) *NextRoot {
+		return &v
+	}).(NextRootPtrOutput)
+}
+
+// The next root's per-cluster material issued elsewhere (one entry per cluster); needs `clusterCas` for the current root too.
+func (o NextRootOutput) ClusterCas() ClusterCaArrayOutput {
+	return o.ApplyT(func(v NextRoot) []ClusterCa { return v.ClusterCas }).(ClusterCaArrayOutput)
+}
+
+// Names the next root's generated resources (a DNS label, default `next`). After `NextOnly`, set `rootName` to
+// this value and remove `rotation`: the next root then becomes the current one without any change in a cluster.
+func (o NextRootOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v NextRoot) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+// An existing root certificate to issue the next intermediates from. Needs `rootKeyPem`.
+func (o NextRootOutput) RootCertPem() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v NextRoot) *string { return v.RootCertPem }).(pulumi.StringPtrOutput)
+}
+
+// The private key of `rootCertPem`. Handled as a secret.
+func (o NextRootOutput) RootKeyPem() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v NextRoot) *string { return v.RootKeyPem }).(pulumi.StringPtrOutput)
+}
+
+type NextRootPtrOutput struct{ *pulumi.OutputState }
+
+func (NextRootPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**NextRoot)(nil)).Elem()
+}
+
+func (o NextRootPtrOutput) ToNextRootPtrOutput() NextRootPtrOutput {
+	return o
+}
+
+func (o NextRootPtrOutput) ToNextRootPtrOutputWithContext(ctx context.Context) NextRootPtrOutput {
+	return o
+}
+
+func (o NextRootPtrOutput) Elem() NextRootOutput {
+	return o.ApplyT(func(v *NextRoot) NextRoot {
+		if v != nil {
+			return *v
+		}
+		var ret NextRoot
+		return ret
+	}).(NextRootOutput)
+}
+
+// The next root's per-cluster material issued elsewhere (one entry per cluster); needs `clusterCas` for the current root too.
+func (o NextRootPtrOutput) ClusterCas() ClusterCaArrayOutput {
+	return o.ApplyT(func(v *NextRoot) []ClusterCa {
+		if v == nil {
+			return nil
+		}
+		return v.ClusterCas
+	}).(ClusterCaArrayOutput)
+}
+
+// Names the next root's generated resources (a DNS label, default `next`). After `NextOnly`, set `rootName` to
+// this value and remove `rotation`: the next root then becomes the current one without any change in a cluster.
+func (o NextRootPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *NextRoot) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// An existing root certificate to issue the next intermediates from. Needs `rootKeyPem`.
+func (o NextRootPtrOutput) RootCertPem() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *NextRoot) *string {
+		if v == nil {
+			return nil
+		}
+		return v.RootCertPem
+	}).(pulumi.StringPtrOutput)
+}
+
+// The private key of `rootCertPem`. Handled as a secret.
+func (o NextRootPtrOutput) RootKeyPem() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *NextRoot) *string {
+		if v == nil {
+			return nil
+		}
+		return v.RootKeyPem
+	}).(pulumi.StringPtrOutput)
 }
 
 // The state of one Helm release, as Helm reports it.
@@ -2290,6 +2726,8 @@ type RootOfTrustSettings struct {
 	ClusterCas []ClusterCa `pulumi:"clusterCas"`
 	// ECDSA curve of generated keys: `P256` (default), `P384` or `P521`.
 	EcdsaCurve *string `pulumi:"ecdsaCurve"`
+	// Warn on the component when a root or intermediate expires within this many days. Default 30.
+	ExpiryWarningDays *float64 `pulumi:"expiryWarningDays"`
 	// Validity of each intermediate CA in hours. Default 17520 (2 years).
 	IntermediateValidityHours *float64 `pulumi:"intermediateValidityHours"`
 	// Algorithm of generated keys: `RSA` (default) or `ECDSA`.
@@ -2300,8 +2738,13 @@ type RootOfTrustSettings struct {
 	RootCertPem *string `pulumi:"rootCertPem"`
 	// The private key of `rootCertPem`. Handled as a secret.
 	RootKeyPem *string `pulumi:"rootKeyPem"`
+	// Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+	// rotation's next root.
+	RootName *string `pulumi:"rootName"`
 	// Validity of a generated root CA in hours. Default 87600 (10 years).
 	RootValidityHours *float64 `pulumi:"rootValidityHours"`
+	// A staged rotation to another root, one stage per update.
+	Rotation *RootRotation `pulumi:"rotation"`
 	// RSA key size of generated keys: 2048, 3072 or 4096 (default).
 	RsaBits *float64 `pulumi:"rsaBits"`
 }
@@ -2325,6 +2768,8 @@ type RootOfTrustSettingsArgs struct {
 	ClusterCas []ClusterCaArgs `pulumi:"clusterCas"`
 	// ECDSA curve of generated keys: `P256` (default), `P384` or `P521`.
 	EcdsaCurve *string `pulumi:"ecdsaCurve"`
+	// Warn on the component when a root or intermediate expires within this many days. Default 30.
+	ExpiryWarningDays *float64 `pulumi:"expiryWarningDays"`
 	// Validity of each intermediate CA in hours. Default 17520 (2 years).
 	IntermediateValidityHours *float64 `pulumi:"intermediateValidityHours"`
 	// Algorithm of generated keys: `RSA` (default) or `ECDSA`.
@@ -2335,8 +2780,13 @@ type RootOfTrustSettingsArgs struct {
 	RootCertPem pulumi.StringPtrInput `pulumi:"rootCertPem"`
 	// The private key of `rootCertPem`. Handled as a secret.
 	RootKeyPem pulumi.StringPtrInput `pulumi:"rootKeyPem"`
+	// Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+	// rotation's next root.
+	RootName *string `pulumi:"rootName"`
 	// Validity of a generated root CA in hours. Default 87600 (10 years).
 	RootValidityHours *float64 `pulumi:"rootValidityHours"`
+	// A staged rotation to another root, one stage per update.
+	Rotation *RootRotationArgs `pulumi:"rotation"`
 	// RSA key size of generated keys: 2048, 3072 or 4096 (default).
 	RsaBits *float64 `pulumi:"rsaBits"`
 }
@@ -2431,6 +2881,11 @@ func (o RootOfTrustSettingsOutput) EcdsaCurve() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RootOfTrustSettings) *string { return v.EcdsaCurve }).(pulumi.StringPtrOutput)
 }
 
+// Warn on the component when a root or intermediate expires within this many days. Default 30.
+func (o RootOfTrustSettingsOutput) ExpiryWarningDays() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v RootOfTrustSettings) *float64 { return v.ExpiryWarningDays }).(pulumi.Float64PtrOutput)
+}
+
 // Validity of each intermediate CA in hours. Default 17520 (2 years).
 func (o RootOfTrustSettingsOutput) IntermediateValidityHours() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v RootOfTrustSettings) *float64 { return v.IntermediateValidityHours }).(pulumi.Float64PtrOutput)
@@ -2456,9 +2911,20 @@ func (o RootOfTrustSettingsOutput) RootKeyPem() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RootOfTrustSettings) *string { return v.RootKeyPem }).(pulumi.StringPtrOutput)
 }
 
+// Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+// rotation's next root.
+func (o RootOfTrustSettingsOutput) RootName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RootOfTrustSettings) *string { return v.RootName }).(pulumi.StringPtrOutput)
+}
+
 // Validity of a generated root CA in hours. Default 87600 (10 years).
 func (o RootOfTrustSettingsOutput) RootValidityHours() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v RootOfTrustSettings) *float64 { return v.RootValidityHours }).(pulumi.Float64PtrOutput)
+}
+
+// A staged rotation to another root, one stage per update.
+func (o RootOfTrustSettingsOutput) Rotation() RootRotationPtrOutput {
+	return o.ApplyT(func(v RootOfTrustSettings) *RootRotation { return v.Rotation }).(RootRotationPtrOutput)
 }
 
 // RSA key size of generated keys: 2048, 3072 or 4096 (default).
@@ -2511,6 +2977,16 @@ func (o RootOfTrustSettingsPtrOutput) EcdsaCurve() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Warn on the component when a root or intermediate expires within this many days. Default 30.
+func (o RootOfTrustSettingsPtrOutput) ExpiryWarningDays() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *RootOfTrustSettings) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.ExpiryWarningDays
+	}).(pulumi.Float64PtrOutput)
+}
+
 // Validity of each intermediate CA in hours. Default 17520 (2 years).
 func (o RootOfTrustSettingsPtrOutput) IntermediateValidityHours() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *RootOfTrustSettings) *float64 {
@@ -2561,6 +3037,17 @@ func (o RootOfTrustSettingsPtrOutput) RootKeyPem() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+// rotation's next root.
+func (o RootOfTrustSettingsPtrOutput) RootName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RootOfTrustSettings) *string {
+		if v == nil {
+			return nil
+		}
+		return v.RootName
+	}).(pulumi.StringPtrOutput)
+}
+
 // Validity of a generated root CA in hours. Default 87600 (10 years).
 func (o RootOfTrustSettingsPtrOutput) RootValidityHours() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *RootOfTrustSettings) *float64 {
@@ -2569,6 +3056,16 @@ func (o RootOfTrustSettingsPtrOutput) RootValidityHours() pulumi.Float64PtrOutpu
 		}
 		return v.RootValidityHours
 	}).(pulumi.Float64PtrOutput)
+}
+
+// A staged rotation to another root, one stage per update.
+func (o RootOfTrustSettingsPtrOutput) Rotation() RootRotationPtrOutput {
+	return o.ApplyT(func(v *RootOfTrustSettings) *RootRotation {
+		if v == nil {
+			return nil
+		}
+		return v.Rotation
+	}).(RootRotationPtrOutput)
 }
 
 // RSA key size of generated keys: 2048, 3072 or 4096 (default).
@@ -2581,6 +3078,292 @@ func (o RootOfTrustSettingsPtrOutput) RsaBits() pulumi.Float64PtrOutput {
 	}).(pulumi.Float64PtrOutput)
 }
 
+// A staged rotation of the mesh root: which root comes next and which stage the mesh should be at.
+type RootRotation struct {
+	// The root the rotation moves to. Default: a generated one.
+	Next *NextRoot `pulumi:"next"`
+	// The stage to converge to: `Current`, `TrustBoth`, `IssueFromNext` or `NextOnly`, one step per update.
+	Stage RotationStage `pulumi:"stage"`
+}
+
+// RootRotationInput is an input type that accepts RootRotationArgs and RootRotationOutput values.
+// You can construct a concrete instance of `RootRotationInput` via:
+//
+//	RootRotationArgs{...}
+type RootRotationInput interface {
+	pulumi.Input
+
+	ToRootRotationOutput() RootRotationOutput
+	ToRootRotationOutputWithContext(context.Context) RootRotationOutput
+}
+
+// A staged rotation of the mesh root: which root comes next and which stage the mesh should be at.
+type RootRotationArgs struct {
+	// The root the rotation moves to. Default: a generated one.
+	Next *NextRootArgs `pulumi:"next"`
+	// The stage to converge to: `Current`, `TrustBoth`, `IssueFromNext` or `NextOnly`, one step per update.
+	Stage RotationStage `pulumi:"stage"`
+}
+
+func (RootRotationArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*RootRotation)(nil)).Elem()
+}
+
+func (i RootRotationArgs) ToRootRotationOutput() RootRotationOutput {
+	return i.ToRootRotationOutputWithContext(context.Background())
+}
+
+func (i RootRotationArgs) ToRootRotationOutputWithContext(ctx context.Context) RootRotationOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RootRotationOutput)
+}
+
+func (i RootRotationArgs) ToRootRotationPtrOutput() RootRotationPtrOutput {
+	return i.ToRootRotationPtrOutputWithContext(context.Background())
+}
+
+func (i RootRotationArgs) ToRootRotationPtrOutputWithContext(ctx context.Context) RootRotationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RootRotationOutput).ToRootRotationPtrOutputWithContext(ctx)
+}
+
+// RootRotationPtrInput is an input type that accepts RootRotationArgs, RootRotationPtr and RootRotationPtrOutput values.
+// You can construct a concrete instance of `RootRotationPtrInput` via:
+//
+//	        RootRotationArgs{...}
+//
+//	or:
+//
+//	        nil
+type RootRotationPtrInput interface {
+	pulumi.Input
+
+	ToRootRotationPtrOutput() RootRotationPtrOutput
+	ToRootRotationPtrOutputWithContext(context.Context) RootRotationPtrOutput
+}
+
+type rootRotationPtrType RootRotationArgs
+
+func RootRotationPtr(v *RootRotationArgs) RootRotationPtrInput {
+	return (*rootRotationPtrType)(v)
+}
+
+func (*rootRotationPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**RootRotation)(nil)).Elem()
+}
+
+func (i *rootRotationPtrType) ToRootRotationPtrOutput() RootRotationPtrOutput {
+	return i.ToRootRotationPtrOutputWithContext(context.Background())
+}
+
+func (i *rootRotationPtrType) ToRootRotationPtrOutputWithContext(ctx context.Context) RootRotationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RootRotationPtrOutput)
+}
+
+// A staged rotation of the mesh root: which root comes next and which stage the mesh should be at.
+type RootRotationOutput struct{ *pulumi.OutputState }
+
+func (RootRotationOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RootRotation)(nil)).Elem()
+}
+
+func (o RootRotationOutput) ToRootRotationOutput() RootRotationOutput {
+	return o
+}
+
+func (o RootRotationOutput) ToRootRotationOutputWithContext(ctx context.Context) RootRotationOutput {
+	return o
+}
+
+func (o RootRotationOutput) ToRootRotationPtrOutput() RootRotationPtrOutput {
+	return o.ToRootRotationPtrOutputWithContext(context.Background())
+}
+
+func (o RootRotationOutput) ToRootRotationPtrOutputWithContext(ctx context.Context) RootRotationPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v RootRotation) *RootRotation {
+		return &v
+	}).(RootRotationPtrOutput)
+}
+
+// The root the rotation moves to. Default: a generated one.
+func (o RootRotationOutput) Next() NextRootPtrOutput {
+	return o.ApplyT(func(v RootRotation) *NextRoot { return v.Next }).(NextRootPtrOutput)
+}
+
+// The stage to converge to: `Current`, `TrustBoth`, `IssueFromNext` or `NextOnly`, one step per update.
+func (o RootRotationOutput) Stage() RotationStageOutput {
+	return o.ApplyT(func(v RootRotation) RotationStage { return v.Stage }).(RotationStageOutput)
+}
+
+type RootRotationPtrOutput struct{ *pulumi.OutputState }
+
+func (RootRotationPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**RootRotation)(nil)).Elem()
+}
+
+func (o RootRotationPtrOutput) ToRootRotationPtrOutput() RootRotationPtrOutput {
+	return o
+}
+
+func (o RootRotationPtrOutput) ToRootRotationPtrOutputWithContext(ctx context.Context) RootRotationPtrOutput {
+	return o
+}
+
+func (o RootRotationPtrOutput) Elem() RootRotationOutput {
+	return o.ApplyT(func(v *RootRotation) RootRotation {
+		if v != nil {
+			return *v
+		}
+		var ret RootRotation
+		return ret
+	}).(RootRotationOutput)
+}
+
+// The root the rotation moves to. Default: a generated one.
+func (o RootRotationPtrOutput) Next() NextRootPtrOutput {
+	return o.ApplyT(func(v *RootRotation) *NextRoot {
+		if v == nil {
+			return nil
+		}
+		return v.Next
+	}).(NextRootPtrOutput)
+}
+
+// The stage to converge to: `Current`, `TrustBoth`, `IssueFromNext` or `NextOnly`, one step per update.
+func (o RootRotationPtrOutput) Stage() RotationStagePtrOutput {
+	return o.ApplyT(func(v *RootRotation) *RotationStage {
+		if v == nil {
+			return nil
+		}
+		return &v.Stage
+	}).(RotationStagePtrOutput)
+}
+
+// One root certificate a cluster trusts.
+type TrustedRoot struct {
+	// Whole days until it expires (negative once expired).
+	DaysLeft float64 `pulumi:"daysLeft"`
+	// When it expires (RFC 3339).
+	Expiry string `pulumi:"expiry"`
+	// SHA-256 fingerprint of the certificate.
+	Fingerprint string `pulumi:"fingerprint"`
+	// The certificate's subject.
+	Subject string `pulumi:"subject"`
+}
+
+// TrustedRootInput is an input type that accepts TrustedRootArgs and TrustedRootOutput values.
+// You can construct a concrete instance of `TrustedRootInput` via:
+//
+//	TrustedRootArgs{...}
+type TrustedRootInput interface {
+	pulumi.Input
+
+	ToTrustedRootOutput() TrustedRootOutput
+	ToTrustedRootOutputWithContext(context.Context) TrustedRootOutput
+}
+
+// One root certificate a cluster trusts.
+type TrustedRootArgs struct {
+	// Whole days until it expires (negative once expired).
+	DaysLeft pulumi.Float64Input `pulumi:"daysLeft"`
+	// When it expires (RFC 3339).
+	Expiry pulumi.StringInput `pulumi:"expiry"`
+	// SHA-256 fingerprint of the certificate.
+	Fingerprint pulumi.StringInput `pulumi:"fingerprint"`
+	// The certificate's subject.
+	Subject pulumi.StringInput `pulumi:"subject"`
+}
+
+func (TrustedRootArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*TrustedRoot)(nil)).Elem()
+}
+
+func (i TrustedRootArgs) ToTrustedRootOutput() TrustedRootOutput {
+	return i.ToTrustedRootOutputWithContext(context.Background())
+}
+
+func (i TrustedRootArgs) ToTrustedRootOutputWithContext(ctx context.Context) TrustedRootOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TrustedRootOutput)
+}
+
+// TrustedRootArrayInput is an input type that accepts TrustedRootArray and TrustedRootArrayOutput values.
+// You can construct a concrete instance of `TrustedRootArrayInput` via:
+//
+//	TrustedRootArray{ TrustedRootArgs{...} }
+type TrustedRootArrayInput interface {
+	pulumi.Input
+
+	ToTrustedRootArrayOutput() TrustedRootArrayOutput
+	ToTrustedRootArrayOutputWithContext(context.Context) TrustedRootArrayOutput
+}
+
+type TrustedRootArray []TrustedRootInput
+
+func (TrustedRootArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]TrustedRoot)(nil)).Elem()
+}
+
+func (i TrustedRootArray) ToTrustedRootArrayOutput() TrustedRootArrayOutput {
+	return i.ToTrustedRootArrayOutputWithContext(context.Background())
+}
+
+func (i TrustedRootArray) ToTrustedRootArrayOutputWithContext(ctx context.Context) TrustedRootArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TrustedRootArrayOutput)
+}
+
+// One root certificate a cluster trusts.
+type TrustedRootOutput struct{ *pulumi.OutputState }
+
+func (TrustedRootOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*TrustedRoot)(nil)).Elem()
+}
+
+func (o TrustedRootOutput) ToTrustedRootOutput() TrustedRootOutput {
+	return o
+}
+
+func (o TrustedRootOutput) ToTrustedRootOutputWithContext(ctx context.Context) TrustedRootOutput {
+	return o
+}
+
+// Whole days until it expires (negative once expired).
+func (o TrustedRootOutput) DaysLeft() pulumi.Float64Output {
+	return o.ApplyT(func(v TrustedRoot) float64 { return v.DaysLeft }).(pulumi.Float64Output)
+}
+
+// When it expires (RFC 3339).
+func (o TrustedRootOutput) Expiry() pulumi.StringOutput {
+	return o.ApplyT(func(v TrustedRoot) string { return v.Expiry }).(pulumi.StringOutput)
+}
+
+// SHA-256 fingerprint of the certificate.
+func (o TrustedRootOutput) Fingerprint() pulumi.StringOutput {
+	return o.ApplyT(func(v TrustedRoot) string { return v.Fingerprint }).(pulumi.StringOutput)
+}
+
+// The certificate's subject.
+func (o TrustedRootOutput) Subject() pulumi.StringOutput {
+	return o.ApplyT(func(v TrustedRoot) string { return v.Subject }).(pulumi.StringOutput)
+}
+
+type TrustedRootArrayOutput struct{ *pulumi.OutputState }
+
+func (TrustedRootArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]TrustedRoot)(nil)).Elem()
+}
+
+func (o TrustedRootArrayOutput) ToTrustedRootArrayOutput() TrustedRootArrayOutput {
+	return o
+}
+
+func (o TrustedRootArrayOutput) ToTrustedRootArrayOutputWithContext(ctx context.Context) TrustedRootArrayOutput {
+	return o
+}
+
+func (o TrustedRootArrayOutput) Index(i pulumi.IntInput) TrustedRootOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) TrustedRoot {
+		return vs[0].([]TrustedRoot)[vs[1].(int)]
+	}).(TrustedRootOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*CacertsInput)(nil)).Elem(), CacertsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CacertsPtrInput)(nil)).Elem(), CacertsArgs{})
@@ -2590,12 +3373,15 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ClusterCaArrayInput)(nil)).Elem(), ClusterCaArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ClusterCacertsInput)(nil)).Elem(), ClusterCacertsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ClusterCacertsMapInput)(nil)).Elem(), ClusterCacertsMap{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ClusterTrustInput)(nil)).Elem(), ClusterTrustArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ClusterTrustArrayInput)(nil)).Elem(), ClusterTrustArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConditionInput)(nil)).Elem(), ConditionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConditionArrayInput)(nil)).Elem(), ConditionArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EastWestGatewayInput)(nil)).Elem(), EastWestGatewayArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EastWestGatewayPtrInput)(nil)).Elem(), EastWestGatewayArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GatewayApiInput)(nil)).Elem(), GatewayApiArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GatewayApiPtrInput)(nil)).Elem(), GatewayApiArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*GatewayApiStateInput)(nil)).Elem(), GatewayApiStateArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ImageInput)(nil)).Elem(), ImageArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ImagePtrInput)(nil)).Elem(), ImageArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*LinkPeerInput)(nil)).Elem(), LinkPeerArgs{})
@@ -2607,12 +3393,18 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshLinkArrayInput)(nil)).Elem(), MeshLinkArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshLinkStatusInput)(nil)).Elem(), MeshLinkStatusArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshLinkStatusArrayInput)(nil)).Elem(), MeshLinkStatusArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*NextRootInput)(nil)).Elem(), NextRootArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*NextRootPtrInput)(nil)).Elem(), NextRootArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ReleaseStateInput)(nil)).Elem(), ReleaseStateArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ReleaseStateArrayInput)(nil)).Elem(), ReleaseStateArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RepositoryInput)(nil)).Elem(), RepositoryArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RepositoryPtrInput)(nil)).Elem(), RepositoryArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RootOfTrustSettingsInput)(nil)).Elem(), RootOfTrustSettingsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RootOfTrustSettingsPtrInput)(nil)).Elem(), RootOfTrustSettingsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RootRotationInput)(nil)).Elem(), RootRotationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RootRotationPtrInput)(nil)).Elem(), RootRotationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TrustedRootInput)(nil)).Elem(), TrustedRootArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TrustedRootArrayInput)(nil)).Elem(), TrustedRootArray{})
 	pulumi.RegisterOutputType(CacertsOutput{})
 	pulumi.RegisterOutputType(CacertsPtrOutput{})
 	pulumi.RegisterOutputType(ChartValuesOutput{})
@@ -2621,12 +3413,15 @@ func init() {
 	pulumi.RegisterOutputType(ClusterCaArrayOutput{})
 	pulumi.RegisterOutputType(ClusterCacertsOutput{})
 	pulumi.RegisterOutputType(ClusterCacertsMapOutput{})
+	pulumi.RegisterOutputType(ClusterTrustOutput{})
+	pulumi.RegisterOutputType(ClusterTrustArrayOutput{})
 	pulumi.RegisterOutputType(ConditionOutput{})
 	pulumi.RegisterOutputType(ConditionArrayOutput{})
 	pulumi.RegisterOutputType(EastWestGatewayOutput{})
 	pulumi.RegisterOutputType(EastWestGatewayPtrOutput{})
 	pulumi.RegisterOutputType(GatewayApiOutput{})
 	pulumi.RegisterOutputType(GatewayApiPtrOutput{})
+	pulumi.RegisterOutputType(GatewayApiStateOutput{})
 	pulumi.RegisterOutputType(ImageOutput{})
 	pulumi.RegisterOutputType(ImagePtrOutput{})
 	pulumi.RegisterOutputType(LinkPeerOutput{})
@@ -2638,10 +3433,16 @@ func init() {
 	pulumi.RegisterOutputType(MeshLinkArrayOutput{})
 	pulumi.RegisterOutputType(MeshLinkStatusOutput{})
 	pulumi.RegisterOutputType(MeshLinkStatusArrayOutput{})
+	pulumi.RegisterOutputType(NextRootOutput{})
+	pulumi.RegisterOutputType(NextRootPtrOutput{})
 	pulumi.RegisterOutputType(ReleaseStateOutput{})
 	pulumi.RegisterOutputType(ReleaseStateArrayOutput{})
 	pulumi.RegisterOutputType(RepositoryOutput{})
 	pulumi.RegisterOutputType(RepositoryPtrOutput{})
 	pulumi.RegisterOutputType(RootOfTrustSettingsOutput{})
 	pulumi.RegisterOutputType(RootOfTrustSettingsPtrOutput{})
+	pulumi.RegisterOutputType(RootRotationOutput{})
+	pulumi.RegisterOutputType(RootRotationPtrOutput{})
+	pulumi.RegisterOutputType(TrustedRootOutput{})
+	pulumi.RegisterOutputType(TrustedRootArrayOutput{})
 }

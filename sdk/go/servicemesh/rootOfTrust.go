@@ -13,18 +13,24 @@ import (
 
 // A shared root of trust for a multicluster mesh: a root CA (generated, or imported) and one intermediate CA per
 // cluster (CA:true, pathlen 0), output as each cluster's `cacerts` material; or per-cluster material issued by a PKI
-// elsewhere, checked to chain to one root.
+// elsewhere, checked to chain to one root. With `rotation`, the material of a staged move to the next root.
 type RootOfTrust struct {
 	pulumi.ResourceState
 
 	// Each cluster's `cacerts` material, by cluster name. Secret: it holds the intermediate keys.
 	Cacerts ClusterCacertsMapOutput `pulumi:"cacerts"`
+	// Per cluster: the roots trusted, the issuing root and days until each certificate expires.
+	ClusterTrust ClusterTrustArrayOutput `pulumi:"clusterTrust"`
 	// When each cluster's intermediate certificate expires (RFC 3339), by cluster name.
 	IntermediateExpiries pulumi.StringMapOutput `pulumi:"intermediateExpiries"`
-	// The root certificate every cluster trusts (PEM).
+	// The next root certificate of a rotation (PEM; empty without one).
+	NextRootCertPem pulumi.StringOutput `pulumi:"nextRootCertPem"`
+	// The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
 	RootCertPem pulumi.StringOutput `pulumi:"rootCertPem"`
-	// When the root certificate expires (RFC 3339).
+	// When the root that issues the intermediates expires (RFC 3339).
 	RootExpiry pulumi.StringOutput `pulumi:"rootExpiry"`
+	// The rotation stage the material is at (`Current` without a rotation).
+	Stage pulumi.StringOutput `pulumi:"stage"`
 }
 
 // NewRootOfTrust registers a new resource with the given unique name, arguments, and options.
@@ -51,6 +57,8 @@ type rootOfTrustArgs struct {
 	Clusters []string `pulumi:"clusters"`
 	// ECDSA curve of generated keys: `P256` (default), `P384` or `P521`.
 	EcdsaCurve *string `pulumi:"ecdsaCurve"`
+	// Warn on the component when a root or intermediate expires within this many days. Default 30.
+	ExpiryWarningDays *float64 `pulumi:"expiryWarningDays"`
 	// Namespace istiod runs in, for the intermediates' `istiod.<namespace>.svc` SAN. Default `istio-system`.
 	InstallNamespace *string `pulumi:"installNamespace"`
 	// Validity of each intermediate CA in hours. Default 17520 (2 years).
@@ -63,8 +71,13 @@ type rootOfTrustArgs struct {
 	RootCertPem *string `pulumi:"rootCertPem"`
 	// The private key of `rootCertPem`. Handled as a secret.
 	RootKeyPem *string `pulumi:"rootKeyPem"`
+	// Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+	// rotation's next root.
+	RootName *string `pulumi:"rootName"`
 	// Validity of a generated root CA in hours. Default 87600 (10 years).
 	RootValidityHours *float64 `pulumi:"rootValidityHours"`
+	// A staged rotation to another root, one stage per update.
+	Rotation *RootRotation `pulumi:"rotation"`
 	// RSA key size of generated keys: 2048, 3072 or 4096 (default).
 	RsaBits *float64 `pulumi:"rsaBits"`
 }
@@ -78,6 +91,8 @@ type RootOfTrustArgs struct {
 	Clusters []string
 	// ECDSA curve of generated keys: `P256` (default), `P384` or `P521`.
 	EcdsaCurve *string
+	// Warn on the component when a root or intermediate expires within this many days. Default 30.
+	ExpiryWarningDays *float64
 	// Namespace istiod runs in, for the intermediates' `istiod.<namespace>.svc` SAN. Default `istio-system`.
 	InstallNamespace *string
 	// Validity of each intermediate CA in hours. Default 17520 (2 years).
@@ -90,8 +105,13 @@ type RootOfTrustArgs struct {
 	RootCertPem pulumi.StringPtrInput
 	// The private key of `rootCertPem`. Handled as a secret.
 	RootKeyPem pulumi.StringPtrInput
+	// Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+	// rotation's next root.
+	RootName *string
 	// Validity of a generated root CA in hours. Default 87600 (10 years).
 	RootValidityHours *float64
+	// A staged rotation to another root, one stage per update.
+	Rotation *RootRotationArgs
 	// RSA key size of generated keys: 2048, 3072 or 4096 (default).
 	RsaBits *float64
 }
@@ -138,19 +158,34 @@ func (o RootOfTrustOutput) Cacerts() ClusterCacertsMapOutput {
 	return o.ApplyT(func(v *RootOfTrust) ClusterCacertsMapOutput { return v.Cacerts }).(ClusterCacertsMapOutput)
 }
 
+// Per cluster: the roots trusted, the issuing root and days until each certificate expires.
+func (o RootOfTrustOutput) ClusterTrust() ClusterTrustArrayOutput {
+	return o.ApplyT(func(v *RootOfTrust) ClusterTrustArrayOutput { return v.ClusterTrust }).(ClusterTrustArrayOutput)
+}
+
 // When each cluster's intermediate certificate expires (RFC 3339), by cluster name.
 func (o RootOfTrustOutput) IntermediateExpiries() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *RootOfTrust) pulumi.StringMapOutput { return v.IntermediateExpiries }).(pulumi.StringMapOutput)
 }
 
-// The root certificate every cluster trusts (PEM).
+// The next root certificate of a rotation (PEM; empty without one).
+func (o RootOfTrustOutput) NextRootCertPem() pulumi.StringOutput {
+	return o.ApplyT(func(v *RootOfTrust) pulumi.StringOutput { return v.NextRootCertPem }).(pulumi.StringOutput)
+}
+
+// The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
 func (o RootOfTrustOutput) RootCertPem() pulumi.StringOutput {
 	return o.ApplyT(func(v *RootOfTrust) pulumi.StringOutput { return v.RootCertPem }).(pulumi.StringOutput)
 }
 
-// When the root certificate expires (RFC 3339).
+// When the root that issues the intermediates expires (RFC 3339).
 func (o RootOfTrustOutput) RootExpiry() pulumi.StringOutput {
 	return o.ApplyT(func(v *RootOfTrust) pulumi.StringOutput { return v.RootExpiry }).(pulumi.StringOutput)
+}
+
+// The rotation stage the material is at (`Current` without a rotation).
+func (o RootOfTrustOutput) Stage() pulumi.StringOutput {
+	return o.ApplyT(func(v *RootOfTrust) pulumi.StringOutput { return v.Stage }).(pulumi.StringOutput)
 }
 
 func init() {

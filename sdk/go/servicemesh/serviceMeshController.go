@@ -24,6 +24,8 @@ type ServiceMeshController struct {
 	Conditions ConditionArrayOutput `pulumi:"conditions"`
 	// The address of the east-west gateway (empty when this is not a multicluster member).
 	EastWestAddress pulumi.StringOutput `pulumi:"eastWestAddress"`
+	// The Gateway API bundle in force on the cluster after the update, and whether this component manages it.
+	GatewayApi GatewayApiStateOutput `pulumi:"gatewayApi"`
 	// The namespace the mesh is installed in.
 	InstallNamespace pulumi.StringOutput `pulumi:"installNamespace"`
 	// The network given (empty when unset).
@@ -63,7 +65,9 @@ type serviceMeshControllerArgs struct {
 	AllowVersionSkew *bool `pulumi:"allowVersionSkew"`
 	// Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
 	// RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
-	// cluster's workload certificates chain to a root shared with other clusters. Checked before use.
+	// cluster's workload certificates chain to a root shared with other clusters. Checked before use. Two roots in
+	// `rootCertPem` (the middle stages of a root rotation) run istiod multi-root and roll out istiod, then ztunnel;
+	// the pre-flight refuses a change from the deployed `cacerts` that would break mTLS (README: Rotating the root of trust).
 	Cacerts *Cacerts `pulumi:"cacerts"`
 	// The name of the cluster. Sets istiod's cluster ID and, when `trustDomain` is unset, the trust domain.
 	Cluster *string `pulumi:"cluster"`
@@ -135,7 +139,9 @@ type ServiceMeshControllerArgs struct {
 	AllowVersionSkew *bool
 	// Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
 	// RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
-	// cluster's workload certificates chain to a root shared with other clusters. Checked before use.
+	// cluster's workload certificates chain to a root shared with other clusters. Checked before use. Two roots in
+	// `rootCertPem` (the middle stages of a root rotation) run istiod multi-root and roll out istiod, then ztunnel;
+	// the pre-flight refuses a change from the deployed `cacerts` that would break mTLS (README: Rotating the root of trust).
 	Cacerts CacertsPtrInput
 	// The name of the cluster. Sets istiod's cluster ID and, when `trustDomain` is unset, the trust domain.
 	Cluster *string
@@ -247,6 +253,11 @@ func (o ServiceMeshControllerOutput) Conditions() ConditionArrayOutput {
 // The address of the east-west gateway (empty when this is not a multicluster member).
 func (o ServiceMeshControllerOutput) EastWestAddress() pulumi.StringOutput {
 	return o.ApplyT(func(v *ServiceMeshController) pulumi.StringOutput { return v.EastWestAddress }).(pulumi.StringOutput)
+}
+
+// The Gateway API bundle in force on the cluster after the update, and whether this component manages it.
+func (o ServiceMeshControllerOutput) GatewayApi() GatewayApiStateOutput {
+	return o.ApplyT(func(v *ServiceMeshController) GatewayApiStateOutput { return v.GatewayApi }).(GatewayApiStateOutput)
 }
 
 // The namespace the mesh is installed in.

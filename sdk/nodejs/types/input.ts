@@ -99,12 +99,14 @@ export interface EastWestGatewayArgs {
  */
 export interface GatewayApiArgs {
     /**
-     * Install the Gateway API CRDs. Default true. Set false when the cluster (or another tool) already manages them.
+     * Install the Gateway API CRDs. Default true. CRDs already in the cluster at the same or a newer bundle, from the
+     * experimental channel, or managed by another tool are left alone; an older standard bundle is upgraded.
      */
     install?: boolean;
     /**
-     * The CRD manifest to apply: a local file path or an http(s) URL. Default: the standard channel of Gateway API
-     * v1.2.1, `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml`.
+     * The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
+     * standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
+     * `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
      */
     manifest?: string;
 }
@@ -196,6 +198,29 @@ export interface MeshLinkArgs {
 }
 
 /**
+ * The root a rotation moves to: generated (default, with the same settings as the current one), imported, or issued elsewhere.
+ */
+export interface NextRootArgs {
+    /**
+     * The next root's per-cluster material issued elsewhere (one entry per cluster); needs `clusterCas` for the current root too.
+     */
+    clusterCas?: inputs.ClusterCaArgs[];
+    /**
+     * Names the next root's generated resources (a DNS label, default `next`). After `NextOnly`, set `rootName` to
+     * this value and remove `rotation`: the next root then becomes the current one without any change in a cluster.
+     */
+    name?: string;
+    /**
+     * An existing root certificate to issue the next intermediates from. Needs `rootKeyPem`.
+     */
+    rootCertPem?: pulumi.Input<string | undefined>;
+    /**
+     * The private key of `rootCertPem`. Handled as a secret.
+     */
+    rootKeyPem?: pulumi.Input<string | undefined>;
+}
+
+/**
  * Where the Helm charts come from.
  */
 export interface RepositoryArgs {
@@ -232,6 +257,10 @@ export interface RootOfTrustSettingsArgs {
      */
     ecdsaCurve?: string;
     /**
+     * Warn on the component when a root or intermediate expires within this many days. Default 30.
+     */
+    expiryWarningDays?: number;
+    /**
      * Validity of each intermediate CA in hours. Default 17520 (2 years).
      */
     intermediateValidityHours?: number;
@@ -252,11 +281,35 @@ export interface RootOfTrustSettingsArgs {
      */
     rootKeyPem?: pulumi.Input<string | undefined>;
     /**
+     * Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+     * rotation's next root.
+     */
+    rootName?: string;
+    /**
      * Validity of a generated root CA in hours. Default 87600 (10 years).
      */
     rootValidityHours?: number;
+    /**
+     * A staged rotation to another root, one stage per update.
+     */
+    rotation?: inputs.RootRotationArgs;
     /**
      * RSA key size of generated keys: 2048, 3072 or 4096 (default).
      */
     rsaBits?: number;
 }
+
+/**
+ * A staged rotation of the mesh root: which root comes next and which stage the mesh should be at.
+ */
+export interface RootRotationArgs {
+    /**
+     * The root the rotation moves to. Default: a generated one.
+     */
+    next?: inputs.NextRootArgs;
+    /**
+     * The stage to converge to: `Current`, `TrustBoth`, `IssueFromNext` or `NextOnly`, one step per update.
+     */
+    stage: enums.RotationStage;
+}
+

@@ -29,6 +29,32 @@ export interface ClusterCacerts {
 }
 
 /**
+ * What one cluster's `cacerts` trusts and which root issues its intermediate.
+ */
+export interface ClusterTrust {
+    /**
+     * The cluster name.
+     */
+    cluster: string;
+    /**
+     * Whole days until its intermediate expires.
+     */
+    intermediateDaysLeft: number;
+    /**
+     * When its intermediate CA certificate expires (RFC 3339).
+     */
+    intermediateExpiry: string;
+    /**
+     * Fingerprint of the root that issued its intermediate.
+     */
+    issuingRoot: string;
+    /**
+     * The roots of its `root-cert.pem`, issuing root first.
+     */
+    trustedRoots: outputs.TrustedRoot[];
+}
+
+/**
  * One readiness condition, as the Gloo operator reports it in the ServiceMeshController status.
  */
 export interface Condition {
@@ -48,6 +74,28 @@ export interface Condition {
      * Initialized, CRDInstalled, ControlPlaneDeployed, CNIDeployed, ZtunnelDeployed, WebhookDeployed or Ready.
      */
     type: string;
+}
+
+/**
+ * The Gateway API bundle in force on a cluster, as the pre-flight decided it.
+ */
+export interface GatewayApiState {
+    /**
+     * `install`, `upgrade` (an older standard bundle applied by someone else), `manage` (its own), `leave` or `disabled`.
+     */
+    action: string;
+    /**
+     * Its channel, `standard` or `experimental`.
+     */
+    channel: string;
+    /**
+     * True when this component applies (and upgrades) the bundle; false when it leaves the cluster's own alone.
+     */
+    managed: boolean;
+    /**
+     * The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed).
+     */
+    version: string;
 }
 
 /**
@@ -78,6 +126,10 @@ export interface MeshClusterStatus {
      * The cluster's ServiceMeshController phase.
      */
     phase: string;
+    /**
+     * The roots its cacerts trusts, the root that issued its intermediate, and days until each expires.
+     */
+    trust: outputs.ClusterTrust;
     /**
      * The cluster's trust domain.
      */
@@ -142,5 +194,27 @@ export interface ReleaseState {
      * The chart version installed.
      */
     version: string;
+}
+
+/**
+ * One root certificate a cluster trusts.
+ */
+export interface TrustedRoot {
+    /**
+     * Whole days until it expires (negative once expired).
+     */
+    daysLeft: number;
+    /**
+     * When it expires (RFC 3339).
+     */
+    expiry: string;
+    /**
+     * SHA-256 fingerprint of the certificate.
+     */
+    fingerprint: string;
+    /**
+     * The certificate's subject.
+     */
+    subject: string;
 }
 

@@ -12,6 +12,7 @@ __all__ = [
     'KeyAlgorithm',
     'OnConflict',
     'Platform',
+    'RotationStage',
     'ScalingProfile',
     'TrafficCaptureMode',
 ]
@@ -114,6 +115,29 @@ class Platform(_builtins.str, Enum):
     GENERIC = "Generic"
     """
     Any other cluster: no platform-specific values.
+    """
+
+
+@pulumi.type_token("servicemesh:index:RotationStage")
+class RotationStage(_builtins.str, Enum):
+    """
+    The stage of a root rotation; each is one `pulumi up` that converges the whole mesh before the next may run.
+    """
+    CURRENT = "Current"
+    """
+    The current root only: what every cluster has before a rotation starts.
+    """
+    TRUST_BOTH = "TrustBoth"
+    """
+    Every cluster trusts both roots; intermediates are still issued by the current root.
+    """
+    ISSUE_FROM_NEXT = "IssueFromNext"
+    """
+    Every cluster's intermediate is issued by the next root; both roots are still trusted.
+    """
+    NEXT_ONLY = "NextOnly"
+    """
+    The next root only: the rotation is finished.
     """
 
 

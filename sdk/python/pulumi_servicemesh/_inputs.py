@@ -34,10 +34,14 @@ __all__ = [
     'MeshClusterArgsDict',
     'MeshLinkArgs',
     'MeshLinkArgsDict',
+    'NextRootArgs',
+    'NextRootArgsDict',
     'RepositoryArgs',
     'RepositoryArgsDict',
     'RootOfTrustSettingsArgs',
     'RootOfTrustSettingsArgsDict',
+    'RootRotationArgs',
+    'RootRotationArgsDict',
 ]
 
 class CacertsArgsDict(TypedDict):
@@ -402,12 +406,14 @@ class GatewayApiArgsDict(TypedDict):
     """
     install: NotRequired[_builtins.bool]
     """
-    Install the Gateway API CRDs. Default true. Set false when the cluster (or another tool) already manages them.
+    Install the Gateway API CRDs. Default true. CRDs already in the cluster at the same or a newer bundle, from the
+    experimental channel, or managed by another tool are left alone; an older standard bundle is upgraded.
     """
     manifest: NotRequired[_builtins.str]
     """
-    The CRD manifest to apply: a local file path or an http(s) URL. Default: the standard channel of Gateway API
-    v1.2.1, `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml`.
+    The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
+    standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
+    `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
     """
 
 @pulumi.input_type
@@ -418,9 +424,11 @@ class GatewayApiArgs:
         """
         The Kubernetes Gateway API CRDs that waypoints and east-west gateways need.
 
-        :param _builtins.bool install: Install the Gateway API CRDs. Default true. Set false when the cluster (or another tool) already manages them.
-        :param _builtins.str manifest: The CRD manifest to apply: a local file path or an http(s) URL. Default: the standard channel of Gateway API
-               v1.2.1, `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml`.
+        :param _builtins.bool install: Install the Gateway API CRDs. Default true. CRDs already in the cluster at the same or a newer bundle, from the
+               experimental channel, or managed by another tool are left alone; an older standard bundle is upgraded.
+        :param _builtins.str manifest: The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
+               standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
+               `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
         """
         if install is not None:
             pulumi.set(__self__, "install", install)
@@ -431,7 +439,8 @@ class GatewayApiArgs:
     @pulumi.getter
     def install(self) -> Optional[_builtins.bool]:
         """
-        Install the Gateway API CRDs. Default true. Set false when the cluster (or another tool) already manages them.
+        Install the Gateway API CRDs. Default true. CRDs already in the cluster at the same or a newer bundle, from the
+        experimental channel, or managed by another tool are left alone; an older standard bundle is upgraded.
         """
         return pulumi.get(self, "install")
 
@@ -443,8 +452,9 @@ class GatewayApiArgs:
     @pulumi.getter
     def manifest(self) -> Optional[_builtins.str]:
         """
-        The CRD manifest to apply: a local file path or an http(s) URL. Default: the standard channel of Gateway API
-        v1.2.1, `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml`.
+        The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
+        standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
+        `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
         """
         return pulumi.get(self, "manifest")
 
@@ -810,6 +820,103 @@ class MeshLinkArgs:
         pulumi.set(self, "to", value)
 
 
+class NextRootArgsDict(TypedDict):
+    """
+    The root a rotation moves to: generated (default, with the same settings as the current one), imported, or issued elsewhere.
+    """
+    cluster_cas: NotRequired[Sequence['ClusterCaArgsDict']]
+    """
+    The next root's per-cluster material issued elsewhere (one entry per cluster); needs `clusterCas` for the current root too.
+    """
+    name: NotRequired[_builtins.str]
+    """
+    Names the next root's generated resources (a DNS label, default `next`). After `NextOnly`, set `rootName` to
+    this value and remove `rotation`: the next root then becomes the current one without any change in a cluster.
+    """
+    root_cert_pem: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    An existing root certificate to issue the next intermediates from. Needs `rootKeyPem`.
+    """
+    root_key_pem: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The private key of `rootCertPem`. Handled as a secret.
+    """
+
+@pulumi.input_type
+class NextRootArgs:
+    def __init__(__self__, *,
+                 cluster_cas: Optional[Sequence['ClusterCaArgs']] = None,
+                 name: Optional[_builtins.str] = None,
+                 root_cert_pem: pulumi.Input[Optional[_builtins.str]] = None,
+                 root_key_pem: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        The root a rotation moves to: generated (default, with the same settings as the current one), imported, or issued elsewhere.
+
+        :param Sequence['ClusterCaArgs'] cluster_cas: The next root's per-cluster material issued elsewhere (one entry per cluster); needs `clusterCas` for the current root too.
+        :param _builtins.str name: Names the next root's generated resources (a DNS label, default `next`). After `NextOnly`, set `rootName` to
+               this value and remove `rotation`: the next root then becomes the current one without any change in a cluster.
+        :param pulumi.Input[_builtins.str] root_cert_pem: An existing root certificate to issue the next intermediates from. Needs `rootKeyPem`.
+        :param pulumi.Input[_builtins.str] root_key_pem: The private key of `rootCertPem`. Handled as a secret.
+        """
+        if cluster_cas is not None:
+            pulumi.set(__self__, "cluster_cas", cluster_cas)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if root_cert_pem is not None:
+            pulumi.set(__self__, "root_cert_pem", root_cert_pem)
+        if root_key_pem is not None:
+            pulumi.set(__self__, "root_key_pem", root_key_pem)
+
+    @_builtins.property
+    @pulumi.getter(name="clusterCas")
+    def cluster_cas(self) -> Optional[Sequence['ClusterCaArgs']]:
+        """
+        The next root's per-cluster material issued elsewhere (one entry per cluster); needs `clusterCas` for the current root too.
+        """
+        return pulumi.get(self, "cluster_cas")
+
+    @cluster_cas.setter
+    def cluster_cas(self, value: Optional[Sequence['ClusterCaArgs']]):
+        pulumi.set(self, "cluster_cas", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Names the next root's generated resources (a DNS label, default `next`). After `NextOnly`, set `rootName` to
+        this value and remove `rotation`: the next root then becomes the current one without any change in a cluster.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="rootCertPem")
+    def root_cert_pem(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        An existing root certificate to issue the next intermediates from. Needs `rootKeyPem`.
+        """
+        return pulumi.get(self, "root_cert_pem")
+
+    @root_cert_pem.setter
+    def root_cert_pem(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "root_cert_pem", value)
+
+    @_builtins.property
+    @pulumi.getter(name="rootKeyPem")
+    def root_key_pem(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The private key of `rootCertPem`. Handled as a secret.
+        """
+        return pulumi.get(self, "root_key_pem")
+
+    @root_key_pem.setter
+    def root_key_pem(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "root_key_pem", value)
+
+
 class RepositoryArgsDict(TypedDict):
     """
     Where the Helm charts come from.
@@ -910,6 +1017,10 @@ class RootOfTrustSettingsArgsDict(TypedDict):
     """
     ECDSA curve of generated keys: `P256` (default), `P384` or `P521`.
     """
+    expiry_warning_days: NotRequired[_builtins.float]
+    """
+    Warn on the component when a root or intermediate expires within this many days. Default 30.
+    """
     intermediate_validity_hours: NotRequired[_builtins.float]
     """
     Validity of each intermediate CA in hours. Default 17520 (2 years).
@@ -930,9 +1041,18 @@ class RootOfTrustSettingsArgsDict(TypedDict):
     """
     The private key of `rootCertPem`. Handled as a secret.
     """
+    root_name: NotRequired[_builtins.str]
+    """
+    Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+    rotation's next root.
+    """
     root_validity_hours: NotRequired[_builtins.float]
     """
     Validity of a generated root CA in hours. Default 87600 (10 years).
+    """
+    rotation: NotRequired['RootRotationArgsDict']
+    """
+    A staged rotation to another root, one stage per update.
     """
     rsa_bits: NotRequired[_builtins.float]
     """
@@ -944,12 +1064,15 @@ class RootOfTrustSettingsArgs:
     def __init__(__self__, *,
                  cluster_cas: Optional[Sequence['ClusterCaArgs']] = None,
                  ecdsa_curve: Optional[_builtins.str] = None,
+                 expiry_warning_days: Optional[_builtins.float] = None,
                  intermediate_validity_hours: Optional[_builtins.float] = None,
                  key_algorithm: Optional['KeyAlgorithm'] = None,
                  organization: Optional[_builtins.str] = None,
                  root_cert_pem: pulumi.Input[Optional[_builtins.str]] = None,
                  root_key_pem: pulumi.Input[Optional[_builtins.str]] = None,
+                 root_name: Optional[_builtins.str] = None,
                  root_validity_hours: Optional[_builtins.float] = None,
+                 rotation: Optional['RootRotationArgs'] = None,
                  rsa_bits: Optional[_builtins.float] = None):
         """
         How a root of trust is made: generated keys and certificates (algorithm, subject, validity), issued from an
@@ -958,18 +1081,24 @@ class RootOfTrustSettingsArgs:
         :param Sequence['ClusterCaArgs'] cluster_cas: Per-cluster CA material issued elsewhere (a PKI, or Istio's certificate tooling), one entry per cluster:
                nothing is generated, the material is checked to chain to one root and passed on.
         :param _builtins.str ecdsa_curve: ECDSA curve of generated keys: `P256` (default), `P384` or `P521`.
+        :param _builtins.float expiry_warning_days: Warn on the component when a root or intermediate expires within this many days. Default 30.
         :param _builtins.float intermediate_validity_hours: Validity of each intermediate CA in hours. Default 17520 (2 years).
         :param 'KeyAlgorithm' key_algorithm: Algorithm of generated keys: `RSA` (default) or `ECDSA`.
         :param _builtins.str organization: Organization (O) of the generated certificates' subjects. Default `Istio`.
         :param pulumi.Input[_builtins.str] root_cert_pem: An existing root certificate to issue the intermediates from, instead of generating one. Needs `rootKeyPem`.
         :param pulumi.Input[_builtins.str] root_key_pem: The private key of `rootCertPem`. Handled as a secret.
+        :param _builtins.str root_name: Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+               rotation's next root.
         :param _builtins.float root_validity_hours: Validity of a generated root CA in hours. Default 87600 (10 years).
+        :param 'RootRotationArgs' rotation: A staged rotation to another root, one stage per update.
         :param _builtins.float rsa_bits: RSA key size of generated keys: 2048, 3072 or 4096 (default).
         """
         if cluster_cas is not None:
             pulumi.set(__self__, "cluster_cas", cluster_cas)
         if ecdsa_curve is not None:
             pulumi.set(__self__, "ecdsa_curve", ecdsa_curve)
+        if expiry_warning_days is not None:
+            pulumi.set(__self__, "expiry_warning_days", expiry_warning_days)
         if intermediate_validity_hours is not None:
             pulumi.set(__self__, "intermediate_validity_hours", intermediate_validity_hours)
         if key_algorithm is not None:
@@ -980,8 +1109,12 @@ class RootOfTrustSettingsArgs:
             pulumi.set(__self__, "root_cert_pem", root_cert_pem)
         if root_key_pem is not None:
             pulumi.set(__self__, "root_key_pem", root_key_pem)
+        if root_name is not None:
+            pulumi.set(__self__, "root_name", root_name)
         if root_validity_hours is not None:
             pulumi.set(__self__, "root_validity_hours", root_validity_hours)
+        if rotation is not None:
+            pulumi.set(__self__, "rotation", rotation)
         if rsa_bits is not None:
             pulumi.set(__self__, "rsa_bits", rsa_bits)
 
@@ -1009,6 +1142,18 @@ class RootOfTrustSettingsArgs:
     @ecdsa_curve.setter
     def ecdsa_curve(self, value: Optional[_builtins.str]):
         pulumi.set(self, "ecdsa_curve", value)
+
+    @_builtins.property
+    @pulumi.getter(name="expiryWarningDays")
+    def expiry_warning_days(self) -> Optional[_builtins.float]:
+        """
+        Warn on the component when a root or intermediate expires within this many days. Default 30.
+        """
+        return pulumi.get(self, "expiry_warning_days")
+
+    @expiry_warning_days.setter
+    def expiry_warning_days(self, value: Optional[_builtins.float]):
+        pulumi.set(self, "expiry_warning_days", value)
 
     @_builtins.property
     @pulumi.getter(name="intermediateValidityHours")
@@ -1071,6 +1216,19 @@ class RootOfTrustSettingsArgs:
         pulumi.set(self, "root_key_pem", value)
 
     @_builtins.property
+    @pulumi.getter(name="rootName")
+    def root_name(self) -> Optional[_builtins.str]:
+        """
+        Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+        rotation's next root.
+        """
+        return pulumi.get(self, "root_name")
+
+    @root_name.setter
+    def root_name(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "root_name", value)
+
+    @_builtins.property
     @pulumi.getter(name="rootValidityHours")
     def root_validity_hours(self) -> Optional[_builtins.float]:
         """
@@ -1083,6 +1241,18 @@ class RootOfTrustSettingsArgs:
         pulumi.set(self, "root_validity_hours", value)
 
     @_builtins.property
+    @pulumi.getter
+    def rotation(self) -> Optional['RootRotationArgs']:
+        """
+        A staged rotation to another root, one stage per update.
+        """
+        return pulumi.get(self, "rotation")
+
+    @rotation.setter
+    def rotation(self, value: Optional['RootRotationArgs']):
+        pulumi.set(self, "rotation", value)
+
+    @_builtins.property
     @pulumi.getter(name="rsaBits")
     def rsa_bits(self) -> Optional[_builtins.float]:
         """
@@ -1093,5 +1263,58 @@ class RootOfTrustSettingsArgs:
     @rsa_bits.setter
     def rsa_bits(self, value: Optional[_builtins.float]):
         pulumi.set(self, "rsa_bits", value)
+
+
+class RootRotationArgsDict(TypedDict):
+    """
+    A staged rotation of the mesh root: which root comes next and which stage the mesh should be at.
+    """
+    stage: 'RotationStage'
+    """
+    The stage to converge to: `Current`, `TrustBoth`, `IssueFromNext` or `NextOnly`, one step per update.
+    """
+    next: NotRequired['NextRootArgsDict']
+    """
+    The root the rotation moves to. Default: a generated one.
+    """
+
+@pulumi.input_type
+class RootRotationArgs:
+    def __init__(__self__, *,
+                 stage: 'RotationStage',
+                 next: Optional['NextRootArgs'] = None):
+        """
+        A staged rotation of the mesh root: which root comes next and which stage the mesh should be at.
+
+        :param 'RotationStage' stage: The stage to converge to: `Current`, `TrustBoth`, `IssueFromNext` or `NextOnly`, one step per update.
+        :param 'NextRootArgs' next: The root the rotation moves to. Default: a generated one.
+        """
+        pulumi.set(__self__, "stage", stage)
+        if next is not None:
+            pulumi.set(__self__, "next", next)
+
+    @_builtins.property
+    @pulumi.getter
+    def stage(self) -> 'RotationStage':
+        """
+        The stage to converge to: `Current`, `TrustBoth`, `IssueFromNext` or `NextOnly`, one step per update.
+        """
+        return pulumi.get(self, "stage")
+
+    @stage.setter
+    def stage(self, value: 'RotationStage'):
+        pulumi.set(self, "stage", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def next(self) -> Optional['NextRootArgs']:
+        """
+        The root the rotation moves to. Default: a generated one.
+        """
+        return pulumi.get(self, "next")
+
+    @next.setter
+    def next(self, value: Optional['NextRootArgs']):
+        pulumi.set(self, "next", value)
 
 

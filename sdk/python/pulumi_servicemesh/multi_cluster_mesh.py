@@ -485,6 +485,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
             __props__.__dict__["version"] = version
             __props__.__dict__["phase"] = None
             __props__.__dict__["root_cert_pem"] = None
+            __props__.__dict__["rotation_stage"] = None
             __props__.__dict__["summary"] = None
         super(MultiClusterMesh, __self__).__init__(
             'servicemesh:index:MultiClusterMesh',
@@ -521,9 +522,17 @@ class MultiClusterMesh(pulumi.ComponentResource):
     @pulumi.getter(name="rootCertPem")
     def root_cert_pem(self) -> pulumi.Output[_builtins.str]:
         """
-        The root certificate every cluster trusts (PEM).
+        The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
         """
         return pulumi.get(self, "root_cert_pem")
+
+    @_builtins.property
+    @pulumi.getter(name="rotationStage")
+    def rotation_stage(self) -> pulumi.Output[_builtins.str]:
+        """
+        The root rotation stage the mesh is at (`Current` without a rotation).
+        """
+        return pulumi.get(self, "rotation_stage")
 
     @_builtins.property
     @pulumi.getter

@@ -18,10 +18,13 @@ from ._enums import *
 
 __all__ = [
     'ClusterCacerts',
+    'ClusterTrust',
     'Condition',
+    'GatewayApiState',
     'MeshClusterStatus',
     'MeshLinkStatus',
     'ReleaseState',
+    'TrustedRoot',
 ]
 
 @pulumi.output_type
@@ -104,6 +107,96 @@ class ClusterCacerts(dict):
 
 
 @pulumi.output_type
+class ClusterTrust(dict):
+    """
+    What one cluster's `cacerts` trusts and which root issues its intermediate.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "intermediateDaysLeft":
+            suggest = "intermediate_days_left"
+        elif key == "intermediateExpiry":
+            suggest = "intermediate_expiry"
+        elif key == "issuingRoot":
+            suggest = "issuing_root"
+        elif key == "trustedRoots":
+            suggest = "trusted_roots"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in ClusterTrust. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        ClusterTrust.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        ClusterTrust.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 cluster: _builtins.str,
+                 intermediate_days_left: _builtins.float,
+                 intermediate_expiry: _builtins.str,
+                 issuing_root: _builtins.str,
+                 trusted_roots: Sequence['outputs.TrustedRoot']):
+        """
+        What one cluster's `cacerts` trusts and which root issues its intermediate.
+
+        :param _builtins.str cluster: The cluster name.
+        :param _builtins.float intermediate_days_left: Whole days until its intermediate expires.
+        :param _builtins.str intermediate_expiry: When its intermediate CA certificate expires (RFC 3339).
+        :param _builtins.str issuing_root: Fingerprint of the root that issued its intermediate.
+        :param Sequence['TrustedRoot'] trusted_roots: The roots of its `root-cert.pem`, issuing root first.
+        """
+        pulumi.set(__self__, "cluster", cluster)
+        pulumi.set(__self__, "intermediate_days_left", intermediate_days_left)
+        pulumi.set(__self__, "intermediate_expiry", intermediate_expiry)
+        pulumi.set(__self__, "issuing_root", issuing_root)
+        pulumi.set(__self__, "trusted_roots", trusted_roots)
+
+    @_builtins.property
+    @pulumi.getter
+    def cluster(self) -> _builtins.str:
+        """
+        The cluster name.
+        """
+        return pulumi.get(self, "cluster")
+
+    @_builtins.property
+    @pulumi.getter(name="intermediateDaysLeft")
+    def intermediate_days_left(self) -> _builtins.float:
+        """
+        Whole days until its intermediate expires.
+        """
+        return pulumi.get(self, "intermediate_days_left")
+
+    @_builtins.property
+    @pulumi.getter(name="intermediateExpiry")
+    def intermediate_expiry(self) -> _builtins.str:
+        """
+        When its intermediate CA certificate expires (RFC 3339).
+        """
+        return pulumi.get(self, "intermediate_expiry")
+
+    @_builtins.property
+    @pulumi.getter(name="issuingRoot")
+    def issuing_root(self) -> _builtins.str:
+        """
+        Fingerprint of the root that issued its intermediate.
+        """
+        return pulumi.get(self, "issuing_root")
+
+    @_builtins.property
+    @pulumi.getter(name="trustedRoots")
+    def trusted_roots(self) -> Sequence['outputs.TrustedRoot']:
+        """
+        The roots of its `root-cert.pem`, issuing root first.
+        """
+        return pulumi.get(self, "trusted_roots")
+
+
+@pulumi.output_type
 class Condition(dict):
     """
     One readiness condition, as the Gloo operator reports it in the ServiceMeshController status.
@@ -160,6 +253,62 @@ class Condition(dict):
 
 
 @pulumi.output_type
+class GatewayApiState(dict):
+    """
+    The Gateway API bundle in force on a cluster, as the pre-flight decided it.
+    """
+    def __init__(__self__, *,
+                 action: _builtins.str,
+                 channel: _builtins.str,
+                 managed: _builtins.bool,
+                 version: _builtins.str):
+        """
+        The Gateway API bundle in force on a cluster, as the pre-flight decided it.
+
+        :param _builtins.str action: `install`, `upgrade` (an older standard bundle applied by someone else), `manage` (its own), `leave` or `disabled`.
+        :param _builtins.str channel: Its channel, `standard` or `experimental`.
+        :param _builtins.bool managed: True when this component applies (and upgrades) the bundle; false when it leaves the cluster's own alone.
+        :param _builtins.str version: The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed).
+        """
+        pulumi.set(__self__, "action", action)
+        pulumi.set(__self__, "channel", channel)
+        pulumi.set(__self__, "managed", managed)
+        pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter
+    def action(self) -> _builtins.str:
+        """
+        `install`, `upgrade` (an older standard bundle applied by someone else), `manage` (its own), `leave` or `disabled`.
+        """
+        return pulumi.get(self, "action")
+
+    @_builtins.property
+    @pulumi.getter
+    def channel(self) -> _builtins.str:
+        """
+        Its channel, `standard` or `experimental`.
+        """
+        return pulumi.get(self, "channel")
+
+    @_builtins.property
+    @pulumi.getter
+    def managed(self) -> _builtins.bool:
+        """
+        True when this component applies (and upgrades) the bundle; false when it leaves the cluster's own alone.
+        """
+        return pulumi.get(self, "managed")
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> _builtins.str:
+        """
+        The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed).
+        """
+        return pulumi.get(self, "version")
+
+
+@pulumi.output_type
 class MeshClusterStatus(dict):
     """
     The readiness of one cluster of the mesh.
@@ -192,6 +341,7 @@ class MeshClusterStatus(dict):
                  name: _builtins.str,
                  network: _builtins.str,
                  phase: _builtins.str,
+                 trust: 'outputs.ClusterTrust',
                  trust_domain: _builtins.str):
         """
         The readiness of one cluster of the mesh.
@@ -202,6 +352,7 @@ class MeshClusterStatus(dict):
         :param _builtins.str name: The cluster name.
         :param _builtins.str network: The cluster's network.
         :param _builtins.str phase: The cluster's ServiceMeshController phase.
+        :param 'ClusterTrust' trust: The roots its cacerts trusts, the root that issued its intermediate, and days until each expires.
         :param _builtins.str trust_domain: The cluster's trust domain.
         """
         pulumi.set(__self__, "conditions", conditions)
@@ -210,6 +361,7 @@ class MeshClusterStatus(dict):
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "network", network)
         pulumi.set(__self__, "phase", phase)
+        pulumi.set(__self__, "trust", trust)
         pulumi.set(__self__, "trust_domain", trust_domain)
 
     @_builtins.property
@@ -259,6 +411,14 @@ class MeshClusterStatus(dict):
         The cluster's ServiceMeshController phase.
         """
         return pulumi.get(self, "phase")
+
+    @_builtins.property
+    @pulumi.getter
+    def trust(self) -> 'outputs.ClusterTrust':
+        """
+        The roots its cacerts trusts, the root that issued its intermediate, and days until each expires.
+        """
+        return pulumi.get(self, "trust")
 
     @_builtins.property
     @pulumi.getter(name="trustDomain")
@@ -440,5 +600,78 @@ class ReleaseState(dict):
         The chart version installed.
         """
         return pulumi.get(self, "version")
+
+
+@pulumi.output_type
+class TrustedRoot(dict):
+    """
+    One root certificate a cluster trusts.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "daysLeft":
+            suggest = "days_left"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in TrustedRoot. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        TrustedRoot.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        TrustedRoot.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 days_left: _builtins.float,
+                 expiry: _builtins.str,
+                 fingerprint: _builtins.str,
+                 subject: _builtins.str):
+        """
+        One root certificate a cluster trusts.
+
+        :param _builtins.float days_left: Whole days until it expires (negative once expired).
+        :param _builtins.str expiry: When it expires (RFC 3339).
+        :param _builtins.str fingerprint: SHA-256 fingerprint of the certificate.
+        :param _builtins.str subject: The certificate's subject.
+        """
+        pulumi.set(__self__, "days_left", days_left)
+        pulumi.set(__self__, "expiry", expiry)
+        pulumi.set(__self__, "fingerprint", fingerprint)
+        pulumi.set(__self__, "subject", subject)
+
+    @_builtins.property
+    @pulumi.getter(name="daysLeft")
+    def days_left(self) -> _builtins.float:
+        """
+        Whole days until it expires (negative once expired).
+        """
+        return pulumi.get(self, "days_left")
+
+    @_builtins.property
+    @pulumi.getter
+    def expiry(self) -> _builtins.str:
+        """
+        When it expires (RFC 3339).
+        """
+        return pulumi.get(self, "expiry")
+
+    @_builtins.property
+    @pulumi.getter
+    def fingerprint(self) -> _builtins.str:
+        """
+        SHA-256 fingerprint of the certificate.
+        """
+        return pulumi.get(self, "fingerprint")
+
+    @_builtins.property
+    @pulumi.getter
+    def subject(self) -> _builtins.str:
+        """
+        The certificate's subject.
+        """
+        return pulumi.get(self, "subject")
 
 

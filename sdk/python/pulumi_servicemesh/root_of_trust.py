@@ -25,13 +25,16 @@ class RootOfTrustArgs:
                  cluster_cas: Optional[Sequence['ClusterCaArgs']] = None,
                  clusters: Optional[Sequence[_builtins.str]] = None,
                  ecdsa_curve: Optional[_builtins.str] = None,
+                 expiry_warning_days: Optional[_builtins.float] = None,
                  install_namespace: Optional[_builtins.str] = None,
                  intermediate_validity_hours: Optional[_builtins.float] = None,
                  key_algorithm: Optional['KeyAlgorithm'] = None,
                  organization: Optional[_builtins.str] = None,
                  root_cert_pem: pulumi.Input[Optional[_builtins.str]] = None,
                  root_key_pem: pulumi.Input[Optional[_builtins.str]] = None,
+                 root_name: Optional[_builtins.str] = None,
                  root_validity_hours: Optional[_builtins.float] = None,
+                 rotation: Optional['RootRotationArgs'] = None,
                  rsa_bits: Optional[_builtins.float] = None):
         """
         The set of arguments for constructing a RootOfTrust resource.
@@ -40,13 +43,17 @@ class RootOfTrustArgs:
                nothing is generated, the material is checked to chain to one root and passed on.
         :param Sequence[_builtins.str] clusters: Names of the clusters to issue an intermediate CA for (DNS labels, unique). Omit when `clusterCas` is given.
         :param _builtins.str ecdsa_curve: ECDSA curve of generated keys: `P256` (default), `P384` or `P521`.
+        :param _builtins.float expiry_warning_days: Warn on the component when a root or intermediate expires within this many days. Default 30.
         :param _builtins.str install_namespace: Namespace istiod runs in, for the intermediates' `istiod.<namespace>.svc` SAN. Default `istio-system`.
         :param _builtins.float intermediate_validity_hours: Validity of each intermediate CA in hours. Default 17520 (2 years).
         :param 'KeyAlgorithm' key_algorithm: Algorithm of generated keys: `RSA` (default) or `ECDSA`.
         :param _builtins.str organization: Organization (O) of the generated certificates' subjects. Default `Istio`.
         :param pulumi.Input[_builtins.str] root_cert_pem: An existing root certificate to issue the intermediates from, instead of generating one. Needs `rootKeyPem`.
         :param pulumi.Input[_builtins.str] root_key_pem: The private key of `rootCertPem`. Handled as a secret.
+        :param _builtins.str root_name: Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+               rotation's next root.
         :param _builtins.float root_validity_hours: Validity of a generated root CA in hours. Default 87600 (10 years).
+        :param 'RootRotationArgs' rotation: A staged rotation to another root, one stage per update.
         :param _builtins.float rsa_bits: RSA key size of generated keys: 2048, 3072 or 4096 (default).
         """
         if cluster_cas is not None:
@@ -55,6 +62,8 @@ class RootOfTrustArgs:
             pulumi.set(__self__, "clusters", clusters)
         if ecdsa_curve is not None:
             pulumi.set(__self__, "ecdsa_curve", ecdsa_curve)
+        if expiry_warning_days is not None:
+            pulumi.set(__self__, "expiry_warning_days", expiry_warning_days)
         if install_namespace is not None:
             pulumi.set(__self__, "install_namespace", install_namespace)
         if intermediate_validity_hours is not None:
@@ -67,8 +76,12 @@ class RootOfTrustArgs:
             pulumi.set(__self__, "root_cert_pem", root_cert_pem)
         if root_key_pem is not None:
             pulumi.set(__self__, "root_key_pem", root_key_pem)
+        if root_name is not None:
+            pulumi.set(__self__, "root_name", root_name)
         if root_validity_hours is not None:
             pulumi.set(__self__, "root_validity_hours", root_validity_hours)
+        if rotation is not None:
+            pulumi.set(__self__, "rotation", rotation)
         if rsa_bits is not None:
             pulumi.set(__self__, "rsa_bits", rsa_bits)
 
@@ -108,6 +121,18 @@ class RootOfTrustArgs:
     @ecdsa_curve.setter
     def ecdsa_curve(self, value: Optional[_builtins.str]):
         pulumi.set(self, "ecdsa_curve", value)
+
+    @_builtins.property
+    @pulumi.getter(name="expiryWarningDays")
+    def expiry_warning_days(self) -> Optional[_builtins.float]:
+        """
+        Warn on the component when a root or intermediate expires within this many days. Default 30.
+        """
+        return pulumi.get(self, "expiry_warning_days")
+
+    @expiry_warning_days.setter
+    def expiry_warning_days(self, value: Optional[_builtins.float]):
+        pulumi.set(self, "expiry_warning_days", value)
 
     @_builtins.property
     @pulumi.getter(name="installNamespace")
@@ -182,6 +207,19 @@ class RootOfTrustArgs:
         pulumi.set(self, "root_key_pem", value)
 
     @_builtins.property
+    @pulumi.getter(name="rootName")
+    def root_name(self) -> Optional[_builtins.str]:
+        """
+        Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+        rotation's next root.
+        """
+        return pulumi.get(self, "root_name")
+
+    @root_name.setter
+    def root_name(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "root_name", value)
+
+    @_builtins.property
     @pulumi.getter(name="rootValidityHours")
     def root_validity_hours(self) -> Optional[_builtins.float]:
         """
@@ -192,6 +230,18 @@ class RootOfTrustArgs:
     @root_validity_hours.setter
     def root_validity_hours(self, value: Optional[_builtins.float]):
         pulumi.set(self, "root_validity_hours", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def rotation(self) -> Optional['RootRotationArgs']:
+        """
+        A staged rotation to another root, one stage per update.
+        """
+        return pulumi.get(self, "rotation")
+
+    @rotation.setter
+    def rotation(self, value: Optional['RootRotationArgs']):
+        pulumi.set(self, "rotation", value)
 
     @_builtins.property
     @pulumi.getter(name="rsaBits")
@@ -215,19 +265,22 @@ class RootOfTrust(pulumi.ComponentResource):
                  cluster_cas: Optional[Sequence[Union['ClusterCaArgs', 'ClusterCaArgsDict']]] = None,
                  clusters: Optional[Sequence[_builtins.str]] = None,
                  ecdsa_curve: Optional[_builtins.str] = None,
+                 expiry_warning_days: Optional[_builtins.float] = None,
                  install_namespace: Optional[_builtins.str] = None,
                  intermediate_validity_hours: Optional[_builtins.float] = None,
                  key_algorithm: Optional['KeyAlgorithm'] = None,
                  organization: Optional[_builtins.str] = None,
                  root_cert_pem: pulumi.Input[Optional[_builtins.str]] = None,
                  root_key_pem: pulumi.Input[Optional[_builtins.str]] = None,
+                 root_name: Optional[_builtins.str] = None,
                  root_validity_hours: Optional[_builtins.float] = None,
+                 rotation: Optional[Union['RootRotationArgs', 'RootRotationArgsDict']] = None,
                  rsa_bits: Optional[_builtins.float] = None,
                  __props__=None):
         """
         A shared root of trust for a multicluster mesh: a root CA (generated, or imported) and one intermediate CA per
         cluster (CA:true, pathlen 0), output as each cluster's `cacerts` material; or per-cluster material issued by a PKI
-        elsewhere, checked to chain to one root.
+        elsewhere, checked to chain to one root. With `rotation`, the material of a staged move to the next root.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -235,13 +288,17 @@ class RootOfTrust(pulumi.ComponentResource):
                nothing is generated, the material is checked to chain to one root and passed on.
         :param Sequence[_builtins.str] clusters: Names of the clusters to issue an intermediate CA for (DNS labels, unique). Omit when `clusterCas` is given.
         :param _builtins.str ecdsa_curve: ECDSA curve of generated keys: `P256` (default), `P384` or `P521`.
+        :param _builtins.float expiry_warning_days: Warn on the component when a root or intermediate expires within this many days. Default 30.
         :param _builtins.str install_namespace: Namespace istiod runs in, for the intermediates' `istiod.<namespace>.svc` SAN. Default `istio-system`.
         :param _builtins.float intermediate_validity_hours: Validity of each intermediate CA in hours. Default 17520 (2 years).
         :param 'KeyAlgorithm' key_algorithm: Algorithm of generated keys: `RSA` (default) or `ECDSA`.
         :param _builtins.str organization: Organization (O) of the generated certificates' subjects. Default `Istio`.
         :param pulumi.Input[_builtins.str] root_cert_pem: An existing root certificate to issue the intermediates from, instead of generating one. Needs `rootKeyPem`.
         :param pulumi.Input[_builtins.str] root_key_pem: The private key of `rootCertPem`. Handled as a secret.
+        :param _builtins.str root_name: Names the current root's generated resources: unset for the first root; after a rotation, the `name` of the
+               rotation's next root.
         :param _builtins.float root_validity_hours: Validity of a generated root CA in hours. Default 87600 (10 years).
+        :param Union['RootRotationArgs', 'RootRotationArgsDict'] rotation: A staged rotation to another root, one stage per update.
         :param _builtins.float rsa_bits: RSA key size of generated keys: 2048, 3072 or 4096 (default).
         """
         ...
@@ -253,7 +310,7 @@ class RootOfTrust(pulumi.ComponentResource):
         """
         A shared root of trust for a multicluster mesh: a root CA (generated, or imported) and one intermediate CA per
         cluster (CA:true, pathlen 0), output as each cluster's `cacerts` material; or per-cluster material issued by a PKI
-        elsewhere, checked to chain to one root.
+        elsewhere, checked to chain to one root. With `rotation`, the material of a staged move to the next root.
 
         :param str resource_name: The name of the resource.
         :param RootOfTrustArgs args: The arguments to use to populate this resource's properties.
@@ -273,13 +330,16 @@ class RootOfTrust(pulumi.ComponentResource):
                  cluster_cas: Optional[Sequence[Union['ClusterCaArgs', 'ClusterCaArgsDict']]] = None,
                  clusters: Optional[Sequence[_builtins.str]] = None,
                  ecdsa_curve: Optional[_builtins.str] = None,
+                 expiry_warning_days: Optional[_builtins.float] = None,
                  install_namespace: Optional[_builtins.str] = None,
                  intermediate_validity_hours: Optional[_builtins.float] = None,
                  key_algorithm: Optional['KeyAlgorithm'] = None,
                  organization: Optional[_builtins.str] = None,
                  root_cert_pem: pulumi.Input[Optional[_builtins.str]] = None,
                  root_key_pem: pulumi.Input[Optional[_builtins.str]] = None,
+                 root_name: Optional[_builtins.str] = None,
                  root_validity_hours: Optional[_builtins.float] = None,
+                 rotation: Optional[Union['RootRotationArgs', 'RootRotationArgsDict']] = None,
                  rsa_bits: Optional[_builtins.float] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -295,17 +355,23 @@ class RootOfTrust(pulumi.ComponentResource):
             __props__.__dict__["cluster_cas"] = cluster_cas
             __props__.__dict__["clusters"] = clusters
             __props__.__dict__["ecdsa_curve"] = ecdsa_curve
+            __props__.__dict__["expiry_warning_days"] = expiry_warning_days
             __props__.__dict__["install_namespace"] = install_namespace
             __props__.__dict__["intermediate_validity_hours"] = intermediate_validity_hours
             __props__.__dict__["key_algorithm"] = key_algorithm
             __props__.__dict__["organization"] = organization
             __props__.__dict__["root_cert_pem"] = root_cert_pem
             __props__.__dict__["root_key_pem"] = root_key_pem
+            __props__.__dict__["root_name"] = root_name
             __props__.__dict__["root_validity_hours"] = root_validity_hours
+            __props__.__dict__["rotation"] = rotation
             __props__.__dict__["rsa_bits"] = rsa_bits
             __props__.__dict__["cacerts"] = None
+            __props__.__dict__["cluster_trust"] = None
             __props__.__dict__["intermediate_expiries"] = None
+            __props__.__dict__["next_root_cert_pem"] = None
             __props__.__dict__["root_expiry"] = None
+            __props__.__dict__["stage"] = None
         super(RootOfTrust, __self__).__init__(
             'servicemesh:index:RootOfTrust',
             resource_name,
@@ -322,6 +388,14 @@ class RootOfTrust(pulumi.ComponentResource):
         return pulumi.get(self, "cacerts")
 
     @_builtins.property
+    @pulumi.getter(name="clusterTrust")
+    def cluster_trust(self) -> pulumi.Output[Sequence['outputs.ClusterTrust']]:
+        """
+        Per cluster: the roots trusted, the issuing root and days until each certificate expires.
+        """
+        return pulumi.get(self, "cluster_trust")
+
+    @_builtins.property
     @pulumi.getter(name="intermediateExpiries")
     def intermediate_expiries(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
         """
@@ -330,10 +404,18 @@ class RootOfTrust(pulumi.ComponentResource):
         return pulumi.get(self, "intermediate_expiries")
 
     @_builtins.property
+    @pulumi.getter(name="nextRootCertPem")
+    def next_root_cert_pem(self) -> pulumi.Output[_builtins.str]:
+        """
+        The next root certificate of a rotation (PEM; empty without one).
+        """
+        return pulumi.get(self, "next_root_cert_pem")
+
+    @_builtins.property
     @pulumi.getter(name="rootCertPem")
     def root_cert_pem(self) -> pulumi.Output[_builtins.str]:
         """
-        The root certificate every cluster trusts (PEM).
+        The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
         """
         return pulumi.get(self, "root_cert_pem")
 
@@ -341,7 +423,15 @@ class RootOfTrust(pulumi.ComponentResource):
     @pulumi.getter(name="rootExpiry")
     def root_expiry(self) -> pulumi.Output[_builtins.str]:
         """
-        When the root certificate expires (RFC 3339).
+        When the root that issues the intermediates expires (RFC 3339).
         """
         return pulumi.get(self, "root_expiry")
+
+    @_builtins.property
+    @pulumi.getter
+    def stage(self) -> pulumi.Output[_builtins.str]:
+        """
+        The rotation stage the material is at (`Current` without a rotation).
+        """
+        return pulumi.get(self, "stage")
 

@@ -57,7 +57,9 @@ class ServiceMeshControllerArgs:
                Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
         :param pulumi.Input['CacertsArgs'] cacerts: Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
                RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
-               cluster's workload certificates chain to a root shared with other clusters. Checked before use.
+               cluster's workload certificates chain to a root shared with other clusters. Checked before use. Two roots in
+               `rootCertPem` (the middle stages of a root rotation) run istiod multi-root and roll out istiod, then ztunnel;
+               the pre-flight refuses a change from the deployed `cacerts` that would break mTLS (README: Rotating the root of trust).
         :param _builtins.str cluster: The name of the cluster. Sets istiod's cluster ID and, when `trustDomain` is unset, the trust domain.
         :param pulumi.Input[_builtins.str] context: Context of `kubeconfig` (or, without it, of the ambient kubeconfig) to use; set, the component builds its own
                Kubernetes provider for it. Default: the kubeconfig's current context.
@@ -188,7 +190,9 @@ class ServiceMeshControllerArgs:
         """
         Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
         RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
-        cluster's workload certificates chain to a root shared with other clusters. Checked before use.
+        cluster's workload certificates chain to a root shared with other clusters. Checked before use. Two roots in
+        `rootCertPem` (the middle stages of a root rotation) run istiod multi-root and roll out istiod, then ztunnel;
+        the pre-flight refuses a change from the deployed `cacerts` that would break mTLS (README: Rotating the root of trust).
         """
         return pulumi.get(self, "cacerts")
 
@@ -508,7 +512,9 @@ class ServiceMeshController(pulumi.ComponentResource):
                Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
         :param pulumi.Input[Union['CacertsArgs', 'CacertsArgsDict']] cacerts: Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
                RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
-               cluster's workload certificates chain to a root shared with other clusters. Checked before use.
+               cluster's workload certificates chain to a root shared with other clusters. Checked before use. Two roots in
+               `rootCertPem` (the middle stages of a root rotation) run istiod multi-root and roll out istiod, then ztunnel;
+               the pre-flight refuses a change from the deployed `cacerts` that would break mTLS (README: Rotating the root of trust).
         :param _builtins.str cluster: The name of the cluster. Sets istiod's cluster ID and, when `trustDomain` is unset, the trust domain.
         :param pulumi.Input[_builtins.str] context: Context of `kubeconfig` (or, without it, of the ambient kubeconfig) to use; set, the component builds its own
                Kubernetes provider for it. Default: the kubeconfig's current context.
@@ -669,6 +675,14 @@ class ServiceMeshController(pulumi.ComponentResource):
         The address of the east-west gateway (empty when this is not a multicluster member).
         """
         return pulumi.get(self, "east_west_address")
+
+    @_builtins.property
+    @pulumi.getter(name="gatewayApi")
+    def gateway_api(self) -> pulumi.Output['outputs.GatewayApiState']:
+        """
+        The Gateway API bundle in force on the cluster after the update, and whether this component manages it.
+        """
+        return pulumi.get(self, "gateway_api")
 
     @_builtins.property
     @pulumi.getter(name="installNamespace")

@@ -107,6 +107,30 @@ export const Platform = {
  */
 export type Platform = (typeof Platform)[keyof typeof Platform];
 
+export const RotationStage = {
+    /**
+     * The current root only: what every cluster has before a rotation starts.
+     */
+    Current: "Current",
+    /**
+     * Every cluster trusts both roots; intermediates are still issued by the current root.
+     */
+    TrustBoth: "TrustBoth",
+    /**
+     * Every cluster's intermediate is issued by the next root; both roots are still trusted.
+     */
+    IssueFromNext: "IssueFromNext",
+    /**
+     * The next root only: the rotation is finished.
+     */
+    NextOnly: "NextOnly",
+} as const;
+
+/**
+ * The stage of a root rotation; each is one `pulumi up` that converges the whole mesh before the next may run.
+ */
+export type RotationStage = (typeof RotationStage)[keyof typeof RotationStage];
+
 export const ScalingProfile = {
     /**
      * Requests 1000m CPU / 1Gi, limits 2000m / 2Gi, autoscaling 2–25 replicas at 80% CPU.
