@@ -38,6 +38,13 @@ describe("compiled plugin", function () {
         expect(pkg.scripts.prepare).to.match(/build/);
     });
 
+    it("carries the files the compiled code runs besides itself: the CRD post-renderer, executable", () => {
+        // removeCrdsOnDelete hands this file to Helm as a post-renderer (controller.ts); tsc does not copy .js sources.
+        const renderer = path.join(REPO, "dist", "render", "drop-crd-keep.js");
+        expect(fs.statSync(renderer).mode & 0o111, "dist/render/drop-crd-keep.js must be executable").to.not.equal(0);
+        expect(fs.readFileSync(renderer, "utf8")).to.equal(fs.readFileSync(path.join(REPO, "provider", "render", "drop-crd-keep.js"), "utf8"));
+    });
+
     it("bin/pulumi-resource-servicemesh serves the golden schema with plain Node: no ts-node, no TypeScript source read", async () => {
         const served = await probed(path.join(REPO, "bin", "pulumi-resource-servicemesh"), []);
         expect(served.schema).to.deep.equal(golden);
