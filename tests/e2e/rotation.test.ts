@@ -18,6 +18,10 @@ const VERSION = "1.26.1";
 const ANNOTATION = "servicemesh.pulumi.com/trust";
 
 interface Workload {
+    /**
+     * How many times its pod template changed: a Deployment's `deployment.kubernetes.io/revision` (its generation also
+     * moves when the HPA sets replicas, which can happen at any time on a new cluster), a DaemonSet's generation.
+     */
     generation: number;
     annotation?: string;
     /** When Helm last upgraded the release (RFC 3339 with fractions). */
@@ -35,7 +39,7 @@ describe("root rotation through four stages on two clusters (real engine)", func
         const get = async (kind: string, name: string) => JSON.parse(await e.kubectl(cluster, ["get", kind, name, "-n", "istio-system", "-o", "json"]));
         const upgraded = async (release: string) => JSON.parse(await e.helm(cluster, ["history", release, "-n", "istio-system", "-o", "json"])).pop().updated as string;
         const [istiod, ztunnel] = [await get("deployment", "istiod"), await get("daemonset", "ztunnel")];
-        const of = (o: any, up: string): Workload => ({ generation: o.metadata.generation, annotation: o.spec.template.metadata.annotations?.[ANNOTATION], upgraded: up });
+        const of = (o: any, up: string): Workload => ({ generation: Number(o.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? o.metadata.generation), annotation: o.spec.template.metadata.annotations?.[ANNOTATION], upgraded: up });
         expect(istiod.status.observedGeneration, `${cluster} istiod rolled out`).to.equal(istiod.metadata.generation);
         expect(istiod.status.updatedReplicas).to.equal(istiod.status.replicas);
         expect(ztunnel.status.observedGeneration, `${cluster} ztunnel rolled out`).to.equal(ztunnel.metadata.generation);
