@@ -22,7 +22,7 @@ import { chartVersion, namespaceLabels, planReleases } from "../render/releases"
 import { withTrustValues } from "../render/trust";
 import { HelmValues, LICENSE_SECRET } from "../render/values";
 import { checkCacerts, splitPemCertificates } from "../trust/pki";
-import { TrustState, trustState } from "../trust/stages";
+import { TrustState, readableTrust } from "../trust/stages";
 import { rotationRefusal } from "../trust/support";
 import { ClusterSnapshot } from "../preflight/snapshot";
 import { ControllerSpec, SpecError, resolveControllerSpec } from "../spec/validate";
@@ -387,15 +387,6 @@ function releaseValues(
         return license(values);
     }
     return trust.apply((state) => license(state ? withTrustValues(release, values, state) : values)) as pulumi.Output<HelmValues>;
-}
-
-/** The trust state of usable cacerts; unusable ones are reported by the cacerts check (installSecrets). */
-function readableTrust(files: { rootCertPem: string; caCertPem: string }): TrustState | undefined {
-    try {
-        return trustState(files);
-    } catch {
-        return undefined;
-    }
 }
 
 /** A release's values with the user's overrides of its chart merged over them (render/overrides.ts); secrets stay secret. */

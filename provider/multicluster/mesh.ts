@@ -10,7 +10,7 @@ import { ClusterLink, linksWereChildrenOf } from "../link/clusterLink";
 import { SpecError } from "../spec/inputs";
 import { ClusterCacerts } from "../trust/args";
 import { RotationInfo, RootOfTrust, rotationOf } from "../trust/rootOfTrust";
-import { transitionProblems, trustState } from "../trust/stages";
+import { readableTrust, transitionProblems, trustState } from "../trust/stages";
 import { ControllerSpec } from "../spec/validate";
 import { MeshClusterStatus, MeshLinkStatus, MultiClusterMeshArgs } from "./args";
 import { ResolvedCluster, ResolvedLink, controllerArgsFor, resolveMeshSpec } from "./validate";
@@ -176,10 +176,8 @@ export function meshStepProblems(
     requested: Record<string, { rootCertPem: string; caCertPem: string }>,
     rotation: RotationInfo,
 ): string[] {
-    let state;
-    try {
-        state = trustState(deployed);
-    } catch {
+    const state = readableTrust(deployed);
+    if (!state) {
         return [];
     }
     const seen = new Set<string>();

@@ -58,6 +58,15 @@ export function trustState(files: { rootCertPem: string; caCertPem: string }): T
 }
 
 /** A short, stable digest of a trust state: changes exactly when the roots or the issuing root change. */
+/** The trust state of cacerts that parse, else undefined (their problems are reported by the cacerts checks). */
+export function readableTrust(files: { rootCertPem: string; caCertPem: string }): TrustState | undefined {
+    try {
+        return trustState(files);
+    } catch {
+        return undefined;
+    }
+}
+
 export function trustDigest(state: TrustState): string {
     return createHash("sha256").update(`${state.roots.join(",")}|${state.issuer ?? ""}`).digest("hex").slice(0, 16);
 }
