@@ -51,6 +51,8 @@ export interface EngineFigure {
     underLoad: boolean;
     /** 1-minute load averages seen before and after the figures of this size. */
     loadRange: [number, number];
+    /** The largest share of the machine other processes used during a figure of this size. */
+    foreign: number;
     runs: EngineRun[];
 }
 
@@ -187,6 +189,7 @@ export async function enginePart(s: Settings, log: (line: string) => void): Prom
                 helmParallelS: median(runs.map((r) => r.helmParallel.s)),
                 underLoad: marks.some((m) => m.underLoad),
                 loadRange: loadRange(marks),
+                foreign: Math.max(...marks.map((m) => m.foreign)),
                 runs,
             });
         }

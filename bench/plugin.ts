@@ -2,8 +2,10 @@
 // (the floor any Node.js plugin pays). Per run: `node -e 0` with the project's Node; the plugin executable
 // (bin/pulumi-resource-servicemesh) from spawn until it served its schema over gRPC; the same through the SDK's
 // run-plugin (PulumiPlugin.yaml, `pulumi package add`); and `pulumi package get-schema` on the executable, which adds
-// the CLI's own start. Each run is taken on a quiet machine when it can be.
+// the CLI's own start (run outside the repository, whose root holds both PulumiPlugin.yaml and the deploy
+// program's Pulumi.yaml, which the CLI refuses to load together). Each run is taken on a quiet machine when it can be.
 import { execFileSync } from "child_process";
+import * as os from "os";
 import * as path from "path";
 import { serveSchema } from "../tests/support/plugin";
 import { REPO } from "../tests/e2e/harness/tools";
@@ -23,9 +25,9 @@ export interface PluginFigure {
 const NODE = path.join(REPO, "node_modules", ".bin", "node");
 const PLUGIN = path.join(REPO, "bin", "pulumi-resource-servicemesh");
 
-function timedSync(cmd: string, args: string[], env?: NodeJS.ProcessEnv): number {
+function timedSync(cmd: string, args: string[], env?: NodeJS.ProcessEnv, cwd = REPO): number {
     const started = performance.now();
-    execFileSync(cmd, args, { cwd: REPO, stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env });
+    execFileSync(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env });
     return (performance.now() - started) / 1000;
 }
 
@@ -37,7 +39,7 @@ export async function pluginPart(s: Settings, log: (line: string) => void, pulum
         ["SDK run-plugin", async () => (await serveSchema(NODE, [path.join(REPO, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin", "index.js"), REPO], { cwd: REPO })).schemaMs / 1000],
     ];
     if (pulumiBin) {
-        routes.push(["pulumi package get-schema", async () => timedSync(path.join(pulumiBin, "pulumi"), ["package", "get-schema", PLUGIN], pulumiEnv)]);
+        routes.push(["pulumi package get-schema", async () => timedSync(path.join(pulumiBin, "pulumi"), ["package", "get-schema", PLUGIN], pulumiEnv, os.tmpdir())]);
     }
     const figures: PluginFigure[] = [];
     for (const [route, measure] of routes) {

@@ -24,6 +24,7 @@ export const TARGETS = { pluginAboveNodeS: 2, mockRatio: 1.2, vsHandwritten: 1.2
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
 const dagger = (underLoad: boolean | undefined) => (underLoad ? " †" : "");
+const pct = (share: number | undefined) => (share === undefined ? "–" : `${(share * 100).toFixed(0)}%`);
 
 function table(header: string[], rows: string[][]): string {
     return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
@@ -32,12 +33,13 @@ function table(header: string[], rows: string[][]): string {
 export function pluginTable(figures: PluginFigure[]): string {
     const bare = figures.find((p) => p.route === "bare node");
     return table(
-        ["route", "median s", "above bare node s", "runs s", "1-min load before → after"],
+        ["route", "median s", "above bare node s", "runs s", "other processes' CPU share", "1-min load before → after"],
         figures.map((p) => [
             p.route + dagger(p.underLoad),
             f(p.s, 2),
             bare && p !== bare ? f(p.s - bare.s, 2) : "",
             p.runs.map((x) => f(x, 2)).join(", "),
+            p.loads.map((l) => pct(l.foreign)).join(", "),
             p.loads.map((l) => `${f(l.before, 2)} → ${f(l.after, 2)}`).join("; "),
         ]),
     );
@@ -46,10 +48,10 @@ export function pluginTable(figures: PluginFigure[]): string {
 export function mockTable(figures: MockFigure[]): string {
     const first = figures[0];
     return table(
-        ["clusters", "resources", "component ms", "baseline ms", "time ratio", "time growth / resource growth", "component peak RSS MiB", "baseline peak RSS MiB", "RSS ratio", "load (1/5/15 min)"],
+        ["clusters", "resources", "component ms", "baseline ms", "time ratio", "time growth / resource growth", "component peak RSS MiB", "baseline peak RSS MiB", "RSS ratio", "other processes' CPU share (max)", "load (1/5/15 min)"],
         figures.map((m) => {
             const growth = `${f(m.componentMs / first.componentMs)}× / ${f(m.resources / first.resources)}×`;
-            return [String(m.clusters) + dagger(m.underLoad), `${m.resources} (+${m.components} components)`, f(m.componentMs, 0), f(m.baselineMs, 0), f(m.componentMs / m.baselineMs, 2), growth, f(m.componentRssMb, 0), f(m.baselineRssMb, 0), f(m.componentRssMb / m.baselineRssMb, 2), m.load];
+            return [String(m.clusters) + dagger(m.underLoad), `${m.resources} (+${m.components} components)`, f(m.componentMs, 0), f(m.baselineMs, 0), f(m.componentMs / m.baselineMs, 2), growth, f(m.componentRssMb, 0), f(m.baselineRssMb, 0), f(m.componentRssMb / m.baselineRssMb, 2), pct(m.foreign), m.load];
         }),
     );
 }
@@ -57,7 +59,7 @@ export function mockTable(figures: MockFigure[]): string {
 /** Component against the hand-written program: the everyday operations. */
 export function everydayTable(figures: EngineFigure[]): string {
     return table(
-        ["clusters", "preview s: component / hand-written", "ratio", "no-change up s: component / hand-written", "ratio", "no-change up start-up s: component / hand-written", "1-min load range"],
+        ["clusters", "preview s: component / hand-written", "ratio", "no-change up s: component / hand-written", "ratio", "no-change up start-up s: component / hand-written", "other processes' CPU share (max)", "1-min load range"],
         figures.map((e) => [
             String(e.clusters) + dagger(e.underLoad),
             `${f(e.component.previewS)} / ${f(e.handwritten.previewS)}`,
@@ -65,6 +67,7 @@ export function everydayTable(figures: EngineFigure[]): string {
             `${f(e.component.noChangeUpS)} / ${f(e.handwritten.noChangeUpS)}`,
             f(e.component.noChangeUpS / e.handwritten.noChangeUpS, 2),
             `${f(e.component.noChangeStartupS)} / ${f(e.handwritten.noChangeStartupS)}`,
+            pct(e.foreign),
             `${f(e.loadRange[0], 2)}–${f(e.loadRange[1], 2)}`,
         ]),
     );
@@ -205,7 +208,7 @@ export function markdown(r: Results, chartFile: string): string {
         "# Benchmarks",
         "",
         `Written by \`npm run bench\` on ${r.date} (wall time ${f(r.wallS / 60)} min). Every figure is the median of ${s.runs} run(s) on this machine, next to baselines measured in the same run. ` +
-            `A figure counts only when the 1-minute load average was at most ${s.quietLoad} before and after it; the bench waits up to ${s.maxWaitS} s for that and takes a figure again up to ${s.repeats} time(s). ` +
+            `A figure counts only when processes other than the bench's own (this process tree and its clusters) used at most ${pct(s.quietCpu)} of the machine's CPU during it (read from \`/proc\`; the load average is recorded but does not decide, since the bench's own work raises it on two cores); the bench waits up to ${s.maxWaitS} s for that before each figure and takes a figure again up to ${s.repeats} time(s). ` +
             `Figures marked † were still taken under load: they show the bench works, they are not results, and their targets read UNDER LOAD.`,
         ...(anyLoad ? ["", "**This run was taken under load: its figures are not results.**"] : []),
         "",

@@ -1,6 +1,7 @@
 // Small helpers shared by the benchmark parts: settings from the environment, medians, ratios, the machine.
 import { execFileSync } from "child_process";
 import * as os from "os";
+import { CpuUse, watchCpu } from "./cpu";
 
 export type Part = "plugin" | "mock" | "engine";
 
@@ -11,8 +12,8 @@ export interface Settings {
     /** Part 2 cluster counts (simulated clusters b1..b10). */
     engineSizes: number[];
     parts: Set<Part>;
-    /** A figure counts as quiet when the 1-minute load average is at most this before and after it. */
-    quietLoad: number;
+    /** A figure counts as quiet when other processes used at most this share of all cores (0..1) during it. */
+    quietCpu: number;
     /** How long to wait for a quiet machine before a figure, in seconds. */
     maxWaitS: number;
     /** How many times a figure taken under load is taken again. */
@@ -30,38 +31,48 @@ export function settings(env = process.env): Settings {
         sizes: list(env.BENCH_SIZES, [1, 5, 10, 25, 50]),
         engineSizes: list(env.BENCH_ENGINE_SIZES, [1, 3, 6]).filter((n) => n <= MAX_ENGINE_CLUSTERS),
         parts: new Set((env.BENCH_PARTS ?? "plugin,mock,engine").split(",").map((p) => p.trim())) as Settings["parts"],
-        quietLoad: Number(env.BENCH_QUIET_LOAD ?? os.cpus().length),
+        quietCpu: Number(env.BENCH_QUIET_CPU ?? 0.15),
         maxWaitS: Number(env.BENCH_MAX_WAIT_S ?? 300),
         repeats: Math.max(0, Number(env.BENCH_REPEATS ?? 2)),
     };
 }
 
-/** The 1-minute load average before and after a figure, and whether either was above the quiet threshold. */
+/**
+ * How quiet the machine was for a figure: the share of all cores that other processes used during it (`foreign`,
+ * see cpu.ts), the machine's whole busy share, and the 1-minute load averages before and after (for the record: the
+ * bench's own work raises them, so they do not decide).
+ */
 export interface LoadMark {
     before: number;
     after: number;
+    foreign: number;
+    busy: number;
     underLoad: boolean;
 }
 
 const load1 = () => os.loadavg()[0];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
 
-/** Waits (up to maxWaitS) until the 1-minute load average is at most quietLoad; returns it. */
+/** Waits (up to maxWaitS) until other processes use at most quietCpu of the machine over a 3-second window. */
 export async function waitQuiet(s: Settings, log: (line: string) => void): Promise<number> {
     const deadline = Date.now() + s.maxWaitS * 1000;
     let warned = false;
-    while (load1() > s.quietLoad && Date.now() < deadline) {
-        if (!warned) log(`load ${load1().toFixed(2)} > ${s.quietLoad}: waiting up to ${s.maxWaitS}s for a quiet machine`);
+    for (;;) {
+        const w = watchCpu();
+        await sleep(3000);
+        const use = w.stop();
+        if (use.foreign <= s.quietCpu || Date.now() >= deadline) return load1();
+        if (!warned) log(`other processes use ${pct(use.foreign)} of the machine (top: ${use.topForeign}): waiting up to ${s.maxWaitS}s for quiet`);
         warned = true;
-        await sleep(10_000);
+        await sleep(7000);
     }
-    return load1();
 }
 
 /**
- * Takes a measurement on a quiet machine if it can: waits for quiet, measures, and measures again (up to `repeats`
- * times) while the load before or after was above the threshold. The last attempt is kept, marked under load if so.
- * `cleanup` runs after each attempt (after the load was read), to undo what the measurement created.
+ * Takes a measurement on a quiet machine if it can: waits for quiet, measures while watching the CPU, and measures
+ * again (up to `repeats` times) while other processes used more than quietCpu of the machine during it. The last
+ * attempt is kept, marked under load if so. `cleanup` runs after each attempt, to undo what the measurement created.
  */
 export async function quietly<T>(
     s: Settings,
@@ -72,15 +83,24 @@ export async function quietly<T>(
 ): Promise<{ value: T; load: LoadMark }> {
     for (let attempt = 0; ; attempt++) {
         const before = await waitQuiet(s, log);
-        const value = await measure();
+        const cpu = watchCpu();
+        let use: CpuUse;
+        let value: T;
+        try {
+            value = await measure();
+        } finally {
+            use = cpu.stop();
+        }
         const after = load1();
         await cleanup();
-        const underLoad = before > s.quietLoad || after > s.quietLoad;
+        const underLoad = use.foreign > s.quietCpu;
+        const mark = { before, after, foreign: use.foreign, busy: use.busy, underLoad };
+        const seen = `other processes ${pct(use.foreign)} of the machine${use.topForeign ? ` (top: ${use.topForeign})` : ""}, machine busy ${pct(use.busy)}, load ${before.toFixed(2)} → ${after.toFixed(2)}`;
         if (!underLoad || attempt >= s.repeats) {
-            if (underLoad) log(`${what}: taken under load (${before.toFixed(2)} before, ${after.toFixed(2)} after; quiet is ≤ ${s.quietLoad}): marked, not a result`);
-            return { value, load: { before, after, underLoad } };
+            log(`${what}: ${seen}${underLoad ? `; quiet is ≤ ${pct(s.quietCpu)}: marked, not a result` : ""}`);
+            return { value, load: mark };
         }
-        log(`${what}: load ${before.toFixed(2)} before, ${after.toFixed(2)} after: taking it again`);
+        log(`${what}: ${seen}: taking it again`);
     }
 }
 

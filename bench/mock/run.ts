@@ -20,6 +20,8 @@ export interface MockFigure {
     baselineRssMb: number;
     runs: { component: ProgramResult[]; baseline: ProgramResult[] };
     load: string;
+    /** The largest share of the machine other processes used during a measurement of this size. */
+    foreign?: number;
     /** Whether any measurement of this size was taken under load. */
     underLoad?: boolean;
 }
@@ -48,11 +50,13 @@ export async function mockPart(s: Settings, log: (line: string) => void): Promis
         for (const clusters of s.sizes) {
             const runs = { component: [] as ProgramResult[], baseline: [] as ProgramResult[] };
             let underLoad = false;
+            let foreign = 0;
             for (let i = 0; i < s.runs; i++) {
                 for (const program of ["component", "baseline"] as const) {
                     const m = await quietly(s, `mock ${clusters} clusters, ${program}, run ${i + 1}`, log, () => measure(program, clusters, caDir));
                     runs[program].push(m.value);
                     underLoad ||= m.load.underLoad;
+                    foreign = Math.max(foreign, m.load.foreign);
                 }
             }
             const [c, b] = [customCounts(runs.component[0]), customCounts(runs.baseline[0])];
@@ -71,6 +75,7 @@ export async function mockPart(s: Settings, log: (line: string) => void): Promis
                 baselineRssMb: median(runs.baseline.map((r) => r.maxRssMb)),
                 runs,
                 load: load(),
+                foreign,
                 underLoad,
             };
             log(`mock ${clusters} clusters: ${resources} resources each (+${components} components); component ${figure.componentMs.toFixed(0)} ms / ${figure.componentRssMb.toFixed(0)} MB, baseline ${figure.baselineMs.toFixed(0)} ms / ${figure.baselineRssMb.toFixed(0)} MB (load ${figure.load})`);
