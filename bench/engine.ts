@@ -13,6 +13,7 @@ import { LocalWorkspace, Stack, UpResult } from "@pulumi/pulumi/automation";
 import { Environment, createEnvironment } from "../tests/e2e/harness/environment";
 import { multiclusterStack } from "../tests/e2e/harness/stacks";
 import { run } from "../tests/e2e/harness/run";
+import { startCluster, stopCluster } from "../tests/e2e/harness/clusters";
 import { REPO, installExample, tempDir } from "../tests/e2e/harness/tools";
 import { helmInstall, helmUninstall } from "./helm";
 import { MemoryPeaks, sampleMemory } from "./memory";
@@ -151,9 +152,23 @@ export async function enginePart(s: Settings, log: (line: string) => void): Prom
     const names = ENGINE_CLUSTERS.slice(0, Math.max(...s.engineSizes));
     const e = await createEnvironment({ clusters: names, nodes: 3, chartVersions: ["1.24.3-solo"], stateDir: tempDir("servicemesh-bench-"), log });
     const figures: EngineFigure[] = [];
+    const running = new Set(names);
     try {
         for (const size of s.engineSizes) {
             const clusters = names.slice(0, size);
+            // Only the clusters a figure uses run (an idle kwok control plane still costs CPU), and only they are
+            // reconciled by the controller doubles.
+            // kwokctl's start is not a no-op on a running cluster (a second kwok controller fails on the port, and the
+            // first one is gone with it), so only stopped clusters are started.
+            for (const name of names) {
+                if (clusters.includes(name) === running.has(name)) continue;
+                await (clusters.includes(name) ? startCluster(name, 3) : stopCluster(name));
+                (clusters.includes(name) ? running.add(name) : running.delete(name));
+                // A restarted cluster's nodes stay NotReady until kwok renews their leases; pods scheduled before
+                // then stay Pending, which would add that wait to the first figure.
+                if (clusters.includes(name)) await e.kubectl(name, ["wait", "--for=condition=Ready", "node", "--all", "--timeout=300s"]);
+            }
+            e.doubles.only(clusters);
             const dirs = clusters.map((c) => path.dirname(e.clusters[c].kubeconfig) + path.sep);
             const { stack, caDir } = await multiclusterStack(e, `servicemesh-bench-${size}`, clusters, { SERVICEMESH_CACHE_DIR: path.join(e.stateDir, "chart-cache") });
             const handwritten = await handwrittenStack(e, clusters, caDir);

@@ -10,8 +10,14 @@
 // - istiod's webhook patcher: once serving, istiod writes its CA into the validating webhooks' caBundle and flips
 //   their failurePolicy from Ignore to Fail (the drift GitOps tools report as a permanent diff, istio#44285); a
 //   self-signed test certificate stands for istiod's CA.
+// Reads go over HTTPS with the package's own client (one process per read would be 3 kubectl starts per cluster and
+// second: at 10 clusters most of two cores, which would slow every figure the bench takes next to it); the rare
+// writes still go through kubectl.
+import * as fs from "fs";
+import * as path from "path";
+import { KubeGet, connectionFrom, kubeGet } from "../../../provider/preflight/kube";
 import { selfSignedCert } from "../../support/certs";
-import { Cluster, kubectl, kubectlJson } from "./clusters";
+import { Cluster, kubectl } from "./clusters";
 
 export interface DoublesOptions {
     /** The load-balancer address each cluster hands out, by cluster name. */
@@ -32,6 +38,9 @@ function conditions(generation: number, reason = "Accepted") {
 export class ControllerDoubles {
     private timer?: NodeJS.Timeout;
     private running = false;
+    private readonly gets = new Map<string, KubeGet>();
+    /** The clusters reconciled; all by default (the bench narrows it to the clusters a figure uses). */
+    private active?: Set<string>;
     /** Errors seen while reconciling (a cluster being torn down is not an error worth failing a test for). */
     readonly errors: string[] = [];
 
@@ -52,11 +61,27 @@ export class ControllerDoubles {
         }
     }
 
+    /** Reconciles only these clusters from now on (undefined: all of them again). */
+    only(names: string[] | undefined): void {
+        this.active = names && new Set(names);
+    }
+
+    /** A list of the cluster's objects (an empty list when the API is not served, e.g. before the Gateway API CRDs). */
+    private async list(cluster: Cluster, apiPath: string): Promise<{ items: any[] }> {
+        let get = this.gets.get(cluster.name);
+        if (!get) {
+            get = kubeGet(connectionFrom(fs.readFileSync(cluster.kubeconfig, "utf8"), path.dirname(cluster.kubeconfig), cluster.context), 10_000);
+            this.gets.set(cluster.name, get);
+        }
+        return (await get(apiPath)) ?? { items: [] };
+    }
+
     private async tick(): Promise<void> {
         if (this.running) return;
         this.running = true;
         try {
-            await Promise.all(this.clusters.map((c) => this.reconcile(c).catch((e) => this.errors.push(`${c.name}: ${(e as Error).message.split("\n")[0]}`))));
+            const clusters = this.clusters.filter((c) => !this.active || this.active.has(c.name));
+            await Promise.all(clusters.map((c) => this.reconcile(c).catch((e) => this.errors.push(`${c.name}: ${(e as Error).message.split("\n")[0]}`))));
         } finally {
             this.running = false;
         }
@@ -64,7 +89,7 @@ export class ControllerDoubles {
 
     private async reconcile(cluster: Cluster): Promise<void> {
         const known = new Set(Object.values(this.options.addresses));
-        const services = await kubectlJson(this.bin, cluster, ["get", "services", "-A"]);
+        const services = await this.list(cluster, "/api/v1/services");
         for (const svc of services.items) {
             if (svc.spec.type === "LoadBalancer" && !svc.status?.loadBalancer?.ingress?.length) {
                 await this.patchStatus(cluster, "service", svc.metadata.namespace, svc.metadata.name, {
@@ -73,12 +98,7 @@ export class ControllerDoubles {
             }
         }
         await this.patchValidatingWebhooks(cluster);
-        let gateways: any;
-        try {
-            gateways = await kubectlJson(this.bin, cluster, ["get", "gateways.gateway.networking.k8s.io", "-A"]);
-        } catch {
-            return; // Gateway API CRDs not installed yet
-        }
+        const gateways = await this.list(cluster, "/apis/gateway.networking.k8s.io/v1/gateways");
         for (const gw of gateways.items) {
             const { namespace, name, generation, uid } = gw.metadata;
             if (gw.metadata.deletionTimestamp) continue;
@@ -106,7 +126,7 @@ export class ControllerDoubles {
     }
 
     private async patchValidatingWebhooks(cluster: Cluster): Promise<void> {
-        const hooks = await kubectlJson(this.bin, cluster, ["get", "validatingwebhookconfigurations"]);
+        const hooks = await this.list(cluster, "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations");
         for (const hook of hooks.items) {
             const name: string = hook.metadata.name;
             if (!(name.startsWith("istio-validator") || name === "istiod-default-validator")) continue;
