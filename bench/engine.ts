@@ -158,8 +158,7 @@ export async function enginePart(s: Settings, log: (line: string) => void): Prom
             const clusters = names.slice(0, size);
             // Only the clusters a figure uses run (an idle kwok control plane still costs CPU), and only they are
             // reconciled by the controller doubles.
-            // kwokctl's start is not a no-op on a running cluster (a second kwok controller fails on the port, and the
-            // first one is gone with it), so only stopped clusters are started.
+            // Only what changes: a cluster stopped for a smaller size is started and awaited.
             for (const name of names) {
                 if (clusters.includes(name) === running.has(name)) continue;
                 await (clusters.includes(name) ? startCluster(name, 3) : stopCluster(name));

@@ -41,11 +41,25 @@ cluster_kubeconfig() {
   echo "$(_kwok_root)/clusters/$name/kubeconfig.yaml"
 }
 
+# _cluster_running NAME: whether every control-plane process of the cluster is alive (kwokctl's pid files).
+_cluster_running() {
+  local f pid dir
+  dir="$(_kwok_root)/clusters/$1/pids"
+  compgen -G "$dir/*.pid" >/dev/null || return 1
+  for f in "$dir"/*.pid; do
+    pid="$(cat "$f" 2>/dev/null)"
+    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  done
+}
+
 start_cluster() {
   local name="${1:?usage: start_cluster NAME [NODES]}" nodes="${2:-1}" kubeconfig
   kubeconfig="$(cluster_kubeconfig "$name")"
-  if [[ -f "$kubeconfig" ]]; then
-    echo "[kwok] cluster $name exists; starting it (no-op if running)" >&2
+  if _cluster_running "$name"; then
+    # kwokctl's start is not a no-op here: a second kwok controller fails on its port and takes the first one down.
+    echo "[kwok] cluster $name is running; left as it is" >&2
+  elif [[ -f "$kubeconfig" ]]; then
+    echo "[kwok] cluster $name exists; starting it" >&2
     _kwokctl start cluster --name "$name" >&2 || return 1
   else
     echo "[kwok] creating cluster $name (binary runtime, local binaries only)" >&2
