@@ -59,7 +59,7 @@ export interface CpuUse {
  * the bench's own (the kwok workdir). A process is classed once, when first seen, and stays so after it is reparented.
  */
 export function watchCpu(markers: string[] = [process.env.SERVICEMESH_KWOK_ROOT ?? ""].filter(Boolean), intervalMs = 500): { stop(): CpuUse } {
-    const seen = new Map<string, { own: boolean; first: number; last: number; pid: number }>();
+    const seen = new Map<string, { own: boolean; cmd?: string; first: number; last: number; pid: number }>();
     const started = performance.now();
     const startTicks = uptimeTicks();
     const busy0 = machineTicks();
@@ -70,14 +70,15 @@ export function watchCpu(markers: string[] = [process.env.SERVICEMESH_KWOK_ROOT 
             const p = readStat(Number(name));
             if (p) procs.set(Number(name), p);
         }
-        const own = (pid: number): boolean => {
+        // Whether a process is the bench's own, and (for one that is not) its command line, for the log.
+        const classify = (pid: number): { own: boolean; cmd?: string } => {
             for (let p = pid, hops = 0; p > 1 && hops < 64; p = procs.get(p)?.ppid ?? 0, hops++) {
-                if (p === process.pid) return true;
+                if (p === process.pid) return { own: true };
                 // Kernel threads (children of kthreadd, pid 2) do I/O for everybody: not a competing workload.
-                if (p === 2) return true;
+                if (p === 2) return { own: true };
             }
             const cmd = cmdline(pid);
-            return markers.some((m) => cmd.includes(m));
+            return markers.some((m) => cmd.includes(m)) ? { own: true } : { own: false, cmd };
         };
         for (const [pid, p] of procs) {
             const key = `${pid}:${p.start}`;
@@ -88,7 +89,7 @@ export function watchCpu(markers: string[] = [process.env.SERVICEMESH_KWOK_ROOT 
             }
             // Born during the watch: all its time is in the window; seen at the start: only what follows.
             const first = !initial && p.start >= startTicks ? 0 : p.ticks;
-            seen.set(key, { own: pid === 2 || own(pid), first, last: p.ticks, pid });
+            seen.set(key, { ...(pid === 2 ? { own: true } : classify(pid)), first, last: p.ticks, pid });
         }
     };
     sample(true);
@@ -100,14 +101,14 @@ export function watchCpu(markers: string[] = [process.env.SERVICEMESH_KWOK_ROOT 
             const wallS = (performance.now() - started) / 1000;
             const capacity = wallS * HZ * os.cpus().length;
             let foreign = 0;
-            let top: { pid: number; ticks: number } | undefined;
+            let top: { pid: number; cmd?: string; ticks: number } | undefined;
             for (const e of seen.values()) {
                 if (e.own) continue;
                 const used = e.last - e.first;
                 foreign += used;
-                if (!top || used > top.ticks) top = { pid: e.pid, ticks: used };
+                if (!top || used > top.ticks) top = { pid: e.pid, cmd: e.cmd, ticks: used };
             }
-            const topForeign = top && top.ticks > 0 ? `${cmdline(top.pid).slice(0, 60) || `pid ${top.pid}`} (${(top.ticks / HZ).toFixed(1)} CPU s)` : undefined;
+            const topForeign = top && top.ticks > 0 ? `${top.cmd?.slice(0, 60) || `pid ${top.pid}`} (${(top.ticks / HZ).toFixed(1)} CPU s)` : undefined;
             return { wallS, busy: Math.min(1, (machineTicks() - busy0) / capacity), foreign: Math.min(1, foreign / capacity), topForeign };
         },
     };
