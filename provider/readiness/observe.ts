@@ -110,8 +110,10 @@ export function observeCluster(inputs: ObservedInputs): pulumi.Output<Observatio
             crds: crdObs,
             istiod: {
                 name: ISTIOD_DEPLOYMENT,
-                // With an HPA the chart leaves spec.replicas unset; status.replicas is what the controller runs.
-                replicas: dStatus?.replicas ?? specReplicas,
+                // The live spec.replicas is the desired count (the HPA scales it when the chart leaves it unset).
+                // status.replicas also counts a rollout's surge pods, so right after Helm's wait (which tolerates
+                // maxUnavailable) it can exceed the ready count with every desired replica serving.
+                replicas: specReplicas ?? dStatus?.replicas,
                 readyReplicas: dStatus?.readyReplicas,
             },
             cni,
