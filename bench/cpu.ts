@@ -52,6 +52,8 @@ export interface CpuUse {
     foreign: number;
     /** The foreign process that used the most CPU, for the log. */
     topForeign?: string;
+    /** Every foreign process that used CPU during the watch: its command line and CPU seconds. */
+    foreignProcesses: { cmd: string; cpuS: number }[];
 }
 
 /**
@@ -101,15 +103,17 @@ export function watchCpu(markers: string[] = [process.env.SERVICEMESH_KWOK_ROOT 
             const wallS = (performance.now() - started) / 1000;
             const capacity = wallS * HZ * os.cpus().length;
             let foreign = 0;
-            let top: { pid: number; cmd?: string; ticks: number } | undefined;
+            const foreignProcesses: { cmd: string; cpuS: number }[] = [];
             for (const e of seen.values()) {
-                if (e.own) continue;
                 const used = e.last - e.first;
+                if (e.own || used <= 0) continue;
                 foreign += used;
-                if (!top || used > top.ticks) top = { pid: e.pid, cmd: e.cmd, ticks: used };
+                foreignProcesses.push({ cmd: e.cmd || `pid ${e.pid}`, cpuS: used / HZ });
             }
-            const topForeign = top && top.ticks > 0 ? `${top.cmd?.slice(0, 60) || `pid ${top.pid}`} (${(top.ticks / HZ).toFixed(1)} CPU s)` : undefined;
-            return { wallS, busy: Math.min(1, (machineTicks() - busy0) / capacity), foreign: Math.min(1, foreign / capacity), topForeign };
+            foreignProcesses.sort((a, b) => b.cpuS - a.cpuS);
+            const top = foreignProcesses[0];
+            const topForeign = top ? `${top.cmd.slice(0, 60)} (${top.cpuS.toFixed(1)} CPU s)` : undefined;
+            return { wallS, busy: Math.min(1, (machineTicks() - busy0) / capacity), foreign: Math.min(1, foreign / capacity), topForeign, foreignProcesses };
         },
     };
 }
