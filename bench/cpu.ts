@@ -6,35 +6,12 @@
 // what the other user processes used is the "foreign" share of the machine.
 import * as fs from "fs";
 import * as os from "os";
+import { ProcStat, pids, procArgs, procStat } from "./proc";
 
 /** /proc reports CPU times in clock ticks of USER_HZ, which is 100 on every mainstream Linux build. */
 const HZ = 100;
 
-interface ProcCpu {
-    ppid: number;
-    /** utime + stime, in ticks. */
-    ticks: number;
-    /** Start time, in ticks since boot (tells a reused pid from its predecessor). */
-    start: number;
-}
-
-function readStat(pid: number): ProcCpu | undefined {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
-        return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), start: Number(f[19]) };
-    } catch {
-        return undefined; // gone between listing and reading
-    }
-}
-
-function cmdline(pid: number): string {
-    try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
-    } catch {
-        return "";
-    }
-}
+const cmdline = (pid: number) => procArgs(pid).join(" ");
 
 /** Busy ticks of the whole machine (all cores): user, nice, system, irq and softirq from /proc/stat. */
 function machineTicks(): number {
@@ -66,11 +43,10 @@ export function watchCpu(markers: string[] = [process.env.SERVICEMESH_KWOK_ROOT 
     const startTicks = uptimeTicks();
     const busy0 = machineTicks();
     const sample = (initial: boolean) => {
-        const procs = new Map<number, ProcCpu>();
-        for (const name of fs.readdirSync("/proc")) {
-            if (!/^\d+$/.test(name)) continue;
-            const p = readStat(Number(name));
-            if (p) procs.set(Number(name), p);
+        const procs = new Map<number, ProcStat>();
+        for (const pid of pids()) {
+            const p = procStat(pid);
+            if (p) procs.set(pid, p);
         }
         // Whether a process is the bench's own, and (for one that is not) its command line, for the log.
         const classify = (pid: number): { own: boolean; cmd?: string } => {
@@ -91,7 +67,7 @@ export function watchCpu(markers: string[] = [process.env.SERVICEMESH_KWOK_ROOT 
             }
             // Born during the watch: all its time is in the window; seen at the start: only what follows.
             const first = !initial && p.start >= startTicks ? 0 : p.ticks;
-            seen.set(key, { ...(pid === 2 ? { own: true } : classify(pid)), first, last: p.ticks, pid });
+            seen.set(key, { ...classify(pid), first, last: p.ticks, pid });
         }
     };
     sample(true);

@@ -157,15 +157,20 @@ export async function enginePart(s: Settings, log: (line: string) => void): Prom
         for (const size of s.engineSizes) {
             const clusters = names.slice(0, size);
             // Only the clusters a figure uses run (an idle kwok control plane still costs CPU), and only they are
-            // reconciled by the controller doubles.
-            // Only what changes: a cluster stopped for a smaller size is started and awaited.
+            // reconciled by the controller doubles. Only what changes is stopped or started.
             for (const name of names) {
-                if (clusters.includes(name) === running.has(name)) continue;
-                await (clusters.includes(name) ? startCluster(name, 3) : stopCluster(name));
-                (clusters.includes(name) ? running.add(name) : running.delete(name));
+                const wanted = clusters.includes(name);
+                if (wanted === running.has(name)) continue;
+                if (!wanted) {
+                    await stopCluster(name);
+                    running.delete(name);
+                    continue;
+                }
+                await startCluster(name, 3);
+                running.add(name);
                 // A restarted cluster's nodes stay NotReady until kwok renews their leases; pods scheduled before
                 // then stay Pending, which would add that wait to the first figure.
-                if (clusters.includes(name)) await e.kubectl(name, ["wait", "--for=condition=Ready", "node", "--all", "--timeout=300s"]);
+                await e.kubectl(name, ["wait", "--for=condition=Ready", "node", "--all", "--timeout=300s"]);
             }
             e.doubles.only(clusters);
             const dirs = clusters.map((c) => path.dirname(e.clusters[c].kubeconfig) + path.sep);

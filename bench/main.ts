@@ -16,7 +16,7 @@ import { enginePart } from "./engine";
 import { mockPart } from "./mock/run";
 import { pluginPart } from "./plugin";
 import { Results, chartPanels, everydayTable, firstUpTable, markdown, memoryTable, mockTable, pluginTable, scalingTable, targets, verdict } from "./report";
-import { machine, settings } from "./stats";
+import { machine, pct, settings } from "./stats";
 import { pulumiEnv, tempDir, toolsBinDir } from "../tests/e2e/harness/tools";
 
 const ROOT = path.join(__dirname, "..");
@@ -39,7 +39,7 @@ function command(): string {
 async function main(): Promise<void> {
     const started = performance.now();
     const s = settings();
-    log(`parts ${[...s.parts].join(",")}; runs ${s.runs}; mock sizes ${s.sizes.join(",")}; engine sizes ${s.engineSizes.join(",")}; quiet: others ≤ ${(s.quietCpu * 100).toFixed(0)}% of the CPU (wait ≤ ${s.maxWaitS}s, ${s.repeats} repeat(s))`);
+    log(`parts ${[...s.parts].join(",")}; runs ${s.runs}; mock sizes ${s.sizes.join(",")}; engine sizes ${s.engineSizes.join(",")}; quiet: others ≤ ${pct(s.quietCpu)} of the CPU (wait ≤ ${s.maxWaitS}s, ${s.repeats} repeat(s))`);
     const results: Results = { date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC", machine: machine(), settings: s, command: command(), wallS: 0 };
     if (s.parts.has("plugin")) {
         // `pulumi package get-schema` needs the pinned CLI: only when the real-engine part builds the toolchain anyway.

@@ -2,8 +2,8 @@
 // of the given root processes, each descendant is classed by its command line, and the peak of each class's summed
 // RSS (and of the total) is kept; and, apart, the peak of the simulated clusters' processes (API servers, etcd, kwok
 // controllers, which kwokctl starts detached), found by their clusters' state directories in their command lines.
-import * as fs from "fs";
 import * as path from "path";
+import { pids, procArgs, procRssKb, procStat } from "./proc";
 
 export type ProcessClass = "program" | "language host" | "kubernetes provider" | "pulumi CLI" | "other";
 
@@ -16,16 +16,10 @@ export interface MemoryPeaks {
     intervalMs: number;
 }
 
-function readProc(pid: string): { ppid: number; rssKb: number; cmd: string[] } | undefined {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        const rss = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
-        return { ppid, rssKb: rss ? Number(rss[1]) : 0, cmd };
-    } catch {
-        return undefined; // gone between listing and reading
-    }
+/** What the sampler needs of a process; a process gone between listing and reading is left out. */
+function readProc(pid: number): { ppid: number; rssKb: number; cmd: string[] } | undefined {
+    const stat = procStat(pid);
+    return stat && { ppid: stat.ppid, rssKb: procRssKb(pid), cmd: procArgs(pid) };
 }
 
 export function classify(cmd: string[]): ProcessClass {
@@ -44,9 +38,9 @@ export function sampleMemory(roots: (cmd: string[]) => boolean, clusterDirs: str
     let samples = 0;
     const sample = () => {
         const procs = new Map<number, NonNullable<ReturnType<typeof readProc>>>();
-        for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+        for (const pid of pids()) {
             const p = readProc(pid);
-            if (p) procs.set(Number(pid), p);
+            if (p) procs.set(pid, p);
         }
         const inTree = (pid: number): boolean => {
             for (let p = procs.get(pid), seen = 0; p && seen < 64; p = procs.get(p.ppid), seen++) {

@@ -6,7 +6,7 @@ import { Panel } from "./chart";
 import { EngineFigure, Versions } from "./engine";
 import { MockFigure } from "./mock/run";
 import { PluginFigure } from "./plugin";
-import { Machine, Settings } from "./stats";
+import { Machine, Settings, pct } from "./stats";
 
 export interface Results {
     date: string;
@@ -24,7 +24,6 @@ export const TARGETS = { pluginAboveNodeS: 2, mockRatio: 1.2, vsHandwritten: 1.2
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
 const dagger = (underLoad: boolean | undefined) => (underLoad ? " †" : "");
-const pct = (share: number | undefined) => (share === undefined ? "–" : `${(share * 100).toFixed(0)}%`);
 
 function table(header: string[], rows: string[][]): string {
     return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");

@@ -52,7 +52,8 @@ export interface LoadMark {
 
 const load1 = () => os.loadavg()[0];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
+/** A share (0..1) as a whole percentage, for logs and tables. */
+export const pct = (share: number | undefined) => (share === undefined ? "–" : `${(share * 100).toFixed(0)}%`);
 
 /** Waits (up to maxWaitS) until other processes use at most quietCpu of the machine over a 3-second window. */
 export async function waitQuiet(s: Settings, log: (line: string) => void): Promise<number> {

@@ -57,7 +57,6 @@ export function trustState(files: { rootCertPem: string; caCertPem: string }): T
     };
 }
 
-/** A short, stable digest of a trust state: changes exactly when the roots or the issuing root change. */
 /** The trust state of cacerts that parse, else undefined (their problems are reported by the cacerts checks). */
 export function readableTrust(files: { rootCertPem: string; caCertPem: string }): TrustState | undefined {
     try {
@@ -67,6 +66,7 @@ export function readableTrust(files: { rootCertPem: string; caCertPem: string })
     }
 }
 
+/** A short, stable digest of a trust state: changes exactly when the roots or the issuing root change. */
 export function trustDigest(state: TrustState): string {
     return createHash("sha256").update(`${state.roots.join(",")}|${state.issuer ?? ""}`).digest("hex").slice(0, 16);
 }

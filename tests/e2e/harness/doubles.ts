@@ -13,9 +13,7 @@
 // Reads go over HTTPS with the package's own client (one process per read would be 3 kubectl starts per cluster and
 // second: at 10 clusters most of two cores, which would slow every figure the bench takes next to it); the rare
 // writes still go through kubectl.
-import * as fs from "fs";
-import * as path from "path";
-import { KubeGet, connectionFrom, kubeGet } from "../../../provider/preflight/kube";
+import { KubeGet, connectionFrom, kubeGet, kubeconfigText } from "../../../provider/preflight/kube";
 import { selfSignedCert } from "../../support/certs";
 import { Cluster, kubectl } from "./clusters";
 
@@ -70,7 +68,9 @@ export class ControllerDoubles {
     private async list(cluster: Cluster, apiPath: string): Promise<{ items: any[] }> {
         let get = this.gets.get(cluster.name);
         if (!get) {
-            get = kubeGet(connectionFrom(fs.readFileSync(cluster.kubeconfig, "utf8"), path.dirname(cluster.kubeconfig), cluster.context), 10_000);
+            const source = kubeconfigText(cluster.kubeconfig);
+            if (!source) throw new Error(`no kubeconfig at ${cluster.kubeconfig}`);
+            get = kubeGet(connectionFrom(source.text, source.dir, cluster.context), 10_000);
             this.gets.set(cluster.name, get);
         }
         return (await get(apiPath)) ?? { items: [] };
