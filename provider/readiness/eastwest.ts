@@ -61,7 +61,12 @@ export function observeEastWest(
     opts: pulumi.CustomResourceOptions,
 ): pulumi.Output<EastWestGatewayState> {
     const id = gateway.metadata.apply(() => `${ew.namespace}/${EASTWEST_GATEWAY_NAME}`);
-    const live = k8s.apiextensions.CustomResource.get(`${name}-eastwest-gateway-observed`, { ...opts, apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", id });
+    // A read through the constructor (what CustomResource.get does), with a `status` key so that it is an output.
+    const live = new k8s.apiextensions.CustomResource(
+        `${name}-eastwest-gateway-observed`,
+        { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", status: undefined },
+        { ...opts, id },
+    );
     const service = k8s.core.v1.Service.get(`${name}-eastwest-service-observed`, id, opts);
     const deployment = k8s.apps.v1.Deployment.get(`${name}-eastwest-deployment-observed`, id, opts);
     const status = (live as unknown as { status: pulumi.Output<GatewayStatus | undefined> }).status;

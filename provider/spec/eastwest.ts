@@ -27,13 +27,18 @@ const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
-function metadataKeys(what: string) {
-    return z
-        .string()
-        .regex(QUALIFIED_NAME, { error: `is not a Kubernetes ${what} key; allowed: [prefix/]name, e.g. example.com/team` })
-        .refine((k) => !k.startsWith("gateway.networking.k8s.io/"), {
-            error: `is under gateway.networking.k8s.io/, which istiod drops from the gateway's ${what}s; allowed: any other key`,
-        });
+/** A map of annotations or labels: keys checked one by one, so an error names the key. */
+function metadataMap(what: "annotation" | "label", value: z.ZodString) {
+    return z.record(z.string(), value).superRefine((map, ctx) => {
+        for (const key of Object.keys(map)) {
+            const problem = !QUALIFIED_NAME.test(key)
+                ? `is not a Kubernetes ${what} key; allowed: [prefix/]name, e.g. example.com/team`
+                : key.startsWith("gateway.networking.k8s.io/")
+                  ? `is under gateway.networking.k8s.io/, which istiod drops from the gateway's ${what}s; allowed: any other key`
+                  : undefined;
+            if (problem) ctx.addIssue({ code: "custom", message: problem, path: [key], input: key });
+        }
+    });
 }
 
 export function isCidr(text: string): boolean {
@@ -68,10 +73,8 @@ export const eastWestSchema = z.strictObject(
             .optional(),
         serviceType: oneOf(["LoadBalancer", "NodePort"]).optional(),
         exposure: oneOf(["Internal", "Public"]).optional(),
-        annotations: z.record(metadataKeys("annotation"), z.string({ error: "is not a string; allowed: an annotation value" })).optional(),
-        labels: z
-            .record(metadataKeys("label"), z.string().regex(LABEL_VALUE, { error: "is not a label value; allowed: up to 63 letters, digits, '-', '_', '.'" }))
-            .optional(),
+        annotations: metadataMap("annotation", z.string({ error: "is not a string; allowed: an annotation value" })).optional(),
+        labels: metadataMap("label", z.string().regex(LABEL_VALUE, { error: "is not a label value; allowed: up to 63 letters, digits, '-', '_', '.'" })).optional(),
         loadBalancerSourceRanges: z.array(z.string().refine(isCidr, { error: "is not a CIDR; allowed: e.g. 10.0.0.0/8 or fd00::/8" })).optional(),
         nodePorts: z
             .strictObject(
