@@ -259,7 +259,7 @@ describe("east-west gateway: a mesh's links (mocks)", () => {
         } as any);
 
     it("shared settings with a cluster's own over them; a link to a NodePort peer names its node ports and prefers them", async () => {
-        const m = mesh({ eastWestGateway: { replicas: 3, annotations: { "example.com/owner": "platform" } } });
+        const m = mesh({ eastWestGateway: { replicas: 3, exposure: "Public", loadBalancerSourceRanges: ["10.0.0.0/8"], annotations: { "example.com/owner": "platform" } } });
         const [clusters, phase] = await Promise.all([valueOf(m.clusters), valueOf(m.phase)]);
         await settle();
         expect(phase).to.equal("SUCCEEDED");
