@@ -14,6 +14,12 @@
 // - status: for a LoadBalancer the Service's ingress address, Programmed=False AddressNotAssigned until there is one;
 //   for a NodePort the ClusterIP and in-cluster host name (never node addresses); Programmed=True once the gateway
 //   has a ready replica.
+// Checked against istio 1.30.3: gatewaycommon/deploymentcontroller.go L396-449 (names, service type, metadata),
+// L501-540 (extractInfrastructureMetadata, translateInfraMeta), L610-628 (parametersRef, missing ConfigMap), L667-737
+// (supportedOverlays, requiredOverlays, strategic merge), L761-771 (fetchParameters: the Gateway's namespace);
+// gatewaycommon/classinfo.go L156-166 (east-west class: LoadBalancer, no name suffix); gateway/conversion.go
+// L1777-1860 (addresses, Programmed reasons); files/waypoint.yaml (the objects rendered). The key set is the same
+// from 1.26.8 to 1.31.0-rc.0.
 // What it cannot show: the Envoy configuration istiod would push, real traffic, and Solo's peering over xDS.
 import { createHash } from "crypto";
 
