@@ -207,7 +207,7 @@ describe("east-west gateway: the component (mocks)", () => {
 
     it("Internal on a cluster without a mapping: refused after the pre-flight, no child registered", async () => {
         const { outcome } = await install({ exposure: "Internal" }, "Generic");
-        expect(outcome).to.contain("eastWestGateway.exposure: Internal has no load balancer mapping on platform Generic");
+        expect(outcome).to.contain("pre-flight checks of ServiceMeshController \"mesh\" refused the update; nothing was changed").and.contain("eastWestGateway.exposure: Internal has no load balancer mapping on platform Generic");
         expect(registered.filter((r) => r.type !== "servicemesh:index:ServiceMeshController")).to.deep.equal([]);
     });
 
