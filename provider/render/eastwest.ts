@@ -107,7 +107,7 @@ export function exposureFor(ew: EastWestSpec, platform: PlatformName): Exposure 
         }
         return {
             annotations: own,
-            problem: `eastWestGateway.exposure: Internal has no load balancer mapping on platform ${platform} (got "Internal"); allowed: on EKS, GKE or AKS as is, elsewhere with eastWestGateway.annotations that make the load balancer internal (e.g. a MetalLB address pool), or serviceType NodePort, or exposure Public`,
+            problem: `eastWestGateway.exposure: Internal has no load balancer mapping on platform ${platform} (got "Internal"); allowed: on EKS, GKE or AKS as is (set the platform input where the pre-flight cannot read the cluster), elsewhere with eastWestGateway.annotations that make the load balancer internal (e.g. a MetalLB address pool), or serviceType NodePort, or exposure Public`,
         };
     }
     const internal = annotationsMakeInternal(own);
