@@ -66,15 +66,12 @@ export class ClusterLink extends pulumi.ComponentResource {
         }
         super(CLUSTER_LINK_TYPE, name, {}, opts);
 
-        const resolved: Promise<{ spec: LinkSpec; to: LinkPeer }> = spec
+        const resolved: Promise<{ spec: LinkSpec; to: LinkPeer } | undefined> = spec
             ? Promise.resolve({ spec, to: args.to as LinkPeer })
-            : known(args.to).then(({ value, unknown }) => {
-                  if (unknown) {
-                      throw new SpecError(label, ["to: is not known yet; allowed: a peer known at preview, e.g. another stack's peer output read through a StackReference"]);
-                  }
-                  return { spec: resolveLinkSpec({ ...args, to: value }, label), to: value as LinkPeer };
-              });
-        const wired = resolved.then(({ spec, to }) => this.wire(name, label, spec, to, args, ownAccess, opts));
+            : known(args.to).then(({ value, unknown }) => (unknown ? undefined : { spec: resolveLinkSpec({ ...args, to: value }, label), to: value as LinkPeer }));
+        // A `to` not known at preview (a controller of this program still to be created): nothing to show yet but
+        // unknown outputs; the update knows it, checks it and creates the Gateway.
+        const wired = resolved.then((r) => (r ? this.wire(name, label, r.spec, r.to, args, ownAccess, opts) : unknownLink(args.to)));
         registersChildrenLate(this, wired);
         const out = pulumi.output(wired);
         this.from = pulumi.output(args.from);
@@ -143,6 +140,12 @@ export class ClusterLink extends pulumi.ComponentResource {
             state: pulumi.all([gatewayStatus(gateway), peerGateway]).apply(([status, peer]) => linkState(status, peer)),
         };
     }
+}
+
+/** The outputs of a link whose `to` is not known yet (preview only): unknown, as `to` is. */
+function unknownLink(to: pulumi.Input<LinkPeer>) {
+    const u = pulumi.output(to).apply(() => "");
+    return { to: u, gateway: u, address: u, state: u.apply(() => linkState(undefined, undefined)) };
 }
 
 /** What a link reads of the receiving gateway: its Service type, ports and replicas. */

@@ -89,6 +89,16 @@ describe("a mesh across stacks (mocks)", function () {
             'ClusterLink "east-to-west"',
         ));
 
+    it("a `to` not known at preview (a controller of this program still to be created): no Gateway, unknown outputs, no error", async () => {
+        const unknown = new (pulumi.Output as any)(new Set(), Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(false), Promise.resolve(new Set()));
+        const link = new ClusterLink("east-to-west", { from: "east", to: unknown });
+        const ready = link.ready as any;
+        expect(await ready.isKnown).to.equal(false);
+        expect(await rejection(link.ready)).to.equal("");
+        await settle();
+        expect(gateways()).to.deep.equal([]);
+    });
+
     it("a hand-written `to` keeps working without the published fields", async () => {
         const link = new ClusterLink("east-to-west", { from: "east", to: { cluster: "west", eastWestAddress: "192.0.2.20" } });
         expect(await valueOf(link.ready)).to.equal(true);
