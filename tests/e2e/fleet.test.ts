@@ -104,6 +104,37 @@ describe("a mesh across stacks: trust, east, west, then north (real engine)", fu
         }
     });
 
+    it("a root rotation across stacks, stage by stage (trust stack, then every member): a member refuses a stage its peers cannot accept yet", async () => {
+        const e = env();
+        const nextDir = path.join(e.stateDir, "cas-fleet-next");
+        issueClusterCas(nextDir, REGIONS, { org: "Next Root" });
+        const stage = async (name: string) => {
+            await stacks.trust.setAllConfig({ rotationStage: { value: name }, nextCaDir: { value: nextDir } });
+            await stacks.trust.up({ onOutput: show });
+        };
+        const roots = async (cluster: string) => {
+            const secret = JSON.parse(await e.kubectl(cluster, ["get", "secret", "cacerts", "-n", "istio-system", "-o", "json"]));
+            return (Buffer.from(secret.data["root-cert.pem"], "base64").toString("utf8").match(/BEGIN CERTIFICATE/g) ?? []).length;
+        };
+        await stage("TrustBoth");
+        expect((await fleet("up", ["east"])).ok).to.equal(true); // only east takes TrustBoth: west and north still trust the old root only
+        await stage("IssueFromNext");
+        const refused = await fleet("up", ["east"]);
+        expect(refused.ok).to.equal(false);
+        expect(refused.outcomes[0].error).to.contain('cacerts: the requested stage IssueFromNext of cluster "east" issues from "O=Next Root, CN=Root CA"');
+        expect(refused.outcomes[0].error).to.contain('which peer cluster "west" does not trust yet');
+        expect(await roots("east")).to.equal(2); // still TrustBoth
+        // The README's order: the trust stack, then every member, per stage.
+        await stage("TrustBoth");
+        expect((await fleet("up", ["west", "north"])).ok).to.equal(true);
+        await stage("IssueFromNext");
+        const result = await fleet("up", ["east", "west", "north"]);
+        expect(result.outcomes.map((o) => [o.stack, o.status, o.phase])).to.deep.equal([["east", "succeeded", "SUCCEEDED"], ["west", "succeeded", "SUCCEEDED"], ["north", "succeeded", "SUCCEEDED"]]);
+        for (const region of REGIONS) {
+            expect(await roots(region), region).to.equal(2);
+        }
+    });
+
     it("removing north is the reverse; a link to its peer afterwards is refused naming the stack, nothing changed", async () => {
         await peersOf("east", ["west"]);
         await peersOf("west", ["east"]);
