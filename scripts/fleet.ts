@@ -25,7 +25,14 @@ function parse(argv: string[]) {
     return opts;
 }
 
-runFleet({ ...parse(process.argv.slice(2)), onOutput: (stack, line) => process.stdout.write(`[${stack}] ${line}`) })
+let options: ReturnType<typeof parse>;
+try {
+    options = parse(process.argv.slice(2));
+} catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+}
+runFleet({ ...options, onOutput: (stack, line) => process.stdout.write(`[${stack}] ${line}`) })
     .then((r) => process.exit(r.ok ? 0 : 1))
     .catch((e) => {
         console.error((e as Error).message);
