@@ -404,6 +404,34 @@ export interface EastWestGatewayState {
     message: string;
 }
 
+/**
+ * What a multicluster member publishes for the clusters that link to it, from this stack or from another one through
+ * a StackReference: everything `ClusterLink.to` needs, as one typed object (export it as a stack output and hand the
+ * other stack's output to `ClusterLink.to` as is). Its gateway's replicas and its trust are as of this stack's last update.
+ */
+export interface MeshPeer {
+    /** The cluster's name (istiod's cluster ID). */
+    cluster: string;
+    /** The cluster's network. */
+    network: string;
+    /** The cluster's trust domain. */
+    trustDomain: string;
+    /** The address peers reach its east-west gateway at. */
+    eastWestAddress: string;
+    /** Its east-west gateway's Service type: `LoadBalancer` or `NodePort` (a NodePort peer is reached on its node ports). */
+    serviceType: string;
+    /** The ports peers connect to (node ports for a NodePort gateway). */
+    ports: EastWestPorts;
+    /** Replicas its east-west gateway's Deployment wants. */
+    replicas: number;
+    /** Replicas of its east-west gateway that were ready: a link waits for at least one. */
+    readyReplicas: number;
+    /** SHA-256 fingerprints of the roots its `cacerts` trusts (empty without `cacerts`): a member stack refuses a root stage this cluster could not accept. */
+    trustedRoots: string[];
+    /** SHA-256 fingerprint of the root that issued its intermediate CA (empty without `cacerts`). */
+    issuingRoot: string;
+}
+
 /** The ports of an east-west gateway as peers reach them. */
 export interface EastWestPorts {
     /** HBONE, for workload traffic (`cross-network` listener): 15008, or its node port. */

@@ -27,7 +27,8 @@ import { rotationRefusal } from "../trust/support";
 import { ClusterSnapshot } from "../preflight/snapshot";
 import { ControllerSpec, SpecError, resolveControllerSpec } from "../spec/validate";
 import { NEWEST_KNOWN_MINOR } from "../spec/versions";
-import { Condition, EastWestGatewayState, GatewayApiState, ReleaseState, ServiceMeshControllerArgs } from "./args";
+import { meshPeerOf } from "../link/peer";
+import { Condition, EastWestGatewayState, GatewayApiState, MeshPeer, ReleaseState, ServiceMeshControllerArgs } from "./args";
 
 export const SERVICE_MESH_CONTROLLER_TYPE = "servicemesh:index:ServiceMeshController";
 
@@ -93,6 +94,11 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     public readonly eastWestAddress!: pulumi.Output<string>;
     /** The east-west gateway as read from the cluster: exposure, address, ports, replicas ready (unset when not a member). */
     public readonly eastWest!: pulumi.Output<EastWestGatewayState | undefined>;
+    /**
+     * What this member publishes for the clusters that link to it (unset without an east-west gateway): export it and
+     * hand it, read through a StackReference, to another stack's `ClusterLink.to` as is.
+     */
+    public readonly peer!: pulumi.Output<MeshPeer | undefined>;
     /** The Gateway API bundle in force on the cluster after the update, and whether this component manages it. */
     public readonly gatewayApi!: pulumi.Output<GatewayApiState>;
 
@@ -150,6 +156,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         this.eastWestAddress = out.apply((i) => i.eastWestAddress);
         this.eastWest = out.apply((i) => i.eastWest);
         this.gatewayApi = out.apply((i) => i.gatewayApi);
+        // The trust of the cacerts given: certificates only, so not secret.
+        const trust = args.cacerts === undefined ? undefined : pulumi.unsecret(pulumi.output(args.cacerts).apply((c) => readableTrust(c)));
+        const id = { cluster: spec.cluster ?? "", network: spec.network ?? spec.cluster ?? "", trustDomain: spec.trustDomain };
+        this.peer = pulumi.all([this.eastWest, trust]).apply(([ew, t]) => (ew ? meshPeerOf(id, ew, t) : undefined));
         this.version = pulumi.output(spec.versionText);
         this.trustDomain = pulumi.output(spec.trustDomain);
         this.cluster = pulumi.output(spec.cluster ?? "");
@@ -158,6 +168,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         this.registerOutputs({
             eastWestAddress: this.eastWestAddress,
             eastWest: this.eastWest,
+            peer: this.peer,
             conditions: this.conditions,
             phase: this.phase,
             version: this.version,

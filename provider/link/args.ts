@@ -1,9 +1,13 @@
 // Public types of ClusterLink: the receiving cluster as its ServiceMeshController reports it, and how to reach the
 // sending cluster, where the peer Gateway goes (kubeconfig/context from every language; a provider option from TS).
 import * as pulumi from "@pulumi/pulumi";
-import { EastWestGatewayState } from "../controller/args";
+import { EastWestGatewayState, EastWestPorts } from "../controller/args";
 
-/** The cluster a link points at: the values its ServiceMeshController was given and reports. */
+/**
+ * The cluster a link points at: the values its ServiceMeshController was given and reports, or its controller's
+ * `peer` output as is (from this program, or from another stack through a StackReference: then every field of it is
+ * checked once known, and a peer that is missing or lacks a field is refused, naming it, before the link is created).
+ */
 export interface LinkPeer {
     /** The cluster's name (its controller's `cluster`, istiod's cluster ID). */
     cluster: string;
@@ -18,6 +22,18 @@ export interface LinkPeer {
      * up only while that gateway has a ready replica, and a NodePort gateway is reached through its node ports.
      */
     eastWest?: pulumi.Input<EastWestGatewayState>;
+    /** From a `peer` output: the receiving gateway's Service type (`LoadBalancer` or `NodePort`). */
+    serviceType?: string;
+    /** From a `peer` output: the receiving gateway's ports (its node ports for a NodePort gateway). */
+    ports?: EastWestPorts;
+    /** From a `peer` output: replicas the receiving gateway wants. */
+    replicas?: number;
+    /** From a `peer` output: ready replicas of the receiving gateway when its stack last updated; the link waits for one. */
+    readyReplicas?: number;
+    /** From a `peer` output: fingerprints of the roots the receiving cluster trusts. */
+    trustedRoots?: string[];
+    /** From a `peer` output: fingerprint of the root that issues the receiving cluster's certificates. */
+    issuingRoot?: string;
 }
 
 /**
@@ -27,8 +43,8 @@ export interface LinkPeer {
 export interface ClusterLinkArgs {
     /** The name of the sending cluster (its controller's `cluster`): its workloads can then reach `to`'s services. */
     from: string;
-    /** The receiving cluster. */
-    to: LinkPeer;
+    /** The receiving cluster: its values, or its controller's `peer` output (e.g. read from another stack by a StackReference). */
+    to: pulumi.Input<LinkPeer>;
     /** The east-west gateway namespace of the sending cluster (its controller's `eastWestGateway.namespace`). Default `istio-eastwest`. */
     eastWestNamespace?: string;
     /** Seconds to wait until istiod in the sending cluster accepts the link. Default 600. */

@@ -4,13 +4,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
-import { childrenRegistered } from "../controller/controller";
+import { childrenRegistered, registersChildrenLate } from "../controller/controller";
 import { GatewayStatus, gatewayStatus } from "../readiness/gateways";
 import { remotePeerGateway, remotePeerGatewayName } from "../render/gateways";
 import { SpecError } from "../spec/inputs";
 import { EastWestGatewayState } from "../controller/args";
-import { ClusterLinkArgs } from "./args";
-import { checkPeerAddress, resolveLinkSpec } from "./validate";
+import { known } from "../preflight/run";
+import { ClusterLinkArgs, LinkPeer } from "./args";
+import { LinkSpec, checkPeerAddress, resolveLinkSpec } from "./validate";
 
 export const CLUSTER_LINK_TYPE = "servicemesh:index:ClusterLink";
 
@@ -53,24 +54,61 @@ export class ClusterLink extends pulumi.ComponentResource {
 
     constructor(name: string, args: ClusterLinkArgs, opts?: pulumi.ComponentResourceOptions) {
         const label = `ClusterLink "${name}"`;
-        const spec = resolveLinkSpec(args, label);
+        // A `to` given as values is checked now; one that arrives as an output (another stack's peer, read through a
+        // StackReference) once known, and the Gateway is registered only after it passed: a refusal creates nothing.
+        const later = pulumi.Output.isInstance(args.to) || args.to instanceof Promise;
+        const spec = later ? undefined : resolveLinkSpec(args, label);
         const ownAccess = args.kubeconfig !== undefined || args.context !== undefined;
         if (ownAccess && hasKubernetesProviderOption(opts)) {
             throw new SpecError(label, [
-                `${args.kubeconfig !== undefined ? "kubeconfig" : "context"}: set together with a kubernetes provider resource option; allowed: one way to reach the sending cluster "${spec.from}", either kubeconfig/context or the provider option`,
+                `${args.kubeconfig !== undefined ? "kubeconfig" : "context"}: set together with a kubernetes provider resource option; allowed: one way to reach the sending cluster "${args.from}", either kubeconfig/context or the provider option`,
             ]);
         }
         super(CLUSTER_LINK_TYPE, name, {}, opts);
 
+        const resolved: Promise<{ spec: LinkSpec; to: LinkPeer } | undefined> = spec
+            ? Promise.resolve({ spec, to: args.to as LinkPeer })
+            : known(args.to).then(({ value, unknown }) => (unknown ? undefined : { spec: resolveLinkSpec({ ...args, to: value }, label), to: value as LinkPeer }));
+        // A `to` not known at preview (a controller of this program still to be created): nothing to show yet but
+        // unknown outputs; the update knows it, checks it and creates the Gateway.
+        const wired = resolved.then((r) => (r ? this.wire(name, label, r.spec, r.to, args, ownAccess, opts) : unknownLink(args.to)));
+        registersChildrenLate(this, wired);
+        const out = pulumi.output(wired);
+        this.from = pulumi.output(args.from);
+        this.to = out.apply((w) => w.to);
+        this.gateway = out.apply((w) => w.gateway);
+        this.address = out.apply((w) => w.address);
+        this.accepted = out.apply((w) => w.state.accepted);
+        this.programmed = out.apply((w) => w.state.programmed);
+        this.peerReadyReplicas = out.apply((w) => w.state.peerReadyReplicas);
+        this.ready = out.apply((w) => w.state.ready);
+        this.message = out.apply((w) => w.state.message);
+        this.registerOutputs({
+            from: this.from,
+            to: this.to,
+            gateway: this.gateway,
+            address: this.address,
+            accepted: this.accepted,
+            programmed: this.programmed,
+            peerReadyReplicas: this.peerReadyReplicas,
+            ready: this.ready,
+            message: this.message,
+        });
+    }
+
+    /** Registers the peer Gateway once `to` is valid; its state as outputs. */
+    private wire(name: string, label: string, spec: LinkSpec, to: LinkPeer, args: ClusterLinkArgs, ownAccess: boolean, opts?: pulumi.ComponentResourceOptions) {
         const provider = ownAccess ? clusterProvider(`${name}-k8s`, args, { parent: this }) : undefined;
-        const address = pulumi.output(args.to.eastWestAddress).apply((a) => {
+        const address = pulumi.output(to.eastWestAddress).apply((a) => {
             const problems = checkPeerAddress(a, spec.to.cluster);
             if (problems.length) {
                 throw new SpecError(label, problems);
             }
             return a;
         });
-        const peerGateway: pulumi.Output<EastWestGatewayState | undefined> = args.to.eastWest === undefined ? pulumi.output(undefined) : pulumi.output(args.to.eastWest) as pulumi.Output<EastWestGatewayState>;
+        const peerGateway: pulumi.Output<PeerGateway | undefined> = to.eastWest !== undefined
+            ? (pulumi.output(to.eastWest) as pulumi.Output<EastWestGatewayState>)
+            : pulumi.output(publishedGateway(to));
         const manifest = pulumi
             .all([address, peerGateway.apply((g) => (g ? { serviceType: g.serviceType, ports: g.ports } : undefined))])
             .apply(([a, peer]) => remotePeerGateway(spec.eastWestNamespace, { ...spec.to, address: a, ...peer }));
@@ -95,29 +133,29 @@ export class ClusterLink extends pulumi.ComponentResource {
                 ...(formerParent ? { aliases: [{ parent: formerParent }] } : {}),
             },
         );
-
-        const state = pulumi.all([gatewayStatus(gateway), peerGateway]).apply(([status, peer]) => linkState(status, peer));
-        this.from = pulumi.output(spec.from);
-        this.to = pulumi.output(spec.to.cluster);
-        this.gateway = pulumi.output(`${spec.eastWestNamespace}/${remotePeerGatewayName(spec.to.network)}`);
-        this.address = address;
-        this.accepted = state.apply((s) => s.accepted);
-        this.programmed = state.apply((s) => s.programmed);
-        this.peerReadyReplicas = state.apply((s) => s.peerReadyReplicas);
-        this.ready = state.apply((s) => s.ready);
-        this.message = state.apply((s) => s.message);
-        this.registerOutputs({
-            from: this.from,
-            to: this.to,
-            gateway: this.gateway,
-            address: this.address,
-            accepted: this.accepted,
-            programmed: this.programmed,
-            peerReadyReplicas: this.peerReadyReplicas,
-            ready: this.ready,
-            message: this.message,
-        });
+        return {
+            to: spec.to.cluster,
+            gateway: `${spec.eastWestNamespace}/${remotePeerGatewayName(spec.to.network)}`,
+            address,
+            state: pulumi.all([gatewayStatus(gateway), peerGateway]).apply(([status, peer]) => linkState(status, peer)),
+        };
     }
+}
+
+/** The outputs of a link whose `to` is not known yet (preview only): unknown, as `to` is. */
+function unknownLink(to: pulumi.Input<LinkPeer>) {
+    const u = pulumi.output(to).apply(() => "");
+    return { to: u, gateway: u, address: u, state: u.apply(() => linkState(undefined, undefined)) };
+}
+
+/** What a link reads of the receiving gateway: its Service type, ports and replicas. */
+type PeerGateway = Pick<EastWestGatewayState, "serviceType" | "ports" | "replicas" | "readyReplicas" | "message">;
+
+/** The receiving gateway as a published peer carries it (undefined for a hand-written `to`). */
+function publishedGateway(to: LinkPeer): PeerGateway | undefined {
+    return to.serviceType !== undefined && to.ports !== undefined
+        ? { serviceType: to.serviceType, ports: to.ports, replicas: to.replicas ?? 0, readyReplicas: to.readyReplicas ?? 0, message: "" }
+        : undefined;
 }
 
 /**
@@ -138,7 +176,7 @@ async function readyDependencies(dependsOn: pulumi.ComponentResourceOptions["dep
 /** The link's state from its Gateway's status and the receiving gateway's: which part is missing, in words. */
 export function linkState(
     status: GatewayStatus | undefined,
-    peer: EastWestGatewayState | undefined,
+    peer: PeerGateway | undefined,
 ): { accepted: boolean; programmed: boolean; peerReadyReplicas: number; ready: boolean; message: string } {
     const condition = (type: string) => status?.conditions?.find((c) => c.type === type);
     const accepted = condition("Accepted");

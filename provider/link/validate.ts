@@ -1,6 +1,8 @@
 // Validation of ClusterLink inputs (pure). The receiving cluster's address is usually an output of its controller, so
 // it is checked when known (checkPeerAddress); everything that names or places the peer Gateway is checked here.
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { looksPublished, publishedPeerProblems } from "./peer";
 import { SpecError, dnsLabel, dnsSubdomain, parseInputs } from "../spec/inputs";
 import { DEFAULT_EASTWEST_NAMESPACE, isEastWestAddress, timeoutSeconds } from "../spec/validate";
 
@@ -22,8 +24,15 @@ const schema = z
                 eastWestAddress: z.any().refine((a) => a !== undefined && a !== "", { error: "is required; allowed: the receiving controller's eastWestAddress output, an IP address or a host name" }),
                 // The receiving controller's eastWest output (checked once known).
                 eastWest: z.any().optional(),
+                // A peer output's own fields (checked by publishedPeerProblems).
+                serviceType: z.any().optional(),
+                ports: z.any().optional(),
+                replicas: z.any().optional(),
+                readyReplicas: z.any().optional(),
+                trustedRoots: z.any().optional(),
+                issuingRoot: z.any().optional(),
             },
-            { error: "is required; allowed: {cluster, network?, trustDomain?, eastWestAddress, eastWest?}" },
+            { error: "is required; allowed: {cluster, network?, trustDomain?, eastWestAddress, eastWest?} or a controller's peer output" },
         ),
         eastWestNamespace: dnsLabel("a namespace name").default(DEFAULT_EASTWEST_NAMESPACE),
         timeoutSeconds: timeoutSeconds(),
@@ -33,6 +42,13 @@ const schema = z
     .strict();
 
 export function resolveLinkSpec(raw: unknown, component = "ClusterLink"): LinkSpec {
+    const to = (raw as { to?: unknown } | undefined)?.to;
+    // A published peer (another stack's output) must carry every field; "to" missing altogether is a removed peer.
+    const published = to === undefined || to === null || (typeof to === "object" && looksPublished(to) && !pulumi.Output.isInstance(to));
+    if (published) {
+        const problems = publishedPeerProblems(to, "to");
+        if (problems.length) throw new SpecError(component, problems);
+    }
     const input = parseInputs(schema, raw, component);
     if (input.from === input.to.cluster) {
         throw new SpecError(component, [`to.cluster: links cluster "${input.from}" to itself; allowed: a cluster other than from`]);

@@ -137,7 +137,7 @@ export interface ClusterLinkArgs {
      */
     timeoutSeconds?: number;
     /**
-     * The receiving cluster.
+     * The receiving cluster: its values, or its controller's `peer` output (e.g. read from another stack by a StackReference).
      */
-    to: inputs.LinkPeerArgs;
+    to: pulumi.Input<inputs.LinkPeerArgs>;
 }

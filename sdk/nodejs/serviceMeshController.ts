@@ -56,6 +56,11 @@ export class ServiceMeshController extends pulumi.ComponentResource {
      */
     declare public readonly network: pulumi.Output<string>;
     /**
+     * What this member publishes for the clusters that link to it (unset without an east-west gateway): export it and
+     * hand it, read through a StackReference, to another stack's `ClusterLink.to` as is.
+     */
+    declare public /*out*/ readonly peer: pulumi.Output<outputs.MeshPeer | undefined>;
+    /**
      * `SUCCEEDED` when every condition is True, `FAILED` when a Helm release failed, otherwise `PENDING`.
      */
     declare public /*out*/ readonly phase: pulumi.Output<string>;
@@ -114,6 +119,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["conditions"] = undefined /*out*/;
             resourceInputs["eastWest"] = undefined /*out*/;
             resourceInputs["eastWestAddress"] = undefined /*out*/;
+            resourceInputs["peer"] = undefined /*out*/;
             resourceInputs["phase"] = undefined /*out*/;
             resourceInputs["releases"] = undefined /*out*/;
         } else {
@@ -124,6 +130,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["gatewayApi"] = undefined /*out*/;
             resourceInputs["installNamespace"] = undefined /*out*/;
             resourceInputs["network"] = undefined /*out*/;
+            resourceInputs["peer"] = undefined /*out*/;
             resourceInputs["phase"] = undefined /*out*/;
             resourceInputs["releases"] = undefined /*out*/;
             resourceInputs["trustDomain"] = undefined /*out*/;

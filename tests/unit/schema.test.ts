@@ -44,8 +44,17 @@ describe("package schema", function () {
         expect(link.requiredInputs).to.deep.equal(["from", "to"]);
         expect(Object.keys(link.properties)).to.have.members(["from", "to", "gateway", "address", "accepted", "programmed", "peerReadyReplicas", "ready", "message"]);
         const peer = schema.types["servicemesh:index:LinkPeer"];
-        expect(peer.properties).to.have.keys("cluster", "network", "trustDomain", "eastWestAddress", "eastWest");
+        expect(peer.properties).to.include.keys("cluster", "network", "trustDomain", "eastWestAddress", "eastWest");
         expect(peer.properties.eastWestAddress.plain).to.equal(undefined);
+        // A controller's peer output (one typed object) is a LinkPeer as is, and `to` takes it as an output, in every SDK.
+        const published = schema.types["servicemesh:index:MeshPeer"];
+        expect(Object.keys(peer.properties)).to.include.members(Object.keys(published.properties));
+        for (const [field, type] of Object.entries<any>(published.properties)) {
+            const shape = (t: any) => ({ field, type: t.type, $ref: t.$ref, items: t.items?.type });
+            expect(shape(peer.properties[field])).to.deep.equal(shape(type));
+        }
+        expect(link.inputProperties.to.plain).to.equal(undefined);
+        expect(schema.resources["servicemesh:index:ServiceMeshController"].properties.peer.$ref).to.equal("#/types/servicemesh:index:MeshPeer");
         // No resource named like an existing type: the SDKs would generate two MeshLinkArgs.
         const typeNames = Object.keys(schema.types).map((t) => t.split(":").pop());
         for (const token of Object.keys(schema.resources)) {

@@ -46,6 +46,9 @@ func NewClusterLink(ctx *pulumi.Context,
 		return nil, errors.New("missing one or more required arguments")
 	}
 
+	if args.To == nil {
+		return nil, errors.New("invalid value for required argument 'To'")
+	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource ClusterLink
 	err := ctx.RegisterRemoteComponentResource("servicemesh:index:ClusterLink", name, args, &resource, opts...)
@@ -67,7 +70,7 @@ type clusterLinkArgs struct {
 	Kubeconfig *string `pulumi:"kubeconfig"`
 	// Seconds to wait until istiod in the sending cluster accepts the link. Default 600.
 	TimeoutSeconds *float64 `pulumi:"timeoutSeconds"`
-	// The receiving cluster.
+	// The receiving cluster: its values, or its controller's `peer` output (e.g. read from another stack by a StackReference).
 	To LinkPeer `pulumi:"to"`
 }
 
@@ -84,8 +87,8 @@ type ClusterLinkArgs struct {
 	Kubeconfig pulumi.StringPtrInput
 	// Seconds to wait until istiod in the sending cluster accepts the link. Default 600.
 	TimeoutSeconds *float64
-	// The receiving cluster.
-	To LinkPeerArgs
+	// The receiving cluster: its values, or its controller's `peer` output (e.g. read from another stack by a StackReference).
+	To LinkPeerInput
 }
 
 func (ClusterLinkArgs) ElementType() reflect.Type {

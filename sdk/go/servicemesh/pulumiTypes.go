@@ -2395,7 +2395,9 @@ func (o ImagePtrOutput) Secrets() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
-// The cluster a link points at: the values its ServiceMeshController was given and reports.
+// The cluster a link points at: the values its ServiceMeshController was given and reports, or its controller's
+// `peer` output as is (from this program, or from another stack through a StackReference: then every field of it is
+// checked once known, and a peer that is missing or lacks a field is refused, naming it, before the link is created).
 type LinkPeer struct {
 	// The cluster's name (its controller's `cluster`, istiod's cluster ID).
 	Cluster string `pulumi:"cluster"`
@@ -2404,10 +2406,22 @@ type LinkPeer struct {
 	EastWest *EastWestGatewayState `pulumi:"eastWest"`
 	// The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
 	EastWestAddress string `pulumi:"eastWestAddress"`
+	// From a `peer` output: fingerprint of the root that issues the receiving cluster's certificates.
+	IssuingRoot *string `pulumi:"issuingRoot"`
 	// The cluster's network (its controller's `network`). Default: the cluster name.
 	Network *string `pulumi:"network"`
+	// From a `peer` output: the receiving gateway's ports (its node ports for a NodePort gateway).
+	Ports *EastWestPorts `pulumi:"ports"`
+	// From a `peer` output: ready replicas of the receiving gateway when its stack last updated; the link waits for one.
+	ReadyReplicas *float64 `pulumi:"readyReplicas"`
+	// From a `peer` output: replicas the receiving gateway wants.
+	Replicas *float64 `pulumi:"replicas"`
+	// From a `peer` output: the receiving gateway's Service type (`LoadBalancer` or `NodePort`).
+	ServiceType *string `pulumi:"serviceType"`
 	// The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
 	TrustDomain *string `pulumi:"trustDomain"`
+	// From a `peer` output: fingerprints of the roots the receiving cluster trusts.
+	TrustedRoots []string `pulumi:"trustedRoots"`
 }
 
 // LinkPeerInput is an input type that accepts LinkPeerArgs and LinkPeerOutput values.
@@ -2421,7 +2435,9 @@ type LinkPeerInput interface {
 	ToLinkPeerOutputWithContext(context.Context) LinkPeerOutput
 }
 
-// The cluster a link points at: the values its ServiceMeshController was given and reports.
+// The cluster a link points at: the values its ServiceMeshController was given and reports, or its controller's
+// `peer` output as is (from this program, or from another stack through a StackReference: then every field of it is
+// checked once known, and a peer that is missing or lacks a field is refused, naming it, before the link is created).
 type LinkPeerArgs struct {
 	// The cluster's name (its controller's `cluster`, istiod's cluster ID).
 	Cluster string `pulumi:"cluster"`
@@ -2430,10 +2446,22 @@ type LinkPeerArgs struct {
 	EastWest EastWestGatewayStatePtrInput `pulumi:"eastWest"`
 	// The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
 	EastWestAddress pulumi.StringInput `pulumi:"eastWestAddress"`
+	// From a `peer` output: fingerprint of the root that issues the receiving cluster's certificates.
+	IssuingRoot *string `pulumi:"issuingRoot"`
 	// The cluster's network (its controller's `network`). Default: the cluster name.
 	Network *string `pulumi:"network"`
+	// From a `peer` output: the receiving gateway's ports (its node ports for a NodePort gateway).
+	Ports *EastWestPortsArgs `pulumi:"ports"`
+	// From a `peer` output: ready replicas of the receiving gateway when its stack last updated; the link waits for one.
+	ReadyReplicas *float64 `pulumi:"readyReplicas"`
+	// From a `peer` output: replicas the receiving gateway wants.
+	Replicas *float64 `pulumi:"replicas"`
+	// From a `peer` output: the receiving gateway's Service type (`LoadBalancer` or `NodePort`).
+	ServiceType *string `pulumi:"serviceType"`
 	// The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
 	TrustDomain *string `pulumi:"trustDomain"`
+	// From a `peer` output: fingerprints of the roots the receiving cluster trusts.
+	TrustedRoots []string `pulumi:"trustedRoots"`
 }
 
 func (LinkPeerArgs) ElementType() reflect.Type {
@@ -2448,7 +2476,9 @@ func (i LinkPeerArgs) ToLinkPeerOutputWithContext(ctx context.Context) LinkPeerO
 	return pulumi.ToOutputWithContext(ctx, i).(LinkPeerOutput)
 }
 
-// The cluster a link points at: the values its ServiceMeshController was given and reports.
+// The cluster a link points at: the values its ServiceMeshController was given and reports, or its controller's
+// `peer` output as is (from this program, or from another stack through a StackReference: then every field of it is
+// checked once known, and a peer that is missing or lacks a field is refused, naming it, before the link is created).
 type LinkPeerOutput struct{ *pulumi.OutputState }
 
 func (LinkPeerOutput) ElementType() reflect.Type {
@@ -2479,14 +2509,44 @@ func (o LinkPeerOutput) EastWestAddress() pulumi.StringOutput {
 	return o.ApplyT(func(v LinkPeer) string { return v.EastWestAddress }).(pulumi.StringOutput)
 }
 
+// From a `peer` output: fingerprint of the root that issues the receiving cluster's certificates.
+func (o LinkPeerOutput) IssuingRoot() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v LinkPeer) *string { return v.IssuingRoot }).(pulumi.StringPtrOutput)
+}
+
 // The cluster's network (its controller's `network`). Default: the cluster name.
 func (o LinkPeerOutput) Network() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LinkPeer) *string { return v.Network }).(pulumi.StringPtrOutput)
 }
 
+// From a `peer` output: the receiving gateway's ports (its node ports for a NodePort gateway).
+func (o LinkPeerOutput) Ports() EastWestPortsPtrOutput {
+	return o.ApplyT(func(v LinkPeer) *EastWestPorts { return v.Ports }).(EastWestPortsPtrOutput)
+}
+
+// From a `peer` output: ready replicas of the receiving gateway when its stack last updated; the link waits for one.
+func (o LinkPeerOutput) ReadyReplicas() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v LinkPeer) *float64 { return v.ReadyReplicas }).(pulumi.Float64PtrOutput)
+}
+
+// From a `peer` output: replicas the receiving gateway wants.
+func (o LinkPeerOutput) Replicas() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v LinkPeer) *float64 { return v.Replicas }).(pulumi.Float64PtrOutput)
+}
+
+// From a `peer` output: the receiving gateway's Service type (`LoadBalancer` or `NodePort`).
+func (o LinkPeerOutput) ServiceType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v LinkPeer) *string { return v.ServiceType }).(pulumi.StringPtrOutput)
+}
+
 // The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
 func (o LinkPeerOutput) TrustDomain() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LinkPeer) *string { return v.TrustDomain }).(pulumi.StringPtrOutput)
+}
+
+// From a `peer` output: fingerprints of the roots the receiving cluster trusts.
+func (o LinkPeerOutput) TrustedRoots() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v LinkPeer) []string { return v.TrustedRoots }).(pulumi.StringArrayOutput)
 }
 
 // One cluster of the mesh and how to reach it.
@@ -3106,6 +3166,323 @@ func (o MeshLinkStatusArrayOutput) Index(i pulumi.IntInput) MeshLinkStatusOutput
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) MeshLinkStatus {
 		return vs[0].([]MeshLinkStatus)[vs[1].(int)]
 	}).(MeshLinkStatusOutput)
+}
+
+// What a multicluster member publishes for the clusters that link to it, from this stack or from another one through
+// a StackReference: everything `ClusterLink.to` needs, as one typed object (export it as a stack output and hand the
+// other stack's output to `ClusterLink.to` as is). Its gateway's replicas and its trust are as of this stack's last update.
+type MeshPeer struct {
+	// The cluster's name (istiod's cluster ID).
+	Cluster string `pulumi:"cluster"`
+	// The address peers reach its east-west gateway at.
+	EastWestAddress string `pulumi:"eastWestAddress"`
+	// SHA-256 fingerprint of the root that issued its intermediate CA (empty without `cacerts`).
+	IssuingRoot string `pulumi:"issuingRoot"`
+	// The cluster's network.
+	Network string `pulumi:"network"`
+	// The ports peers connect to (node ports for a NodePort gateway).
+	Ports EastWestPorts `pulumi:"ports"`
+	// Replicas of its east-west gateway that were ready: a link waits for at least one.
+	ReadyReplicas float64 `pulumi:"readyReplicas"`
+	// Replicas its east-west gateway's Deployment wants.
+	Replicas float64 `pulumi:"replicas"`
+	// Its east-west gateway's Service type: `LoadBalancer` or `NodePort` (a NodePort peer is reached on its node ports).
+	ServiceType string `pulumi:"serviceType"`
+	// The cluster's trust domain.
+	TrustDomain string `pulumi:"trustDomain"`
+	// SHA-256 fingerprints of the roots its `cacerts` trusts (empty without `cacerts`): a member stack refuses a root stage this cluster could not accept.
+	TrustedRoots []string `pulumi:"trustedRoots"`
+}
+
+// MeshPeerInput is an input type that accepts MeshPeerArgs and MeshPeerOutput values.
+// You can construct a concrete instance of `MeshPeerInput` via:
+//
+//	MeshPeerArgs{...}
+type MeshPeerInput interface {
+	pulumi.Input
+
+	ToMeshPeerOutput() MeshPeerOutput
+	ToMeshPeerOutputWithContext(context.Context) MeshPeerOutput
+}
+
+// What a multicluster member publishes for the clusters that link to it, from this stack or from another one through
+// a StackReference: everything `ClusterLink.to` needs, as one typed object (export it as a stack output and hand the
+// other stack's output to `ClusterLink.to` as is). Its gateway's replicas and its trust are as of this stack's last update.
+type MeshPeerArgs struct {
+	// The cluster's name (istiod's cluster ID).
+	Cluster pulumi.StringInput `pulumi:"cluster"`
+	// The address peers reach its east-west gateway at.
+	EastWestAddress pulumi.StringInput `pulumi:"eastWestAddress"`
+	// SHA-256 fingerprint of the root that issued its intermediate CA (empty without `cacerts`).
+	IssuingRoot pulumi.StringInput `pulumi:"issuingRoot"`
+	// The cluster's network.
+	Network pulumi.StringInput `pulumi:"network"`
+	// The ports peers connect to (node ports for a NodePort gateway).
+	Ports EastWestPortsInput `pulumi:"ports"`
+	// Replicas of its east-west gateway that were ready: a link waits for at least one.
+	ReadyReplicas pulumi.Float64Input `pulumi:"readyReplicas"`
+	// Replicas its east-west gateway's Deployment wants.
+	Replicas pulumi.Float64Input `pulumi:"replicas"`
+	// Its east-west gateway's Service type: `LoadBalancer` or `NodePort` (a NodePort peer is reached on its node ports).
+	ServiceType pulumi.StringInput `pulumi:"serviceType"`
+	// The cluster's trust domain.
+	TrustDomain pulumi.StringInput `pulumi:"trustDomain"`
+	// SHA-256 fingerprints of the roots its `cacerts` trusts (empty without `cacerts`): a member stack refuses a root stage this cluster could not accept.
+	TrustedRoots pulumi.StringArrayInput `pulumi:"trustedRoots"`
+}
+
+func (MeshPeerArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*MeshPeer)(nil)).Elem()
+}
+
+func (i MeshPeerArgs) ToMeshPeerOutput() MeshPeerOutput {
+	return i.ToMeshPeerOutputWithContext(context.Background())
+}
+
+func (i MeshPeerArgs) ToMeshPeerOutputWithContext(ctx context.Context) MeshPeerOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MeshPeerOutput)
+}
+
+func (i MeshPeerArgs) ToMeshPeerPtrOutput() MeshPeerPtrOutput {
+	return i.ToMeshPeerPtrOutputWithContext(context.Background())
+}
+
+func (i MeshPeerArgs) ToMeshPeerPtrOutputWithContext(ctx context.Context) MeshPeerPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MeshPeerOutput).ToMeshPeerPtrOutputWithContext(ctx)
+}
+
+// MeshPeerPtrInput is an input type that accepts MeshPeerArgs, MeshPeerPtr and MeshPeerPtrOutput values.
+// You can construct a concrete instance of `MeshPeerPtrInput` via:
+//
+//	        MeshPeerArgs{...}
+//
+//	or:
+//
+//	        nil
+type MeshPeerPtrInput interface {
+	pulumi.Input
+
+	ToMeshPeerPtrOutput() MeshPeerPtrOutput
+	ToMeshPeerPtrOutputWithContext(context.Context) MeshPeerPtrOutput
+}
+
+type meshPeerPtrType MeshPeerArgs
+
+func MeshPeerPtr(v *MeshPeerArgs) MeshPeerPtrInput {
+	return (*meshPeerPtrType)(v)
+}
+
+func (*meshPeerPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**MeshPeer)(nil)).Elem()
+}
+
+func (i *meshPeerPtrType) ToMeshPeerPtrOutput() MeshPeerPtrOutput {
+	return i.ToMeshPeerPtrOutputWithContext(context.Background())
+}
+
+func (i *meshPeerPtrType) ToMeshPeerPtrOutputWithContext(ctx context.Context) MeshPeerPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MeshPeerPtrOutput)
+}
+
+// What a multicluster member publishes for the clusters that link to it, from this stack or from another one through
+// a StackReference: everything `ClusterLink.to` needs, as one typed object (export it as a stack output and hand the
+// other stack's output to `ClusterLink.to` as is). Its gateway's replicas and its trust are as of this stack's last update.
+type MeshPeerOutput struct{ *pulumi.OutputState }
+
+func (MeshPeerOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MeshPeer)(nil)).Elem()
+}
+
+func (o MeshPeerOutput) ToMeshPeerOutput() MeshPeerOutput {
+	return o
+}
+
+func (o MeshPeerOutput) ToMeshPeerOutputWithContext(ctx context.Context) MeshPeerOutput {
+	return o
+}
+
+func (o MeshPeerOutput) ToMeshPeerPtrOutput() MeshPeerPtrOutput {
+	return o.ToMeshPeerPtrOutputWithContext(context.Background())
+}
+
+func (o MeshPeerOutput) ToMeshPeerPtrOutputWithContext(ctx context.Context) MeshPeerPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v MeshPeer) *MeshPeer {
+		return &v
+	}).(MeshPeerPtrOutput)
+}
+
+// The cluster's name (istiod's cluster ID).
+func (o MeshPeerOutput) Cluster() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshPeer) string { return v.Cluster }).(pulumi.StringOutput)
+}
+
+// The address peers reach its east-west gateway at.
+func (o MeshPeerOutput) EastWestAddress() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshPeer) string { return v.EastWestAddress }).(pulumi.StringOutput)
+}
+
+// SHA-256 fingerprint of the root that issued its intermediate CA (empty without `cacerts`).
+func (o MeshPeerOutput) IssuingRoot() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshPeer) string { return v.IssuingRoot }).(pulumi.StringOutput)
+}
+
+// The cluster's network.
+func (o MeshPeerOutput) Network() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshPeer) string { return v.Network }).(pulumi.StringOutput)
+}
+
+// The ports peers connect to (node ports for a NodePort gateway).
+func (o MeshPeerOutput) Ports() EastWestPortsOutput {
+	return o.ApplyT(func(v MeshPeer) EastWestPorts { return v.Ports }).(EastWestPortsOutput)
+}
+
+// Replicas of its east-west gateway that were ready: a link waits for at least one.
+func (o MeshPeerOutput) ReadyReplicas() pulumi.Float64Output {
+	return o.ApplyT(func(v MeshPeer) float64 { return v.ReadyReplicas }).(pulumi.Float64Output)
+}
+
+// Replicas its east-west gateway's Deployment wants.
+func (o MeshPeerOutput) Replicas() pulumi.Float64Output {
+	return o.ApplyT(func(v MeshPeer) float64 { return v.Replicas }).(pulumi.Float64Output)
+}
+
+// Its east-west gateway's Service type: `LoadBalancer` or `NodePort` (a NodePort peer is reached on its node ports).
+func (o MeshPeerOutput) ServiceType() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshPeer) string { return v.ServiceType }).(pulumi.StringOutput)
+}
+
+// The cluster's trust domain.
+func (o MeshPeerOutput) TrustDomain() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshPeer) string { return v.TrustDomain }).(pulumi.StringOutput)
+}
+
+// SHA-256 fingerprints of the roots its `cacerts` trusts (empty without `cacerts`): a member stack refuses a root stage this cluster could not accept.
+func (o MeshPeerOutput) TrustedRoots() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v MeshPeer) []string { return v.TrustedRoots }).(pulumi.StringArrayOutput)
+}
+
+type MeshPeerPtrOutput struct{ *pulumi.OutputState }
+
+func (MeshPeerPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**MeshPeer)(nil)).Elem()
+}
+
+func (o MeshPeerPtrOutput) ToMeshPeerPtrOutput() MeshPeerPtrOutput {
+	return o
+}
+
+func (o MeshPeerPtrOutput) ToMeshPeerPtrOutputWithContext(ctx context.Context) MeshPeerPtrOutput {
+	return o
+}
+
+func (o MeshPeerPtrOutput) Elem() MeshPeerOutput {
+	return o.ApplyT(func(v *MeshPeer) MeshPeer {
+		if v != nil {
+			return *v
+		}
+		var ret MeshPeer
+		return ret
+	}).(MeshPeerOutput)
+}
+
+// The cluster's name (istiod's cluster ID).
+func (o MeshPeerPtrOutput) Cluster() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *MeshPeer) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Cluster
+	}).(pulumi.StringPtrOutput)
+}
+
+// The address peers reach its east-west gateway at.
+func (o MeshPeerPtrOutput) EastWestAddress() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *MeshPeer) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.EastWestAddress
+	}).(pulumi.StringPtrOutput)
+}
+
+// SHA-256 fingerprint of the root that issued its intermediate CA (empty without `cacerts`).
+func (o MeshPeerPtrOutput) IssuingRoot() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *MeshPeer) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.IssuingRoot
+	}).(pulumi.StringPtrOutput)
+}
+
+// The cluster's network.
+func (o MeshPeerPtrOutput) Network() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *MeshPeer) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Network
+	}).(pulumi.StringPtrOutput)
+}
+
+// The ports peers connect to (node ports for a NodePort gateway).
+func (o MeshPeerPtrOutput) Ports() EastWestPortsPtrOutput {
+	return o.ApplyT(func(v *MeshPeer) *EastWestPorts {
+		if v == nil {
+			return nil
+		}
+		return &v.Ports
+	}).(EastWestPortsPtrOutput)
+}
+
+// Replicas of its east-west gateway that were ready: a link waits for at least one.
+func (o MeshPeerPtrOutput) ReadyReplicas() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *MeshPeer) *float64 {
+		if v == nil {
+			return nil
+		}
+		return &v.ReadyReplicas
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Replicas its east-west gateway's Deployment wants.
+func (o MeshPeerPtrOutput) Replicas() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *MeshPeer) *float64 {
+		if v == nil {
+			return nil
+		}
+		return &v.Replicas
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Its east-west gateway's Service type: `LoadBalancer` or `NodePort` (a NodePort peer is reached on its node ports).
+func (o MeshPeerPtrOutput) ServiceType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *MeshPeer) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.ServiceType
+	}).(pulumi.StringPtrOutput)
+}
+
+// The cluster's trust domain.
+func (o MeshPeerPtrOutput) TrustDomain() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *MeshPeer) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.TrustDomain
+	}).(pulumi.StringPtrOutput)
+}
+
+// SHA-256 fingerprints of the roots its `cacerts` trusts (empty without `cacerts`): a member stack refuses a root stage this cluster could not accept.
+func (o MeshPeerPtrOutput) TrustedRoots() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *MeshPeer) []string {
+		if v == nil {
+			return nil
+		}
+		return v.TrustedRoots
+	}).(pulumi.StringArrayOutput)
 }
 
 // The root a rotation moves to: generated (default, with the same settings as the current one), imported, or issued elsewhere.
@@ -4647,6 +5024,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshLinkArrayInput)(nil)).Elem(), MeshLinkArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshLinkStatusInput)(nil)).Elem(), MeshLinkStatusArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshLinkStatusArrayInput)(nil)).Elem(), MeshLinkStatusArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MeshPeerInput)(nil)).Elem(), MeshPeerArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MeshPeerPtrInput)(nil)).Elem(), MeshPeerArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NextRootInput)(nil)).Elem(), NextRootArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NextRootPtrInput)(nil)).Elem(), NextRootArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ReleaseStateInput)(nil)).Elem(), ReleaseStateArgs{})
@@ -4697,6 +5076,8 @@ func init() {
 	pulumi.RegisterOutputType(MeshLinkArrayOutput{})
 	pulumi.RegisterOutputType(MeshLinkStatusOutput{})
 	pulumi.RegisterOutputType(MeshLinkStatusArrayOutput{})
+	pulumi.RegisterOutputType(MeshPeerOutput{})
+	pulumi.RegisterOutputType(MeshPeerPtrOutput{})
 	pulumi.RegisterOutputType(NextRootOutput{})
 	pulumi.RegisterOutputType(NextRootPtrOutput{})
 	pulumi.RegisterOutputType(ReleaseStateOutput{})

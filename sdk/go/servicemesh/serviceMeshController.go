@@ -32,6 +32,9 @@ type ServiceMeshController struct {
 	InstallNamespace pulumi.StringOutput `pulumi:"installNamespace"`
 	// The network given (empty when unset).
 	Network pulumi.StringOutput `pulumi:"network"`
+	// What this member publishes for the clusters that link to it (unset without an east-west gateway): export it and
+	// hand it, read through a StackReference, to another stack's `ClusterLink.to` as is.
+	Peer MeshPeerPtrOutput `pulumi:"peer"`
 	// `SUCCEEDED` when every condition is True, `FAILED` when a Helm release failed, otherwise `PENDING`.
 	Phase pulumi.StringOutput `pulumi:"phase"`
 	// The state of each Helm release, as Helm reports it.
@@ -275,6 +278,12 @@ func (o ServiceMeshControllerOutput) InstallNamespace() pulumi.StringOutput {
 // The network given (empty when unset).
 func (o ServiceMeshControllerOutput) Network() pulumi.StringOutput {
 	return o.ApplyT(func(v *ServiceMeshController) pulumi.StringOutput { return v.Network }).(pulumi.StringOutput)
+}
+
+// What this member publishes for the clusters that link to it (unset without an east-west gateway): export it and
+// hand it, read through a StackReference, to another stack's `ClusterLink.to` as is.
+func (o ServiceMeshControllerOutput) Peer() MeshPeerPtrOutput {
+	return o.ApplyT(func(v *ServiceMeshController) MeshPeerPtrOutput { return v.Peer }).(MeshPeerPtrOutput)
 }
 
 // `SUCCEEDED` when every condition is True, `FAILED` when a Helm release failed, otherwise `PENDING`.

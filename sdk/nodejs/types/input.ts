@@ -255,7 +255,9 @@ export interface ImageArgs {
 }
 
 /**
- * The cluster a link points at: the values its ServiceMeshController was given and reports.
+ * The cluster a link points at: the values its ServiceMeshController was given and reports, or its controller's
+ * `peer` output as is (from this program, or from another stack through a StackReference: then every field of it is
+ * checked once known, and a peer that is missing or lacks a field is refused, naming it, before the link is created).
  */
 export interface LinkPeerArgs {
     /**
@@ -272,13 +274,37 @@ export interface LinkPeerArgs {
      */
     eastWestAddress: pulumi.Input<string>;
     /**
+     * From a `peer` output: fingerprint of the root that issues the receiving cluster's certificates.
+     */
+    issuingRoot?: string;
+    /**
      * The cluster's network (its controller's `network`). Default: the cluster name.
      */
     network?: string;
     /**
+     * From a `peer` output: the receiving gateway's ports (its node ports for a NodePort gateway).
+     */
+    ports?: inputs.EastWestPortsArgs;
+    /**
+     * From a `peer` output: ready replicas of the receiving gateway when its stack last updated; the link waits for one.
+     */
+    readyReplicas?: number;
+    /**
+     * From a `peer` output: replicas the receiving gateway wants.
+     */
+    replicas?: number;
+    /**
+     * From a `peer` output: the receiving gateway's Service type (`LoadBalancer` or `NodePort`).
+     */
+    serviceType?: string;
+    /**
      * The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
      */
     trustDomain?: string;
+    /**
+     * From a `peer` output: fingerprints of the roots the receiving cluster trusts.
+     */
+    trustedRoots?: string[];
 }
 
 /**

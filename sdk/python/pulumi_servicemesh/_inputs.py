@@ -1088,7 +1088,9 @@ class ImageArgs:
 
 class LinkPeerArgsDict(TypedDict):
     """
-    The cluster a link points at: the values its ServiceMeshController was given and reports.
+    The cluster a link points at: the values its ServiceMeshController was given and reports, or its controller's
+    `peer` output as is (from this program, or from another stack through a StackReference: then every field of it is
+    checked once known, and a peer that is missing or lacks a field is refused, naming it, before the link is created).
     """
     cluster: _builtins.str
     """
@@ -1103,13 +1105,37 @@ class LinkPeerArgsDict(TypedDict):
     The cluster's east-west gateway as its controller reports it (its `eastWest` output). Given, the link counts as
     up only while that gateway has a ready replica, and a NodePort gateway is reached through its node ports.
     """
+    issuing_root: NotRequired[_builtins.str]
+    """
+    From a `peer` output: fingerprint of the root that issues the receiving cluster's certificates.
+    """
     network: NotRequired[_builtins.str]
     """
     The cluster's network (its controller's `network`). Default: the cluster name.
     """
+    ports: NotRequired['EastWestPortsArgsDict']
+    """
+    From a `peer` output: the receiving gateway's ports (its node ports for a NodePort gateway).
+    """
+    ready_replicas: NotRequired[_builtins.float]
+    """
+    From a `peer` output: ready replicas of the receiving gateway when its stack last updated; the link waits for one.
+    """
+    replicas: NotRequired[_builtins.float]
+    """
+    From a `peer` output: replicas the receiving gateway wants.
+    """
+    service_type: NotRequired[_builtins.str]
+    """
+    From a `peer` output: the receiving gateway's Service type (`LoadBalancer` or `NodePort`).
+    """
     trust_domain: NotRequired[_builtins.str]
     """
     The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
+    """
+    trusted_roots: NotRequired[Sequence[_builtins.str]]
+    """
+    From a `peer` output: fingerprints of the roots the receiving cluster trusts.
     """
 
 @pulumi.input_type
@@ -1118,26 +1144,52 @@ class LinkPeerArgs:
                  cluster: _builtins.str,
                  east_west_address: pulumi.Input[_builtins.str],
                  east_west: pulumi.Input[Optional['EastWestGatewayStateArgs']] = None,
+                 issuing_root: Optional[_builtins.str] = None,
                  network: Optional[_builtins.str] = None,
-                 trust_domain: Optional[_builtins.str] = None):
+                 ports: Optional['EastWestPortsArgs'] = None,
+                 ready_replicas: Optional[_builtins.float] = None,
+                 replicas: Optional[_builtins.float] = None,
+                 service_type: Optional[_builtins.str] = None,
+                 trust_domain: Optional[_builtins.str] = None,
+                 trusted_roots: Optional[Sequence[_builtins.str]] = None):
         """
-        The cluster a link points at: the values its ServiceMeshController was given and reports.
+        The cluster a link points at: the values its ServiceMeshController was given and reports, or its controller's
+        `peer` output as is (from this program, or from another stack through a StackReference: then every field of it is
+        checked once known, and a peer that is missing or lacks a field is refused, naming it, before the link is created).
 
         :param _builtins.str cluster: The cluster's name (its controller's `cluster`, istiod's cluster ID).
         :param pulumi.Input[_builtins.str] east_west_address: The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
         :param pulumi.Input['EastWestGatewayStateArgs'] east_west: The cluster's east-west gateway as its controller reports it (its `eastWest` output). Given, the link counts as
                up only while that gateway has a ready replica, and a NodePort gateway is reached through its node ports.
+        :param _builtins.str issuing_root: From a `peer` output: fingerprint of the root that issues the receiving cluster's certificates.
         :param _builtins.str network: The cluster's network (its controller's `network`). Default: the cluster name.
+        :param 'EastWestPortsArgs' ports: From a `peer` output: the receiving gateway's ports (its node ports for a NodePort gateway).
+        :param _builtins.float ready_replicas: From a `peer` output: ready replicas of the receiving gateway when its stack last updated; the link waits for one.
+        :param _builtins.float replicas: From a `peer` output: replicas the receiving gateway wants.
+        :param _builtins.str service_type: From a `peer` output: the receiving gateway's Service type (`LoadBalancer` or `NodePort`).
         :param _builtins.str trust_domain: The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
+        :param Sequence[_builtins.str] trusted_roots: From a `peer` output: fingerprints of the roots the receiving cluster trusts.
         """
         pulumi.set(__self__, "cluster", cluster)
         pulumi.set(__self__, "east_west_address", east_west_address)
         if east_west is not None:
             pulumi.set(__self__, "east_west", east_west)
+        if issuing_root is not None:
+            pulumi.set(__self__, "issuing_root", issuing_root)
         if network is not None:
             pulumi.set(__self__, "network", network)
+        if ports is not None:
+            pulumi.set(__self__, "ports", ports)
+        if ready_replicas is not None:
+            pulumi.set(__self__, "ready_replicas", ready_replicas)
+        if replicas is not None:
+            pulumi.set(__self__, "replicas", replicas)
+        if service_type is not None:
+            pulumi.set(__self__, "service_type", service_type)
         if trust_domain is not None:
             pulumi.set(__self__, "trust_domain", trust_domain)
+        if trusted_roots is not None:
+            pulumi.set(__self__, "trusted_roots", trusted_roots)
 
     @_builtins.property
     @pulumi.getter
@@ -1177,6 +1229,18 @@ class LinkPeerArgs:
         pulumi.set(self, "east_west", value)
 
     @_builtins.property
+    @pulumi.getter(name="issuingRoot")
+    def issuing_root(self) -> Optional[_builtins.str]:
+        """
+        From a `peer` output: fingerprint of the root that issues the receiving cluster's certificates.
+        """
+        return pulumi.get(self, "issuing_root")
+
+    @issuing_root.setter
+    def issuing_root(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "issuing_root", value)
+
+    @_builtins.property
     @pulumi.getter
     def network(self) -> Optional[_builtins.str]:
         """
@@ -1189,6 +1253,54 @@ class LinkPeerArgs:
         pulumi.set(self, "network", value)
 
     @_builtins.property
+    @pulumi.getter
+    def ports(self) -> Optional['EastWestPortsArgs']:
+        """
+        From a `peer` output: the receiving gateway's ports (its node ports for a NodePort gateway).
+        """
+        return pulumi.get(self, "ports")
+
+    @ports.setter
+    def ports(self, value: Optional['EastWestPortsArgs']):
+        pulumi.set(self, "ports", value)
+
+    @_builtins.property
+    @pulumi.getter(name="readyReplicas")
+    def ready_replicas(self) -> Optional[_builtins.float]:
+        """
+        From a `peer` output: ready replicas of the receiving gateway when its stack last updated; the link waits for one.
+        """
+        return pulumi.get(self, "ready_replicas")
+
+    @ready_replicas.setter
+    def ready_replicas(self, value: Optional[_builtins.float]):
+        pulumi.set(self, "ready_replicas", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def replicas(self) -> Optional[_builtins.float]:
+        """
+        From a `peer` output: replicas the receiving gateway wants.
+        """
+        return pulumi.get(self, "replicas")
+
+    @replicas.setter
+    def replicas(self, value: Optional[_builtins.float]):
+        pulumi.set(self, "replicas", value)
+
+    @_builtins.property
+    @pulumi.getter(name="serviceType")
+    def service_type(self) -> Optional[_builtins.str]:
+        """
+        From a `peer` output: the receiving gateway's Service type (`LoadBalancer` or `NodePort`).
+        """
+        return pulumi.get(self, "service_type")
+
+    @service_type.setter
+    def service_type(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "service_type", value)
+
+    @_builtins.property
     @pulumi.getter(name="trustDomain")
     def trust_domain(self) -> Optional[_builtins.str]:
         """
@@ -1199,6 +1311,18 @@ class LinkPeerArgs:
     @trust_domain.setter
     def trust_domain(self, value: Optional[_builtins.str]):
         pulumi.set(self, "trust_domain", value)
+
+    @_builtins.property
+    @pulumi.getter(name="trustedRoots")
+    def trusted_roots(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        From a `peer` output: fingerprints of the roots the receiving cluster trusts.
+        """
+        return pulumi.get(self, "trusted_roots")
+
+    @trusted_roots.setter
+    def trusted_roots(self, value: Optional[Sequence[_builtins.str]]):
+        pulumi.set(self, "trusted_roots", value)
 
 
 class MeshClusterArgsDict(TypedDict):

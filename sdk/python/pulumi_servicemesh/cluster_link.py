@@ -22,7 +22,7 @@ __all__ = ['ClusterLinkArgs', 'ClusterLink']
 class ClusterLinkArgs:
     def __init__(__self__, *,
                  from_: _builtins.str,
-                 to: 'LinkPeerArgs',
+                 to: pulumi.Input['LinkPeerArgs'],
                  context: pulumi.Input[Optional[_builtins.str]] = None,
                  east_west_namespace: Optional[_builtins.str] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
@@ -31,7 +31,7 @@ class ClusterLinkArgs:
         The set of arguments for constructing a ClusterLink resource.
 
         :param _builtins.str from_: The name of the sending cluster (its controller's `cluster`): its workloads can then reach `to`'s services.
-        :param 'LinkPeerArgs' to: The receiving cluster.
+        :param pulumi.Input['LinkPeerArgs'] to: The receiving cluster: its values, or its controller's `peer` output (e.g. read from another stack by a StackReference).
         :param pulumi.Input[_builtins.str] context: Context of `kubeconfig` (or of the ambient kubeconfig) for the sending cluster.
         :param _builtins.str east_west_namespace: The east-west gateway namespace of the sending cluster (its controller's `eastWestGateway.namespace`). Default `istio-eastwest`.
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the sending cluster (content or file path). When set, the link builds its own Kubernetes provider;
@@ -63,14 +63,14 @@ class ClusterLinkArgs:
 
     @_builtins.property
     @pulumi.getter
-    def to(self) -> 'LinkPeerArgs':
+    def to(self) -> pulumi.Input['LinkPeerArgs']:
         """
-        The receiving cluster.
+        The receiving cluster: its values, or its controller's `peer` output (e.g. read from another stack by a StackReference).
         """
         return pulumi.get(self, "to")
 
     @to.setter
-    def to(self, value: 'LinkPeerArgs'):
+    def to(self, value: pulumi.Input['LinkPeerArgs']):
         pulumi.set(self, "to", value)
 
     @_builtins.property
@@ -134,7 +134,7 @@ class ClusterLink(pulumi.ComponentResource):
                  from_: Optional[_builtins.str] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
-                 to: Optional[Union['LinkPeerArgs', 'LinkPeerArgsDict']] = None,
+                 to: pulumi.Input[Optional[Union['LinkPeerArgs', 'LinkPeerArgsDict']]] = None,
                  __props__=None):
         """
         A one-way link between two multicluster members: the peer Gateway in the sending cluster's east-west namespace
@@ -149,7 +149,7 @@ class ClusterLink(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the sending cluster (content or file path). When set, the link builds its own Kubernetes provider;
                otherwise it uses the `provider`/`providers` resource option or the ambient kubeconfig. Always handled as a secret.
         :param _builtins.float timeout_seconds: Seconds to wait until istiod in the sending cluster accepts the link. Default 600.
-        :param Union['LinkPeerArgs', 'LinkPeerArgsDict'] to: The receiving cluster.
+        :param pulumi.Input[Union['LinkPeerArgs', 'LinkPeerArgsDict']] to: The receiving cluster: its values, or its controller's `peer` output (e.g. read from another stack by a StackReference).
         """
         ...
     @overload
@@ -182,7 +182,7 @@ class ClusterLink(pulumi.ComponentResource):
                  from_: Optional[_builtins.str] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
-                 to: Optional[Union['LinkPeerArgs', 'LinkPeerArgsDict']] = None,
+                 to: pulumi.Input[Optional[Union['LinkPeerArgs', 'LinkPeerArgsDict']]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):

@@ -25,6 +25,7 @@ __all__ = [
     'GatewayApiState',
     'MeshClusterStatus',
     'MeshLinkStatus',
+    'MeshPeer',
     'ReleaseState',
     'TrustedRoot',
 ]
@@ -753,6 +754,159 @@ class MeshLinkStatus(dict):
         The receiving cluster.
         """
         return pulumi.get(self, "to")
+
+
+@pulumi.output_type
+class MeshPeer(dict):
+    """
+    What a multicluster member publishes for the clusters that link to it, from this stack or from another one through
+    a StackReference: everything `ClusterLink.to` needs, as one typed object (export it as a stack output and hand the
+    other stack's output to `ClusterLink.to` as is). Its gateway's replicas and its trust are as of this stack's last update.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "eastWestAddress":
+            suggest = "east_west_address"
+        elif key == "issuingRoot":
+            suggest = "issuing_root"
+        elif key == "readyReplicas":
+            suggest = "ready_replicas"
+        elif key == "serviceType":
+            suggest = "service_type"
+        elif key == "trustDomain":
+            suggest = "trust_domain"
+        elif key == "trustedRoots":
+            suggest = "trusted_roots"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in MeshPeer. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        MeshPeer.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        MeshPeer.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 cluster: _builtins.str,
+                 east_west_address: _builtins.str,
+                 issuing_root: _builtins.str,
+                 network: _builtins.str,
+                 ports: 'outputs.EastWestPorts',
+                 ready_replicas: _builtins.float,
+                 replicas: _builtins.float,
+                 service_type: _builtins.str,
+                 trust_domain: _builtins.str,
+                 trusted_roots: Sequence[_builtins.str]):
+        """
+        What a multicluster member publishes for the clusters that link to it, from this stack or from another one through
+        a StackReference: everything `ClusterLink.to` needs, as one typed object (export it as a stack output and hand the
+        other stack's output to `ClusterLink.to` as is). Its gateway's replicas and its trust are as of this stack's last update.
+
+        :param _builtins.str cluster: The cluster's name (istiod's cluster ID).
+        :param _builtins.str east_west_address: The address peers reach its east-west gateway at.
+        :param _builtins.str issuing_root: SHA-256 fingerprint of the root that issued its intermediate CA (empty without `cacerts`).
+        :param _builtins.str network: The cluster's network.
+        :param 'EastWestPorts' ports: The ports peers connect to (node ports for a NodePort gateway).
+        :param _builtins.float ready_replicas: Replicas of its east-west gateway that were ready: a link waits for at least one.
+        :param _builtins.float replicas: Replicas its east-west gateway's Deployment wants.
+        :param _builtins.str service_type: Its east-west gateway's Service type: `LoadBalancer` or `NodePort` (a NodePort peer is reached on its node ports).
+        :param _builtins.str trust_domain: The cluster's trust domain.
+        :param Sequence[_builtins.str] trusted_roots: SHA-256 fingerprints of the roots its `cacerts` trusts (empty without `cacerts`): a member stack refuses a root stage this cluster could not accept.
+        """
+        pulumi.set(__self__, "cluster", cluster)
+        pulumi.set(__self__, "east_west_address", east_west_address)
+        pulumi.set(__self__, "issuing_root", issuing_root)
+        pulumi.set(__self__, "network", network)
+        pulumi.set(__self__, "ports", ports)
+        pulumi.set(__self__, "ready_replicas", ready_replicas)
+        pulumi.set(__self__, "replicas", replicas)
+        pulumi.set(__self__, "service_type", service_type)
+        pulumi.set(__self__, "trust_domain", trust_domain)
+        pulumi.set(__self__, "trusted_roots", trusted_roots)
+
+    @_builtins.property
+    @pulumi.getter
+    def cluster(self) -> _builtins.str:
+        """
+        The cluster's name (istiod's cluster ID).
+        """
+        return pulumi.get(self, "cluster")
+
+    @_builtins.property
+    @pulumi.getter(name="eastWestAddress")
+    def east_west_address(self) -> _builtins.str:
+        """
+        The address peers reach its east-west gateway at.
+        """
+        return pulumi.get(self, "east_west_address")
+
+    @_builtins.property
+    @pulumi.getter(name="issuingRoot")
+    def issuing_root(self) -> _builtins.str:
+        """
+        SHA-256 fingerprint of the root that issued its intermediate CA (empty without `cacerts`).
+        """
+        return pulumi.get(self, "issuing_root")
+
+    @_builtins.property
+    @pulumi.getter
+    def network(self) -> _builtins.str:
+        """
+        The cluster's network.
+        """
+        return pulumi.get(self, "network")
+
+    @_builtins.property
+    @pulumi.getter
+    def ports(self) -> 'outputs.EastWestPorts':
+        """
+        The ports peers connect to (node ports for a NodePort gateway).
+        """
+        return pulumi.get(self, "ports")
+
+    @_builtins.property
+    @pulumi.getter(name="readyReplicas")
+    def ready_replicas(self) -> _builtins.float:
+        """
+        Replicas of its east-west gateway that were ready: a link waits for at least one.
+        """
+        return pulumi.get(self, "ready_replicas")
+
+    @_builtins.property
+    @pulumi.getter
+    def replicas(self) -> _builtins.float:
+        """
+        Replicas its east-west gateway's Deployment wants.
+        """
+        return pulumi.get(self, "replicas")
+
+    @_builtins.property
+    @pulumi.getter(name="serviceType")
+    def service_type(self) -> _builtins.str:
+        """
+        Its east-west gateway's Service type: `LoadBalancer` or `NodePort` (a NodePort peer is reached on its node ports).
+        """
+        return pulumi.get(self, "service_type")
+
+    @_builtins.property
+    @pulumi.getter(name="trustDomain")
+    def trust_domain(self) -> _builtins.str:
+        """
+        The cluster's trust domain.
+        """
+        return pulumi.get(self, "trust_domain")
+
+    @_builtins.property
+    @pulumi.getter(name="trustedRoots")
+    def trusted_roots(self) -> Sequence[_builtins.str]:
+        """
+        SHA-256 fingerprints of the roots its `cacerts` trusts (empty without `cacerts`): a member stack refuses a root stage this cluster could not accept.
+        """
+        return pulumi.get(self, "trusted_roots")
 
 
 @pulumi.output_type

@@ -644,6 +644,7 @@ class ServiceMeshController(pulumi.ComponentResource):
             __props__.__dict__["conditions"] = None
             __props__.__dict__["east_west"] = None
             __props__.__dict__["east_west_address"] = None
+            __props__.__dict__["peer"] = None
             __props__.__dict__["phase"] = None
             __props__.__dict__["releases"] = None
         super(ServiceMeshController, __self__).__init__(
@@ -708,6 +709,15 @@ class ServiceMeshController(pulumi.ComponentResource):
         The network given (empty when unset).
         """
         return pulumi.get(self, "network")
+
+    @_builtins.property
+    @pulumi.getter
+    def peer(self) -> pulumi.Output[Optional['outputs.MeshPeer']]:
+        """
+        What this member publishes for the clusters that link to it (unset without an east-west gateway): export it and
+        hand it, read through a StackReference, to another stack's `ClusterLink.to` as is.
+        """
+        return pulumi.get(self, "peer")
 
     @_builtins.property
     @pulumi.getter
