@@ -18,7 +18,8 @@ import { gatewayStatus } from "../readiness/gateways";
 import { observeCluster } from "../readiness/observe";
 import { eastWestGateway } from "../render/gateways";
 import { chartOverride, checkOverrides, isPlainObject, mergeValues, overridesShapeProblems } from "../render/overrides";
-import { chartVersion, namespaceLabels, planReleases } from "../render/releases";
+import { ChartName, chartVersion, namespaceLabels, planReleases } from "../render/releases";
+import { revisionSource } from "./revisions";
 import { withTrustValues } from "../render/trust";
 import { HelmValues, LICENSE_SECRET } from "../render/values";
 import { checkCacerts, splitPemCertificates } from "../trust/pki";
@@ -27,7 +28,10 @@ import { rotationRefusal } from "../trust/support";
 import { ClusterSnapshot } from "../preflight/snapshot";
 import { ControllerSpec, SpecError, resolveControllerSpec } from "../spec/validate";
 import { NEWEST_KNOWN_MINOR } from "../spec/versions";
-import { Condition, GatewayApiState, ReleaseState, ServiceMeshControllerArgs } from "./args";
+import { RevisionDecision } from "../render/revisions";
+import { observeRevisions, revisionsPhase } from "../readiness/revisions";
+import { installRevisionState, installRevisionTags } from "./revisions";
+import { Condition, GatewayApiState, ReleaseState, RevisionState, RevisionTagState, ServiceMeshControllerArgs } from "./args";
 
 export const SERVICE_MESH_CONTROLLER_TYPE = "servicemesh:index:ServiceMeshController";
 
@@ -41,6 +45,8 @@ interface Installed {
     releases: pulumi.Output<ReleaseState[]>;
     eastWestAddress: pulumi.Output<string>;
     gatewayApi: GatewayApiState;
+    revisions: pulumi.Output<RevisionState[]>;
+    revisionTags: RevisionTagState[];
 }
 
 // Resolves once a component has registered all its descendants (a controller registers its children after its
@@ -92,6 +98,12 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     public readonly eastWestAddress!: pulumi.Output<string>;
     /** The Gateway API bundle in force on the cluster after the update, and whether this component manages it. */
     public readonly gatewayApi!: pulumi.Output<GatewayApiState>;
+    /** The revision `version` installs: `1-31-1` (RevisionBased), `default` (InPlace). */
+    public readonly activeRevision!: pulumi.Output<string>;
+    /** RevisionBased: every istiod revision on the cluster after the update, with its readiness and users (empty for InPlace). */
+    public readonly revisions!: pulumi.Output<RevisionState[]>;
+    /** RevisionBased: where each revision tag points (empty for InPlace). */
+    public readonly revisionTags!: pulumi.Output<RevisionTagState[]>;
 
     constructor(name: string, args: ServiceMeshControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything: a rejected input creates nothing, not even this component.
@@ -130,12 +142,12 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                 onDeployedCacerts: tellDeployed,
                 label,
                 spec,
-                ownership: { installNamespace: spec.installNamespace, owner, releases: Object.fromEntries(planReleases(spec).map((p) => [p.name, p.chart])) },
+                ownership: { installNamespace: spec.installNamespace, owner, releases: Object.fromEntries(planReleases(spec).map((p) => [p.name, p.chart])), revisions: true },
                 access: accessFor(args, opts),
                 dryRun: pulumi.runtime.isDryRun(),
                 gatewayApi,
                 log: (level, message) => pulumi.log[level](message, this),
-            }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApi, result.gatewayApi)),
+            }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApi, result.gatewayApi, result.revisions)),
         );
         registersChildrenLate(this, installed);
         installed.then(() => tellDeployed("unread"), () => tellDeployed("unread"));
@@ -146,6 +158,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         this.releases = out.apply((i) => i.releases);
         this.eastWestAddress = out.apply((i) => i.eastWestAddress);
         this.gatewayApi = out.apply((i) => i.gatewayApi);
+        this.revisions = out.apply((i) => i.revisions);
+        this.revisionTags = out.apply((i) => i.revisionTags);
+        this.activeRevision = pulumi.output(spec.upgrade.activeRevision);
         this.version = pulumi.output(spec.versionText);
         this.trustDomain = pulumi.output(spec.trustDomain);
         this.cluster = pulumi.output(spec.cluster ?? "");
@@ -162,6 +177,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             installNamespace: this.installNamespace,
             releases: this.releases,
             gatewayApi: this.gatewayApi,
+            activeRevision: this.activeRevision,
+            revisions: this.revisions,
+            revisionTags: this.revisionTags,
         });
     }
 
@@ -174,6 +192,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         owner: string,
         bundle: Bundle | undefined,
         gatewayApiPlan: GatewayApiPlan | undefined,
+        decision: RevisionDecision | undefined,
     ): Installed {
         const provider = providerFor(name, args, this);
         const childOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
@@ -186,18 +205,19 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const istiodSecrets = this.installSecrets(name, spec, args, label, ns, childOpts);
         const pullSecrets = pullSecretReads(name, spec, label, childOpts);
 
-        const plan = planReleases(spec);
+        const plan = planReleases(spec, decision);
         // The trust state of the cacerts given (certificates only, so not secret) shapes istiod's and ztunnel's values.
         const trust = args.cacerts === undefined ? undefined : pulumi.unsecret(pulumi.output(args.cacerts).apply((c) => readableTrust(c)));
         const sources = chartSources(name, spec, plan.map((p) => p.chart), chartVersion(spec), childOpts);
         const releases: Record<string, k8s.helm.v3.Release> = {};
         for (const entry of plan) {
-            const source = sources[entry.chart];
+            // A revision of another version (RevisionBased) pulls its own chart version.
+            const source = entry.chartVersion === chartVersion(spec) ? sources[entry.chart] : revisionSource(name, spec, entry, decision!, childOpts);
             const dependsOn: pulumi.Resource[] = [ns, ...pullSecrets, ...entry.after.filter((r) => releases[r]).map((r) => releases[r])];
             if (entry.afterGatewayApi && gatewayApi) {
                 dependsOn.push(...gatewayApi);
             }
-            if (entry.name === "istiod") {
+            if (entry.chart === "istiod") {
                 dependsOn.push(...istiodSecrets);
             }
             releases[entry.name] = new k8s.helm.v3.Release(
@@ -208,7 +228,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                     chart: source.chart,
                     version: source.version,
                     repositoryOpts: source.repo ? { repo: source.repo } : undefined,
-                    values: withOverrides(releaseValues(entry.name, entry.values, spec, args, trust), chartOverride(args.values, entry.chart)),
+                    values: withOverrides(releaseValues(entry.chart, entry.values, spec, args, trust), chartOverride(args.values, entry.chart)),
                     timeout: spec.timeoutSeconds,
                     createNamespace: false,
                     skipAwait: false,
@@ -221,9 +241,14 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             );
         }
 
+        const activeIstiod = releases[plan.find((p) => p.chart === "istiod" && (!decision || p.name === `istiod-${spec.upgrade.activeRevision}`))!.name];
         const eastWestAddress = spec.eastWest
-            ? this.installEastWestGateway(name, spec, [releases["istiod"], ...(gatewayApi ?? [])], childOpts)
+            ? this.installEastWestGateway(name, spec, [activeIstiod, ...(gatewayApi ?? [])], childOpts)
             : pulumi.output("");
+        if (decision) {
+            installRevisionTags(name, spec, decision, releases, owner, childOpts);
+            installRevisionState(name, spec, decision, ns, childOpts);
+        }
 
         const observations = observeCluster({
             name,
@@ -232,12 +257,16 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             namespacePhase: ns.status.apply((s) => s?.phase),
             gatewayApiApplied: gatewayApi ? pulumi.all(gatewayApi.map((r) => r.urn)) : undefined,
             opts: childOpts,
+            revision: decision ? spec.upgrade.activeRevision : undefined,
         });
+        const revisions = decision ? observeRevisions(name, spec.installNamespace, decision.revisions, releases, childOpts) : pulumi.output([]);
         const summary = `${plan.map((p) => p.name).join(", ")} for Istio ${spec.versionText} (${spec.dataplaneMode})`;
         const conditions = observations.apply((obs) => computeConditions(obs, summary));
         return {
             conditions,
-            phase: pulumi.all([conditions, observations]).apply(([c, obs]) => computePhase(c, obs)),
+            phase: pulumi.all([conditions, observations, revisions]).apply(([c, obs, revs]) => revisionsPhase(computePhase(c, obs), revs)),
+            revisions,
+            revisionTags: (decision?.tags ?? []).map((t) => ({ name: t.name, revision: t.revision })),
             releases: pulumi.all(
                 plan.map((p) =>
                     releases[p.name].status.apply((s) => ({
@@ -376,7 +405,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
 
 /** A release's values: the plan's, plus what the trust state adds (render/trust.ts) and istiod 1.24's license env. */
 function releaseValues(
-    release: string,
+    release: ChartName,
     values: HelmValues,
     spec: ControllerSpec,
     args: ServiceMeshControllerArgs,

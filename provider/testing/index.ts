@@ -226,7 +226,7 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
         if (given) return structuredClone(given);
         const name = id.split("/").pop()!;
         const kind = type.split(":").pop();
-        if (kind === "Deployment" && name === ISTIOD_DEPLOYMENT) {
+        if (kind === "Deployment" && (name === ISTIOD_DEPLOYMENT || name.startsWith(`${ISTIOD_DEPLOYMENT}-`))) {
             return { spec: {}, status: { replicas: 2, readyReplicas: c.istiodReady === false ? 0 : 2 } };
         }
         if (kind === "DaemonSet" && (name === CNI_DAEMONSET || name === ZTUNNEL_DAEMONSET)) {

@@ -59,7 +59,8 @@ describe("package schema", function () {
             "version", "cluster", "network", "dataplaneMode", "distribution", "image", "installNamespace", "onConflict",
             "repository", "scalingProfile", "trafficCaptureMode", "trustDomain", "gatewayApi", "createNamespace",
             "timeoutSeconds", "kubeconfig", "context", "cacerts", "eastWestGateway", "license", "platform", "allowVersionSkew",
-            "removeCrdsOnDelete", "values", "allowProtectedValueOverrides",
+            "removeCrdsOnDelete", "values", "allowProtectedValueOverrides", "upgradeStrategy", "revisionTags",
+            "inactiveRevisionDeletionGracePeriodSeconds", "forceRemoveRevisions",
         ]);
         expect(res.requiredInputs).to.deep.equal(["version"]);
         expect(schema.types["servicemesh:index:Image"].properties).to.have.keys("repository", "secrets");
