@@ -2,7 +2,7 @@
 // grace, refusals) and the component under mocks (what it registers for two revisions side by side, outputs, refusals).
 import { expect } from "chai";
 import * as path from "path";
-import { ServiceMeshController } from "../../provider";
+import { MultiClusterMesh, ServiceMeshController } from "../../provider";
 import { HelmRelease, RevisionUse } from "../../provider/preflight/snapshot";
 import { planReleases } from "../../provider/render/releases";
 import { deployedRevisions, deployedTags, planRevisions, tagService, tagWebhook } from "../../provider/render/revisions";
@@ -284,5 +284,49 @@ describe("revisions: the component (mocks)", () => {
         await settle();
         expect(message).to.contain("upgradeStrategy: RevisionBased must read the cluster to know which istiod revisions pods use");
         expect(children()).to.deep.equal([]);
+    });
+});
+
+describe("revisions: MultiClusterMesh (mocks)", function () {
+    this.timeout(120_000);
+    beforeEach(() => {
+        resetMocks();
+        mocks.options.kubernetesVersion = "v1.33.2";
+    });
+
+    it("takes the strategy and tags from the mesh, a cluster's own replacing them, and reports each cluster's revisions", async () => {
+        const mesh = new MultiClusterMesh("mesh", {
+            version: "1.31.1",
+            gatewayApi: { manifest: CRDS },
+            rootOfTrust: { rsaBits: 2048 },
+            upgradeStrategy: "RevisionBased",
+            revisionTags: [{ name: "prod" }],
+            clusters: [
+                { name: "east", context: "ctx-east" },
+                { name: "west", context: "ctx-west", upgradeStrategy: "InPlace" },
+            ],
+        } as any);
+        const clusters = await valueOf(mesh.clusters);
+        await settle();
+        expect(clusters.map((c) => [c.name, c.phase, c.activeRevision, c.revisionTags.map((t) => `${t.name}→${t.revision}`)])).to.deep.equal([
+            ["east", "SUCCEEDED", "1-31-1", ["default→1-31-1", "prod→1-31-1"]],
+            ["west", "SUCCEEDED", "default", []],
+        ]);
+        const istiods = registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart.endsWith("/istiod"));
+        expect(istiods.map((r) => [r.name, r.inputs.name]).sort()).to.deep.equal([
+            ["mesh-east-istiod-1-31-1", "istiod-1-31-1"],
+            ["mesh-west-istiod", "istiod"],
+        ]);
+    });
+
+    it("refuses revision tags on a cluster that stays InPlace, naming the field", async () => {
+        await expectRejected(
+            () =>
+                new MultiClusterMesh("mesh", {
+                    version: "1.31.1",
+                    clusters: [{ name: "east", context: "ctx-east", revisionTags: [{ name: "prod" }] }],
+                } as any),
+            'revisionTags: applies to upgradeStrategy RevisionBased only (got upgradeStrategy "InPlace"); allowed: unset it, or upgradeStrategy: RevisionBased',
+        );
     });
 });

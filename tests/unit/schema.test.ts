@@ -33,7 +33,7 @@ describe("package schema", function () {
 
     it("takes per-cluster kubeconfig/context in MultiClusterMesh, the kubeconfig as an input (secret-capable)", () => {
         const cluster = schema.types["servicemesh:index:MeshCluster"].properties;
-        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress", "values");
+        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress", "values", "upgradeStrategy", "revisionTags", "forceRemoveRevisions");
         expect(cluster.kubeconfig.plain).to.equal(undefined);
         expect(schema.resources["servicemesh:index:MultiClusterMesh"].requiredInputs).to.deep.equal(["clusters", "version"]);
     });
