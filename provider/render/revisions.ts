@@ -140,8 +140,8 @@ function podsOf(use: RevisionUse | undefined, revision: string): { count: number
     return { count: [...counts.values()].reduce((a, b) => a + b, 0), namespaces };
 }
 
-/** Namespaces whose injection follows `tag`: labelled istio.io/rev=<tag>, and for `default` istio-injection=enabled. */
-export function namespacesOfTag(use: RevisionUse | undefined, tag: string): string[] {
+/** Namespaces labelled istio.io/rev=<name> (a tag or a revision); for the `default` tag also istio-injection=enabled ones. */
+export function namespacesLabelled(use: RevisionUse | undefined, tag: string): string[] {
     return (use?.namespaces ?? [])
         .filter((n) => n.rev === tag || (tag === DEFAULT_TAG && n.injection === "enabled" && n.rev === undefined))
         .map((n) => n.name)
@@ -177,7 +177,7 @@ export function planRevisions(
         }
         if (current[t.name] !== undefined && current[t.name] !== t.revision) {
             t.from = current[t.name];
-            const moving = namespacesOfTag(use, t.name);
+            const moving = namespacesLabelled(use, t.name);
             notes.push(
                 `tag ${t.name} moves from revision ${t.from} to ${t.revision}: ${moving.length ? `pods of namespaces ${moving.join(", ")} move at their next restart` : "no namespace is labelled with it"}`,
             );
@@ -211,6 +211,11 @@ export function planRevisions(
         } else if (pods.count > 0) {
             revisions.push(plan(`${pods.count} pods use it (${pods.namespaces.join(", ")})`));
             notes.push(`revision ${d.name} (${formatVersion(d.version)}) is kept: ${pods.count} pods still use it (${pods.namespaces.join(", ")}); restart them onto a tag of ${activeRevision}`);
+        } else if (namespacesLabelled(use, d.name).length) {
+            // A namespace labelled with the revision itself (not a tag) would inject nothing once it is gone, as Sail's InUse counts it.
+            const labelled = namespacesLabelled(use, d.name);
+            revisions.push(plan(`namespaces ${labelled.join(", ")} are labelled istio.io/rev=${d.name}`));
+            notes.push(`revision ${d.name} (${formatVersion(d.version)}) is kept: namespaces ${labelled.join(", ")} are labelled istio.io/rev=${d.name}; label them with a tag instead`);
         } else {
             const seen = use?.inactiveSince[d.name];
             const since = seen && !Number.isNaN(Date.parse(seen)) ? new Date(seen) : now;

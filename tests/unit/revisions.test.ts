@@ -101,6 +101,10 @@ describe("revisions: the plan (pure)", () => {
         expect(past.removed).to.deep.equal([{ name: "1-30-2", release: "istiod-1-30-2", why: "no pod has used it for 60s (grace period 60s)" }]);
         expect(past.inactiveSince).to.deep.equal({});
 
+        // A namespace labelled with the revision itself keeps it too, as Sail's InUse counts it.
+        const labelled = planRevisions(s, old, use([], { "1-30-2": "2026-01-01T00:00:00Z" }, [{ name: "legacy", rev: "1-30-2" }]), {}, NOW);
+        expect(labelled.removed).to.deep.equal([]);
+        expect(labelled.notes[0]).to.contain("namespaces legacy are labelled istio.io/rev=1-30-2");
         // Grace 0: removed by the first update that finds it unused; a tag keeps it whatever the pods.
         expect(planRevisions(spec({ inactiveRevisionDeletionGracePeriodSeconds: 0 }), old, use([]), {}, NOW).removed).to.have.length(1);
         expect(planRevisions(spec({ revisionTags: [{ name: "prod", revision: "1-30-2" }] }), old, use([]), {}, NOW).removed).to.deep.equal([]);
