@@ -148,6 +148,11 @@ export function namespacesLabelled(use: RevisionUse | undefined, tag: string): s
         .sort();
 }
 
+/** Namespaces labelled with a revision's own name; `default` there means the tag, which always exists. */
+function labelledWith(use: RevisionUse | undefined, revision: string): string[] {
+    return revision === DEFAULT_REVISION ? [] : (use?.namespaces ?? []).filter((n) => n.rev === revision).map((n) => n.name).sort();
+}
+
 /**
  * Decides the revisions and tags of a RevisionBased update from what is installed (`deployed`), who uses it (`use`),
  * where the tags point now (`current`) and the time of the update.
@@ -211,9 +216,9 @@ export function planRevisions(
         } else if (pods.count > 0) {
             revisions.push(plan(`${pods.count} pods use it (${pods.namespaces.join(", ")})`));
             notes.push(`revision ${d.name} (${formatVersion(d.version)}) is kept: ${pods.count} pods still use it (${pods.namespaces.join(", ")}); restart them onto a tag of ${activeRevision}`);
-        } else if (namespacesLabelled(use, d.name).length) {
+        } else if (labelledWith(use, d.name).length) {
             // A namespace labelled with the revision itself (not a tag) would inject nothing once it is gone, as Sail's InUse counts it.
-            const labelled = namespacesLabelled(use, d.name);
+            const labelled = labelledWith(use, d.name);
             revisions.push(plan(`namespaces ${labelled.join(", ")} are labelled istio.io/rev=${d.name}`));
             notes.push(`revision ${d.name} (${formatVersion(d.version)}) is kept: namespaces ${labelled.join(", ")} are labelled istio.io/rev=${d.name}; label them with a tag instead`);
         } else {

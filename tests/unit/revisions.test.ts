@@ -256,7 +256,11 @@ describe("revisions: the component (mocks)", () => {
     });
 
     it("keeps the revision-less istiod of an InPlace install while its pods run (switch to RevisionBased)", async () => {
-        mocks.options.preflight = { helmReleases: [release("istiod", "1.31.1")], installNamespace: owned, revisions: use([["shop", "default"]]) };
+        mocks.options.preflight = {
+            helmReleases: [release("istiod", "1.31.1")],
+            installNamespace: owned,
+            revisions: use([["shop", "default"]], {}, [{ name: "shop", injection: "enabled" }]),
+        };
         expect(await rejection(new ServiceMeshController("mesh", args))).to.equal("");
         await settle();
         const istiods = releases().filter((r) => r.inputs.name.startsWith("istiod"));
@@ -264,6 +268,9 @@ describe("revisions: the component (mocks)", () => {
             ["mesh-istiod", "istiod", undefined],
             ["mesh-istiod-1-31-1", "istiod-1-31-1", "1-31-1"],
         ]);
+        // istio-injection=enabled namespaces follow the default tag, so they do not hold the old istiod once its pods are gone.
+        const d = planRevisions(resolveControllerSpec(args), deployedRevisions([release("istiod", "1.31.1")], "istio-system"), use([], { default: "2026-01-01T00:00:00Z" }, [{ name: "shop", injection: "enabled" }]), {}, NOW);
+        expect(d.removed.map((r) => r.release)).to.deep.equal(["istiod"]);
     });
 
     it("refuses at preview, creating nothing: a tag on a missing revision, InPlace over revisions, an unreadable cluster", async () => {
