@@ -8,7 +8,7 @@ import { changes, singleClusterStack } from "./harness/stacks";
 import { env } from "./hooks";
 
 const log = (l: string) => process.stderr.write(l);
-const GRACE_SECONDS = 90;
+const GRACE_SECONDS = 150;
 
 async function helmReleases(cluster: string): Promise<Record<string, { chart: string; updated: string; status: string }>> {
     const list = JSON.parse(await env().helm(cluster, ["list", "-n", "istio-system", "-o", "json"])) as any[];
