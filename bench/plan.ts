@@ -3,7 +3,7 @@
 import * as path from "path";
 import { resolveMeshSpec } from "../provider/multicluster/validate";
 import { CNI_DAEMONSET, ZTUNNEL_DAEMONSET, crdTargets, webhookTargets } from "../provider/readiness/targets";
-import { eastWestGateway } from "../provider/render/gateways";
+import { eastWestGatewayManifest } from "../provider/render/eastwest";
 import { chartVersion, planReleases } from "../provider/render/releases";
 import { Environment, GATEWAY_API_CRDS } from "../tests/e2e/harness/environment";
 import type { HandwrittenMesh } from "./handwritten/index";
@@ -35,7 +35,7 @@ export function handwrittenMesh(e: Environment, clusters: string[], caDir: strin
                 trustDomain: spec.trustDomain,
                 releases: releases.map((r) => ({ name: r.name, chart: r.chart, values: r.values, after: r.after, afterGatewayApi: r.afterGatewayApi })),
                 reads: { crds: crdTargets(spec), daemonSets, mutating: hooks.mutating, validating: hooks.validating },
-                eastWestGateway: eastWestGateway(spec.eastWest!.namespace, spec.network!),
+                eastWestGateway: eastWestGatewayManifest(spec.eastWest!, spec.network!, spec.cluster!, {}),
             };
         }),
         links: clusters.flatMap((from) => clusters.filter((to) => to !== from).map((to) => ({ from, to }))),

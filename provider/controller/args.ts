@@ -38,6 +38,8 @@ export enum Platform {
     GKE = "GKE",
     /** Amazon EKS (no chart overlay; see the README for the VPC CNI settings). */
     EKS = "EKS",
+    /** Azure Kubernetes Service (no chart overlay). */
+    AKS = "AKS",
     /** Red Hat OpenShift (`global.platform=openshift` from 1.24). */
     OpenShift = "OpenShift",
     /** k3s (`global.platform=k3s` from 1.24). */
@@ -137,15 +139,111 @@ export interface GatewayApi {
     manifest?: string;
 }
 
-/** The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`. */
+/** How the east-west gateway's Service is exposed to the peers. */
+export enum EastWestServiceType {
+    /** A cloud (or MetalLB, kube-vip...) load balancer in front of the gateway: peers reach its address. */
+    LoadBalancer = "LoadBalancer",
+    /**
+     * A NodePort Service: peers reach the nodes' addresses on the node ports (Solo Istio 1.28 or later, beta there).
+     * For networks where every node is routable from the peers and load balancers are not wanted (on-premises).
+     */
+    NodePort = "NodePort",
+}
+
+/** Who can reach a LoadBalancer east-west gateway. */
+export enum Exposure {
+    /**
+     * Only the private network: the component sets the internal load balancer annotations of the platform (EKS: AWS
+     * Load Balancer Controller NLB, scheme internal; GKE: `networking.gke.io/load-balancer-type: Internal`; AKS:
+     * `service.beta.kubernetes.io/azure-load-balancer-internal`). Refused on a platform it has no mapping for, unless
+     * `annotations` say how.
+     */
+    Internal = "Internal",
+    /** Whatever the platform makes of a plain LoadBalancer Service: on a public cloud, an internet-facing address. */
+    Public = "Public",
+}
+
+/** Pod anti-affinity of the east-west gateway's replicas. */
+export enum AntiAffinity {
+    /** Spread replicas over nodes and zones when the scheduler can (preferred anti-affinity, zone spread). */
+    Preferred = "Preferred",
+    /** Never two replicas on one node (required anti-affinity); a replica stays Pending when no node is free. */
+    Required = "Required",
+    /** No anti-affinity. */
+    None = "None",
+}
+
+/** CPU and memory of one kind (requests or limits), as Kubernetes quantities. */
+export interface ResourceQuantities {
+    /** e.g. `500m`. */
+    cpu?: string;
+    /** e.g. `512Mi`. */
+    memory?: string;
+}
+
+/** Container resources of the east-west gateway. */
+export interface ResourceRequirements {
+    /** What the scheduler reserves for the container. */
+    requests?: ResourceQuantities;
+    /** The most the container may use. */
+    limits?: ResourceQuantities;
+}
+
+/** Horizontal autoscaling of the east-west gateway, instead of a fixed replica count. */
+export interface EastWestAutoscaling {
+    /** Fewest replicas. Default 2. */
+    minReplicas?: number;
+    /** Most replicas. */
+    maxReplicas: number;
+    /** Target average CPU utilisation, in percent of the requests. Default 80. */
+    cpuUtilization?: number;
+}
+
+/**
+ * The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`. istiod
+ * generates its Deployment and Service from the Gateway; the component shapes them through the Gateway's
+ * `spec.infrastructure` (labels, annotations) and a ConfigMap it references (`parametersRef`: replicas, affinity,
+ * resources, PodDisruptionBudget, autoscaler, Service settings). Defaults follow Solo's peering guidance: two replicas
+ * spread over nodes and a PodDisruptionBudget of one.
+ */
 export interface EastWestGateway {
     /**
-     * The address peers reach this cluster's east-west gateway at, when it is fixed in advance (static IPs, NodePort
-     * setups): an IP address or a host name. The component then does not wait for the gateway to get an address.
+     * The address peers reach this cluster's east-west gateway at, when it is fixed in advance (a static IP, a DNS
+     * name in front of the nodes): an IP address or a host name. The component then does not wait for the gateway to
+     * get an address.
      */
     address?: string;
     /** Namespace of the east-west gateway. Default `istio-eastwest`. */
     namespace?: string;
+    /** `LoadBalancer` (default) or `NodePort` (Solo Istio 1.28 or later). */
+    serviceType?: EastWestServiceType;
+    /**
+     * For a LoadBalancer: `Internal` (the platform's internal load balancer annotations) or `Public`. Default
+     * `Public`; on EKS, GKE and AKS the preview then warns that ports 15008 and 15012 face the internet unless
+     * `loadBalancerSourceRanges` restrict them.
+     */
+    exposure?: Exposure;
+    /** Annotations for the generated Service and Deployment (e.g. a cloud's load balancer settings). */
+    annotations?: Record<string, string>;
+    /** Labels for the generated Service and Deployment. */
+    labels?: Record<string, string>;
+    /** CIDRs allowed to reach a LoadBalancer gateway (the Service's `loadBalancerSourceRanges`). */
+    loadBalancerSourceRanges?: string[];
+    /** Fixed node ports of a NodePort gateway, so firewalls can name them. Default: assigned by Kubernetes. */
+    nodePorts?: EastWestPorts;
+    /** Replicas of the gateway when not autoscaled. Default 2. */
+    replicas?: number;
+    /** Autoscale the gateway between min and max replicas (a HorizontalPodAutoscaler) instead of `replicas`. */
+    autoscaling?: EastWestAutoscaling;
+    /**
+     * Keep at least one replica through voluntary disruptions (node drains, upgrades): a PodDisruptionBudget with
+     * `minAvailable: 1`. Default true when the gateway runs two or more replicas.
+     */
+    podDisruptionBudget?: boolean;
+    /** Pod anti-affinity of the replicas: `Preferred` (default), `Required` or `None`. */
+    antiAffinity?: AntiAffinity;
+    /** Container resources of the gateway. Default: istiod's (requests 100m CPU, 128Mi). */
+    resources?: ResourceRequirements;
 }
 
 /**
@@ -351,4 +449,34 @@ export interface ReleaseState {
     revision: number;
     /** The release namespace. */
     namespace: string;
+}
+
+/** The east-west gateway of a multicluster member, as read from the cluster. */
+export interface EastWestGatewayState {
+    /** `LoadBalancer` or `NodePort`. */
+    serviceType: string;
+    /** `Internal` or `Public` (a NodePort gateway: `NodePort`). */
+    exposure: string;
+    /** The address peers reach it at (for a NodePort gateway, the first node address). */
+    address: string;
+    /** Every address peers may use: the load balancer's, or the nodes' for a NodePort gateway. */
+    addresses: string[];
+    /** The ports peers connect to: HBONE (15008 behind a load balancer) and istiod's xDS (15012). */
+    ports: EastWestPorts;
+    /** Replicas the gateway's Deployment wants. */
+    replicas: number;
+    /** Replicas ready. */
+    readyReplicas: number;
+    /** Whether istiod reports the Gateway Programmed=True. */
+    programmed: boolean;
+    /** What is missing, in words; empty when the gateway is ready. */
+    message: string;
+}
+
+/** The ports of an east-west gateway as peers reach them. */
+export interface EastWestPorts {
+    /** HBONE, for workload traffic (`cross-network` listener): 15008, or its node port. */
+    crossNetwork: number;
+    /** istiod's xDS over TLS (`xds-tls` listener): 15012, or its node port. */
+    xds: number;
 }

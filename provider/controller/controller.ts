@@ -14,9 +14,9 @@ import { pullSecretReads } from "../cluster/secrets";
 import { OWNER_ANNOTATION } from "../preflight/conflicts";
 import { known, runPreflight } from "../preflight/run";
 import { computeConditions, computePhase } from "../readiness/conditions";
-import { gatewayStatus } from "../readiness/gateways";
 import { observeCluster } from "../readiness/observe";
-import { eastWestGateway } from "../render/gateways";
+import { observeEastWest } from "../readiness/eastwest";
+import { EASTWEST_PARAMETERS_NAME, Exposure, annotationsMakeInternal, eastWestGatewayManifest, eastWestParameters, exposureFor } from "../render/eastwest";
 import { chartOverride, checkOverrides, isPlainObject, mergeValues, overridesShapeProblems } from "../render/overrides";
 import { ChartName, chartVersion, namespaceLabels, planReleases } from "../render/releases";
 import { revisionSource } from "./revisions";
@@ -31,7 +31,7 @@ import { NEWEST_KNOWN_MINOR } from "../spec/versions";
 import { RevisionDecision } from "../render/revisions";
 import { observeRevisions, revisionsPhase } from "../readiness/revisions";
 import { installRevisionState, installRevisionTags } from "./revisions";
-import { Condition, GatewayApiState, ReleaseState, RevisionState, RevisionTagState, ServiceMeshControllerArgs } from "./args";
+import { Condition, EastWestGatewayState, GatewayApiState, ReleaseState, RevisionState, RevisionTagState, ServiceMeshControllerArgs } from "./args";
 
 export const SERVICE_MESH_CONTROLLER_TYPE = "servicemesh:index:ServiceMeshController";
 
@@ -44,6 +44,7 @@ interface Installed {
     phase: pulumi.Output<string>;
     releases: pulumi.Output<ReleaseState[]>;
     eastWestAddress: pulumi.Output<string>;
+    eastWest: pulumi.Output<EastWestGatewayState | undefined>;
     gatewayApi: GatewayApiState;
     revisions: pulumi.Output<RevisionState[]>;
     revisionTags: RevisionTagState[];
@@ -96,6 +97,8 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     public readonly releases!: pulumi.Output<ReleaseState[]>;
     /** The address of the east-west gateway (empty when this is not a multicluster member). */
     public readonly eastWestAddress!: pulumi.Output<string>;
+    /** The east-west gateway as read from the cluster: exposure, address, ports, replicas ready (unset when not a member). */
+    public readonly eastWest!: pulumi.Output<EastWestGatewayState | undefined>;
     /** The Gateway API bundle in force on the cluster after the update, and whether this component manages it. */
     public readonly gatewayApi!: pulumi.Output<GatewayApiState>;
     /** The revision `version` installs: `1-31-1` (RevisionBased), `default` (InPlace). */
@@ -157,6 +160,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         this.phase = out.apply((i) => i.phase);
         this.releases = out.apply((i) => i.releases);
         this.eastWestAddress = out.apply((i) => i.eastWestAddress);
+        this.eastWest = out.apply((i) => i.eastWest);
         this.gatewayApi = out.apply((i) => i.gatewayApi);
         this.revisions = out.apply((i) => i.revisions);
         this.revisionTags = out.apply((i) => i.revisionTags);
@@ -168,6 +172,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         this.installNamespace = pulumi.output(spec.installNamespace);
         this.registerOutputs({
             eastWestAddress: this.eastWestAddress,
+            eastWest: this.eastWest,
             conditions: this.conditions,
             phase: this.phase,
             version: this.version,
@@ -194,6 +199,11 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         gatewayApiPlan: GatewayApiPlan | undefined,
         decision: RevisionDecision | undefined,
     ): Installed {
+        // The east-west exposure depends on the platform the pre-flight found: refused before any child is registered.
+        const exposure = spec.eastWest && exposureFor(spec.eastWest, spec.platform ?? "Generic");
+        if (exposure?.problem) {
+            throw new SpecError(label, [exposure.problem]);
+        }
         const provider = providerFor(name, args, this);
         const childOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
 
@@ -242,9 +252,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         }
 
         const activeIstiod = releases[plan.find((p) => p.chart === "istiod" && (!decision || p.name === `istiod-${spec.upgrade.activeRevision}`))!.name];
-        const eastWestAddress = spec.eastWest
-            ? this.installEastWestGateway(name, spec, [activeIstiod, ...(gatewayApi ?? [])], childOpts)
-            : pulumi.output("");
+        const eastWest = exposure
+            ? this.installEastWestGateway(name, spec, label, exposure, [activeIstiod, ...(gatewayApi ?? [])], childOpts)
+            : undefined;
         if (decision) {
             installRevisionTags(name, spec, decision, releases, owner, childOpts);
             installRevisionState(name, spec, decision, ns, childOpts);
@@ -279,7 +289,8 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                     })),
                 ),
             ),
-            eastWestAddress,
+            eastWestAddress: eastWest ? eastWest.apply((e) => e.address) : pulumi.output(""),
+            eastWest: eastWest ?? pulumi.output(undefined),
             gatewayApi: gatewayApiPlan
                 ? { version: gatewayApiPlan.version, channel: gatewayApiPlan.channel, managed: gatewayApiPlan.managed, action: gatewayApiPlan.action }
                 : { version: "", channel: "", managed: false, action: "disabled" },
@@ -372,34 +383,58 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     }
 
     /**
-     * The east-west gateway as the seed shows it, in its own namespace labelled with the network. istiod programs it
-     * into a LoadBalancer Service; the component waits until the Gateway reports an address, unless one is given.
+     * The east-west gateway as the seed shows it, in its own namespace labelled with the network, with the ConfigMap
+     * of Deployment/Service/HPA/PDB patches its parametersRef names. istiod generates the gateway's Deployment and
+     * Service from them; the update waits until istiod reports the Gateway Programmed (its Service has an address and
+     * endpoints), then reads the generated objects back.
      */
     private installEastWestGateway(
         name: string,
         spec: ControllerSpec,
+        label: string,
+        exposure: Exposure,
         after: pulumi.Resource[],
         opts: pulumi.CustomResourceOptions,
-    ): pulumi.Output<string> {
-        const eastWest = spec.eastWest!;
+    ): pulumi.Output<EastWestGatewayState> {
+        const ew = spec.eastWest!;
+        if (exposure.warning) {
+            pulumi.log.warn(`${label}: ${exposure.warning}`, this);
+        }
+        if (!ew.parameters) {
+            pulumi.log.warn(
+                `${label}: Istio ${spec.versionText} runs the east-west gateway with istiod's defaults (one replica, no PodDisruptionBudget): istiod reads a Gateway's parametersRef from 1.26`,
+                this,
+            );
+        }
         const ns = new k8s.core.v1.Namespace(
             `${name}-eastwest-namespace`,
-            { metadata: { name: eastWest.namespace, labels: namespaceLabels(spec) } },
+            { metadata: { name: ew.namespace, labels: namespaceLabels(spec) } },
             opts,
         );
-        const manifest = eastWestGateway(eastWest.namespace, spec.network!);
-        const annotations: Record<string, string> = eastWest.address
-            ? { "pulumi.com/skipAwait": "true" }
-            : { "pulumi.com/waitFor": "jsonpath={.status.addresses[0].value}", "pulumi.com/timeoutSeconds": String(spec.timeoutSeconds) };
+        // istiod renders nothing for a Gateway whose parametersRef names a missing ConfigMap: it goes first.
+        const parameters = ew.parameters
+            ? [
+                  new k8s.core.v1.ConfigMap(
+                      `${name}-eastwest-parameters`,
+                      { metadata: { name: EASTWEST_PARAMETERS_NAME, namespace: ew.namespace }, data: eastWestParameters(ew) },
+                      { ...opts, dependsOn: [ns] },
+                  ),
+              ]
+            : [];
+        const manifest = eastWestGatewayManifest(ew, spec.network!, spec.cluster!, exposure.annotations);
         const gateway = new k8s.apiextensions.CustomResource(
             `${name}-eastwest-gateway`,
-            { ...manifest, metadata: { ...manifest.metadata, annotations }, status: undefined },
-            { ...opts, dependsOn: [ns, ...after] },
+            {
+                ...manifest,
+                metadata: {
+                    ...manifest.metadata,
+                    annotations: { ...manifest.metadata.annotations, "pulumi.com/waitFor": "condition=Programmed", "pulumi.com/timeoutSeconds": String(spec.timeoutSeconds) },
+                },
+            },
+            { ...opts, dependsOn: [ns, ...parameters, ...after] },
         );
-        if (eastWest.address) {
-            return pulumi.output(eastWest.address);
-        }
-        return gatewayStatus(gateway).apply((s) => s?.addresses?.[0]?.value ?? "");
+        const shown = ew.serviceType === "NodePort" ? "NodePort" : ew.exposure === "Internal" || annotationsMakeInternal(ew.annotations) ? "Internal" : "Public";
+        return observeEastWest(name, ew, shown, gateway, opts);
     }
 }
 

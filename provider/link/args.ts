@@ -1,6 +1,7 @@
 // Public types of ClusterLink: the receiving cluster as its ServiceMeshController reports it, and how to reach the
 // sending cluster, where the peer Gateway goes (kubeconfig/context from every language; a provider option from TS).
 import * as pulumi from "@pulumi/pulumi";
+import { EastWestGatewayState } from "../controller/args";
 
 /** The cluster a link points at: the values its ServiceMeshController was given and reports. */
 export interface LinkPeer {
@@ -12,6 +13,11 @@ export interface LinkPeer {
     trustDomain?: string;
     /** The address of the cluster's east-west gateway: its controller's `eastWestAddress` output. */
     eastWestAddress: pulumi.Input<string>;
+    /**
+     * The cluster's east-west gateway as its controller reports it (its `eastWest` output). Given, the link counts as
+     * up only while that gateway has a ready replica, and a NodePort gateway is reached through its node ports.
+     */
+    eastWest?: pulumi.Input<EastWestGatewayState>;
 }
 
 /**

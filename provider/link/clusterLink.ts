@@ -8,6 +8,7 @@ import { childrenRegistered } from "../controller/controller";
 import { GatewayStatus, gatewayStatus } from "../readiness/gateways";
 import { remotePeerGateway, remotePeerGatewayName } from "../render/gateways";
 import { SpecError } from "../spec/inputs";
+import { EastWestGatewayState } from "../controller/args";
 import { ClusterLinkArgs } from "./args";
 import { checkPeerAddress, resolveLinkSpec } from "./validate";
 
@@ -38,7 +39,16 @@ export class ClusterLink extends pulumi.ComponentResource {
     public readonly address!: pulumi.Output<string>;
     /** Whether istiod in the sending cluster reports the Gateway Accepted=True. */
     public readonly accepted!: pulumi.Output<boolean>;
-    /** The Accepted condition's reason and message, or why it is missing. */
+    /** Whether istiod in the sending cluster reports the Gateway Programmed=True. */
+    public readonly programmed!: pulumi.Output<boolean>;
+    /** Ready replicas of the receiving east-west gateway (-1 when `to.eastWest` was not given). */
+    public readonly peerReadyReplicas!: pulumi.Output<number>;
+    /**
+     * The link is up: Accepted and Programmed, Solo's peering conditions (gloo.solo.io/PeerConnected, ...) True where
+     * reported, and the receiving east-west gateway (when known) has a ready replica.
+     */
+    public readonly ready!: pulumi.Output<boolean>;
+    /** What is missing when the link is not up, else the Accepted condition's reason and message. */
     public readonly message!: pulumi.Output<string>;
 
     constructor(name: string, args: ClusterLinkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -60,7 +70,10 @@ export class ClusterLink extends pulumi.ComponentResource {
             }
             return a;
         });
-        const manifest = address.apply((a) => remotePeerGateway(spec.eastWestNamespace, { ...spec.to, address: a }));
+        const peerGateway: pulumi.Output<EastWestGatewayState | undefined> = args.to.eastWest === undefined ? pulumi.output(undefined) : pulumi.output(args.to.eastWest) as pulumi.Output<EastWestGatewayState>;
+        const manifest = pulumi
+            .all([address, peerGateway.apply((g) => (g ? { serviceType: g.serviceType, ports: g.ports } : undefined))])
+            .apply(([a, peer]) => remotePeerGateway(spec.eastWestNamespace, { ...spec.to, address: a, ...peer }));
         const formerParent = opts?.parent && formerLinkParents.has(opts.parent) ? opts.parent : undefined;
         const gateway = new k8s.apiextensions.CustomResource(
             name,
@@ -83,14 +96,27 @@ export class ClusterLink extends pulumi.ComponentResource {
             },
         );
 
-        const state = gatewayStatus(gateway).apply(acceptance);
+        const state = pulumi.all([gatewayStatus(gateway), peerGateway]).apply(([status, peer]) => linkState(status, peer));
         this.from = pulumi.output(spec.from);
         this.to = pulumi.output(spec.to.cluster);
         this.gateway = pulumi.output(`${spec.eastWestNamespace}/${remotePeerGatewayName(spec.to.network)}`);
         this.address = address;
         this.accepted = state.apply((s) => s.accepted);
+        this.programmed = state.apply((s) => s.programmed);
+        this.peerReadyReplicas = state.apply((s) => s.peerReadyReplicas);
+        this.ready = state.apply((s) => s.ready);
         this.message = state.apply((s) => s.message);
-        this.registerOutputs({ from: this.from, to: this.to, gateway: this.gateway, address: this.address, accepted: this.accepted, message: this.message });
+        this.registerOutputs({
+            from: this.from,
+            to: this.to,
+            gateway: this.gateway,
+            address: this.address,
+            accepted: this.accepted,
+            programmed: this.programmed,
+            peerReadyReplicas: this.peerReadyReplicas,
+            ready: this.ready,
+            message: this.message,
+        });
     }
 }
 
@@ -109,10 +135,29 @@ async function readyDependencies(dependsOn: pulumi.ComponentResourceOptions["dep
     return deps;
 }
 
-function acceptance(status: GatewayStatus | undefined): { accepted: boolean; message: string } {
-    const accepted = status?.conditions?.find((c) => c.type === "Accepted");
-    if (!accepted) {
-        return { accepted: false, message: "no Accepted condition reported yet" };
-    }
-    return { accepted: accepted.status === "True", message: [accepted.reason, accepted.message].filter(Boolean).join(": ") };
+/** The link's state from its Gateway's status and the receiving gateway's: which part is missing, in words. */
+export function linkState(
+    status: GatewayStatus | undefined,
+    peer: EastWestGatewayState | undefined,
+): { accepted: boolean; programmed: boolean; peerReadyReplicas: number; ready: boolean; message: string } {
+    const condition = (type: string) => status?.conditions?.find((c) => c.type === type);
+    const accepted = condition("Accepted");
+    const programmed = condition("Programmed");
+    const peerReadyReplicas = peer ? peer.readyReplicas : -1;
+    const missing = [
+        !accepted ? "no Accepted condition reported yet" : accepted.status !== "True" && `not Accepted (${[accepted.reason, accepted.message].filter(Boolean).join(": ")})`,
+        !programmed ? "no Programmed condition reported yet" : programmed.status !== "True" && `not Programmed (${[programmed.reason, programmed.message].filter(Boolean).join(": ")})`,
+        // Upstream reports every istio-remote Gateway Accepted and Programmed; Solo's peering adds its own conditions.
+        ...(status?.conditions ?? [])
+            .filter((c) => c.type?.startsWith("gloo.solo.io/") && c.status !== "True")
+            .map((c) => `${c.type} ${c.status} (${[c.reason, c.message].filter(Boolean).join(": ")})`),
+        peer && peer.readyReplicas === 0 && `the receiving east-west gateway has no ready replica (0/${peer.replicas}${peer.message ? `: ${peer.message}` : ""})`,
+    ].filter((m): m is string => !!m);
+    return {
+        accepted: accepted?.status === "True",
+        programmed: programmed?.status === "True",
+        peerReadyReplicas,
+        ready: missing.length === 0,
+        message: missing.length ? missing.join("; ") : [accepted!.reason, accepted!.message].filter(Boolean).join(": "),
+    };
 }

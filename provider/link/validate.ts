@@ -20,8 +20,10 @@ const schema = z
                 network: dnsLabel("a network name").optional(),
                 trustDomain: dnsSubdomain("a trust domain").optional(),
                 eastWestAddress: z.any().refine((a) => a !== undefined && a !== "", { error: "is required; allowed: the receiving controller's eastWestAddress output, an IP address or a host name" }),
+                // The receiving controller's eastWest output (checked once known).
+                eastWest: z.any().optional(),
             },
-            { error: "is required; allowed: {cluster, network?, trustDomain?, eastWestAddress}" },
+            { error: "is required; allowed: {cluster, network?, trustDomain?, eastWestAddress, eastWest?}" },
         ),
         eastWestNamespace: dnsLabel("a namespace name").default(DEFAULT_EASTWEST_NAMESPACE),
         timeoutSeconds: timeoutSeconds(),

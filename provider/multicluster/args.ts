@@ -6,6 +6,8 @@ import {
     Condition,
     DataplaneMode,
     Distribution,
+    EastWestGateway,
+    EastWestGatewayState,
     GatewayApi,
     Image,
     OnConflict,
@@ -34,6 +36,11 @@ export interface MeshCluster {
     context?: pulumi.Input<string>;
     /** The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway. */
     eastWestAddress?: string;
+    /**
+     * This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
+     * labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+     */
+    eastWestGateway?: EastWestGateway;
     /** Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace). */
     values?: ChartValues;
     /** This cluster's upgrade strategy, replacing the mesh's (e.g. RevisionBased on one cluster first). */
@@ -100,6 +107,11 @@ export interface MultiClusterMeshArgs {
     /** How the shared root of trust is made. Default: a generated RSA 4096 root. */
     rootOfTrust?: RootOfTrustSettings;
     /**
+     * East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
+     * cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+     */
+    eastWestGateway?: EastWestGateway;
+    /**
      * How a version change reaches istiod on every cluster: `InPlace` (default) or `RevisionBased` (a canary revision
      * per cluster; README, "Canary upgrades with revisions"). A cluster's own `upgradeStrategy` replaces it.
      */
@@ -126,6 +138,8 @@ export interface MeshClusterStatus {
     conditions: Condition[];
     /** The cluster's east-west gateway address. */
     eastWestAddress: string;
+    /** The cluster's east-west gateway: exposure, addresses, ports, replicas ready. */
+    eastWest: EastWestGatewayState;
     /** When the cluster's intermediate CA certificate expires (RFC 3339). */
     intermediateExpiry: string;
     /** The roots its cacerts trusts, the root that issued its intermediate, and days until each expires. */
@@ -150,6 +164,12 @@ export interface MeshLinkStatus {
     address: string;
     /** Whether the Gateway reports Accepted=True. */
     accepted: boolean;
-    /** The Accepted condition's reason and message, or why it is missing. */
+    /** Whether the Gateway reports Programmed=True. */
+    programmed: boolean;
+    /** Replicas of `to`'s east-west gateway ready to take the link's traffic. */
+    peerReadyReplicas: number;
+    /** The link is up: Accepted and Programmed, and `to`'s east-west gateway has a ready replica. */
+    ready: boolean;
+    /** What is missing when the link is not up, or the Accepted condition's reason and message. */
     message: string;
 }

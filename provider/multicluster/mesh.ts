@@ -3,7 +3,7 @@
 // create, wired so clusters install in parallel and each link waits only for its two ends.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Condition } from "../controller/args";
+import { Condition, EastWestGatewayState } from "../controller/args";
 import { ServiceMeshController, childrenRegistered, deployedCacertsOf, registersChildrenLate } from "../controller/controller";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
 import { ClusterLink, linksWereChildrenOf } from "../link/clusterLink";
@@ -47,7 +47,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
     public readonly rootCertPem!: pulumi.Output<string>;
     /** The root rotation stage the mesh is at (`Current` without a rotation). */
     public readonly rotationStage!: pulumi.Output<string>;
-    /** `SUCCEEDED` when every cluster is SUCCEEDED and every link accepted, `FAILED` when a cluster failed, else `PENDING`. */
+    /** `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`. */
     public readonly phase!: pulumi.Output<string>;
     /** A readable table of the clusters and links. */
     public readonly summary!: pulumi.Output<string>;
@@ -100,14 +100,15 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             spec.clusters.map((c) => {
                 const m = members[c.name].controller;
                 return pulumi
-                    .all([m.phase, m.conditions, m.eastWestAddress, trust.intermediateExpiries, trust.clusterTrust, m.activeRevision, m.revisions, m.revisionTags])
-                    .apply(([phase, conditions, eastWestAddress, expiries, clusterTrust, activeRevision, revisions, revisionTags]) => ({
+                    .all([m.phase, m.conditions, m.eastWestAddress, m.eastWest, trust.intermediateExpiries, trust.clusterTrust, pulumi.all([m.activeRevision, m.revisions, m.revisionTags])])
+                    .apply(([phase, conditions, eastWestAddress, eastWest, expiries, clusterTrust, [activeRevision, revisions, revisionTags]]) => ({
                         name: c.name,
                         network: c.network,
                         trustDomain: c.trustDomain,
                         phase,
                         conditions,
                         eastWestAddress,
+                        eastWest: eastWest!,
                         intermediateExpiry: expiries[c.name],
                         trust: clusterTrust.find((t) => t.cluster === c.name)!,
                         activeRevision,
@@ -136,15 +137,30 @@ function meshLink(name: string, link: ResolvedLink, from: Member, to: Member, me
         `${name}-link-${link.from}-to-${link.to}`,
         {
             from: link.from,
-            to: { cluster: to.cluster.name, network: to.cluster.network, trustDomain: to.cluster.trustDomain, eastWestAddress: to.controller.eastWestAddress },
+            to: {
+                cluster: to.cluster.name,
+                network: to.cluster.network,
+                trustDomain: to.cluster.trustDomain,
+                eastWestAddress: to.controller.eastWestAddress,
+                eastWest: to.controller.eastWest as pulumi.Output<EastWestGatewayState>,
+            },
             eastWestNamespace: from.spec.eastWest!.namespace,
             timeoutSeconds: from.spec.timeoutSeconds,
         },
         { parent: mesh, provider: from.provider, dependsOn: [from.controller] },
     );
-    return pulumi
-        .all([l.from, l.to, l.gateway, l.address, l.accepted, l.message])
-        .apply(([from, to, gateway, address, accepted, message]) => ({ from, to, gateway, address, accepted, message }));
+    const status: Record<keyof MeshLinkStatus, pulumi.Output<unknown>> = {
+            from: l.from,
+            to: l.to,
+            gateway: l.gateway,
+            address: l.address,
+            accepted: l.accepted,
+            programmed: l.programmed,
+            peerReadyReplicas: l.peerReadyReplicas,
+            ready: l.ready,
+            message: l.message,
+        };
+    return pulumi.all(status) as pulumi.Output<unknown> as pulumi.Output<MeshLinkStatus>;
 }
 
 /**
@@ -189,8 +205,8 @@ export function meshStepProblems(
         .filter((p) => !seen.has(p) && seen.add(p) !== undefined);
 }
 
-export function meshPhase(clusters: { phase: string }[], links: { accepted: boolean }[]): string {
-    if (clusters.every((c) => c.phase === "SUCCEEDED") && links.every((l) => l.accepted)) {
+export function meshPhase(clusters: { phase: string }[], links: { ready: boolean }[]): string {
+    if (clusters.every((c) => c.phase === "SUCCEEDED") && links.every((l) => l.ready)) {
         return "SUCCEEDED";
     }
     return clusters.some((c) => c.phase === "FAILED") ? "FAILED" : "PENDING";
@@ -203,13 +219,15 @@ function notTrue(conditions: Condition[]): string {
 
 export function meshSummary(clusters: MeshClusterStatus[], links: MeshLinkStatus[], phase: string): string {
     const rows = [
-        ["CLUSTER", "NETWORK", "PHASE", "CONDITIONS", "EAST-WEST", "CA EXPIRES", "TRUSTS", "ISSUED BY"],
+        ["CLUSTER", "NETWORK", "PHASE", "CONDITIONS", "EAST-WEST", "EXPOSURE", "READY", "CA EXPIRES", "TRUSTS", "ISSUED BY"],
         ...clusters.map((c) => [
             c.name,
             c.network,
             c.phase,
             notTrue(c.conditions),
             c.eastWestAddress || "-",
+            c.eastWest ? `${c.eastWest.exposure}${c.eastWest.serviceType === "NodePort" ? ` :${c.eastWest.ports.crossNetwork}` : ""}` : "-",
+            c.eastWest ? `${c.eastWest.readyReplicas}/${c.eastWest.replicas}` : "-",
             c.intermediateExpiry,
             c.trust ? c.trust.trustedRoots.map((r) => r.fingerprint.slice(0, 11)).join("+") : "-",
             c.trust ? c.trust.issuingRoot.slice(0, 11) : "-",
@@ -218,7 +236,7 @@ export function meshSummary(clusters: MeshClusterStatus[], links: MeshLinkStatus
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     const table = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd());
     const linkLines = links.length
-        ? links.map((l) => `  ${l.from} -> ${l.to}  ${l.accepted ? "accepted" : "NOT accepted"}  ${l.gateway} @ ${l.address}${l.accepted ? "" : ` (${l.message})`}`)
+        ? links.map((l) => `  ${l.from} -> ${l.to}  ${l.ready ? "up" : "NOT up"}  ${l.gateway} @ ${l.address}${l.ready ? "" : ` (${l.message})`}`)
         : ["  (none)"];
     return [`mesh phase: ${phase}`, ...table, "links:", ...linkLines].join("\n");
 }

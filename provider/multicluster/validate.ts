@@ -12,6 +12,8 @@ export interface ResolvedCluster {
     network: string;
     trustDomain: string;
     eastWestAddress?: string;
+    /** The cluster's own east-west gateway settings (merged over the mesh's). */
+    eastWestGateway?: Record<string, unknown>;
     /** The cluster's own `values` (merged over the mesh's). */
     values?: unknown;
     /** The cluster's own revision settings, replacing the mesh's (CLUSTER_REVISION_FIELDS). */
@@ -41,6 +43,8 @@ const clusterSchema = z
         kubeconfig: z.any().optional(),
         context: z.any().optional(),
         eastWestAddress: z.string().optional(),
+        // Checked with the mesh's settings, as the member's eastWestGateway (spec/eastwest.ts).
+        eastWestGateway: z.record(z.string(), z.any(), { error: "is not an object; allowed: east-west gateway settings, e.g. {annotations: {...}}" }).optional(),
         values: z.any().optional(),
         // Checked with the cluster's controller spec.
         upgradeStrategy: z.any().optional(),
@@ -55,6 +59,7 @@ const meshSchema = z
         clusters: z.array(clusterSchema, { error: "is required; allowed: a list of {name, network?, trustDomain?, kubeconfig?, context?}" }),
         links: z.array(z.object({ from: z.string(), to: z.string() }).strict()).optional(),
         rootOfTrust: z.any().optional(),
+        eastWestGateway: z.record(z.string(), z.any(), { error: "is not an object; allowed: east-west gateway settings, e.g. {exposure: Internal}" }).optional(),
     })
     .passthrough();
 
@@ -99,17 +104,29 @@ export function controllerArgsFor<T extends object>(mesh: T, cluster: ResolvedCl
         cluster: cluster.name,
         network: cluster.network,
         trustDomain: cluster.trustDomain,
-        eastWestGateway: cluster.eastWestAddress ? { address: cluster.eastWestAddress } : {},
+        eastWestGateway: memberEastWest(record.eastWestGateway as Record<string, unknown> | undefined, cluster),
         values: layerOverrides(record.values, cluster.values),
         ...cluster.revisions,
     };
+}
+
+/** A member's east-west settings: the mesh's, the cluster's over them (maps merged key by key), its fixed address. */
+function memberEastWest(mesh: Record<string, unknown> | undefined, cluster: ResolvedCluster): Record<string, unknown> {
+    const own = cluster.eastWestGateway ?? {};
+    const merged: Record<string, unknown> = { ...mesh, ...own };
+    for (const key of ["annotations", "labels"]) {
+        const layers = [mesh?.[key], own[key]].filter((v) => v !== undefined);
+        if (layers.length === 2) merged[key] = Object.assign({}, ...layers);
+    }
+    if (cluster.eastWestAddress !== undefined) merged.address = cluster.eastWestAddress;
+    return merged;
 }
 
 interface MemberArgs {
     cluster: string;
     network: string;
     trustDomain: string;
-    eastWestGateway: { address?: string };
+    eastWestGateway: Record<string, unknown>;
     values: ReturnType<typeof layerOverrides>;
 }
 
@@ -125,7 +142,15 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", ac
     const input = parseInputs(meshSchema, raw, component) as z.infer<typeof meshSchema> & Record<string, unknown>;
     const problems: string[] = [...accessProblems(input.clusters, access)];
 
-    const unknown = Object.keys(input).filter((k) => !["clusters", "links", "rootOfTrust", "values", ...SHARED_FIELDS].includes(k));
+    const unknown = Object.keys(input).filter((k) => !["clusters", "links", "rootOfTrust", "values", "eastWestGateway", ...SHARED_FIELDS].includes(k));
+    if ((input.eastWestGateway as Record<string, unknown> | undefined)?.address !== undefined) {
+        problems.push(`eastWestGateway.address: is per cluster (got ${JSON.stringify(input.eastWestGateway!.address)}); allowed: clusters[].eastWestAddress`);
+    }
+    input.clusters.forEach((c, i) => {
+        if (c.eastWestGateway?.address !== undefined && c.eastWestAddress !== undefined) {
+            problems.push(`clusters[${i}] (${c.name}): eastWestGateway.address set together with eastWestAddress; allowed: one of them`);
+        }
+    });
     if (unknown.length) {
         problems.push(`unknown field ${unknown.map((k) => `"${k}"`).join(", ")}; check the spelling against the documented inputs`);
     }
@@ -148,7 +173,8 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", ac
         name: c.name,
         network: c.network ?? c.name,
         trustDomain: c.trustDomain ?? c.name,
-        eastWestAddress: c.eastWestAddress,
+        eastWestAddress: c.eastWestAddress ?? (c.eastWestGateway?.address as string | undefined),
+        eastWestGateway: c.eastWestGateway,
         values: c.values,
         revisions: Object.fromEntries(CLUSTER_REVISION_FIELDS.filter((f) => c[f] !== undefined).map((f) => [f, c[f]])),
     }));
@@ -221,7 +247,13 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", ac
             for (const p of e.problems) {
                 // The mesh states its own multicluster version/mode rules above.
                 if (/^(version|dataplaneMode): multicluster/.test(p) || /^values[.:]/.test(p)) continue;
-                const line = p.startsWith("eastWestGateway.address") ? `clusters (${c.name}): eastWestAddress${p.slice("eastWestGateway.address".length)}` : p;
+                const field = /^eastWestGateway\.([A-Za-z]+)/.exec(p)?.[1];
+                const line =
+                    field === "address"
+                        ? `clusters (${c.name}): eastWestAddress${p.slice("eastWestGateway.address".length)}`
+                        : field && c.eastWestGateway && field in c.eastWestGateway
+                          ? `clusters (${c.name}): ${p}`
+                          : p;
                 if (!problems.includes(line)) problems.push(line);
             }
         }

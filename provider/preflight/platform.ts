@@ -6,10 +6,10 @@ import { IstioVersion } from "../spec/versions";
 import { ClusterSnapshot } from "./snapshot";
 
 /** Platforms, as the `platform` input names them. */
-export const PLATFORMS = ["GKE", "EKS", "OpenShift", "K3s", "K3d", "MicroK8s", "Minikube", "Generic"] as const;
+export const PLATFORMS = ["GKE", "EKS", "AKS", "OpenShift", "K3s", "K3d", "MicroK8s", "Minikube", "Generic"] as const;
 export type PlatformName = (typeof PLATFORMS)[number];
 
-/** The chart's overlay name and the first minor that ships it; EKS and Generic need none. */
+/** The chart's overlay name and the first minor that ships it; EKS, AKS and Generic need none. */
 const OVERLAYS: Partial<Record<PlatformName, { name: string; sinceMinor: number }>> = {
     GKE: { name: "gke", sinceMinor: 25 },
     OpenShift: { name: "openshift", sinceMinor: 24 },
@@ -35,6 +35,7 @@ export function detectPlatform(snapshot: Pick<ClusterSnapshot, "serverVersion" |
     const byNode: [PlatformName, (n: ClusterSnapshot["nodes"][number]) => boolean, string][] = [
         ["GKE", (n) => n.providerID.startsWith("gce://") || "cloud.google.com/gke-nodepool" in n.labels, "node providerID gce:// or label cloud.google.com/gke-nodepool"],
         ["EKS", (n) => "eks.amazonaws.com/nodegroup" in n.labels || ("alpha.eksctl.io/cluster-name" in n.labels), "node label eks.amazonaws.com/nodegroup"],
+        ["AKS", (n) => n.providerID.startsWith("azure://") || "kubernetes.azure.com/cluster" in n.labels, "node providerID azure:// or label kubernetes.azure.com/cluster"],
         ["K3d", (n) => n.name.startsWith("k3d-") && n.providerID.startsWith("k3s://"), "k3d node names with providerID k3s://"],
         ["Minikube", (n) => "minikube.k8s.io/name" in n.labels, "node label minikube.k8s.io/name"],
         ["MicroK8s", (n) => "microk8s.io/cluster" in n.labels, "node label microk8s.io/cluster"],

@@ -17,26 +17,27 @@ export interface GatewayManifest {
         gatewayClassName: string;
         addresses?: { type: "IPAddress" | "Hostname"; value: string }[];
         listeners: { name: string; port: number; protocol: string; tls: { mode: "Passthrough" } }[];
+        /** What istiod copies onto the Deployment and Service it generates (render/eastwest.ts). */
+        infrastructure?: {
+            labels?: Record<string, string>;
+            annotations?: Record<string, string>;
+            parametersRef?: { group: ""; kind: "ConfigMap"; name: string };
+        };
     };
 }
 
+/** The east-west listeners' ports: HBONE for workload traffic, istiod's xDS for peering. */
+export const LISTENER_PORTS = { crossNetwork: 15008, xds: 15012 } as const;
+
 // HBONE for cross-network workload traffic, TLS passthrough to istiod for peering.
 const LISTENERS: GatewayManifest["spec"]["listeners"] = [
-    { name: "cross-network", port: 15008, protocol: "HBONE", tls: { mode: "Passthrough" } },
-    { name: "xds-tls", port: 15012, protocol: "TLS", tls: { mode: "Passthrough" } },
+    { name: "cross-network", port: LISTENER_PORTS.crossNetwork, protocol: "HBONE", tls: { mode: "Passthrough" } },
+    { name: "xds-tls", port: LISTENER_PORTS.xds, protocol: "TLS", tls: { mode: "Passthrough" } },
 ];
 
-export function eastWestGateway(namespace: string, network: string): GatewayManifest {
-    return {
-        apiVersion: "gateway.networking.k8s.io/v1",
-        kind: "Gateway",
-        metadata: {
-            name: EASTWEST_GATEWAY_NAME,
-            namespace,
-            labels: { "istio.io/expose-istiod": "15012", "topology.istio.io/network": network },
-        },
-        spec: { gatewayClassName: "istio-eastwest", listeners: structuredClone(LISTENERS) },
-    };
+/** The listeners of an east-west gateway and of the peer Gateways that point at one. */
+export function eastWestListeners(): GatewayManifest["spec"]["listeners"] {
+    return structuredClone(LISTENERS);
 }
 
 /** The peer a link points at. */
@@ -46,6 +47,20 @@ export interface PeerCluster {
     trustDomain: string;
     /** The peer's east-west gateway address: an IP address or a host name. */
     address: string;
+    /** How the peer's gateway takes data-plane traffic; NodePort asks Solo's peering for the node ports. */
+    serviceType?: string;
+    /** The peer's node ports (NodePort gateways): the listeners then name them instead of 15008 and 15012. */
+    ports?: { crossNetwork: number; xds: number };
+}
+
+/** A NodePort peer is reached on its node ports; any other on the gateway's own. */
+function peerListeners(peer: PeerCluster): GatewayManifest["spec"]["listeners"] {
+    const listeners = structuredClone(LISTENERS);
+    if (peer.serviceType === "NodePort" && peer.ports?.crossNetwork && peer.ports.xds) {
+        listeners[0].port = peer.ports.crossNetwork;
+        listeners[1].port = peer.ports.xds;
+    }
+    return listeners;
 }
 
 export function remotePeerGatewayName(peerNetwork: string): string {
@@ -64,12 +79,14 @@ export function remotePeerGateway(namespace: string, peer: PeerCluster): Gateway
             annotations: {
                 "gateway.istio.io/service-account": EASTWEST_GATEWAY_NAME,
                 "gateway.istio.io/trust-domain": peer.trustDomain,
+                // Solo's peering (1.28+): reach the peer's data plane at its nodes' addresses and HBONE node port.
+                ...(peer.serviceType === "NodePort" ? { "peering.solo.io/preferred-data-plane-service-type": "nodeport" } : {}),
             },
         },
         spec: {
             gatewayClassName: "istio-remote",
             addresses: [{ type: isIP(peer.address) ? "IPAddress" : "Hostname", value: peer.address }],
-            listeners: structuredClone(LISTENERS),
+            listeners: peerListeners(peer),
         },
     };
 }

@@ -7,6 +7,10 @@ import { isIP } from "net";
 import { PLATFORMS, PlatformName } from "../preflight/platform";
 import { checkOverrides, isPlainObject, overridesShapeProblems } from "../render/overrides";
 import type { ChartName } from "../render/releases";
+import { EastWestSpec } from "../render/eastwest";
+import { DEFAULT_EASTWEST_NAMESPACE, eastWestSchema, resolveEastWest } from "./eastwest";
+
+export { DEFAULT_EASTWEST_NAMESPACE, eastWestAddress, isEastWestAddress } from "./eastwest";
 import { DNS_SUBDOMAIN, SpecError, dnsLabel, dnsSubdomain, oneOf, parseInputs } from "./inputs";
 import {
     IstioVersion,
@@ -35,7 +39,6 @@ export function gatewayApiReleaseManifest(bundle: string): string {
     return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${bundle}/standard-install.yaml`;
 }
 export const DEFAULT_TIMEOUT_SECONDS = 600;
-export const DEFAULT_EASTWEST_NAMESPACE = "istio-eastwest";
 
 /** Seconds a Helm release or a Gateway may take to become ready. */
 export function timeoutSeconds() {
@@ -45,17 +48,6 @@ export function timeoutSeconds() {
         .min(30, { error: "is too short; allowed: whole seconds from 30 to 3600" })
         .max(3600, { error: "is too long; allowed: whole seconds from 30 to 3600" })
         .default(DEFAULT_TIMEOUT_SECONDS);
-}
-
-/** Whether peers can reach an east-west gateway at `address`: an IP address or a host name. */
-export function isEastWestAddress(address: string): boolean {
-    return isIP(address) !== 0 || DNS_SUBDOMAIN.test(address);
-}
-
-export function eastWestAddress() {
-    return z.string().refine(isEastWestAddress, {
-        error: "is not an IP address or host name; allowed: e.g. 172.18.0.10 or eastwest.example.com",
-    });
 }
 
 /** A reference to a Secret in the cluster. */
@@ -89,7 +81,7 @@ export interface ControllerSpec {
     createNamespace: boolean;
     timeoutSeconds: number;
     /** Set for a multicluster member (eastWestGateway given). */
-    eastWest?: { namespace: string; address?: string };
+    eastWest?: EastWestSpec;
     /** A license is given; how istiod gets it depends on the minor. */
     license: "none" | "secretRef" | "env";
     /** Set by the platform input, or by the pre-flight's detection; undefined = not decided yet. */
@@ -203,15 +195,7 @@ const inputSchema = z
                 { error: "is not an object; allowed fields: install, manifest" },
             )
             .optional(),
-        eastWestGateway: z
-            .strictObject(
-                {
-                    address: eastWestAddress().optional(),
-                    namespace: dnsLabel("a namespace name").optional(),
-                },
-                { error: "is not an object; allowed fields: address, namespace" },
-            )
-            .optional(),
+        eastWestGateway: eastWestSchema.optional(),
         platform: oneOf(PLATFORMS).optional(),
         allowVersionSkew: z.boolean({ error: "is not a boolean; allowed: true or false" }).default(false),
         removeCrdsOnDelete: z.boolean({ error: "is not a boolean; allowed: true or false" }).default(false),
@@ -386,9 +370,7 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
         },
         minor: facts,
         minorKnown: row?.known ?? false,
-        eastWest: input.eastWestGateway
-            ? { namespace: input.eastWestGateway.namespace ?? DEFAULT_EASTWEST_NAMESPACE, address: input.eastWestGateway.address }
-            : undefined,
+        eastWest: input.eastWestGateway ? resolveEastWest(input.eastWestGateway, facts, v, problems) : undefined,
         license: input.license === undefined ? "none" : facts.license,
         createNamespace: input.createNamespace,
         timeoutSeconds: input.timeoutSeconds,

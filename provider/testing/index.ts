@@ -6,6 +6,7 @@ import { ManifestFetcher, useManifestFetcher } from "../gatewayapi/manifest";
 import { Connector, useConnector } from "../preflight/run";
 import { ClusterSnapshot } from "../preflight/snapshot";
 import { CNI_DAEMONSET, ISTIOD_DEPLOYMENT, ZTUNNEL_DAEMONSET } from "../readiness/targets";
+import { EASTWEST_PARAMETERS_NAME, SERVICE_TYPE_ANNOTATION } from "../render/eastwest";
 import { EASTWEST_GATEWAY_NAME } from "../render/gateways";
 import { tlsState } from "./tls";
 
@@ -21,6 +22,8 @@ export interface MockCluster {
     eastWestAddress?: string;
     /** false: istiod refuses the peer Gateways this cluster sends (Accepted=False, reason Invalid). */
     linksAccepted?: boolean;
+    /** false: the east-west gateway's Deployment has no replica ready (links into this cluster are not up). */
+    eastWestReady?: boolean;
     /** The Kubernetes version the pre-flight reads. Default `v1.30.4`. */
     kubernetesVersion?: string;
     /**
@@ -96,6 +99,8 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
     readonly fetchedManifests: string[] = [];
     private readonly clusterOfProvider = new Map<string, string>();
     private readonly addresses = new Map<string, string>();
+    /** The east-west Gateway and its parameters ConfigMap each cluster was given, as istiod would read them. */
+    private readonly eastWest = new Map<string, { gateway?: any; parameters?: Record<string, string> }>();
 
     constructor(public options: ServiceMeshMocksOptions = {}) {}
 
@@ -109,6 +114,7 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
         useManifestFetcher(this.manifestFetcher); // forgets what was fetched before
         this.clusterOfProvider.clear();
         this.addresses.clear();
+        this.eastWest.clear();
     }
 
     /** The behaviour of the cluster with this key: the defaults, overridden by its `clusters` entry. */
@@ -200,17 +206,64 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
                 state.status = { phase: "Active" };
                 break;
             case "kubernetes:gateway.networking.k8s.io/v1:Gateway": {
+                if (args.inputs.metadata?.name === EASTWEST_GATEWAY_NAME) {
+                    this.eastWestOf(key).gateway = args.inputs;
+                    state.status = this.eastWestGatewayStatus(key, c);
+                    break;
+                }
                 const accepted = c.linksAccepted === false ? "False" : "True";
-                state.status =
-                    args.inputs.metadata?.name === EASTWEST_GATEWAY_NAME
-                        ? { addresses: [{ type: "IPAddress", value: this.eastWestAddress(key, c) }] }
-                        : { conditions: [{ type: "Accepted", status: accepted, reason: accepted === "True" ? "Accepted" : "Invalid", message: "peer" }] };
+                const reason = accepted === "True" ? "Accepted" : "Invalid";
+                state.status = {
+                    conditions: [
+                        { type: "Accepted", status: accepted, reason, message: "peer" },
+                        { type: "Programmed", status: accepted, reason: accepted === "True" ? "Programmed" : "Invalid", message: "peer" },
+                    ],
+                };
                 break;
             }
+            case "kubernetes:core/v1:ConfigMap":
+                if (args.inputs.metadata?.name === EASTWEST_PARAMETERS_NAME) this.eastWestOf(key).parameters = args.inputs.data;
+                break;
             default:
                 if (!args.type.startsWith("kubernetes:") && this.options.fallback) return undefined;
         }
         return state;
+    }
+
+    private eastWestOf(key: string): { gateway?: any; parameters?: Record<string, string> } {
+        if (!this.eastWest.has(key)) this.eastWest.set(key, {});
+        return this.eastWest.get(key)!;
+    }
+
+    private eastWestGatewayStatus(key: string, c: MockCluster): object {
+        const conditions = [
+            { type: "Accepted", status: "True", reason: "Accepted", message: "mocked istiod" },
+            { type: "Programmed", status: "True", reason: "Programmed", message: "mocked istiod" },
+        ];
+        return { addresses: [{ type: "IPAddress", value: this.eastWestAddress(key, c) }], conditions };
+    }
+
+    /** The Service and Deployment istiod would generate from the east-west Gateway and its parameters ConfigMap. */
+    private eastWestGenerated(kind: string, key: string, c: MockCluster): Record<string, any> | undefined {
+        const { gateway, parameters } = this.eastWestOf(key);
+        const patch = (k: string) => (parameters?.[k] ? JSON.parse(parameters[k]) : {});
+        if (kind === "Gateway") {
+            return { status: this.eastWestGatewayStatus(key, c) };
+        }
+        if (kind === "Service") {
+            const type = gateway?.metadata?.annotations?.[SERVICE_TYPE_ANNOTATION] ?? "LoadBalancer";
+            const fixed: { port: number; nodePort: number }[] = patch("service").spec?.ports ?? [];
+            const ports = [15008, 15012].map((port, i) => ({ port, nodePort: fixed.find((p) => p.port === port)?.nodePort ?? 31000 + i }));
+            const ingress = type === "LoadBalancer" ? [{ ip: this.eastWestAddress(key, c) }] : [];
+            const ranges = patch("service").spec?.loadBalancerSourceRanges;
+            return { spec: { type, ports, ...(ranges ? { loadBalancerSourceRanges: ranges } : {}) }, status: { loadBalancer: { ingress } } };
+        }
+        if (kind === "Deployment") {
+            const hpa = patch("horizontalPodAutoscaler").spec;
+            const replicas = hpa?.minReplicas ?? patch("deployment").spec?.replicas ?? 1;
+            return { spec: { replicas }, status: { replicas, readyReplicas: c.eastWestReady === false ? 0 : replicas } };
+        }
+        return undefined;
     }
 
     private eastWestAddress(key: string, c: MockCluster): string {
@@ -226,6 +279,9 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
         if (given) return structuredClone(given);
         const name = id.split("/").pop()!;
         const kind = type.split(":").pop();
+        if (name === EASTWEST_GATEWAY_NAME) {
+            return this.eastWestGenerated(kind!, key, c);
+        }
         if (kind === "Deployment" && (name === ISTIOD_DEPLOYMENT || name.startsWith(`${ISTIOD_DEPLOYMENT}-`))) {
             return { spec: {}, status: { replicas: 2, readyReplicas: c.istiodReady === false ? 0 : 2 } };
         }

@@ -78,7 +78,7 @@ describe("ClusterLink (mocks)", function () {
     it("reports a link istiod does not accept", async () => {
         mocks.options.linksAccepted = false;
         const link = new ClusterLink("l", { from: "a", to: peer("b") });
-        expect([await valueOf(link.accepted), await valueOf(link.message)]).to.deep.equal([false, "Invalid: peer"]);
+        expect([await valueOf(link.accepted), await valueOf(link.ready), await valueOf(link.message)]).to.deep.equal([false, false, "not Accepted (Invalid: peer); not Programmed (Invalid: peer)"]);
     });
 
     it("refuses a receiving cluster without an address once known, creating no Gateway", async () => {

@@ -22,7 +22,8 @@ async function deploy(args: any) {
 
 const providersByName = () =>
     Object.fromEntries(registered.filter((r) => r.type === "pulumi:providers:kubernetes").map((p) => [p.name, p]));
-const gateways = () => registered.filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway");
+// Gateways created (reads of the live east-west Gateway have no inputs of their own).
+const gateways = () => registered.filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway" && !r.id);
 
 describe("MultiClusterMesh (mocks)", function () {
     this.timeout(120_000);
@@ -39,7 +40,7 @@ describe("MultiClusterMesh (mocks)", function () {
             expect(links.every((l) => l.accepted)).to.equal(true);
             const peers = gateways().filter((g) => g.inputs.metadata.name.startsWith("istio-remote-peer-"));
             expect(peers).to.have.length(names.length * (names.length - 1));
-            expect(summary).to.contain("mesh phase: SUCCEEDED").and.contain("east -> west  accepted");
+            expect(summary).to.contain("mesh phase: SUCCEEDED").and.contain("east -> west  up");
         });
     }
 
@@ -95,20 +96,22 @@ describe("MultiClusterMesh (mocks)", function () {
         expect(await (phase as any).isSecret).to.equal(false);
     });
 
-    it("creates the east-west gateway exactly as the seed shows it", async () => {
+    it("creates the east-west gateway as the seed shows it, with its network and infrastructure", async () => {
         await deploy({ ...shared, clusters: clusters(["east", "west"]) });
         const ew = gateways().filter((g) => g.inputs.metadata.name === "istio-eastwest");
         expect(ew).to.have.length(2);
         const east = ew.find((g) => g.name === "mesh-east-eastwest-gateway")!;
         expect(east.inputs.metadata.namespace).to.equal("istio-eastwest");
-        expect(east.inputs.metadata.labels).to.deep.equal({ "istio.io/expose-istiod": "15012", "topology.istio.io/network": "east" });
-        expect(east.inputs.metadata.annotations["pulumi.com/waitFor"]).to.equal("jsonpath={.status.addresses[0].value}");
+        expect(east.inputs.metadata.labels).to.deep.equal({ "istio.io/expose-istiod": "15012", "topology.istio.io/network": "east", "topology.istio.io/cluster": "east" });
+        expect(east.inputs.metadata.annotations["pulumi.com/waitFor"]).to.equal("condition=Programmed");
         expect(east.inputs.spec).to.deep.equal({
             gatewayClassName: "istio-eastwest",
             listeners: [
                 { name: "cross-network", port: 15008, protocol: "HBONE", tls: { mode: "Passthrough" } },
                 { name: "xds-tls", port: 15012, protocol: "TLS", tls: { mode: "Passthrough" } },
             ],
+            // 1.24 has no parametersRef: only the network label goes onto what istiod generates.
+            infrastructure: { labels: { "topology.istio.io/network": "east" } },
         });
         const ns = registered.filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata.name === "istio-eastwest");
         expect(ns.map((n) => n.inputs.metadata.labels)).to.deep.equal([{ "topology.istio.io/network": "east" }, { "topology.istio.io/network": "west" }]);
@@ -149,11 +152,12 @@ describe("MultiClusterMesh (mocks)", function () {
         expect(phase).to.equal("SUCCEEDED");
     });
 
-    it("uses a given east-west address without waiting for the gateway", async () => {
+    it("points links at a given east-west address, still waiting until istiod programs the gateway", async () => {
         const { clusterStates } = await deploy({ ...shared, clusters: [{ name: "east", context: "e", eastWestAddress: "192.0.2.7" }, { name: "west", context: "w" }] });
         expect(clusterStates[0].eastWestAddress).to.equal("192.0.2.7");
+        expect(clusterStates[0].eastWest.addresses).to.deep.equal(["192.0.2.7"]);
         const ew = gateways().find((g) => g.name === "mesh-east-eastwest-gateway")!;
-        expect(ew.inputs.metadata.annotations).to.deep.equal({ "pulumi.com/skipAwait": "true" });
+        expect(ew.inputs.metadata.annotations).to.deep.equal({ "pulumi.com/waitFor": "condition=Programmed", "pulumi.com/timeoutSeconds": "600" });
         expect(gateways().find((g) => g.name === "mesh-link-west-to-east")!.inputs.spec.addresses).to.deep.equal([{ type: "IPAddress", value: "192.0.2.7" }]);
     });
 
@@ -191,8 +195,9 @@ describe("MultiClusterMesh (mocks)", function () {
         mocks.options.linksAccepted = false;
         const { phase, links, summary } = await deploy({ ...shared, clusters: clusters(["east", "west"]) });
         expect(phase).to.equal("PENDING");
-        expect(links.map((l) => [l.accepted, l.message])).to.deep.equal([[false, "Invalid: peer"], [false, "Invalid: peer"]]);
-        expect(summary).to.contain("NOT accepted");
+        const refused = "not Accepted (Invalid: peer); not Programmed (Invalid: peer)";
+        expect(links.map((l) => [l.accepted, l.ready, l.message])).to.deep.equal([[false, false, refused], [false, false, refused]]);
+        expect(summary).to.contain("NOT up");
     });
 
     it("reports the cluster FAILED when one of its releases failed", async () => {

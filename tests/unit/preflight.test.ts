@@ -115,6 +115,8 @@ describe("pre-flight: platform detection", () => {
         ["GKE by providerID", { serverVersion: "v1.30.5", nodes: [node({}, "gce://proj/zone/n1")], apiGroups: [] }, "GKE"],
         ["EKS by server version", { serverVersion: "v1.31.2-eks-7f9249a", nodes: [], apiGroups: [] }, "EKS"],
         ["EKS by node label", { serverVersion: "v1.31.2", nodes: [node({ "eks.amazonaws.com/nodegroup": "ng" })], apiGroups: [] }, "EKS"],
+        ["AKS by providerID", { serverVersion: "v1.31.2", nodes: [node({}, "azure:///subscriptions/s/resourceGroups/rg/providers/x/n1")], apiGroups: [] }, "AKS"],
+        ["AKS by node label", { serverVersion: "v1.31.2", nodes: [node({ "kubernetes.azure.com/cluster": "MC_rg" })], apiGroups: [] }, "AKS"],
         ["k3s by server version", { serverVersion: "v1.31.2+k3s1", nodes: [], apiGroups: [] }, "K3s"],
         ["k3d by node name and providerID", { serverVersion: "v1.31.2+k3s1", nodes: [node({}, "k3s://k3d-dev-server-0", "k3d-dev-server-0")], apiGroups: [] }, "K3d"],
         ["minikube by node label", { serverVersion: "v1.31.0", nodes: [node({ "minikube.k8s.io/name": "minikube" })], apiGroups: [] }, "Minikube"],

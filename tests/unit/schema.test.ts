@@ -33,7 +33,7 @@ describe("package schema", function () {
 
     it("takes per-cluster kubeconfig/context in MultiClusterMesh, the kubeconfig as an input (secret-capable)", () => {
         const cluster = schema.types["servicemesh:index:MeshCluster"].properties;
-        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress", "values", "upgradeStrategy", "revisionTags", "forceRemoveRevisions");
+        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress", "eastWestGateway", "values", "upgradeStrategy", "revisionTags", "forceRemoveRevisions");
         expect(cluster.kubeconfig.plain).to.equal(undefined);
         expect(schema.resources["servicemesh:index:MultiClusterMesh"].requiredInputs).to.deep.equal(["clusters", "version"]);
     });
@@ -42,9 +42,9 @@ describe("package schema", function () {
         const link = schema.resources["servicemesh:index:ClusterLink"];
         expect(Object.keys(link.inputProperties)).to.have.members(["from", "to", "eastWestNamespace", "timeoutSeconds", "kubeconfig", "context"]);
         expect(link.requiredInputs).to.deep.equal(["from", "to"]);
-        expect(Object.keys(link.properties)).to.have.members(["from", "to", "gateway", "address", "accepted", "message"]);
+        expect(Object.keys(link.properties)).to.have.members(["from", "to", "gateway", "address", "accepted", "programmed", "peerReadyReplicas", "ready", "message"]);
         const peer = schema.types["servicemesh:index:LinkPeer"];
-        expect(peer.properties).to.have.keys("cluster", "network", "trustDomain", "eastWestAddress");
+        expect(peer.properties).to.have.keys("cluster", "network", "trustDomain", "eastWestAddress", "eastWest");
         expect(peer.properties.eastWestAddress.plain).to.equal(undefined);
         // No resource named like an existing type: the SDKs would generate two MeshLinkArgs.
         const typeNames = Object.keys(schema.types).map((t) => t.split(":").pop());
