@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartSource, chartSources } from "../charts/source";
-import { REVISION_STATE_CONFIGMAP } from "../preflight/snapshot";
+import { REVISION_IDLE_PREFIX, REVISION_STATE_CONFIGMAP } from "../preflight/snapshot";
 import { ReleasePlan } from "../render/releases";
 import { RevisionDecision, revisionRelease, specAt, tagHasService, tagService, tagWebhook } from "../render/revisions";
 import { ControllerSpec } from "../spec/validate";
@@ -37,7 +37,13 @@ export function installRevisionState(
 ): void {
     new k8s.core.v1.ConfigMap(
         `${name}-revision-state`,
-        { metadata: { name: REVISION_STATE_CONFIGMAP, namespace: spec.installNamespace }, data: decision.inactiveSince },
+        {
+            metadata: {
+                name: REVISION_STATE_CONFIGMAP,
+                namespace: spec.installNamespace,
+                annotations: Object.fromEntries(Object.entries(decision.inactiveSince).map(([rev, since]) => [`${REVISION_IDLE_PREFIX}${rev}`, since])),
+            },
+        },
         { ...opts, dependsOn: [ns] },
     );
 }

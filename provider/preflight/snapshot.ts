@@ -58,8 +58,22 @@ export interface RevisionUse {
     inactiveSince: Record<string, string>;
 }
 
-/** The ConfigMap in the install namespace where the component records since when a revision has had no pods. */
+/**
+ * The ConfigMap in the install namespace where the component records since when a revision has had no pods, one
+ * annotation per revision (REVISION_IDLE_PREFIX + revision): annotations update in place, where the Kubernetes
+ * provider replaces a ConfigMap whose data changes.
+ */
 export const REVISION_STATE_CONFIGMAP = "servicemesh-revisions";
+export const REVISION_IDLE_PREFIX = "servicemesh.pulumi.com/unused-since-";
+
+/** The record's annotations as revision → ISO time. */
+export function idleRecord(annotations: Record<string, string> | undefined): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(annotations ?? {})
+            .filter(([k]) => k.startsWith(REVISION_IDLE_PREFIX))
+            .map(([k, v]) => [k.slice(REVISION_IDLE_PREFIX.length), v]),
+    );
+}
 
 const REVISION_READS = {
     pods: "/api/v1/pods?labelSelector=istio.io%2Frev%2Capp%21%3Distiod",
@@ -88,7 +102,7 @@ async function readRevisionUse(get: KubeGet, installNamespace: string, unread: s
     return {
         pods: pods.map((p) => ({ namespace: p.metadata?.namespace ?? "", revision: p.metadata?.labels?.["istio.io/rev"] ?? "" })),
         namespaces: [...namespaces.values()],
-        inactiveSince: state?.data ?? {},
+        inactiveSince: idleRecord(state?.metadata?.annotations),
     };
 }
 

@@ -114,8 +114,9 @@ describe("canary upgrades with revisions (real engine)", function () {
             // Only the record of when it became unused changes.
             expect(changes(first.summary.resourceChanges)).to.deep.equal({ update: 1 });
             const state = JSON.parse(await env().kubectl(cluster, ["get", "configmap", "servicemesh-revisions", "-n", "istio-system", "-o", "json"]));
-            expect(Object.keys(state.data)).to.deep.equal(["1-30-2"]);
-            const since = Date.parse(state.data["1-30-2"]);
+            const record = state.metadata.annotations ?? {};
+            expect(Object.keys(record).filter((k) => k.startsWith("servicemesh.pulumi.com/unused-since-"))).to.deep.equal(["servicemesh.pulumi.com/unused-since-1-30-2"]);
+            const since = Date.parse(record["servicemesh.pulumi.com/unused-since-1-30-2"]);
             await noOp(stack);
             expect(Object.keys(await helmReleases(cluster))).to.include("istiod-1-30-2");
 

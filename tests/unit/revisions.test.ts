@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { MultiClusterMesh, ServiceMeshController } from "../../provider";
-import { HelmRelease, RevisionUse } from "../../provider/preflight/snapshot";
+import { HelmRelease, RevisionUse, readSnapshot } from "../../provider/preflight/snapshot";
 import { planReleases } from "../../provider/render/releases";
 import { deployedRevisions, deployedTags, planRevisions, tagService, tagWebhook } from "../../provider/render/revisions";
 import { revisionConditions, revisionsPhase } from "../../provider/readiness/revisions";
@@ -162,6 +162,33 @@ describe("revisions: the plan (pure)", () => {
     });
 });
 
+describe("revisions: what the pre-flight reads (RevisionBased only)", () => {
+    it("reads pods labelled istio.io/rev without istiod's own, labelled namespaces and the record of unused revisions", async () => {
+        const asked: string[] = [];
+        const answers: Record<string, unknown> = {
+            "/api/v1/pods?labelSelector=istio.io%2Frev%2Capp%21%3Distiod": { items: [{ metadata: { namespace: "shop", labels: { "istio.io/rev": "1-30-2" } } }] },
+            "/api/v1/namespaces?labelSelector=istio.io%2Frev": { items: [{ metadata: { name: "shop", labels: { "istio.io/rev": "prod" } } }] },
+            "/api/v1/namespaces?labelSelector=istio-injection": { items: [{ metadata: { name: "web", labels: { "istio-injection": "enabled" } } }] },
+            "/api/v1/namespaces/istio-system/configmaps/servicemesh-revisions": {
+                metadata: { annotations: { "servicemesh.pulumi.com/unused-since-1-29-0": "2026-12-06T21:00:00.000Z", other: "x" } },
+            },
+        };
+        const get = async (p: string) => {
+            asked.push(p);
+            return answers[p] ?? (p.endsWith("s") || p.includes("?") ? { items: [] } : undefined);
+        };
+        const without = await readSnapshot(get, "istio-system");
+        expect(without.revisions).to.equal(undefined);
+        expect(asked.filter((p) => p in answers)).to.deep.equal([]);
+        const snap = await readSnapshot(get, "istio-system", [], true);
+        expect(snap.revisions).to.deep.equal({
+            pods: [{ namespace: "shop", revision: "1-30-2" }],
+            namespaces: [{ name: "shop", rev: "prod", injection: undefined }, { name: "web", rev: undefined, injection: "enabled" }],
+            inactiveSince: { "1-29-0": "2026-12-06T21:00:00.000Z" },
+        });
+    });
+});
+
 describe("revisions: validation", () => {
     beforeEach(resetMocks);
     it("refuses revision inputs without RevisionBased, creating nothing", async () => {
@@ -241,7 +268,8 @@ describe("revisions: the component (mocks)", () => {
         ]);
         const state = registered.find((r) => r.type === "kubernetes:core/v1:ConfigMap")!;
         expect(state.inputs.metadata.name).to.equal("servicemesh-revisions");
-        expect(state.inputs.data).to.deep.equal({});
+        expect(state.inputs.metadata.annotations).to.deep.equal({});
+        expect(state.inputs.data).to.equal(undefined);
     });
 
     it("leaves out a revision nobody uses past its grace period (Pulumi then deletes its release)", async () => {
