@@ -140,13 +140,81 @@ describe("canary upgrades with revisions (real engine)", function () {
         });
     });
 
+    describe("switching an InPlace install to RevisionBased, and refusing the way back", () => {
+        let stack: Stack;
+        const cluster = "solo";
+        const grace = 60;
+
+        before(async () => {
+            stack = await singleClusterStack(env(), "e2e-revisions-switch", cluster);
+            await stack.setAllConfig({ istioVersion: { value: "1.30.2" }, dataplaneMode: { value: "Sidecar" } });
+        });
+
+        it("InPlace first: one revision-less istiod", async () => {
+            const result = await stack.up({ onOutput: log });
+            expect(result.outputs.phase.value).to.equal("SUCCEEDED");
+            expect(result.outputs.activeRevision.value).to.equal("default");
+            expect(Object.keys(await helmReleases(cluster)).sort()).to.deep.equal(["istio-base", "istio-cni", "istiod"]);
+        });
+
+        it("RevisionBased adds revision 1-30-2 and the default tag beside the untouched istiod, whose injector stays", async () => {
+            await stack.setAllConfig({ upgradeStrategy: { value: "RevisionBased" }, revisionGracePeriodSeconds: { value: String(grace) } });
+            const result = await stack.up({ onOutput: log });
+            expect(result.outputs.phase.value).to.equal("SUCCEEDED");
+            // Created: the revision's release, the default tag's webhook and Service, the record; updated: istio-base's
+            // default validator. The revision-less istiod release is not touched.
+            expect(changes(result.summary.resourceChanges)).to.deep.equal({ create: 4, update: 1 });
+            expect(Object.keys(await helmReleases(cluster)).sort()).to.deep.equal(["istio-base", "istio-cni", "istiod", "istiod-1-30-2"]);
+            const hooks = await env().kubectl(cluster, ["get", "mutatingwebhookconfigurations", "-o", "name"]);
+            expect(hooks.trim().split("\n").sort()).to.deep.equal([
+                "mutatingwebhookconfiguration.admissionregistration.k8s.io/istio-revision-tag-default",
+                "mutatingwebhookconfiguration.admissionregistration.k8s.io/istio-sidecar-injector",
+                "mutatingwebhookconfiguration.admissionregistration.k8s.io/istio-sidecar-injector-1-30-2",
+            ]);
+            const validator = JSON.parse(await env().kubectl(cluster, ["get", "validatingwebhookconfiguration", "istiod-default-validator", "-o", "json"]));
+            expect(validator.webhooks[0].clientConfig.service.name).to.equal("istiod-1-30-2");
+            expect((result.outputs.revisions.value as any[]).map((r) => [r.name, r.active, r.tags])).to.deep.equal([
+                ["default", false, []],
+                ["1-30-2", true, ["default"]],
+            ]);
+        });
+
+        it("the revision-less istiod, unused, goes after the grace period; its injector with it", async () => {
+            const state = JSON.parse(await env().kubectl(cluster, ["get", "configmap", "servicemesh-revisions", "-n", "istio-system", "-o", "json"]));
+            const since = Date.parse(state.metadata.annotations["servicemesh.pulumi.com/unused-since-default"]);
+            const wait = since + grace * 1000 - Date.now() + 2000;
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+            await stack.up({ onOutput: log });
+            expect(Object.keys(await helmReleases(cluster)).sort()).to.deep.equal(["istio-base", "istio-cni", "istiod-1-30-2"]);
+            const hooks = await env().kubectl(cluster, ["get", "mutatingwebhookconfigurations", "-o", "name"]);
+            expect(hooks).to.not.contain("istio-sidecar-injector\n");
+            expect(hooks).to.contain("istio-revision-tag-default");
+            await noOp(stack);
+        });
+
+        it("back to InPlace is refused at preview, saying why and what to keep, changing nothing", async () => {
+            await stack.setConfig("upgradeStrategy", { value: "InPlace" });
+            await stack.removeConfig("revisionGracePeriodSeconds");
+            const message = await stack.preview().then(() => "", (e) => String((e as Error).message));
+            expect(message).to.contain("upgradeStrategy: InPlace, but istiod revisions 1-30-2 are installed (RevisionBased) in istio-system");
+            expect(message).to.contain("allowed: RevisionBased");
+            expect(Object.keys(await helmReleases(cluster)).sort()).to.deep.equal(["istio-base", "istio-cni", "istiod-1-30-2"]);
+        });
+
+        after(async () => {
+            await stack?.setConfig("upgradeStrategy", { value: "RevisionBased" }).catch(() => undefined);
+            await stack?.destroy().catch((e) => log(`destroy: ${e}\n`));
+        });
+    });
+
     describe("ambient: istiod canary, istio-cni and ztunnel in place after it", () => {
         let stack: Stack;
         const cluster = "east";
 
         before(async () => {
             stack = await singleClusterStack(env(), "e2e-revisions-ambient", cluster);
-            await stack.setAllConfig({ istioVersion: { value: "1.30.2" }, upgradeStrategy: { value: "RevisionBased" } });
+            // A grace period longer than the test, so the old revision stays through the no-op up that follows.
+            await stack.setAllConfig({ istioVersion: { value: "1.30.2" }, upgradeStrategy: { value: "RevisionBased" }, revisionGracePeriodSeconds: { value: "3600" } });
         });
 
         it("1.30.2 as revision 1-30-2, ztunnel following it", async () => {
