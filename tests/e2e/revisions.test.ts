@@ -3,6 +3,8 @@
 // revision while a pod labelled with it exists and removes it once the pod is gone and the grace period has passed;
 // an ambient cluster canaries istiod and upgrades istio-cni and ztunnel in place after it. A no-op up follows every step.
 import { expect } from "chai";
+import * as path from "path";
+import * as yaml from "js-yaml";
 import { Stack } from "@pulumi/pulumi/automation";
 import { changes, singleClusterStack } from "./harness/stacks";
 import { env } from "./hooks";
@@ -55,6 +57,25 @@ describe("canary upgrades with revisions (real engine)", function () {
             const services = await env().kubectl(cluster, ["get", "services", "-n", "istio-system", "-l", "istio.io/tag", "-o", "name"]);
             expect(services.trim().split("\n").sort()).to.deep.equal(["service/istiod-revision-tag-default", "service/istiod-revision-tag-prod-stable"]);
             await noOp(stack);
+        });
+
+        it("the component's tag webhooks match what the istiod stand-in renders for the chart's revisionTags", async () => {
+            const e = env();
+            const chart = path.join(__dirname, "charts", "istiod");
+            const rendered = await e.helm(cluster, ["template", "istiod-1-30-2", chart, "-n", "istio-system", "--set", "revision=1-30-2", "--set", "revisionTags={default,prod-stable}"]);
+            const fromChart = (yaml.loadAll(rendered) as any[]).filter((d) => d?.kind === "MutatingWebhookConfiguration" && d.metadata.labels["istio.io/tag"]);
+            const live = JSON.parse(await e.kubectl(cluster, ["get", "mutatingwebhookconfigurations", "-l", "istio.io/tag", "-o", "json"])).items as any[];
+            // The stand-in leaves out the object-selector webhooks and fails open (its DEVIATION note); the rest agrees.
+            const shape = (h: any) => ({
+                name: h.metadata.name,
+                tag: h.metadata.labels["istio.io/tag"],
+                rev: h.metadata.labels["istio.io/rev"],
+                hooks: (h.webhooks as any[])
+                    .filter((w) => w.name.startsWith("rev.namespace.") || w.name.startsWith("namespace."))
+                    .map((w) => ({ name: w.name, service: w.clientConfig.service.name, path: w.clientConfig.service.path })),
+            });
+            const byName = (a: any, b: any) => a.name.localeCompare(b.name);
+            expect(fromChart.map(shape).sort(byName)).to.deep.equal(live.map(shape).sort(byName));
         });
 
         it("a workload namespace on prod-stable with a pod of revision 1-30-2", async () => {
