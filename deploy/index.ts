@@ -15,6 +15,8 @@ interface ClusterConfig {
     network?: string;
     trustDomain?: string;
     eastWestAddress?: string;
+    /** This cluster's own east-west gateway settings over `settings.eastWestGateway`, e.g. {serviceType: NodePort}. */
+    eastWestGateway?: Record<string, unknown>;
 }
 
 const config = new pulumi.Config();

@@ -15,6 +15,10 @@ repository_secret = config.get("repositorySecret")
 image_repository = config.get("imageRepository")
 gateway_api_manifest = config.get("gatewayApiManifest")
 ca_dir = config.get("caDir")
+# Annotations that make the east-west load balancer internal where the component has no mapping of its own (EKS, GKE
+# and AKS have one): e.g. a MetalLB address pool, set with
+#   pulumi config set --path 'eastWestAnnotations["metallb.universe.tf/address-pool"]' internal
+east_west_annotations = config.get_object("eastWestAnnotations")
 
 
 def read(*parts: str) -> str:
@@ -65,6 +69,12 @@ mesh = servicemesh.MultiClusterMesh(
     gateway_api=servicemesh.GatewayApiArgs(manifest=gateway_api_manifest) if gateway_api_manifest else None,
     license=config.get_secret("license"),
     root_of_trust=root_of_trust,
+    # An internal east-west gateway: HBONE (15008) and istiod's xDS (15012) stay on the private network. Two replicas
+    # spread over nodes with a PodDisruptionBudget are the defaults (Istio 1.26 and later).
+    east_west_gateway=servicemesh.EastWestGatewayArgs(
+        exposure=servicemesh.Exposure.INTERNAL,
+        annotations=east_west_annotations,
+    ),
 )
 
 pulumi.export("phase", mesh.phase)

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { MultiClusterMesh, RotationStage } from "servicemesh";
+import { EastWestGateway, MultiClusterMesh, RotationStage } from "servicemesh";
 
 interface ClusterConfig {
     name: string;
@@ -12,6 +12,8 @@ interface ClusterConfig {
     kubeconfig?: string;
     network?: string;
     eastWestAddress?: string;
+    /** This cluster's own east-west gateway settings (e.g. serviceType NodePort), over the shared ones. */
+    eastWestGateway?: EastWestGateway;
 }
 
 const config = new pulumi.Config();
@@ -25,6 +27,8 @@ const caDir = config.get("caDir");
 // A root rotation: the stage to converge to, and the next root's material in the same layout as caDir.
 const rotationStage = config.get("rotationStage");
 const nextCaDir = config.get("nextCaDir");
+// East-west gateway settings for every cluster, e.g. {exposure: Internal} (README: East-west gateways in production).
+const eastWestGateway = config.getObject<EastWestGateway>("eastWestGateway");
 
 // CA material issued elsewhere, in the layout Istio's certificate tooling writes: <caDir>/<cluster>/{ca-cert.pem,
 // ca-key.pem, root-cert.pem, cert-chain.pem}. Without it, the mesh generates its root and intermediates.
@@ -51,6 +55,7 @@ const mesh = new MultiClusterMesh("mesh", {
         network: c.network,
         context: c.context,
         eastWestAddress: c.eastWestAddress,
+        eastWestGateway: c.eastWestGateway,
         // The file's content, as a secret: the provider never sees a path that may not exist where it runs.
         kubeconfig: c.kubeconfig ? pulumi.secret(fs.readFileSync(c.kubeconfig, "utf8")) : undefined,
     })),
@@ -65,6 +70,7 @@ const mesh = new MultiClusterMesh("mesh", {
         : undefined,
     gatewayApi: gatewayApiManifest ? { manifest: gatewayApiManifest } : undefined,
     license: config.getSecret("license"),
+    eastWestGateway,
     rootOfTrust: clusterCas || rotation ? { clusterCas, rotation } : undefined,
 });
 

@@ -242,7 +242,10 @@ export interface EastWestGateway {
     podDisruptionBudget?: boolean;
     /** Pod anti-affinity of the replicas: `Preferred` (default), `Required` or `None`. */
     antiAffinity?: AntiAffinity;
-    /** Container resources of the gateway. Default: istiod's (requests 100m CPU, 128Mi). */
+    /**
+     * Container resources of the gateway's istio-proxy. Default: the istiod chart's `global.waypoint.resources`
+     * (requests 100m CPU and 128Mi, limits 2 CPUs and 1Gi in 1.30).
+     */
     resources?: ResourceRequirements;
 }
 

@@ -199,7 +199,8 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         gatewayApiPlan: GatewayApiPlan | undefined,
         decision: RevisionDecision | undefined,
     ): Installed {
-        // The east-west exposure depends on the platform the pre-flight found: refused before any child is registered.
+        // The east-west exposure depends on the platform: the pre-flight refuses it with its findings; when it was
+        // skipped (no readable kubeconfig), here, on the platform input or Generic, before any child is registered.
         const exposure = spec.eastWest && exposureFor(spec.eastWest, spec.platform ?? "Generic");
         if (exposure?.problem) {
             throw new SpecError(label, [exposure.problem]);

@@ -109,6 +109,7 @@ export interface MultiClusterMeshArgs {
     /**
      * East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
      * cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+     * A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
      */
     eastWestGateway?: EastWestGateway;
     /**

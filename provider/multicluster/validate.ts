@@ -119,6 +119,12 @@ function memberEastWest(mesh: Record<string, unknown> | undefined, cluster: Reso
         if (layers.length === 2) merged[key] = Object.assign({}, ...layers);
     }
     if (cluster.eastWestAddress !== undefined) merged.address = cluster.eastWestAddress;
+    // The mesh's load balancer settings do not bind a cluster whose own gateway is a NodePort one.
+    if (merged.serviceType === "NodePort") {
+        for (const key of ["exposure", "loadBalancerSourceRanges"]) {
+            if (own[key] === undefined) delete merged[key];
+        }
+    }
     return merged;
 }
 

@@ -11,6 +11,7 @@ import { Bundle } from "../gatewayapi/bundle";
 import { GatewayApiPlan, decideGatewayApi } from "./gatewayapi";
 import { Finding, kubernetesSupport, versionStep } from "./support";
 import { releaseForTakeover } from "./takeover";
+import { exposureFor } from "../render/eastwest";
 import { trustFindings } from "./trust";
 import { DEFAULT_REVISION, RevisionDecision, deployedRevisions, deployedTags, planRevisions } from "../render/revisions";
 
@@ -169,11 +170,15 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
     ].filter((f): f is Finding => !!f);
     const conflict = conflictProblem(scan.conflicts, spec.onConflict, spec.installNamespace);
     const gatewayApi = req.gatewayApi && decideGatewayApi(req.gatewayApi, snapshot.gatewayApi ?? [], req.ownership.owner);
+    const platform = chosen ?? detected.platform;
+    // The east-west exposure needs the platform: a refusal joins the cluster's other findings.
+    const exposure = spec.eastWest && exposureFor(spec.eastWest, platform).problem;
     const revisions = revisionFindings(req, snapshot);
     const problems = [
         ...findings.filter((f) => f.level === "error").map((f) => f.message),
         ...(conflict ? [conflict] : []),
         ...(gatewayApi?.error ? [gatewayApi.error] : []),
+        ...(exposure ? [exposure] : []),
         ...revisions.problems,
     ];
     for (const f of findings.filter((f) => f.level !== "error")) {
@@ -199,7 +204,6 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
     for (const note of revisions.decision?.notes ?? []) {
         req.log("warn", `${label}: ${note}`);
     }
-    const platform = chosen ?? detected.platform;
     req.log("info", `${label}: pre-flight passed on ${accessor.describe}: Kubernetes ${snapshot.serverVersion}, platform ${platform} (${chosen ? "the platform input" : `detected: ${detected.evidence}`})`);
     return { platform, gatewayApi, revisions: revisions.decision };
 }

@@ -3,6 +3,7 @@
 // the charts, turns these into the gateway's Deployment, Service, HorizontalPodAutoscaler and PodDisruptionBudget
 // (pilot/pkg/config/kube/gateway*/deploymentcontroller.go): infrastructure labels and annotations are copied onto them
 // (keys under gateway.networking.k8s.io/ dropped), and each ConfigMap key is a strategic merge patch of one kind.
+import { createHash } from "crypto";
 import { EASTWEST_GATEWAY_NAME, GatewayManifest, LISTENER_PORTS, eastWestListeners } from "./gateways";
 import type { PlatformName } from "../preflight/platform";
 
@@ -106,7 +107,7 @@ export function exposureFor(ew: EastWestSpec, platform: PlatformName): Exposure 
         }
         return {
             annotations: own,
-            problem: `eastWestGateway.exposure: Internal has no load balancer mapping on platform ${platform} (got "Internal"); allowed: on EKS, GKE or AKS as is, elsewhere with eastWestGateway.annotations that make the load balancer internal (e.g. a MetalLB address pool), or serviceType NodePort, or exposure Public`,
+            problem: `eastWestGateway.exposure: Internal has no load balancer mapping on platform ${platform} (got "Internal"); allowed: on EKS, GKE or AKS as is (set the platform input where the pre-flight cannot read the cluster), elsewhere with eastWestGateway.annotations that make the load balancer internal (e.g. a MetalLB address pool), or serviceType NodePort, or exposure Public`,
         };
     }
     const internal = annotationsMakeInternal(own);
@@ -139,12 +140,24 @@ export function eastWestGatewayManifest(ew: EastWestSpec, network: string, clust
             // Infrastructure labels replace the Gateway's own on what istiod generates: keep the network label there.
             infrastructure: {
                 labels: { ...ew.labels, "topology.istio.io/network": network },
-                ...(Object.keys(annotations).length ? { annotations } : {}),
+                annotations: { ...annotations, [RENDERED_FROM_ANNOTATION]: renderedFrom(ew) },
                 ...(ew.parameters ? { parametersRef: { group: "" as const, kind: "ConfigMap" as const, name: EASTWEST_PARAMETERS_NAME } } : {}),
             },
         },
     };
     return gateway;
+}
+
+/**
+ * A digest of what istiod renders the gateway from beyond the Gateway's spec (the ConfigMap, the Service type). In the
+ * spec, a change of either bumps the Gateway's generation, so the update waits until istiod reports Programmed for
+ * the new generation, not the old one, before the generated objects are read back.
+ */
+export const RENDERED_FROM_ANNOTATION = "servicemesh.pulumi.com/rendered-from";
+
+export function renderedFrom(ew: EastWestSpec): string {
+    const input = JSON.stringify([ew.serviceType, ew.parameters ? eastWestParameters(ew) : {}]);
+    return createHash("sha256").update(input).digest("hex").slice(0, 16);
 }
 
 /** The parametersRef ConfigMap's data: one strategic merge patch (YAML; JSON is YAML) per kind istiod generates. */

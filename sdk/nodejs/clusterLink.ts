@@ -44,9 +44,22 @@ export class ClusterLink extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly gateway: pulumi.Output<string>;
     /**
-     * The Accepted condition's reason and message, or why it is missing.
+     * What is missing when the link is not up, else the Accepted condition's reason and message.
      */
     declare public /*out*/ readonly message: pulumi.Output<string>;
+    /**
+     * Ready replicas of the receiving east-west gateway (-1 when `to.eastWest` was not given).
+     */
+    declare public /*out*/ readonly peerReadyReplicas: pulumi.Output<number>;
+    /**
+     * Whether istiod in the sending cluster reports the Gateway Programmed=True.
+     */
+    declare public /*out*/ readonly programmed: pulumi.Output<boolean>;
+    /**
+     * The link is up: Accepted and Programmed, Solo's peering conditions (gloo.solo.io/PeerConnected, ...) True where
+     * reported, and the receiving east-west gateway (when known) has a ready replica.
+     */
+    declare public /*out*/ readonly ready: pulumi.Output<boolean>;
     /**
      * The receiving cluster.
      */
@@ -79,12 +92,18 @@ export class ClusterLink extends pulumi.ComponentResource {
             resourceInputs["address"] = undefined /*out*/;
             resourceInputs["gateway"] = undefined /*out*/;
             resourceInputs["message"] = undefined /*out*/;
+            resourceInputs["peerReadyReplicas"] = undefined /*out*/;
+            resourceInputs["programmed"] = undefined /*out*/;
+            resourceInputs["ready"] = undefined /*out*/;
         } else {
             resourceInputs["accepted"] = undefined /*out*/;
             resourceInputs["address"] = undefined /*out*/;
             resourceInputs["from"] = undefined /*out*/;
             resourceInputs["gateway"] = undefined /*out*/;
             resourceInputs["message"] = undefined /*out*/;
+            resourceInputs["peerReadyReplicas"] = undefined /*out*/;
+            resourceInputs["programmed"] = undefined /*out*/;
+            resourceInputs["ready"] = undefined /*out*/;
             resourceInputs["to"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);

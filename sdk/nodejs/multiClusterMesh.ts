@@ -35,7 +35,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
      */
     declare public readonly links: pulumi.Output<outputs.MeshLinkStatus[]>;
     /**
-     * `SUCCEEDED` when every cluster is SUCCEEDED and every link accepted, `FAILED` when a cluster failed, else `PENDING`.
+     * `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`.
      */
     declare public /*out*/ readonly phase: pulumi.Output<string>;
     /**
@@ -73,6 +73,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             resourceInputs["clusters"] = args?.clusters;
             resourceInputs["dataplaneMode"] = args?.dataplaneMode;
             resourceInputs["distribution"] = args?.distribution;
+            resourceInputs["eastWestGateway"] = args?.eastWestGateway;
             resourceInputs["gatewayApi"] = args?.gatewayApi;
             resourceInputs["image"] = args?.image;
             resourceInputs["installNamespace"] = args?.installNamespace;
@@ -129,6 +130,12 @@ export interface MultiClusterMeshArgs {
      * The image distribution: `Standard` (default) or `FIPS`.
      */
     distribution?: enums.Distribution;
+    /**
+     * East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
+     * cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+     * A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
+     */
+    eastWestGateway?: inputs.EastWestGatewayArgs;
     /**
      * Gateway API CRDs, for every cluster.
      */

@@ -36,6 +36,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly conditions: pulumi.Output<outputs.Condition[]>;
     /**
+     * The east-west gateway as read from the cluster: exposure, address, ports, replicas ready (unset when not a member).
+     */
+    declare public /*out*/ readonly eastWest: pulumi.Output<outputs.EastWestGatewayState | undefined>;
+    /**
      * The address of the east-west gateway (empty when this is not a multicluster member).
      */
     declare public /*out*/ readonly eastWestAddress: pulumi.Output<string>;
@@ -108,12 +112,14 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["values"] = args?.values;
             resourceInputs["version"] = args?.version;
             resourceInputs["conditions"] = undefined /*out*/;
+            resourceInputs["eastWest"] = undefined /*out*/;
             resourceInputs["eastWestAddress"] = undefined /*out*/;
             resourceInputs["phase"] = undefined /*out*/;
             resourceInputs["releases"] = undefined /*out*/;
         } else {
             resourceInputs["cluster"] = undefined /*out*/;
             resourceInputs["conditions"] = undefined /*out*/;
+            resourceInputs["eastWest"] = undefined /*out*/;
             resourceInputs["eastWestAddress"] = undefined /*out*/;
             resourceInputs["gatewayApi"] = undefined /*out*/;
             resourceInputs["installNamespace"] = undefined /*out*/;

@@ -33,6 +33,12 @@ function meshExampleLifecycle(stackOf: () => Stack, caDirOf: () => string, deplo
             ["west", "east", true],
         ]);
         expect(result.outputs.rootCertPem.value).to.match(/^-----BEGIN CERTIFICATE-----/);
+        // The example's internal east-west gateway: the pool's annotation reaches the Service istiod generates.
+        expect(clusters.map((c) => c.eastWest.exposure)).to.deep.equal(CLUSTERS.map(() => "Internal"));
+        for (const name of CLUSTERS) {
+            const svc = JSON.parse(await e.kubectl(name, ["get", "service", "istio-eastwest", "-n", "istio-eastwest", "-o", "json"]));
+            expect(svc.metadata.annotations["metallb.universe.tf/address-pool"], name).to.equal("internal");
+        }
         for (const name of CLUSTERS) {
             const releases = JSON.parse(await e.helm(name, ["list", "-n", "istio-system", "-o", "json"]));
             expect(releases.map((r: any) => [r.name, r.status]).sort()).to.deep.equal([
@@ -68,6 +74,9 @@ function meshExampleLifecycle(stackOf: () => Stack, caDirOf: () => string, deplo
     });
 }
 
+// The local clusters have no cloud load balancer mapping: the examples' internal east-west gateway names a MetalLB pool.
+const INTERNAL_POOL = 'eastWestAnnotations["metallb.universe.tf/address-pool"]';
+
 describe("every Pulumi language (real engine)", function () {
     it("the committed SDKs are what the plugin's schema generates (scripts/gen-sdk.sh --check)", async () => {
         const result = await run("bash", [path.join(REPO, "scripts", "gen-sdk.sh"), "--check"]);
@@ -83,6 +92,7 @@ describe("every Pulumi language (real engine)", function () {
             await installRequirements(py, path.join(REPO, "examples", "multicluster-python"));
             // The Python example reads the same config as examples/multicluster-ts.
             ({ stack, caDir } = await multiclusterStack(e, "e2e-python", CLUSTERS, py.env(e.env.PATH), "multicluster-python"));
+            await stack.setConfig(INTERNAL_POOL, { value: "internal" }, true);
         });
         meshExampleLifecycle(() => stack, () => caDir);
     });
@@ -101,6 +111,7 @@ describe("every Pulumi language (real engine)", function () {
             await stack.setConfig("repository.insecureSkipVerify", { value: "true" }, true);
             await stack.setConfig("gatewayApi.manifest", { value: GATEWAY_API_CRDS }, true);
             await stack.setConfig("values.istiod.meshConfig.accessLogFile", { value: "/dev/stdout" }, true);
+            await stack.setConfig(INTERNAL_POOL, { value: "internal" }, true);
             for (const [i, name] of CLUSTERS.entries()) {
                 await stack.setConfig(`cluster${i + 1}.name`, { value: name }, true);
                 await stack.setConfig(`cluster${i + 1}.kubeconfig`, { value: e.clusters[name].kubeconfig }, true);

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as path from "path";
 import { MultiClusterMesh, ServiceMeshController } from "../../provider";
 import { linkState } from "../../provider/link/clusterLink";
-import { EastWestSpec, eastWestParameters, exposureFor } from "../../provider/render/eastwest";
+import { EastWestSpec, RENDERED_FROM_ANNOTATION, eastWestGatewayManifest, eastWestParameters, exposureFor } from "../../provider/render/eastwest";
 import { resolveControllerSpec } from "../../provider/spec/validate";
 import { emptySnapshot, expectRejected, mockClusters, mocks, registered, resetMocks, settle, valueOf } from "./mocks";
 
@@ -106,6 +106,12 @@ describe("east-west gateway: the parametersRef ConfigMap", () => {
         const nodePort = spec({ serviceType: "NodePort", address: "mesh-east.example.com", nodePorts: { crossNetwork: 31008, xds: 31012 } });
         expect(parsed(eastWestParameters(nodePort)).service).to.deep.equal({ spec: { ports: [{ port: 15008, nodePort: 31008 }, { port: 15012, nodePort: 31012 }] } });
     });
+    it("a change of the ConfigMap or the Service type changes the Gateway's spec (so its generation), nothing else does", () => {
+        const digest = (ew: object) => eastWestGatewayManifest(spec(ew), "east", "east", {}).spec.infrastructure!.annotations![RENDERED_FROM_ANNOTATION];
+        expect(digest({ replicas: 3 })).to.not.equal(digest({ replicas: 2 }));
+        expect(digest({ serviceType: "NodePort", address: "10.0.0.5" })).to.not.equal(digest({}));
+        expect(digest({ address: "10.0.0.5" })).to.equal(digest({}));
+    });
     it("only keys istiod accepts (supportedOverlays, 1.26–1.31)", () => {
         const all = spec({ autoscaling: { maxReplicas: 4 }, loadBalancerSourceRanges: ["10.0.0.0/8"] });
         expect(Object.keys(eastWestParameters(all))).to.have.members(["deployment", "service", "horizontalPodAutoscaler", "podDisruptionBudget"]);
@@ -185,7 +191,9 @@ describe("east-west gateway: the component (mocks)", () => {
             const { mesh, outcome } = await install({ exposure: "Internal" }, platform);
             expect(outcome).to.equal("");
             const [gw] = created("kubernetes:gateway.networking.k8s.io/v1:Gateway");
-            expect(Object.keys(gw.inputs.spec.infrastructure.annotations)).to.have.members(Object.keys(exposureFor(spec({ exposure: "Internal" }), platform).annotations));
+            const { [RENDERED_FROM_ANNOTATION]: digest, ...annotations } = gw.inputs.spec.infrastructure.annotations;
+            expect(annotations).to.deep.equal(exposureFor(spec({ exposure: "Internal" }), platform).annotations);
+            expect(digest).to.match(/^[0-9a-f]{16}$/);
             expect(gw.inputs.spec.infrastructure.parametersRef).to.deep.equal({ group: "", kind: "ConfigMap", name: "istio-eastwest-parameters" });
             expect(warnings.filter((w) => w.includes("internet-facing"))).to.deep.equal([]);
             expect((await valueOf(mesh.eastWest))!.exposure).to.equal("Internal");
@@ -199,7 +207,7 @@ describe("east-west gateway: the component (mocks)", () => {
 
     it("Internal on a cluster without a mapping: refused after the pre-flight, no child registered", async () => {
         const { outcome } = await install({ exposure: "Internal" }, "Generic");
-        expect(outcome).to.contain("eastWestGateway.exposure: Internal has no load balancer mapping on platform Generic");
+        expect(outcome).to.contain("pre-flight checks of ServiceMeshController \"mesh\" refused the update; nothing was changed").and.contain("eastWestGateway.exposure: Internal has no load balancer mapping on platform Generic");
         expect(registered.filter((r) => r.type !== "servicemesh:index:ServiceMeshController")).to.deep.equal([]);
     });
 
@@ -220,7 +228,8 @@ describe("east-west gateway: the component (mocks)", () => {
         expect(outcome).to.equal("");
         expect(created("kubernetes:core/v1:ConfigMap")).to.deep.equal([]);
         const [gw] = created("kubernetes:gateway.networking.k8s.io/v1:Gateway");
-        expect(gw.inputs.spec.infrastructure).to.deep.equal({ labels: { "topology.istio.io/network": "east" } });
+        expect(Object.keys(gw.inputs.spec.infrastructure)).to.have.members(["labels", "annotations"]);
+        expect(gw.inputs.spec.infrastructure.labels).to.deep.equal({ "topology.istio.io/network": "east" });
         expect(warnings.some((w) => w.includes("istiod's defaults (one replica, no PodDisruptionBudget)"))).to.equal(true);
     });
 
@@ -250,7 +259,7 @@ describe("east-west gateway: a mesh's links (mocks)", () => {
         } as any);
 
     it("shared settings with a cluster's own over them; a link to a NodePort peer names its node ports and prefers them", async () => {
-        const m = mesh({ eastWestGateway: { replicas: 3, annotations: { "example.com/owner": "platform" } } });
+        const m = mesh({ eastWestGateway: { replicas: 3, exposure: "Public", loadBalancerSourceRanges: ["10.0.0.0/8"], annotations: { "example.com/owner": "platform" } } });
         const [clusters, phase] = await Promise.all([valueOf(m.clusters), valueOf(m.phase)]);
         await settle();
         expect(phase).to.equal("SUCCEEDED");

@@ -110,8 +110,8 @@ describe("MultiClusterMesh (mocks)", function () {
                 { name: "cross-network", port: 15008, protocol: "HBONE", tls: { mode: "Passthrough" } },
                 { name: "xds-tls", port: 15012, protocol: "TLS", tls: { mode: "Passthrough" } },
             ],
-            // 1.24 has no parametersRef: only the network label goes onto what istiod generates.
-            infrastructure: { labels: { "topology.istio.io/network": "east" } },
+            // 1.24 has no parametersRef: the network label goes onto what istiod generates, and the digest of its inputs.
+            infrastructure: { labels: { "topology.istio.io/network": "east" }, annotations: { "servicemesh.pulumi.com/rendered-from": east.inputs.spec.infrastructure.annotations["servicemesh.pulumi.com/rendered-from"] } },
         });
         const ns = registered.filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata.name === "istio-eastwest");
         expect(ns.map((n) => n.inputs.metadata.labels)).to.deep.equal([{ "topology.istio.io/network": "east" }, { "topology.istio.io/network": "west" }]);

@@ -26,8 +26,15 @@ type ClusterLink struct {
 	From pulumi.StringOutput `pulumi:"from"`
 	// The peer Gateway in the sending cluster (`<namespace>/istio-remote-peer-<to network>`).
 	Gateway pulumi.StringOutput `pulumi:"gateway"`
-	// The Accepted condition's reason and message, or why it is missing.
+	// What is missing when the link is not up, else the Accepted condition's reason and message.
 	Message pulumi.StringOutput `pulumi:"message"`
+	// Ready replicas of the receiving east-west gateway (-1 when `to.eastWest` was not given).
+	PeerReadyReplicas pulumi.Float64Output `pulumi:"peerReadyReplicas"`
+	// Whether istiod in the sending cluster reports the Gateway Programmed=True.
+	Programmed pulumi.BoolOutput `pulumi:"programmed"`
+	// The link is up: Accepted and Programmed, Solo's peering conditions (gloo.solo.io/PeerConnected, ...) True where
+	// reported, and the receiving east-west gateway (when known) has a ready replica.
+	Ready pulumi.BoolOutput `pulumi:"ready"`
 	// The receiving cluster.
 	To pulumi.StringOutput `pulumi:"to"`
 }
@@ -138,9 +145,25 @@ func (o ClusterLinkOutput) Gateway() pulumi.StringOutput {
 	return o.ApplyT(func(v *ClusterLink) pulumi.StringOutput { return v.Gateway }).(pulumi.StringOutput)
 }
 
-// The Accepted condition's reason and message, or why it is missing.
+// What is missing when the link is not up, else the Accepted condition's reason and message.
 func (o ClusterLinkOutput) Message() pulumi.StringOutput {
 	return o.ApplyT(func(v *ClusterLink) pulumi.StringOutput { return v.Message }).(pulumi.StringOutput)
+}
+
+// Ready replicas of the receiving east-west gateway (-1 when `to.eastWest` was not given).
+func (o ClusterLinkOutput) PeerReadyReplicas() pulumi.Float64Output {
+	return o.ApplyT(func(v *ClusterLink) pulumi.Float64Output { return v.PeerReadyReplicas }).(pulumi.Float64Output)
+}
+
+// Whether istiod in the sending cluster reports the Gateway Programmed=True.
+func (o ClusterLinkOutput) Programmed() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ClusterLink) pulumi.BoolOutput { return v.Programmed }).(pulumi.BoolOutput)
+}
+
+// The link is up: Accepted and Programmed, Solo's peering conditions (gloo.solo.io/PeerConnected, ...) True where
+// reported, and the receiving east-west gateway (when known) has a ready replica.
+func (o ClusterLinkOutput) Ready() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ClusterLink) pulumi.BoolOutput { return v.Ready }).(pulumi.BoolOutput)
 }
 
 // The receiving cluster.

@@ -21,7 +21,7 @@ type MultiClusterMesh struct {
 	Clusters MeshClusterStatusArrayOutput `pulumi:"clusters"`
 	// Per link: the peer Gateway, the address it points at and whether it was accepted.
 	Links MeshLinkStatusArrayOutput `pulumi:"links"`
-	// `SUCCEEDED` when every cluster is SUCCEEDED and every link accepted, `FAILED` when a cluster failed, else `PENDING`.
+	// `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`.
 	Phase pulumi.StringOutput `pulumi:"phase"`
 	// The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
 	RootCertPem pulumi.StringOutput `pulumi:"rootCertPem"`
@@ -61,6 +61,10 @@ type multiClusterMeshArgs struct {
 	DataplaneMode *DataplaneMode `pulumi:"dataplaneMode"`
 	// The image distribution: `Standard` (default) or `FIPS`.
 	Distribution *Distribution `pulumi:"distribution"`
+	// East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
+	// cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+	// A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
+	EastWestGateway *EastWestGateway `pulumi:"eastWestGateway"`
 	// Gateway API CRDs, for every cluster.
 	GatewayApi *GatewayApi `pulumi:"gatewayApi"`
 	// Container image source and pull secrets, for every cluster.
@@ -106,6 +110,10 @@ type MultiClusterMeshArgs struct {
 	DataplaneMode *DataplaneMode
 	// The image distribution: `Standard` (default) or `FIPS`.
 	Distribution *Distribution
+	// East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
+	// cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+	// A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
+	EastWestGateway *EastWestGatewayArgs
 	// Gateway API CRDs, for every cluster.
 	GatewayApi *GatewayApiArgs
 	// Container image source and pull secrets, for every cluster.
@@ -186,7 +194,7 @@ func (o MultiClusterMeshOutput) Links() MeshLinkStatusArrayOutput {
 	return o.ApplyT(func(v *MultiClusterMesh) MeshLinkStatusArrayOutput { return v.Links }).(MeshLinkStatusArrayOutput)
 }
 
-// `SUCCEEDED` when every cluster is SUCCEEDED and every link accepted, `FAILED` when a cluster failed, else `PENDING`.
+// `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`.
 func (o MultiClusterMeshOutput) Phase() pulumi.StringOutput {
 	return o.ApplyT(func(v *MultiClusterMesh) pulumi.StringOutput { return v.Phase }).(pulumi.StringOutput)
 }

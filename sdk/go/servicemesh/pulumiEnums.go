@@ -10,6 +10,177 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// Pod anti-affinity of the east-west gateway's replicas.
+type AntiAffinity string
+
+const (
+	// Spread replicas over nodes and zones when the scheduler can (preferred anti-affinity, zone spread).
+	AntiAffinityPREFERRED = AntiAffinity("Preferred")
+	// Never two replicas on one node (required anti-affinity); a replica stays Pending when no node is free.
+	AntiAffinityREQUIRED = AntiAffinity("Required")
+	// No anti-affinity.
+	AntiAffinityNONE = AntiAffinity("None")
+)
+
+func (AntiAffinity) ElementType() reflect.Type {
+	return reflect.TypeOf((*AntiAffinity)(nil)).Elem()
+}
+
+func (e AntiAffinity) ToAntiAffinityOutput() AntiAffinityOutput {
+	return pulumi.ToOutput(e).(AntiAffinityOutput)
+}
+
+func (e AntiAffinity) ToAntiAffinityOutputWithContext(ctx context.Context) AntiAffinityOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(AntiAffinityOutput)
+}
+
+func (e AntiAffinity) ToAntiAffinityPtrOutput() AntiAffinityPtrOutput {
+	return e.ToAntiAffinityPtrOutputWithContext(context.Background())
+}
+
+func (e AntiAffinity) ToAntiAffinityPtrOutputWithContext(ctx context.Context) AntiAffinityPtrOutput {
+	return AntiAffinity(e).ToAntiAffinityOutputWithContext(ctx).ToAntiAffinityPtrOutputWithContext(ctx)
+}
+
+func (e AntiAffinity) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e AntiAffinity) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e AntiAffinity) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e AntiAffinity) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type AntiAffinityOutput struct{ *pulumi.OutputState }
+
+func (AntiAffinityOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AntiAffinity)(nil)).Elem()
+}
+
+func (o AntiAffinityOutput) ToAntiAffinityOutput() AntiAffinityOutput {
+	return o
+}
+
+func (o AntiAffinityOutput) ToAntiAffinityOutputWithContext(ctx context.Context) AntiAffinityOutput {
+	return o
+}
+
+func (o AntiAffinityOutput) ToAntiAffinityPtrOutput() AntiAffinityPtrOutput {
+	return o.ToAntiAffinityPtrOutputWithContext(context.Background())
+}
+
+func (o AntiAffinityOutput) ToAntiAffinityPtrOutputWithContext(ctx context.Context) AntiAffinityPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AntiAffinity) *AntiAffinity {
+		return &v
+	}).(AntiAffinityPtrOutput)
+}
+
+func (o AntiAffinityOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o AntiAffinityOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e AntiAffinity) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o AntiAffinityOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o AntiAffinityOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e AntiAffinity) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type AntiAffinityPtrOutput struct{ *pulumi.OutputState }
+
+func (AntiAffinityPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AntiAffinity)(nil)).Elem()
+}
+
+func (o AntiAffinityPtrOutput) ToAntiAffinityPtrOutput() AntiAffinityPtrOutput {
+	return o
+}
+
+func (o AntiAffinityPtrOutput) ToAntiAffinityPtrOutputWithContext(ctx context.Context) AntiAffinityPtrOutput {
+	return o
+}
+
+func (o AntiAffinityPtrOutput) Elem() AntiAffinityOutput {
+	return o.ApplyT(func(v *AntiAffinity) AntiAffinity {
+		if v != nil {
+			return *v
+		}
+		var ret AntiAffinity
+		return ret
+	}).(AntiAffinityOutput)
+}
+
+func (o AntiAffinityPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o AntiAffinityPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *AntiAffinity) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// AntiAffinityInput is an input type that accepts values of the AntiAffinity enum
+// A concrete instance of `AntiAffinityInput` can be one of the following:
+//
+//	AntiAffinityPREFERRED
+//	AntiAffinityREQUIRED
+//	AntiAffinityNONE
+type AntiAffinityInput interface {
+	pulumi.Input
+
+	ToAntiAffinityOutput() AntiAffinityOutput
+	ToAntiAffinityOutputWithContext(context.Context) AntiAffinityOutput
+}
+
+var antiAffinityPtrType = reflect.TypeOf((**AntiAffinity)(nil)).Elem()
+
+type AntiAffinityPtrInput interface {
+	pulumi.Input
+
+	ToAntiAffinityPtrOutput() AntiAffinityPtrOutput
+	ToAntiAffinityPtrOutputWithContext(context.Context) AntiAffinityPtrOutput
+}
+
+type antiAffinityPtr string
+
+func AntiAffinityPtr(v string) AntiAffinityPtrInput {
+	return (*antiAffinityPtr)(&v)
+}
+
+func (*antiAffinityPtr) ElementType() reflect.Type {
+	return antiAffinityPtrType
+}
+
+func (in *antiAffinityPtr) ToAntiAffinityPtrOutput() AntiAffinityPtrOutput {
+	return pulumi.ToOutput(in).(AntiAffinityPtrOutput)
+}
+
+func (in *antiAffinityPtr) ToAntiAffinityPtrOutputWithContext(ctx context.Context) AntiAffinityPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(AntiAffinityPtrOutput)
+}
+
 // The dataplane mode of the mesh.
 type DataplaneMode string
 
@@ -344,6 +515,346 @@ func (in *distributionPtr) ToDistributionPtrOutput() DistributionPtrOutput {
 
 func (in *distributionPtr) ToDistributionPtrOutputWithContext(ctx context.Context) DistributionPtrOutput {
 	return pulumi.ToOutputWithContext(ctx, in).(DistributionPtrOutput)
+}
+
+// How the east-west gateway's Service is exposed to the peers.
+type EastWestServiceType string
+
+const (
+	// A cloud (or MetalLB, kube-vip...) load balancer in front of the gateway: peers reach its address.
+	EastWestServiceType_LOAD_BALANCER = EastWestServiceType("LoadBalancer")
+	// A NodePort Service: peers reach the nodes' addresses on the node ports (Solo Istio 1.28 or later, beta there).
+	// For networks where every node is routable from the peers and load balancers are not wanted (on-premises).
+	EastWestServiceType_NODE_PORT = EastWestServiceType("NodePort")
+)
+
+func (EastWestServiceType) ElementType() reflect.Type {
+	return reflect.TypeOf((*EastWestServiceType)(nil)).Elem()
+}
+
+func (e EastWestServiceType) ToEastWestServiceTypeOutput() EastWestServiceTypeOutput {
+	return pulumi.ToOutput(e).(EastWestServiceTypeOutput)
+}
+
+func (e EastWestServiceType) ToEastWestServiceTypeOutputWithContext(ctx context.Context) EastWestServiceTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(EastWestServiceTypeOutput)
+}
+
+func (e EastWestServiceType) ToEastWestServiceTypePtrOutput() EastWestServiceTypePtrOutput {
+	return e.ToEastWestServiceTypePtrOutputWithContext(context.Background())
+}
+
+func (e EastWestServiceType) ToEastWestServiceTypePtrOutputWithContext(ctx context.Context) EastWestServiceTypePtrOutput {
+	return EastWestServiceType(e).ToEastWestServiceTypeOutputWithContext(ctx).ToEastWestServiceTypePtrOutputWithContext(ctx)
+}
+
+func (e EastWestServiceType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e EastWestServiceType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e EastWestServiceType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e EastWestServiceType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type EastWestServiceTypeOutput struct{ *pulumi.OutputState }
+
+func (EastWestServiceTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*EastWestServiceType)(nil)).Elem()
+}
+
+func (o EastWestServiceTypeOutput) ToEastWestServiceTypeOutput() EastWestServiceTypeOutput {
+	return o
+}
+
+func (o EastWestServiceTypeOutput) ToEastWestServiceTypeOutputWithContext(ctx context.Context) EastWestServiceTypeOutput {
+	return o
+}
+
+func (o EastWestServiceTypeOutput) ToEastWestServiceTypePtrOutput() EastWestServiceTypePtrOutput {
+	return o.ToEastWestServiceTypePtrOutputWithContext(context.Background())
+}
+
+func (o EastWestServiceTypeOutput) ToEastWestServiceTypePtrOutputWithContext(ctx context.Context) EastWestServiceTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v EastWestServiceType) *EastWestServiceType {
+		return &v
+	}).(EastWestServiceTypePtrOutput)
+}
+
+func (o EastWestServiceTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o EastWestServiceTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e EastWestServiceType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o EastWestServiceTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o EastWestServiceTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e EastWestServiceType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type EastWestServiceTypePtrOutput struct{ *pulumi.OutputState }
+
+func (EastWestServiceTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**EastWestServiceType)(nil)).Elem()
+}
+
+func (o EastWestServiceTypePtrOutput) ToEastWestServiceTypePtrOutput() EastWestServiceTypePtrOutput {
+	return o
+}
+
+func (o EastWestServiceTypePtrOutput) ToEastWestServiceTypePtrOutputWithContext(ctx context.Context) EastWestServiceTypePtrOutput {
+	return o
+}
+
+func (o EastWestServiceTypePtrOutput) Elem() EastWestServiceTypeOutput {
+	return o.ApplyT(func(v *EastWestServiceType) EastWestServiceType {
+		if v != nil {
+			return *v
+		}
+		var ret EastWestServiceType
+		return ret
+	}).(EastWestServiceTypeOutput)
+}
+
+func (o EastWestServiceTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o EastWestServiceTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *EastWestServiceType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// EastWestServiceTypeInput is an input type that accepts values of the EastWestServiceType enum
+// A concrete instance of `EastWestServiceTypeInput` can be one of the following:
+//
+//	EastWestServiceType_LOAD_BALANCER
+//	EastWestServiceType_NODE_PORT
+type EastWestServiceTypeInput interface {
+	pulumi.Input
+
+	ToEastWestServiceTypeOutput() EastWestServiceTypeOutput
+	ToEastWestServiceTypeOutputWithContext(context.Context) EastWestServiceTypeOutput
+}
+
+var eastWestServiceTypePtrType = reflect.TypeOf((**EastWestServiceType)(nil)).Elem()
+
+type EastWestServiceTypePtrInput interface {
+	pulumi.Input
+
+	ToEastWestServiceTypePtrOutput() EastWestServiceTypePtrOutput
+	ToEastWestServiceTypePtrOutputWithContext(context.Context) EastWestServiceTypePtrOutput
+}
+
+type eastWestServiceTypePtr string
+
+func EastWestServiceTypePtr(v string) EastWestServiceTypePtrInput {
+	return (*eastWestServiceTypePtr)(&v)
+}
+
+func (*eastWestServiceTypePtr) ElementType() reflect.Type {
+	return eastWestServiceTypePtrType
+}
+
+func (in *eastWestServiceTypePtr) ToEastWestServiceTypePtrOutput() EastWestServiceTypePtrOutput {
+	return pulumi.ToOutput(in).(EastWestServiceTypePtrOutput)
+}
+
+func (in *eastWestServiceTypePtr) ToEastWestServiceTypePtrOutputWithContext(ctx context.Context) EastWestServiceTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(EastWestServiceTypePtrOutput)
+}
+
+// Who can reach a LoadBalancer east-west gateway.
+type Exposure string
+
+const (
+	// Only the private network: the component sets the internal load balancer annotations of the platform (EKS: AWS
+	// Load Balancer Controller NLB, scheme internal; GKE: `networking.gke.io/load-balancer-type: Internal`; AKS:
+	// `service.beta.kubernetes.io/azure-load-balancer-internal`). Refused on a platform it has no mapping for, unless
+	// `annotations` say how.
+	ExposureINTERNAL = Exposure("Internal")
+	// Whatever the platform makes of a plain LoadBalancer Service: on a public cloud, an internet-facing address.
+	ExposurePUBLIC = Exposure("Public")
+)
+
+func (Exposure) ElementType() reflect.Type {
+	return reflect.TypeOf((*Exposure)(nil)).Elem()
+}
+
+func (e Exposure) ToExposureOutput() ExposureOutput {
+	return pulumi.ToOutput(e).(ExposureOutput)
+}
+
+func (e Exposure) ToExposureOutputWithContext(ctx context.Context) ExposureOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ExposureOutput)
+}
+
+func (e Exposure) ToExposurePtrOutput() ExposurePtrOutput {
+	return e.ToExposurePtrOutputWithContext(context.Background())
+}
+
+func (e Exposure) ToExposurePtrOutputWithContext(ctx context.Context) ExposurePtrOutput {
+	return Exposure(e).ToExposureOutputWithContext(ctx).ToExposurePtrOutputWithContext(ctx)
+}
+
+func (e Exposure) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e Exposure) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e Exposure) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e Exposure) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type ExposureOutput struct{ *pulumi.OutputState }
+
+func (ExposureOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Exposure)(nil)).Elem()
+}
+
+func (o ExposureOutput) ToExposureOutput() ExposureOutput {
+	return o
+}
+
+func (o ExposureOutput) ToExposureOutputWithContext(ctx context.Context) ExposureOutput {
+	return o
+}
+
+func (o ExposureOutput) ToExposurePtrOutput() ExposurePtrOutput {
+	return o.ToExposurePtrOutputWithContext(context.Background())
+}
+
+func (o ExposureOutput) ToExposurePtrOutputWithContext(ctx context.Context) ExposurePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v Exposure) *Exposure {
+		return &v
+	}).(ExposurePtrOutput)
+}
+
+func (o ExposureOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o ExposureOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e Exposure) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o ExposureOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ExposureOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e Exposure) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type ExposurePtrOutput struct{ *pulumi.OutputState }
+
+func (ExposurePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Exposure)(nil)).Elem()
+}
+
+func (o ExposurePtrOutput) ToExposurePtrOutput() ExposurePtrOutput {
+	return o
+}
+
+func (o ExposurePtrOutput) ToExposurePtrOutputWithContext(ctx context.Context) ExposurePtrOutput {
+	return o
+}
+
+func (o ExposurePtrOutput) Elem() ExposureOutput {
+	return o.ApplyT(func(v *Exposure) Exposure {
+		if v != nil {
+			return *v
+		}
+		var ret Exposure
+		return ret
+	}).(ExposureOutput)
+}
+
+func (o ExposurePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ExposurePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *Exposure) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// ExposureInput is an input type that accepts values of the Exposure enum
+// A concrete instance of `ExposureInput` can be one of the following:
+//
+//	ExposureINTERNAL
+//	ExposurePUBLIC
+type ExposureInput interface {
+	pulumi.Input
+
+	ToExposureOutput() ExposureOutput
+	ToExposureOutputWithContext(context.Context) ExposureOutput
+}
+
+var exposurePtrType = reflect.TypeOf((**Exposure)(nil)).Elem()
+
+type ExposurePtrInput interface {
+	pulumi.Input
+
+	ToExposurePtrOutput() ExposurePtrOutput
+	ToExposurePtrOutputWithContext(context.Context) ExposurePtrOutput
+}
+
+type exposurePtr string
+
+func ExposurePtr(v string) ExposurePtrInput {
+	return (*exposurePtr)(&v)
+}
+
+func (*exposurePtr) ElementType() reflect.Type {
+	return exposurePtrType
+}
+
+func (in *exposurePtr) ToExposurePtrOutput() ExposurePtrOutput {
+	return pulumi.ToOutput(in).(ExposurePtrOutput)
+}
+
+func (in *exposurePtr) ToExposurePtrOutputWithContext(ctx context.Context) ExposurePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ExposurePtrOutput)
 }
 
 // Key algorithm of generated CA keys.
@@ -691,6 +1202,8 @@ const (
 	PlatformGKE = Platform("GKE")
 	// Amazon EKS (no chart overlay; see the README for the VPC CNI settings).
 	PlatformEKS = Platform("EKS")
+	// Azure Kubernetes Service (no chart overlay).
+	PlatformAKS = Platform("AKS")
 	// Red Hat OpenShift (`global.platform=openshift` from 1.24).
 	Platform_OPEN_SHIFT = Platform("OpenShift")
 	// k3s (`global.platform=k3s` from 1.24).
@@ -829,6 +1342,7 @@ func (o PlatformPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pul
 //
 //	PlatformGKE
 //	PlatformEKS
+//	PlatformAKS
 //	Platform_OPEN_SHIFT
 //	PlatformK3S
 //	PlatformK3D
@@ -1380,10 +1894,16 @@ func (in *trafficCaptureModePtr) ToTrafficCaptureModePtrOutputWithContext(ctx co
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*AntiAffinityInput)(nil)).Elem(), AntiAffinity("Preferred"))
+	pulumi.RegisterInputType(reflect.TypeOf((*AntiAffinityPtrInput)(nil)).Elem(), AntiAffinity("Preferred"))
 	pulumi.RegisterInputType(reflect.TypeOf((*DataplaneModeInput)(nil)).Elem(), DataplaneMode("Ambient"))
 	pulumi.RegisterInputType(reflect.TypeOf((*DataplaneModePtrInput)(nil)).Elem(), DataplaneMode("Ambient"))
 	pulumi.RegisterInputType(reflect.TypeOf((*DistributionInput)(nil)).Elem(), Distribution("Standard"))
 	pulumi.RegisterInputType(reflect.TypeOf((*DistributionPtrInput)(nil)).Elem(), Distribution("Standard"))
+	pulumi.RegisterInputType(reflect.TypeOf((*EastWestServiceTypeInput)(nil)).Elem(), EastWestServiceType("LoadBalancer"))
+	pulumi.RegisterInputType(reflect.TypeOf((*EastWestServiceTypePtrInput)(nil)).Elem(), EastWestServiceType("LoadBalancer"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ExposureInput)(nil)).Elem(), Exposure("Internal"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ExposurePtrInput)(nil)).Elem(), Exposure("Internal"))
 	pulumi.RegisterInputType(reflect.TypeOf((*KeyAlgorithmInput)(nil)).Elem(), KeyAlgorithm("RSA"))
 	pulumi.RegisterInputType(reflect.TypeOf((*KeyAlgorithmPtrInput)(nil)).Elem(), KeyAlgorithm("RSA"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OnConflictInput)(nil)).Elem(), OnConflict("Force"))
@@ -1396,10 +1916,16 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ScalingProfilePtrInput)(nil)).Elem(), ScalingProfile("Default"))
 	pulumi.RegisterInputType(reflect.TypeOf((*TrafficCaptureModeInput)(nil)).Elem(), TrafficCaptureMode("Auto"))
 	pulumi.RegisterInputType(reflect.TypeOf((*TrafficCaptureModePtrInput)(nil)).Elem(), TrafficCaptureMode("Auto"))
+	pulumi.RegisterOutputType(AntiAffinityOutput{})
+	pulumi.RegisterOutputType(AntiAffinityPtrOutput{})
 	pulumi.RegisterOutputType(DataplaneModeOutput{})
 	pulumi.RegisterOutputType(DataplaneModePtrOutput{})
 	pulumi.RegisterOutputType(DistributionOutput{})
 	pulumi.RegisterOutputType(DistributionPtrOutput{})
+	pulumi.RegisterOutputType(EastWestServiceTypeOutput{})
+	pulumi.RegisterOutputType(EastWestServiceTypePtrOutput{})
+	pulumi.RegisterOutputType(ExposureOutput{})
+	pulumi.RegisterOutputType(ExposurePtrOutput{})
 	pulumi.RegisterOutputType(KeyAlgorithmOutput{})
 	pulumi.RegisterOutputType(KeyAlgorithmPtrOutput{})
 	pulumi.RegisterOutputType(OnConflictOutput{})

@@ -942,13 +942,222 @@ func (o ConditionArrayOutput) Index(i pulumi.IntInput) ConditionOutput {
 	}).(ConditionOutput)
 }
 
-// The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`.
+// Horizontal autoscaling of the east-west gateway, instead of a fixed replica count.
+type EastWestAutoscaling struct {
+	// Target average CPU utilisation, in percent of the requests. Default 80.
+	CpuUtilization *float64 `pulumi:"cpuUtilization"`
+	// Most replicas.
+	MaxReplicas float64 `pulumi:"maxReplicas"`
+	// Fewest replicas. Default 2.
+	MinReplicas *float64 `pulumi:"minReplicas"`
+}
+
+// EastWestAutoscalingInput is an input type that accepts EastWestAutoscalingArgs and EastWestAutoscalingOutput values.
+// You can construct a concrete instance of `EastWestAutoscalingInput` via:
+//
+//	EastWestAutoscalingArgs{...}
+type EastWestAutoscalingInput interface {
+	pulumi.Input
+
+	ToEastWestAutoscalingOutput() EastWestAutoscalingOutput
+	ToEastWestAutoscalingOutputWithContext(context.Context) EastWestAutoscalingOutput
+}
+
+// Horizontal autoscaling of the east-west gateway, instead of a fixed replica count.
+type EastWestAutoscalingArgs struct {
+	// Target average CPU utilisation, in percent of the requests. Default 80.
+	CpuUtilization *float64 `pulumi:"cpuUtilization"`
+	// Most replicas.
+	MaxReplicas float64 `pulumi:"maxReplicas"`
+	// Fewest replicas. Default 2.
+	MinReplicas *float64 `pulumi:"minReplicas"`
+}
+
+func (EastWestAutoscalingArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*EastWestAutoscaling)(nil)).Elem()
+}
+
+func (i EastWestAutoscalingArgs) ToEastWestAutoscalingOutput() EastWestAutoscalingOutput {
+	return i.ToEastWestAutoscalingOutputWithContext(context.Background())
+}
+
+func (i EastWestAutoscalingArgs) ToEastWestAutoscalingOutputWithContext(ctx context.Context) EastWestAutoscalingOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EastWestAutoscalingOutput)
+}
+
+func (i EastWestAutoscalingArgs) ToEastWestAutoscalingPtrOutput() EastWestAutoscalingPtrOutput {
+	return i.ToEastWestAutoscalingPtrOutputWithContext(context.Background())
+}
+
+func (i EastWestAutoscalingArgs) ToEastWestAutoscalingPtrOutputWithContext(ctx context.Context) EastWestAutoscalingPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EastWestAutoscalingOutput).ToEastWestAutoscalingPtrOutputWithContext(ctx)
+}
+
+// EastWestAutoscalingPtrInput is an input type that accepts EastWestAutoscalingArgs, EastWestAutoscalingPtr and EastWestAutoscalingPtrOutput values.
+// You can construct a concrete instance of `EastWestAutoscalingPtrInput` via:
+//
+//	        EastWestAutoscalingArgs{...}
+//
+//	or:
+//
+//	        nil
+type EastWestAutoscalingPtrInput interface {
+	pulumi.Input
+
+	ToEastWestAutoscalingPtrOutput() EastWestAutoscalingPtrOutput
+	ToEastWestAutoscalingPtrOutputWithContext(context.Context) EastWestAutoscalingPtrOutput
+}
+
+type eastWestAutoscalingPtrType EastWestAutoscalingArgs
+
+func EastWestAutoscalingPtr(v *EastWestAutoscalingArgs) EastWestAutoscalingPtrInput {
+	return (*eastWestAutoscalingPtrType)(v)
+}
+
+func (*eastWestAutoscalingPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**EastWestAutoscaling)(nil)).Elem()
+}
+
+func (i *eastWestAutoscalingPtrType) ToEastWestAutoscalingPtrOutput() EastWestAutoscalingPtrOutput {
+	return i.ToEastWestAutoscalingPtrOutputWithContext(context.Background())
+}
+
+func (i *eastWestAutoscalingPtrType) ToEastWestAutoscalingPtrOutputWithContext(ctx context.Context) EastWestAutoscalingPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EastWestAutoscalingPtrOutput)
+}
+
+// Horizontal autoscaling of the east-west gateway, instead of a fixed replica count.
+type EastWestAutoscalingOutput struct{ *pulumi.OutputState }
+
+func (EastWestAutoscalingOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*EastWestAutoscaling)(nil)).Elem()
+}
+
+func (o EastWestAutoscalingOutput) ToEastWestAutoscalingOutput() EastWestAutoscalingOutput {
+	return o
+}
+
+func (o EastWestAutoscalingOutput) ToEastWestAutoscalingOutputWithContext(ctx context.Context) EastWestAutoscalingOutput {
+	return o
+}
+
+func (o EastWestAutoscalingOutput) ToEastWestAutoscalingPtrOutput() EastWestAutoscalingPtrOutput {
+	return o.ToEastWestAutoscalingPtrOutputWithContext(context.Background())
+}
+
+func (o EastWestAutoscalingOutput) ToEastWestAutoscalingPtrOutputWithContext(ctx context.Context) EastWestAutoscalingPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v EastWestAutoscaling) *EastWestAutoscaling {
+		return &v
+	}).(EastWestAutoscalingPtrOutput)
+}
+
+// Target average CPU utilisation, in percent of the requests. Default 80.
+func (o EastWestAutoscalingOutput) CpuUtilization() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v EastWestAutoscaling) *float64 { return v.CpuUtilization }).(pulumi.Float64PtrOutput)
+}
+
+// Most replicas.
+func (o EastWestAutoscalingOutput) MaxReplicas() pulumi.Float64Output {
+	return o.ApplyT(func(v EastWestAutoscaling) float64 { return v.MaxReplicas }).(pulumi.Float64Output)
+}
+
+// Fewest replicas. Default 2.
+func (o EastWestAutoscalingOutput) MinReplicas() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v EastWestAutoscaling) *float64 { return v.MinReplicas }).(pulumi.Float64PtrOutput)
+}
+
+type EastWestAutoscalingPtrOutput struct{ *pulumi.OutputState }
+
+func (EastWestAutoscalingPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**EastWestAutoscaling)(nil)).Elem()
+}
+
+func (o EastWestAutoscalingPtrOutput) ToEastWestAutoscalingPtrOutput() EastWestAutoscalingPtrOutput {
+	return o
+}
+
+func (o EastWestAutoscalingPtrOutput) ToEastWestAutoscalingPtrOutputWithContext(ctx context.Context) EastWestAutoscalingPtrOutput {
+	return o
+}
+
+func (o EastWestAutoscalingPtrOutput) Elem() EastWestAutoscalingOutput {
+	return o.ApplyT(func(v *EastWestAutoscaling) EastWestAutoscaling {
+		if v != nil {
+			return *v
+		}
+		var ret EastWestAutoscaling
+		return ret
+	}).(EastWestAutoscalingOutput)
+}
+
+// Target average CPU utilisation, in percent of the requests. Default 80.
+func (o EastWestAutoscalingPtrOutput) CpuUtilization() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *EastWestAutoscaling) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.CpuUtilization
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Most replicas.
+func (o EastWestAutoscalingPtrOutput) MaxReplicas() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *EastWestAutoscaling) *float64 {
+		if v == nil {
+			return nil
+		}
+		return &v.MaxReplicas
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Fewest replicas. Default 2.
+func (o EastWestAutoscalingPtrOutput) MinReplicas() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *EastWestAutoscaling) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.MinReplicas
+	}).(pulumi.Float64PtrOutput)
+}
+
+// The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`. istiod
+// generates its Deployment and Service from the Gateway; the component shapes them through the Gateway's
+// `spec.infrastructure` (labels, annotations) and a ConfigMap it references (`parametersRef`: replicas, affinity,
+// resources, PodDisruptionBudget, autoscaler, Service settings). Defaults follow Solo's peering guidance: two replicas
+// spread over nodes and a PodDisruptionBudget of one.
 type EastWestGateway struct {
-	// The address peers reach this cluster's east-west gateway at, when it is fixed in advance (static IPs, NodePort
-	// setups): an IP address or a host name. The component then does not wait for the gateway to get an address.
+	// The address peers reach this cluster's east-west gateway at, when it is fixed in advance (a static IP, a DNS
+	// name in front of the nodes): an IP address or a host name. The component then does not wait for the gateway to
+	// get an address.
 	Address *string `pulumi:"address"`
+	// Annotations for the generated Service and Deployment (e.g. a cloud's load balancer settings).
+	Annotations map[string]string `pulumi:"annotations"`
+	// Pod anti-affinity of the replicas: `Preferred` (default), `Required` or `None`.
+	AntiAffinity *AntiAffinity `pulumi:"antiAffinity"`
+	// Autoscale the gateway between min and max replicas (a HorizontalPodAutoscaler) instead of `replicas`.
+	Autoscaling *EastWestAutoscaling `pulumi:"autoscaling"`
+	// For a LoadBalancer: `Internal` (the platform's internal load balancer annotations) or `Public`. Default
+	// `Public`; on EKS, GKE and AKS the preview then warns that ports 15008 and 15012 face the internet unless
+	// `loadBalancerSourceRanges` restrict them.
+	Exposure *Exposure `pulumi:"exposure"`
+	// Labels for the generated Service and Deployment.
+	Labels map[string]string `pulumi:"labels"`
+	// CIDRs allowed to reach a LoadBalancer gateway (the Service's `loadBalancerSourceRanges`).
+	LoadBalancerSourceRanges []string `pulumi:"loadBalancerSourceRanges"`
 	// Namespace of the east-west gateway. Default `istio-eastwest`.
 	Namespace *string `pulumi:"namespace"`
+	// Fixed node ports of a NodePort gateway, so firewalls can name them. Default: assigned by Kubernetes.
+	NodePorts *EastWestPorts `pulumi:"nodePorts"`
+	// Keep at least one replica through voluntary disruptions (node drains, upgrades): a PodDisruptionBudget with
+	// `minAvailable: 1`. Default true when the gateway runs two or more replicas.
+	PodDisruptionBudget *bool `pulumi:"podDisruptionBudget"`
+	// Replicas of the gateway when not autoscaled. Default 2.
+	Replicas *float64 `pulumi:"replicas"`
+	// Container resources of the gateway's istio-proxy. Default: the istiod chart's `global.waypoint.resources`
+	// (requests 100m CPU and 128Mi, limits 2 CPUs and 1Gi in 1.30).
+	Resources *ResourceRequirements `pulumi:"resources"`
+	// `LoadBalancer` (default) or `NodePort` (Solo Istio 1.28 or later).
+	ServiceType *EastWestServiceType `pulumi:"serviceType"`
 }
 
 // EastWestGatewayInput is an input type that accepts EastWestGatewayArgs and EastWestGatewayOutput values.
@@ -962,13 +1171,44 @@ type EastWestGatewayInput interface {
 	ToEastWestGatewayOutputWithContext(context.Context) EastWestGatewayOutput
 }
 
-// The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`.
+// The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`. istiod
+// generates its Deployment and Service from the Gateway; the component shapes them through the Gateway's
+// `spec.infrastructure` (labels, annotations) and a ConfigMap it references (`parametersRef`: replicas, affinity,
+// resources, PodDisruptionBudget, autoscaler, Service settings). Defaults follow Solo's peering guidance: two replicas
+// spread over nodes and a PodDisruptionBudget of one.
 type EastWestGatewayArgs struct {
-	// The address peers reach this cluster's east-west gateway at, when it is fixed in advance (static IPs, NodePort
-	// setups): an IP address or a host name. The component then does not wait for the gateway to get an address.
+	// The address peers reach this cluster's east-west gateway at, when it is fixed in advance (a static IP, a DNS
+	// name in front of the nodes): an IP address or a host name. The component then does not wait for the gateway to
+	// get an address.
 	Address *string `pulumi:"address"`
+	// Annotations for the generated Service and Deployment (e.g. a cloud's load balancer settings).
+	Annotations map[string]string `pulumi:"annotations"`
+	// Pod anti-affinity of the replicas: `Preferred` (default), `Required` or `None`.
+	AntiAffinity *AntiAffinity `pulumi:"antiAffinity"`
+	// Autoscale the gateway between min and max replicas (a HorizontalPodAutoscaler) instead of `replicas`.
+	Autoscaling *EastWestAutoscalingArgs `pulumi:"autoscaling"`
+	// For a LoadBalancer: `Internal` (the platform's internal load balancer annotations) or `Public`. Default
+	// `Public`; on EKS, GKE and AKS the preview then warns that ports 15008 and 15012 face the internet unless
+	// `loadBalancerSourceRanges` restrict them.
+	Exposure *Exposure `pulumi:"exposure"`
+	// Labels for the generated Service and Deployment.
+	Labels map[string]string `pulumi:"labels"`
+	// CIDRs allowed to reach a LoadBalancer gateway (the Service's `loadBalancerSourceRanges`).
+	LoadBalancerSourceRanges []string `pulumi:"loadBalancerSourceRanges"`
 	// Namespace of the east-west gateway. Default `istio-eastwest`.
 	Namespace *string `pulumi:"namespace"`
+	// Fixed node ports of a NodePort gateway, so firewalls can name them. Default: assigned by Kubernetes.
+	NodePorts *EastWestPortsArgs `pulumi:"nodePorts"`
+	// Keep at least one replica through voluntary disruptions (node drains, upgrades): a PodDisruptionBudget with
+	// `minAvailable: 1`. Default true when the gateway runs two or more replicas.
+	PodDisruptionBudget *bool `pulumi:"podDisruptionBudget"`
+	// Replicas of the gateway when not autoscaled. Default 2.
+	Replicas *float64 `pulumi:"replicas"`
+	// Container resources of the gateway's istio-proxy. Default: the istiod chart's `global.waypoint.resources`
+	// (requests 100m CPU and 128Mi, limits 2 CPUs and 1Gi in 1.30).
+	Resources *ResourceRequirementsArgs `pulumi:"resources"`
+	// `LoadBalancer` (default) or `NodePort` (Solo Istio 1.28 or later).
+	ServiceType *EastWestServiceType `pulumi:"serviceType"`
 }
 
 func (EastWestGatewayArgs) ElementType() reflect.Type {
@@ -1024,7 +1264,11 @@ func (i *eastWestGatewayPtrType) ToEastWestGatewayPtrOutputWithContext(ctx conte
 	return pulumi.ToOutputWithContext(ctx, i).(EastWestGatewayPtrOutput)
 }
 
-// The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`.
+// The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`. istiod
+// generates its Deployment and Service from the Gateway; the component shapes them through the Gateway's
+// `spec.infrastructure` (labels, annotations) and a ConfigMap it references (`parametersRef`: replicas, affinity,
+// resources, PodDisruptionBudget, autoscaler, Service settings). Defaults follow Solo's peering guidance: two replicas
+// spread over nodes and a PodDisruptionBudget of one.
 type EastWestGatewayOutput struct{ *pulumi.OutputState }
 
 func (EastWestGatewayOutput) ElementType() reflect.Type {
@@ -1049,15 +1293,75 @@ func (o EastWestGatewayOutput) ToEastWestGatewayPtrOutputWithContext(ctx context
 	}).(EastWestGatewayPtrOutput)
 }
 
-// The address peers reach this cluster's east-west gateway at, when it is fixed in advance (static IPs, NodePort
-// setups): an IP address or a host name. The component then does not wait for the gateway to get an address.
+// The address peers reach this cluster's east-west gateway at, when it is fixed in advance (a static IP, a DNS
+// name in front of the nodes): an IP address or a host name. The component then does not wait for the gateway to
+// get an address.
 func (o EastWestGatewayOutput) Address() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v EastWestGateway) *string { return v.Address }).(pulumi.StringPtrOutput)
+}
+
+// Annotations for the generated Service and Deployment (e.g. a cloud's load balancer settings).
+func (o EastWestGatewayOutput) Annotations() pulumi.StringMapOutput {
+	return o.ApplyT(func(v EastWestGateway) map[string]string { return v.Annotations }).(pulumi.StringMapOutput)
+}
+
+// Pod anti-affinity of the replicas: `Preferred` (default), `Required` or `None`.
+func (o EastWestGatewayOutput) AntiAffinity() AntiAffinityPtrOutput {
+	return o.ApplyT(func(v EastWestGateway) *AntiAffinity { return v.AntiAffinity }).(AntiAffinityPtrOutput)
+}
+
+// Autoscale the gateway between min and max replicas (a HorizontalPodAutoscaler) instead of `replicas`.
+func (o EastWestGatewayOutput) Autoscaling() EastWestAutoscalingPtrOutput {
+	return o.ApplyT(func(v EastWestGateway) *EastWestAutoscaling { return v.Autoscaling }).(EastWestAutoscalingPtrOutput)
+}
+
+// For a LoadBalancer: `Internal` (the platform's internal load balancer annotations) or `Public`. Default
+// `Public`; on EKS, GKE and AKS the preview then warns that ports 15008 and 15012 face the internet unless
+// `loadBalancerSourceRanges` restrict them.
+func (o EastWestGatewayOutput) Exposure() ExposurePtrOutput {
+	return o.ApplyT(func(v EastWestGateway) *Exposure { return v.Exposure }).(ExposurePtrOutput)
+}
+
+// Labels for the generated Service and Deployment.
+func (o EastWestGatewayOutput) Labels() pulumi.StringMapOutput {
+	return o.ApplyT(func(v EastWestGateway) map[string]string { return v.Labels }).(pulumi.StringMapOutput)
+}
+
+// CIDRs allowed to reach a LoadBalancer gateway (the Service's `loadBalancerSourceRanges`).
+func (o EastWestGatewayOutput) LoadBalancerSourceRanges() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v EastWestGateway) []string { return v.LoadBalancerSourceRanges }).(pulumi.StringArrayOutput)
 }
 
 // Namespace of the east-west gateway. Default `istio-eastwest`.
 func (o EastWestGatewayOutput) Namespace() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v EastWestGateway) *string { return v.Namespace }).(pulumi.StringPtrOutput)
+}
+
+// Fixed node ports of a NodePort gateway, so firewalls can name them. Default: assigned by Kubernetes.
+func (o EastWestGatewayOutput) NodePorts() EastWestPortsPtrOutput {
+	return o.ApplyT(func(v EastWestGateway) *EastWestPorts { return v.NodePorts }).(EastWestPortsPtrOutput)
+}
+
+// Keep at least one replica through voluntary disruptions (node drains, upgrades): a PodDisruptionBudget with
+// `minAvailable: 1`. Default true when the gateway runs two or more replicas.
+func (o EastWestGatewayOutput) PodDisruptionBudget() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v EastWestGateway) *bool { return v.PodDisruptionBudget }).(pulumi.BoolPtrOutput)
+}
+
+// Replicas of the gateway when not autoscaled. Default 2.
+func (o EastWestGatewayOutput) Replicas() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v EastWestGateway) *float64 { return v.Replicas }).(pulumi.Float64PtrOutput)
+}
+
+// Container resources of the gateway's istio-proxy. Default: the istiod chart's `global.waypoint.resources`
+// (requests 100m CPU and 128Mi, limits 2 CPUs and 1Gi in 1.30).
+func (o EastWestGatewayOutput) Resources() ResourceRequirementsPtrOutput {
+	return o.ApplyT(func(v EastWestGateway) *ResourceRequirements { return v.Resources }).(ResourceRequirementsPtrOutput)
+}
+
+// `LoadBalancer` (default) or `NodePort` (Solo Istio 1.28 or later).
+func (o EastWestGatewayOutput) ServiceType() EastWestServiceTypePtrOutput {
+	return o.ApplyT(func(v EastWestGateway) *EastWestServiceType { return v.ServiceType }).(EastWestServiceTypePtrOutput)
 }
 
 type EastWestGatewayPtrOutput struct{ *pulumi.OutputState }
@@ -1084,8 +1388,9 @@ func (o EastWestGatewayPtrOutput) Elem() EastWestGatewayOutput {
 	}).(EastWestGatewayOutput)
 }
 
-// The address peers reach this cluster's east-west gateway at, when it is fixed in advance (static IPs, NodePort
-// setups): an IP address or a host name. The component then does not wait for the gateway to get an address.
+// The address peers reach this cluster's east-west gateway at, when it is fixed in advance (a static IP, a DNS
+// name in front of the nodes): an IP address or a host name. The component then does not wait for the gateway to
+// get an address.
 func (o EastWestGatewayPtrOutput) Address() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *EastWestGateway) *string {
 		if v == nil {
@@ -1093,6 +1398,68 @@ func (o EastWestGatewayPtrOutput) Address() pulumi.StringPtrOutput {
 		}
 		return v.Address
 	}).(pulumi.StringPtrOutput)
+}
+
+// Annotations for the generated Service and Deployment (e.g. a cloud's load balancer settings).
+func (o EastWestGatewayPtrOutput) Annotations() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *EastWestGateway) map[string]string {
+		if v == nil {
+			return nil
+		}
+		return v.Annotations
+	}).(pulumi.StringMapOutput)
+}
+
+// Pod anti-affinity of the replicas: `Preferred` (default), `Required` or `None`.
+func (o EastWestGatewayPtrOutput) AntiAffinity() AntiAffinityPtrOutput {
+	return o.ApplyT(func(v *EastWestGateway) *AntiAffinity {
+		if v == nil {
+			return nil
+		}
+		return v.AntiAffinity
+	}).(AntiAffinityPtrOutput)
+}
+
+// Autoscale the gateway between min and max replicas (a HorizontalPodAutoscaler) instead of `replicas`.
+func (o EastWestGatewayPtrOutput) Autoscaling() EastWestAutoscalingPtrOutput {
+	return o.ApplyT(func(v *EastWestGateway) *EastWestAutoscaling {
+		if v == nil {
+			return nil
+		}
+		return v.Autoscaling
+	}).(EastWestAutoscalingPtrOutput)
+}
+
+// For a LoadBalancer: `Internal` (the platform's internal load balancer annotations) or `Public`. Default
+// `Public`; on EKS, GKE and AKS the preview then warns that ports 15008 and 15012 face the internet unless
+// `loadBalancerSourceRanges` restrict them.
+func (o EastWestGatewayPtrOutput) Exposure() ExposurePtrOutput {
+	return o.ApplyT(func(v *EastWestGateway) *Exposure {
+		if v == nil {
+			return nil
+		}
+		return v.Exposure
+	}).(ExposurePtrOutput)
+}
+
+// Labels for the generated Service and Deployment.
+func (o EastWestGatewayPtrOutput) Labels() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *EastWestGateway) map[string]string {
+		if v == nil {
+			return nil
+		}
+		return v.Labels
+	}).(pulumi.StringMapOutput)
+}
+
+// CIDRs allowed to reach a LoadBalancer gateway (the Service's `loadBalancerSourceRanges`).
+func (o EastWestGatewayPtrOutput) LoadBalancerSourceRanges() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *EastWestGateway) []string {
+		if v == nil {
+			return nil
+		}
+		return v.LoadBalancerSourceRanges
+	}).(pulumi.StringArrayOutput)
 }
 
 // Namespace of the east-west gateway. Default `istio-eastwest`.
@@ -1103,6 +1470,509 @@ func (o EastWestGatewayPtrOutput) Namespace() pulumi.StringPtrOutput {
 		}
 		return v.Namespace
 	}).(pulumi.StringPtrOutput)
+}
+
+// Fixed node ports of a NodePort gateway, so firewalls can name them. Default: assigned by Kubernetes.
+func (o EastWestGatewayPtrOutput) NodePorts() EastWestPortsPtrOutput {
+	return o.ApplyT(func(v *EastWestGateway) *EastWestPorts {
+		if v == nil {
+			return nil
+		}
+		return v.NodePorts
+	}).(EastWestPortsPtrOutput)
+}
+
+// Keep at least one replica through voluntary disruptions (node drains, upgrades): a PodDisruptionBudget with
+// `minAvailable: 1`. Default true when the gateway runs two or more replicas.
+func (o EastWestGatewayPtrOutput) PodDisruptionBudget() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *EastWestGateway) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.PodDisruptionBudget
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Replicas of the gateway when not autoscaled. Default 2.
+func (o EastWestGatewayPtrOutput) Replicas() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *EastWestGateway) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.Replicas
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Container resources of the gateway's istio-proxy. Default: the istiod chart's `global.waypoint.resources`
+// (requests 100m CPU and 128Mi, limits 2 CPUs and 1Gi in 1.30).
+func (o EastWestGatewayPtrOutput) Resources() ResourceRequirementsPtrOutput {
+	return o.ApplyT(func(v *EastWestGateway) *ResourceRequirements {
+		if v == nil {
+			return nil
+		}
+		return v.Resources
+	}).(ResourceRequirementsPtrOutput)
+}
+
+// `LoadBalancer` (default) or `NodePort` (Solo Istio 1.28 or later).
+func (o EastWestGatewayPtrOutput) ServiceType() EastWestServiceTypePtrOutput {
+	return o.ApplyT(func(v *EastWestGateway) *EastWestServiceType {
+		if v == nil {
+			return nil
+		}
+		return v.ServiceType
+	}).(EastWestServiceTypePtrOutput)
+}
+
+// The east-west gateway of a multicluster member, as read from the cluster.
+type EastWestGatewayState struct {
+	// The address peers reach it at (for a NodePort gateway, the first node address).
+	Address string `pulumi:"address"`
+	// Every address peers may use: the load balancer's, or the nodes' for a NodePort gateway.
+	Addresses []string `pulumi:"addresses"`
+	// `Internal` or `Public` (a NodePort gateway: `NodePort`).
+	Exposure string `pulumi:"exposure"`
+	// What is missing, in words; empty when the gateway is ready.
+	Message string `pulumi:"message"`
+	// The ports peers connect to: HBONE (15008 behind a load balancer) and istiod's xDS (15012).
+	Ports EastWestPorts `pulumi:"ports"`
+	// Whether istiod reports the Gateway Programmed=True.
+	Programmed bool `pulumi:"programmed"`
+	// Replicas ready.
+	ReadyReplicas float64 `pulumi:"readyReplicas"`
+	// Replicas the gateway's Deployment wants.
+	Replicas float64 `pulumi:"replicas"`
+	// `LoadBalancer` or `NodePort`.
+	ServiceType string `pulumi:"serviceType"`
+}
+
+// EastWestGatewayStateInput is an input type that accepts EastWestGatewayStateArgs and EastWestGatewayStateOutput values.
+// You can construct a concrete instance of `EastWestGatewayStateInput` via:
+//
+//	EastWestGatewayStateArgs{...}
+type EastWestGatewayStateInput interface {
+	pulumi.Input
+
+	ToEastWestGatewayStateOutput() EastWestGatewayStateOutput
+	ToEastWestGatewayStateOutputWithContext(context.Context) EastWestGatewayStateOutput
+}
+
+// The east-west gateway of a multicluster member, as read from the cluster.
+type EastWestGatewayStateArgs struct {
+	// The address peers reach it at (for a NodePort gateway, the first node address).
+	Address pulumi.StringInput `pulumi:"address"`
+	// Every address peers may use: the load balancer's, or the nodes' for a NodePort gateway.
+	Addresses pulumi.StringArrayInput `pulumi:"addresses"`
+	// `Internal` or `Public` (a NodePort gateway: `NodePort`).
+	Exposure pulumi.StringInput `pulumi:"exposure"`
+	// What is missing, in words; empty when the gateway is ready.
+	Message pulumi.StringInput `pulumi:"message"`
+	// The ports peers connect to: HBONE (15008 behind a load balancer) and istiod's xDS (15012).
+	Ports EastWestPortsInput `pulumi:"ports"`
+	// Whether istiod reports the Gateway Programmed=True.
+	Programmed pulumi.BoolInput `pulumi:"programmed"`
+	// Replicas ready.
+	ReadyReplicas pulumi.Float64Input `pulumi:"readyReplicas"`
+	// Replicas the gateway's Deployment wants.
+	Replicas pulumi.Float64Input `pulumi:"replicas"`
+	// `LoadBalancer` or `NodePort`.
+	ServiceType pulumi.StringInput `pulumi:"serviceType"`
+}
+
+func (EastWestGatewayStateArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*EastWestGatewayState)(nil)).Elem()
+}
+
+func (i EastWestGatewayStateArgs) ToEastWestGatewayStateOutput() EastWestGatewayStateOutput {
+	return i.ToEastWestGatewayStateOutputWithContext(context.Background())
+}
+
+func (i EastWestGatewayStateArgs) ToEastWestGatewayStateOutputWithContext(ctx context.Context) EastWestGatewayStateOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EastWestGatewayStateOutput)
+}
+
+func (i EastWestGatewayStateArgs) ToEastWestGatewayStatePtrOutput() EastWestGatewayStatePtrOutput {
+	return i.ToEastWestGatewayStatePtrOutputWithContext(context.Background())
+}
+
+func (i EastWestGatewayStateArgs) ToEastWestGatewayStatePtrOutputWithContext(ctx context.Context) EastWestGatewayStatePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EastWestGatewayStateOutput).ToEastWestGatewayStatePtrOutputWithContext(ctx)
+}
+
+// EastWestGatewayStatePtrInput is an input type that accepts EastWestGatewayStateArgs, EastWestGatewayStatePtr and EastWestGatewayStatePtrOutput values.
+// You can construct a concrete instance of `EastWestGatewayStatePtrInput` via:
+//
+//	        EastWestGatewayStateArgs{...}
+//
+//	or:
+//
+//	        nil
+type EastWestGatewayStatePtrInput interface {
+	pulumi.Input
+
+	ToEastWestGatewayStatePtrOutput() EastWestGatewayStatePtrOutput
+	ToEastWestGatewayStatePtrOutputWithContext(context.Context) EastWestGatewayStatePtrOutput
+}
+
+type eastWestGatewayStatePtrType EastWestGatewayStateArgs
+
+func EastWestGatewayStatePtr(v *EastWestGatewayStateArgs) EastWestGatewayStatePtrInput {
+	return (*eastWestGatewayStatePtrType)(v)
+}
+
+func (*eastWestGatewayStatePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**EastWestGatewayState)(nil)).Elem()
+}
+
+func (i *eastWestGatewayStatePtrType) ToEastWestGatewayStatePtrOutput() EastWestGatewayStatePtrOutput {
+	return i.ToEastWestGatewayStatePtrOutputWithContext(context.Background())
+}
+
+func (i *eastWestGatewayStatePtrType) ToEastWestGatewayStatePtrOutputWithContext(ctx context.Context) EastWestGatewayStatePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EastWestGatewayStatePtrOutput)
+}
+
+// The east-west gateway of a multicluster member, as read from the cluster.
+type EastWestGatewayStateOutput struct{ *pulumi.OutputState }
+
+func (EastWestGatewayStateOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*EastWestGatewayState)(nil)).Elem()
+}
+
+func (o EastWestGatewayStateOutput) ToEastWestGatewayStateOutput() EastWestGatewayStateOutput {
+	return o
+}
+
+func (o EastWestGatewayStateOutput) ToEastWestGatewayStateOutputWithContext(ctx context.Context) EastWestGatewayStateOutput {
+	return o
+}
+
+func (o EastWestGatewayStateOutput) ToEastWestGatewayStatePtrOutput() EastWestGatewayStatePtrOutput {
+	return o.ToEastWestGatewayStatePtrOutputWithContext(context.Background())
+}
+
+func (o EastWestGatewayStateOutput) ToEastWestGatewayStatePtrOutputWithContext(ctx context.Context) EastWestGatewayStatePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v EastWestGatewayState) *EastWestGatewayState {
+		return &v
+	}).(EastWestGatewayStatePtrOutput)
+}
+
+// The address peers reach it at (for a NodePort gateway, the first node address).
+func (o EastWestGatewayStateOutput) Address() pulumi.StringOutput {
+	return o.ApplyT(func(v EastWestGatewayState) string { return v.Address }).(pulumi.StringOutput)
+}
+
+// Every address peers may use: the load balancer's, or the nodes' for a NodePort gateway.
+func (o EastWestGatewayStateOutput) Addresses() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v EastWestGatewayState) []string { return v.Addresses }).(pulumi.StringArrayOutput)
+}
+
+// `Internal` or `Public` (a NodePort gateway: `NodePort`).
+func (o EastWestGatewayStateOutput) Exposure() pulumi.StringOutput {
+	return o.ApplyT(func(v EastWestGatewayState) string { return v.Exposure }).(pulumi.StringOutput)
+}
+
+// What is missing, in words; empty when the gateway is ready.
+func (o EastWestGatewayStateOutput) Message() pulumi.StringOutput {
+	return o.ApplyT(func(v EastWestGatewayState) string { return v.Message }).(pulumi.StringOutput)
+}
+
+// The ports peers connect to: HBONE (15008 behind a load balancer) and istiod's xDS (15012).
+func (o EastWestGatewayStateOutput) Ports() EastWestPortsOutput {
+	return o.ApplyT(func(v EastWestGatewayState) EastWestPorts { return v.Ports }).(EastWestPortsOutput)
+}
+
+// Whether istiod reports the Gateway Programmed=True.
+func (o EastWestGatewayStateOutput) Programmed() pulumi.BoolOutput {
+	return o.ApplyT(func(v EastWestGatewayState) bool { return v.Programmed }).(pulumi.BoolOutput)
+}
+
+// Replicas ready.
+func (o EastWestGatewayStateOutput) ReadyReplicas() pulumi.Float64Output {
+	return o.ApplyT(func(v EastWestGatewayState) float64 { return v.ReadyReplicas }).(pulumi.Float64Output)
+}
+
+// Replicas the gateway's Deployment wants.
+func (o EastWestGatewayStateOutput) Replicas() pulumi.Float64Output {
+	return o.ApplyT(func(v EastWestGatewayState) float64 { return v.Replicas }).(pulumi.Float64Output)
+}
+
+// `LoadBalancer` or `NodePort`.
+func (o EastWestGatewayStateOutput) ServiceType() pulumi.StringOutput {
+	return o.ApplyT(func(v EastWestGatewayState) string { return v.ServiceType }).(pulumi.StringOutput)
+}
+
+type EastWestGatewayStatePtrOutput struct{ *pulumi.OutputState }
+
+func (EastWestGatewayStatePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**EastWestGatewayState)(nil)).Elem()
+}
+
+func (o EastWestGatewayStatePtrOutput) ToEastWestGatewayStatePtrOutput() EastWestGatewayStatePtrOutput {
+	return o
+}
+
+func (o EastWestGatewayStatePtrOutput) ToEastWestGatewayStatePtrOutputWithContext(ctx context.Context) EastWestGatewayStatePtrOutput {
+	return o
+}
+
+func (o EastWestGatewayStatePtrOutput) Elem() EastWestGatewayStateOutput {
+	return o.ApplyT(func(v *EastWestGatewayState) EastWestGatewayState {
+		if v != nil {
+			return *v
+		}
+		var ret EastWestGatewayState
+		return ret
+	}).(EastWestGatewayStateOutput)
+}
+
+// The address peers reach it at (for a NodePort gateway, the first node address).
+func (o EastWestGatewayStatePtrOutput) Address() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *EastWestGatewayState) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Address
+	}).(pulumi.StringPtrOutput)
+}
+
+// Every address peers may use: the load balancer's, or the nodes' for a NodePort gateway.
+func (o EastWestGatewayStatePtrOutput) Addresses() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *EastWestGatewayState) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Addresses
+	}).(pulumi.StringArrayOutput)
+}
+
+// `Internal` or `Public` (a NodePort gateway: `NodePort`).
+func (o EastWestGatewayStatePtrOutput) Exposure() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *EastWestGatewayState) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Exposure
+	}).(pulumi.StringPtrOutput)
+}
+
+// What is missing, in words; empty when the gateway is ready.
+func (o EastWestGatewayStatePtrOutput) Message() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *EastWestGatewayState) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Message
+	}).(pulumi.StringPtrOutput)
+}
+
+// The ports peers connect to: HBONE (15008 behind a load balancer) and istiod's xDS (15012).
+func (o EastWestGatewayStatePtrOutput) Ports() EastWestPortsPtrOutput {
+	return o.ApplyT(func(v *EastWestGatewayState) *EastWestPorts {
+		if v == nil {
+			return nil
+		}
+		return &v.Ports
+	}).(EastWestPortsPtrOutput)
+}
+
+// Whether istiod reports the Gateway Programmed=True.
+func (o EastWestGatewayStatePtrOutput) Programmed() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *EastWestGatewayState) *bool {
+		if v == nil {
+			return nil
+		}
+		return &v.Programmed
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Replicas ready.
+func (o EastWestGatewayStatePtrOutput) ReadyReplicas() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *EastWestGatewayState) *float64 {
+		if v == nil {
+			return nil
+		}
+		return &v.ReadyReplicas
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Replicas the gateway's Deployment wants.
+func (o EastWestGatewayStatePtrOutput) Replicas() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *EastWestGatewayState) *float64 {
+		if v == nil {
+			return nil
+		}
+		return &v.Replicas
+	}).(pulumi.Float64PtrOutput)
+}
+
+// `LoadBalancer` or `NodePort`.
+func (o EastWestGatewayStatePtrOutput) ServiceType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *EastWestGatewayState) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.ServiceType
+	}).(pulumi.StringPtrOutput)
+}
+
+// The ports of an east-west gateway as peers reach them.
+type EastWestPorts struct {
+	// HBONE, for workload traffic (`cross-network` listener): 15008, or its node port.
+	CrossNetwork float64 `pulumi:"crossNetwork"`
+	// istiod's xDS over TLS (`xds-tls` listener): 15012, or its node port.
+	Xds float64 `pulumi:"xds"`
+}
+
+// EastWestPortsInput is an input type that accepts EastWestPortsArgs and EastWestPortsOutput values.
+// You can construct a concrete instance of `EastWestPortsInput` via:
+//
+//	EastWestPortsArgs{...}
+type EastWestPortsInput interface {
+	pulumi.Input
+
+	ToEastWestPortsOutput() EastWestPortsOutput
+	ToEastWestPortsOutputWithContext(context.Context) EastWestPortsOutput
+}
+
+// The ports of an east-west gateway as peers reach them.
+type EastWestPortsArgs struct {
+	// HBONE, for workload traffic (`cross-network` listener): 15008, or its node port.
+	CrossNetwork float64 `pulumi:"crossNetwork"`
+	// istiod's xDS over TLS (`xds-tls` listener): 15012, or its node port.
+	Xds float64 `pulumi:"xds"`
+}
+
+func (EastWestPortsArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*EastWestPorts)(nil)).Elem()
+}
+
+func (i EastWestPortsArgs) ToEastWestPortsOutput() EastWestPortsOutput {
+	return i.ToEastWestPortsOutputWithContext(context.Background())
+}
+
+func (i EastWestPortsArgs) ToEastWestPortsOutputWithContext(ctx context.Context) EastWestPortsOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EastWestPortsOutput)
+}
+
+func (i EastWestPortsArgs) ToEastWestPortsPtrOutput() EastWestPortsPtrOutput {
+	return i.ToEastWestPortsPtrOutputWithContext(context.Background())
+}
+
+func (i EastWestPortsArgs) ToEastWestPortsPtrOutputWithContext(ctx context.Context) EastWestPortsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EastWestPortsOutput).ToEastWestPortsPtrOutputWithContext(ctx)
+}
+
+// EastWestPortsPtrInput is an input type that accepts EastWestPortsArgs, EastWestPortsPtr and EastWestPortsPtrOutput values.
+// You can construct a concrete instance of `EastWestPortsPtrInput` via:
+//
+//	        EastWestPortsArgs{...}
+//
+//	or:
+//
+//	        nil
+type EastWestPortsPtrInput interface {
+	pulumi.Input
+
+	ToEastWestPortsPtrOutput() EastWestPortsPtrOutput
+	ToEastWestPortsPtrOutputWithContext(context.Context) EastWestPortsPtrOutput
+}
+
+type eastWestPortsPtrType EastWestPortsArgs
+
+func EastWestPortsPtr(v *EastWestPortsArgs) EastWestPortsPtrInput {
+	return (*eastWestPortsPtrType)(v)
+}
+
+func (*eastWestPortsPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**EastWestPorts)(nil)).Elem()
+}
+
+func (i *eastWestPortsPtrType) ToEastWestPortsPtrOutput() EastWestPortsPtrOutput {
+	return i.ToEastWestPortsPtrOutputWithContext(context.Background())
+}
+
+func (i *eastWestPortsPtrType) ToEastWestPortsPtrOutputWithContext(ctx context.Context) EastWestPortsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EastWestPortsPtrOutput)
+}
+
+// The ports of an east-west gateway as peers reach them.
+type EastWestPortsOutput struct{ *pulumi.OutputState }
+
+func (EastWestPortsOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*EastWestPorts)(nil)).Elem()
+}
+
+func (o EastWestPortsOutput) ToEastWestPortsOutput() EastWestPortsOutput {
+	return o
+}
+
+func (o EastWestPortsOutput) ToEastWestPortsOutputWithContext(ctx context.Context) EastWestPortsOutput {
+	return o
+}
+
+func (o EastWestPortsOutput) ToEastWestPortsPtrOutput() EastWestPortsPtrOutput {
+	return o.ToEastWestPortsPtrOutputWithContext(context.Background())
+}
+
+func (o EastWestPortsOutput) ToEastWestPortsPtrOutputWithContext(ctx context.Context) EastWestPortsPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v EastWestPorts) *EastWestPorts {
+		return &v
+	}).(EastWestPortsPtrOutput)
+}
+
+// HBONE, for workload traffic (`cross-network` listener): 15008, or its node port.
+func (o EastWestPortsOutput) CrossNetwork() pulumi.Float64Output {
+	return o.ApplyT(func(v EastWestPorts) float64 { return v.CrossNetwork }).(pulumi.Float64Output)
+}
+
+// istiod's xDS over TLS (`xds-tls` listener): 15012, or its node port.
+func (o EastWestPortsOutput) Xds() pulumi.Float64Output {
+	return o.ApplyT(func(v EastWestPorts) float64 { return v.Xds }).(pulumi.Float64Output)
+}
+
+type EastWestPortsPtrOutput struct{ *pulumi.OutputState }
+
+func (EastWestPortsPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**EastWestPorts)(nil)).Elem()
+}
+
+func (o EastWestPortsPtrOutput) ToEastWestPortsPtrOutput() EastWestPortsPtrOutput {
+	return o
+}
+
+func (o EastWestPortsPtrOutput) ToEastWestPortsPtrOutputWithContext(ctx context.Context) EastWestPortsPtrOutput {
+	return o
+}
+
+func (o EastWestPortsPtrOutput) Elem() EastWestPortsOutput {
+	return o.ApplyT(func(v *EastWestPorts) EastWestPorts {
+		if v != nil {
+			return *v
+		}
+		var ret EastWestPorts
+		return ret
+	}).(EastWestPortsOutput)
+}
+
+// HBONE, for workload traffic (`cross-network` listener): 15008, or its node port.
+func (o EastWestPortsPtrOutput) CrossNetwork() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *EastWestPorts) *float64 {
+		if v == nil {
+			return nil
+		}
+		return &v.CrossNetwork
+	}).(pulumi.Float64PtrOutput)
+}
+
+// istiod's xDS over TLS (`xds-tls` listener): 15012, or its node port.
+func (o EastWestPortsPtrOutput) Xds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *EastWestPorts) *float64 {
+		if v == nil {
+			return nil
+		}
+		return &v.Xds
+	}).(pulumi.Float64PtrOutput)
 }
 
 // The Kubernetes Gateway API CRDs that waypoints and east-west gateways need.
@@ -1529,6 +2399,9 @@ func (o ImagePtrOutput) Secrets() pulumi.StringArrayOutput {
 type LinkPeer struct {
 	// The cluster's name (its controller's `cluster`, istiod's cluster ID).
 	Cluster string `pulumi:"cluster"`
+	// The cluster's east-west gateway as its controller reports it (its `eastWest` output). Given, the link counts as
+	// up only while that gateway has a ready replica, and a NodePort gateway is reached through its node ports.
+	EastWest *EastWestGatewayState `pulumi:"eastWest"`
 	// The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
 	EastWestAddress string `pulumi:"eastWestAddress"`
 	// The cluster's network (its controller's `network`). Default: the cluster name.
@@ -1552,6 +2425,9 @@ type LinkPeerInput interface {
 type LinkPeerArgs struct {
 	// The cluster's name (its controller's `cluster`, istiod's cluster ID).
 	Cluster string `pulumi:"cluster"`
+	// The cluster's east-west gateway as its controller reports it (its `eastWest` output). Given, the link counts as
+	// up only while that gateway has a ready replica, and a NodePort gateway is reached through its node ports.
+	EastWest EastWestGatewayStatePtrInput `pulumi:"eastWest"`
 	// The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
 	EastWestAddress pulumi.StringInput `pulumi:"eastWestAddress"`
 	// The cluster's network (its controller's `network`). Default: the cluster name.
@@ -1592,6 +2468,12 @@ func (o LinkPeerOutput) Cluster() pulumi.StringOutput {
 	return o.ApplyT(func(v LinkPeer) string { return v.Cluster }).(pulumi.StringOutput)
 }
 
+// The cluster's east-west gateway as its controller reports it (its `eastWest` output). Given, the link counts as
+// up only while that gateway has a ready replica, and a NodePort gateway is reached through its node ports.
+func (o LinkPeerOutput) EastWest() EastWestGatewayStatePtrOutput {
+	return o.ApplyT(func(v LinkPeer) *EastWestGatewayState { return v.EastWest }).(EastWestGatewayStatePtrOutput)
+}
+
 // The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
 func (o LinkPeerOutput) EastWestAddress() pulumi.StringOutput {
 	return o.ApplyT(func(v LinkPeer) string { return v.EastWestAddress }).(pulumi.StringOutput)
@@ -1613,6 +2495,9 @@ type MeshCluster struct {
 	Context *string `pulumi:"context"`
 	// The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
 	EastWestAddress *string `pulumi:"eastWestAddress"`
+	// This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
+	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+	EastWestGateway *EastWestGateway `pulumi:"eastWestGateway"`
 	// Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
 	Kubeconfig *string `pulumi:"kubeconfig"`
 	// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
@@ -1642,6 +2527,9 @@ type MeshClusterArgs struct {
 	Context pulumi.StringPtrInput `pulumi:"context"`
 	// The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
 	EastWestAddress *string `pulumi:"eastWestAddress"`
+	// This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
+	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+	EastWestGateway *EastWestGatewayArgs `pulumi:"eastWestGateway"`
 	// Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
 	Kubeconfig pulumi.StringPtrInput `pulumi:"kubeconfig"`
 	// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
@@ -1716,6 +2604,12 @@ func (o MeshClusterOutput) EastWestAddress() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.EastWestAddress }).(pulumi.StringPtrOutput)
 }
 
+// This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
+// labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+func (o MeshClusterOutput) EastWestGateway() EastWestGatewayPtrOutput {
+	return o.ApplyT(func(v MeshCluster) *EastWestGateway { return v.EastWestGateway }).(EastWestGatewayPtrOutput)
+}
+
 // Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
 func (o MeshClusterOutput) Kubeconfig() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.Kubeconfig }).(pulumi.StringPtrOutput)
@@ -1765,6 +2659,8 @@ func (o MeshClusterArrayOutput) Index(i pulumi.IntInput) MeshClusterOutput {
 type MeshClusterStatus struct {
 	// The cluster's readiness conditions.
 	Conditions []Condition `pulumi:"conditions"`
+	// The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
+	EastWest EastWestGatewayState `pulumi:"eastWest"`
 	// The cluster's east-west gateway address.
 	EastWestAddress string `pulumi:"eastWestAddress"`
 	// When the cluster's intermediate CA certificate expires (RFC 3339).
@@ -1796,6 +2692,8 @@ type MeshClusterStatusInput interface {
 type MeshClusterStatusArgs struct {
 	// The cluster's readiness conditions.
 	Conditions ConditionArrayInput `pulumi:"conditions"`
+	// The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
+	EastWest EastWestGatewayStateInput `pulumi:"eastWest"`
 	// The cluster's east-west gateway address.
 	EastWestAddress pulumi.StringInput `pulumi:"eastWestAddress"`
 	// When the cluster's intermediate CA certificate expires (RFC 3339).
@@ -1867,6 +2765,11 @@ func (o MeshClusterStatusOutput) ToMeshClusterStatusOutputWithContext(ctx contex
 // The cluster's readiness conditions.
 func (o MeshClusterStatusOutput) Conditions() ConditionArrayOutput {
 	return o.ApplyT(func(v MeshClusterStatus) []Condition { return v.Conditions }).(ConditionArrayOutput)
+}
+
+// The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
+func (o MeshClusterStatusOutput) EastWest() EastWestGatewayStateOutput {
+	return o.ApplyT(func(v MeshClusterStatus) EastWestGatewayState { return v.EastWest }).(EastWestGatewayStateOutput)
 }
 
 // The cluster's east-west gateway address.
@@ -2043,8 +2946,14 @@ type MeshLinkStatus struct {
 	From string `pulumi:"from"`
 	// The peer Gateway in `from` (`<namespace>/istio-remote-peer-<to network>`).
 	Gateway string `pulumi:"gateway"`
-	// The Accepted condition's reason and message, or why it is missing.
+	// What is missing when the link is not up, or the Accepted condition's reason and message.
 	Message string `pulumi:"message"`
+	// Replicas of `to`'s east-west gateway ready to take the link's traffic.
+	PeerReadyReplicas float64 `pulumi:"peerReadyReplicas"`
+	// Whether the Gateway reports Programmed=True.
+	Programmed bool `pulumi:"programmed"`
+	// The link is up: Accepted and Programmed, and `to`'s east-west gateway has a ready replica.
+	Ready bool `pulumi:"ready"`
 	// The receiving cluster.
 	To string `pulumi:"to"`
 }
@@ -2070,8 +2979,14 @@ type MeshLinkStatusArgs struct {
 	From pulumi.StringInput `pulumi:"from"`
 	// The peer Gateway in `from` (`<namespace>/istio-remote-peer-<to network>`).
 	Gateway pulumi.StringInput `pulumi:"gateway"`
-	// The Accepted condition's reason and message, or why it is missing.
+	// What is missing when the link is not up, or the Accepted condition's reason and message.
 	Message pulumi.StringInput `pulumi:"message"`
+	// Replicas of `to`'s east-west gateway ready to take the link's traffic.
+	PeerReadyReplicas pulumi.Float64Input `pulumi:"peerReadyReplicas"`
+	// Whether the Gateway reports Programmed=True.
+	Programmed pulumi.BoolInput `pulumi:"programmed"`
+	// The link is up: Accepted and Programmed, and `to`'s east-west gateway has a ready replica.
+	Ready pulumi.BoolInput `pulumi:"ready"`
 	// The receiving cluster.
 	To pulumi.StringInput `pulumi:"to"`
 }
@@ -2148,9 +3063,24 @@ func (o MeshLinkStatusOutput) Gateway() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshLinkStatus) string { return v.Gateway }).(pulumi.StringOutput)
 }
 
-// The Accepted condition's reason and message, or why it is missing.
+// What is missing when the link is not up, or the Accepted condition's reason and message.
 func (o MeshLinkStatusOutput) Message() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshLinkStatus) string { return v.Message }).(pulumi.StringOutput)
+}
+
+// Replicas of `to`'s east-west gateway ready to take the link's traffic.
+func (o MeshLinkStatusOutput) PeerReadyReplicas() pulumi.Float64Output {
+	return o.ApplyT(func(v MeshLinkStatus) float64 { return v.PeerReadyReplicas }).(pulumi.Float64Output)
+}
+
+// Whether the Gateway reports Programmed=True.
+func (o MeshLinkStatusOutput) Programmed() pulumi.BoolOutput {
+	return o.ApplyT(func(v MeshLinkStatus) bool { return v.Programmed }).(pulumi.BoolOutput)
+}
+
+// The link is up: Accepted and Programmed, and `to`'s east-west gateway has a ready replica.
+func (o MeshLinkStatusOutput) Ready() pulumi.BoolOutput {
+	return o.ApplyT(func(v MeshLinkStatus) bool { return v.Ready }).(pulumi.BoolOutput)
 }
 
 // The receiving cluster.
@@ -2716,6 +3646,324 @@ func (o RepositoryPtrOutput) Url() pulumi.StringPtrOutput {
 		}
 		return v.Url
 	}).(pulumi.StringPtrOutput)
+}
+
+// CPU and memory of one kind (requests or limits), as Kubernetes quantities.
+type ResourceQuantities struct {
+	// e.g. `500m`.
+	Cpu *string `pulumi:"cpu"`
+	// e.g. `512Mi`.
+	Memory *string `pulumi:"memory"`
+}
+
+// ResourceQuantitiesInput is an input type that accepts ResourceQuantitiesArgs and ResourceQuantitiesOutput values.
+// You can construct a concrete instance of `ResourceQuantitiesInput` via:
+//
+//	ResourceQuantitiesArgs{...}
+type ResourceQuantitiesInput interface {
+	pulumi.Input
+
+	ToResourceQuantitiesOutput() ResourceQuantitiesOutput
+	ToResourceQuantitiesOutputWithContext(context.Context) ResourceQuantitiesOutput
+}
+
+// CPU and memory of one kind (requests or limits), as Kubernetes quantities.
+type ResourceQuantitiesArgs struct {
+	// e.g. `500m`.
+	Cpu *string `pulumi:"cpu"`
+	// e.g. `512Mi`.
+	Memory *string `pulumi:"memory"`
+}
+
+func (ResourceQuantitiesArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceQuantities)(nil)).Elem()
+}
+
+func (i ResourceQuantitiesArgs) ToResourceQuantitiesOutput() ResourceQuantitiesOutput {
+	return i.ToResourceQuantitiesOutputWithContext(context.Background())
+}
+
+func (i ResourceQuantitiesArgs) ToResourceQuantitiesOutputWithContext(ctx context.Context) ResourceQuantitiesOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ResourceQuantitiesOutput)
+}
+
+func (i ResourceQuantitiesArgs) ToResourceQuantitiesPtrOutput() ResourceQuantitiesPtrOutput {
+	return i.ToResourceQuantitiesPtrOutputWithContext(context.Background())
+}
+
+func (i ResourceQuantitiesArgs) ToResourceQuantitiesPtrOutputWithContext(ctx context.Context) ResourceQuantitiesPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ResourceQuantitiesOutput).ToResourceQuantitiesPtrOutputWithContext(ctx)
+}
+
+// ResourceQuantitiesPtrInput is an input type that accepts ResourceQuantitiesArgs, ResourceQuantitiesPtr and ResourceQuantitiesPtrOutput values.
+// You can construct a concrete instance of `ResourceQuantitiesPtrInput` via:
+//
+//	        ResourceQuantitiesArgs{...}
+//
+//	or:
+//
+//	        nil
+type ResourceQuantitiesPtrInput interface {
+	pulumi.Input
+
+	ToResourceQuantitiesPtrOutput() ResourceQuantitiesPtrOutput
+	ToResourceQuantitiesPtrOutputWithContext(context.Context) ResourceQuantitiesPtrOutput
+}
+
+type resourceQuantitiesPtrType ResourceQuantitiesArgs
+
+func ResourceQuantitiesPtr(v *ResourceQuantitiesArgs) ResourceQuantitiesPtrInput {
+	return (*resourceQuantitiesPtrType)(v)
+}
+
+func (*resourceQuantitiesPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ResourceQuantities)(nil)).Elem()
+}
+
+func (i *resourceQuantitiesPtrType) ToResourceQuantitiesPtrOutput() ResourceQuantitiesPtrOutput {
+	return i.ToResourceQuantitiesPtrOutputWithContext(context.Background())
+}
+
+func (i *resourceQuantitiesPtrType) ToResourceQuantitiesPtrOutputWithContext(ctx context.Context) ResourceQuantitiesPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ResourceQuantitiesPtrOutput)
+}
+
+// CPU and memory of one kind (requests or limits), as Kubernetes quantities.
+type ResourceQuantitiesOutput struct{ *pulumi.OutputState }
+
+func (ResourceQuantitiesOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceQuantities)(nil)).Elem()
+}
+
+func (o ResourceQuantitiesOutput) ToResourceQuantitiesOutput() ResourceQuantitiesOutput {
+	return o
+}
+
+func (o ResourceQuantitiesOutput) ToResourceQuantitiesOutputWithContext(ctx context.Context) ResourceQuantitiesOutput {
+	return o
+}
+
+func (o ResourceQuantitiesOutput) ToResourceQuantitiesPtrOutput() ResourceQuantitiesPtrOutput {
+	return o.ToResourceQuantitiesPtrOutputWithContext(context.Background())
+}
+
+func (o ResourceQuantitiesOutput) ToResourceQuantitiesPtrOutputWithContext(ctx context.Context) ResourceQuantitiesPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ResourceQuantities) *ResourceQuantities {
+		return &v
+	}).(ResourceQuantitiesPtrOutput)
+}
+
+// e.g. `500m`.
+func (o ResourceQuantitiesOutput) Cpu() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ResourceQuantities) *string { return v.Cpu }).(pulumi.StringPtrOutput)
+}
+
+// e.g. `512Mi`.
+func (o ResourceQuantitiesOutput) Memory() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ResourceQuantities) *string { return v.Memory }).(pulumi.StringPtrOutput)
+}
+
+type ResourceQuantitiesPtrOutput struct{ *pulumi.OutputState }
+
+func (ResourceQuantitiesPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ResourceQuantities)(nil)).Elem()
+}
+
+func (o ResourceQuantitiesPtrOutput) ToResourceQuantitiesPtrOutput() ResourceQuantitiesPtrOutput {
+	return o
+}
+
+func (o ResourceQuantitiesPtrOutput) ToResourceQuantitiesPtrOutputWithContext(ctx context.Context) ResourceQuantitiesPtrOutput {
+	return o
+}
+
+func (o ResourceQuantitiesPtrOutput) Elem() ResourceQuantitiesOutput {
+	return o.ApplyT(func(v *ResourceQuantities) ResourceQuantities {
+		if v != nil {
+			return *v
+		}
+		var ret ResourceQuantities
+		return ret
+	}).(ResourceQuantitiesOutput)
+}
+
+// e.g. `500m`.
+func (o ResourceQuantitiesPtrOutput) Cpu() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ResourceQuantities) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Cpu
+	}).(pulumi.StringPtrOutput)
+}
+
+// e.g. `512Mi`.
+func (o ResourceQuantitiesPtrOutput) Memory() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ResourceQuantities) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Memory
+	}).(pulumi.StringPtrOutput)
+}
+
+// Container resources of the east-west gateway.
+type ResourceRequirements struct {
+	// The most the container may use.
+	Limits *ResourceQuantities `pulumi:"limits"`
+	// What the scheduler reserves for the container.
+	Requests *ResourceQuantities `pulumi:"requests"`
+}
+
+// ResourceRequirementsInput is an input type that accepts ResourceRequirementsArgs and ResourceRequirementsOutput values.
+// You can construct a concrete instance of `ResourceRequirementsInput` via:
+//
+//	ResourceRequirementsArgs{...}
+type ResourceRequirementsInput interface {
+	pulumi.Input
+
+	ToResourceRequirementsOutput() ResourceRequirementsOutput
+	ToResourceRequirementsOutputWithContext(context.Context) ResourceRequirementsOutput
+}
+
+// Container resources of the east-west gateway.
+type ResourceRequirementsArgs struct {
+	// The most the container may use.
+	Limits *ResourceQuantitiesArgs `pulumi:"limits"`
+	// What the scheduler reserves for the container.
+	Requests *ResourceQuantitiesArgs `pulumi:"requests"`
+}
+
+func (ResourceRequirementsArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceRequirements)(nil)).Elem()
+}
+
+func (i ResourceRequirementsArgs) ToResourceRequirementsOutput() ResourceRequirementsOutput {
+	return i.ToResourceRequirementsOutputWithContext(context.Background())
+}
+
+func (i ResourceRequirementsArgs) ToResourceRequirementsOutputWithContext(ctx context.Context) ResourceRequirementsOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ResourceRequirementsOutput)
+}
+
+func (i ResourceRequirementsArgs) ToResourceRequirementsPtrOutput() ResourceRequirementsPtrOutput {
+	return i.ToResourceRequirementsPtrOutputWithContext(context.Background())
+}
+
+func (i ResourceRequirementsArgs) ToResourceRequirementsPtrOutputWithContext(ctx context.Context) ResourceRequirementsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ResourceRequirementsOutput).ToResourceRequirementsPtrOutputWithContext(ctx)
+}
+
+// ResourceRequirementsPtrInput is an input type that accepts ResourceRequirementsArgs, ResourceRequirementsPtr and ResourceRequirementsPtrOutput values.
+// You can construct a concrete instance of `ResourceRequirementsPtrInput` via:
+//
+//	        ResourceRequirementsArgs{...}
+//
+//	or:
+//
+//	        nil
+type ResourceRequirementsPtrInput interface {
+	pulumi.Input
+
+	ToResourceRequirementsPtrOutput() ResourceRequirementsPtrOutput
+	ToResourceRequirementsPtrOutputWithContext(context.Context) ResourceRequirementsPtrOutput
+}
+
+type resourceRequirementsPtrType ResourceRequirementsArgs
+
+func ResourceRequirementsPtr(v *ResourceRequirementsArgs) ResourceRequirementsPtrInput {
+	return (*resourceRequirementsPtrType)(v)
+}
+
+func (*resourceRequirementsPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ResourceRequirements)(nil)).Elem()
+}
+
+func (i *resourceRequirementsPtrType) ToResourceRequirementsPtrOutput() ResourceRequirementsPtrOutput {
+	return i.ToResourceRequirementsPtrOutputWithContext(context.Background())
+}
+
+func (i *resourceRequirementsPtrType) ToResourceRequirementsPtrOutputWithContext(ctx context.Context) ResourceRequirementsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ResourceRequirementsPtrOutput)
+}
+
+// Container resources of the east-west gateway.
+type ResourceRequirementsOutput struct{ *pulumi.OutputState }
+
+func (ResourceRequirementsOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceRequirements)(nil)).Elem()
+}
+
+func (o ResourceRequirementsOutput) ToResourceRequirementsOutput() ResourceRequirementsOutput {
+	return o
+}
+
+func (o ResourceRequirementsOutput) ToResourceRequirementsOutputWithContext(ctx context.Context) ResourceRequirementsOutput {
+	return o
+}
+
+func (o ResourceRequirementsOutput) ToResourceRequirementsPtrOutput() ResourceRequirementsPtrOutput {
+	return o.ToResourceRequirementsPtrOutputWithContext(context.Background())
+}
+
+func (o ResourceRequirementsOutput) ToResourceRequirementsPtrOutputWithContext(ctx context.Context) ResourceRequirementsPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ResourceRequirements) *ResourceRequirements {
+		return &v
+	}).(ResourceRequirementsPtrOutput)
+}
+
+// The most the container may use.
+func (o ResourceRequirementsOutput) Limits() ResourceQuantitiesPtrOutput {
+	return o.ApplyT(func(v ResourceRequirements) *ResourceQuantities { return v.Limits }).(ResourceQuantitiesPtrOutput)
+}
+
+// What the scheduler reserves for the container.
+func (o ResourceRequirementsOutput) Requests() ResourceQuantitiesPtrOutput {
+	return o.ApplyT(func(v ResourceRequirements) *ResourceQuantities { return v.Requests }).(ResourceQuantitiesPtrOutput)
+}
+
+type ResourceRequirementsPtrOutput struct{ *pulumi.OutputState }
+
+func (ResourceRequirementsPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ResourceRequirements)(nil)).Elem()
+}
+
+func (o ResourceRequirementsPtrOutput) ToResourceRequirementsPtrOutput() ResourceRequirementsPtrOutput {
+	return o
+}
+
+func (o ResourceRequirementsPtrOutput) ToResourceRequirementsPtrOutputWithContext(ctx context.Context) ResourceRequirementsPtrOutput {
+	return o
+}
+
+func (o ResourceRequirementsPtrOutput) Elem() ResourceRequirementsOutput {
+	return o.ApplyT(func(v *ResourceRequirements) ResourceRequirements {
+		if v != nil {
+			return *v
+		}
+		var ret ResourceRequirements
+		return ret
+	}).(ResourceRequirementsOutput)
+}
+
+// The most the container may use.
+func (o ResourceRequirementsPtrOutput) Limits() ResourceQuantitiesPtrOutput {
+	return o.ApplyT(func(v *ResourceRequirements) *ResourceQuantities {
+		if v == nil {
+			return nil
+		}
+		return v.Limits
+	}).(ResourceQuantitiesPtrOutput)
+}
+
+// What the scheduler reserves for the container.
+func (o ResourceRequirementsPtrOutput) Requests() ResourceQuantitiesPtrOutput {
+	return o.ApplyT(func(v *ResourceRequirements) *ResourceQuantities {
+		if v == nil {
+			return nil
+		}
+		return v.Requests
+	}).(ResourceQuantitiesPtrOutput)
 }
 
 // How a root of trust is made: generated keys and certificates (algorithm, subject, validity), issued from an
@@ -3377,8 +4625,14 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ClusterTrustArrayInput)(nil)).Elem(), ClusterTrustArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConditionInput)(nil)).Elem(), ConditionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConditionArrayInput)(nil)).Elem(), ConditionArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*EastWestAutoscalingInput)(nil)).Elem(), EastWestAutoscalingArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*EastWestAutoscalingPtrInput)(nil)).Elem(), EastWestAutoscalingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EastWestGatewayInput)(nil)).Elem(), EastWestGatewayArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EastWestGatewayPtrInput)(nil)).Elem(), EastWestGatewayArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*EastWestGatewayStateInput)(nil)).Elem(), EastWestGatewayStateArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*EastWestGatewayStatePtrInput)(nil)).Elem(), EastWestGatewayStateArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*EastWestPortsInput)(nil)).Elem(), EastWestPortsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*EastWestPortsPtrInput)(nil)).Elem(), EastWestPortsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GatewayApiInput)(nil)).Elem(), GatewayApiArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GatewayApiPtrInput)(nil)).Elem(), GatewayApiArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GatewayApiStateInput)(nil)).Elem(), GatewayApiStateArgs{})
@@ -3399,6 +4653,10 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ReleaseStateArrayInput)(nil)).Elem(), ReleaseStateArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RepositoryInput)(nil)).Elem(), RepositoryArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RepositoryPtrInput)(nil)).Elem(), RepositoryArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceQuantitiesInput)(nil)).Elem(), ResourceQuantitiesArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceQuantitiesPtrInput)(nil)).Elem(), ResourceQuantitiesArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceRequirementsInput)(nil)).Elem(), ResourceRequirementsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceRequirementsPtrInput)(nil)).Elem(), ResourceRequirementsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RootOfTrustSettingsInput)(nil)).Elem(), RootOfTrustSettingsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RootOfTrustSettingsPtrInput)(nil)).Elem(), RootOfTrustSettingsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RootRotationInput)(nil)).Elem(), RootRotationArgs{})
@@ -3417,8 +4675,14 @@ func init() {
 	pulumi.RegisterOutputType(ClusterTrustArrayOutput{})
 	pulumi.RegisterOutputType(ConditionOutput{})
 	pulumi.RegisterOutputType(ConditionArrayOutput{})
+	pulumi.RegisterOutputType(EastWestAutoscalingOutput{})
+	pulumi.RegisterOutputType(EastWestAutoscalingPtrOutput{})
 	pulumi.RegisterOutputType(EastWestGatewayOutput{})
 	pulumi.RegisterOutputType(EastWestGatewayPtrOutput{})
+	pulumi.RegisterOutputType(EastWestGatewayStateOutput{})
+	pulumi.RegisterOutputType(EastWestGatewayStatePtrOutput{})
+	pulumi.RegisterOutputType(EastWestPortsOutput{})
+	pulumi.RegisterOutputType(EastWestPortsPtrOutput{})
 	pulumi.RegisterOutputType(GatewayApiOutput{})
 	pulumi.RegisterOutputType(GatewayApiPtrOutput{})
 	pulumi.RegisterOutputType(GatewayApiStateOutput{})
@@ -3439,6 +4703,10 @@ func init() {
 	pulumi.RegisterOutputType(ReleaseStateArrayOutput{})
 	pulumi.RegisterOutputType(RepositoryOutput{})
 	pulumi.RegisterOutputType(RepositoryPtrOutput{})
+	pulumi.RegisterOutputType(ResourceQuantitiesOutput{})
+	pulumi.RegisterOutputType(ResourceQuantitiesPtrOutput{})
+	pulumi.RegisterOutputType(ResourceRequirementsOutput{})
+	pulumi.RegisterOutputType(ResourceRequirementsPtrOutput{})
 	pulumi.RegisterOutputType(RootOfTrustSettingsOutput{})
 	pulumi.RegisterOutputType(RootOfTrustSettingsPtrOutput{})
 	pulumi.RegisterOutputType(RootRotationOutput{})

@@ -22,6 +22,8 @@ type ServiceMeshController struct {
 	Cluster pulumi.StringOutput `pulumi:"cluster"`
 	// Readiness conditions (Initialized, CRDInstalled, ControlPlaneDeployed, CNIDeployed, ZtunnelDeployed, WebhookDeployed, Ready), read from the cluster after the releases completed.
 	Conditions ConditionArrayOutput `pulumi:"conditions"`
+	// The east-west gateway as read from the cluster: exposure, address, ports, replicas ready (unset when not a member).
+	EastWest EastWestGatewayStatePtrOutput `pulumi:"eastWest"`
 	// The address of the east-west gateway (empty when this is not a multicluster member).
 	EastWestAddress pulumi.StringOutput `pulumi:"eastWestAddress"`
 	// The Gateway API bundle in force on the cluster after the update, and whether this component manages it.
@@ -248,6 +250,11 @@ func (o ServiceMeshControllerOutput) Cluster() pulumi.StringOutput {
 // Readiness conditions (Initialized, CRDInstalled, ControlPlaneDeployed, CNIDeployed, ZtunnelDeployed, WebhookDeployed, Ready), read from the cluster after the releases completed.
 func (o ServiceMeshControllerOutput) Conditions() ConditionArrayOutput {
 	return o.ApplyT(func(v *ServiceMeshController) ConditionArrayOutput { return v.Conditions }).(ConditionArrayOutput)
+}
+
+// The east-west gateway as read from the cluster: exposure, address, ports, replicas ready (unset when not a member).
+func (o ServiceMeshControllerOutput) EastWest() EastWestGatewayStatePtrOutput {
+	return o.ApplyT(func(v *ServiceMeshController) EastWestGatewayStatePtrOutput { return v.EastWest }).(EastWestGatewayStatePtrOutput)
 }
 
 // The address of the east-west gateway (empty when this is not a multicluster member).

@@ -80,18 +80,145 @@ export interface ClusterCaArgs {
 }
 
 /**
- * The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`.
+ * Horizontal autoscaling of the east-west gateway, instead of a fixed replica count.
+ */
+export interface EastWestAutoscalingArgs {
+    /**
+     * Target average CPU utilisation, in percent of the requests. Default 80.
+     */
+    cpuUtilization?: number;
+    /**
+     * Most replicas.
+     */
+    maxReplicas: number;
+    /**
+     * Fewest replicas. Default 2.
+     */
+    minReplicas?: number;
+}
+
+/**
+ * The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`. istiod
+ * generates its Deployment and Service from the Gateway; the component shapes them through the Gateway's
+ * `spec.infrastructure` (labels, annotations) and a ConfigMap it references (`parametersRef`: replicas, affinity,
+ * resources, PodDisruptionBudget, autoscaler, Service settings). Defaults follow Solo's peering guidance: two replicas
+ * spread over nodes and a PodDisruptionBudget of one.
  */
 export interface EastWestGatewayArgs {
     /**
-     * The address peers reach this cluster's east-west gateway at, when it is fixed in advance (static IPs, NodePort
-     * setups): an IP address or a host name. The component then does not wait for the gateway to get an address.
+     * The address peers reach this cluster's east-west gateway at, when it is fixed in advance (a static IP, a DNS
+     * name in front of the nodes): an IP address or a host name. The component then does not wait for the gateway to
+     * get an address.
      */
     address?: string;
+    /**
+     * Annotations for the generated Service and Deployment (e.g. a cloud's load balancer settings).
+     */
+    annotations?: {[key: string]: string};
+    /**
+     * Pod anti-affinity of the replicas: `Preferred` (default), `Required` or `None`.
+     */
+    antiAffinity?: enums.AntiAffinity;
+    /**
+     * Autoscale the gateway between min and max replicas (a HorizontalPodAutoscaler) instead of `replicas`.
+     */
+    autoscaling?: inputs.EastWestAutoscalingArgs;
+    /**
+     * For a LoadBalancer: `Internal` (the platform's internal load balancer annotations) or `Public`. Default
+     * `Public`; on EKS, GKE and AKS the preview then warns that ports 15008 and 15012 face the internet unless
+     * `loadBalancerSourceRanges` restrict them.
+     */
+    exposure?: enums.Exposure;
+    /**
+     * Labels for the generated Service and Deployment.
+     */
+    labels?: {[key: string]: string};
+    /**
+     * CIDRs allowed to reach a LoadBalancer gateway (the Service's `loadBalancerSourceRanges`).
+     */
+    loadBalancerSourceRanges?: string[];
     /**
      * Namespace of the east-west gateway. Default `istio-eastwest`.
      */
     namespace?: string;
+    /**
+     * Fixed node ports of a NodePort gateway, so firewalls can name them. Default: assigned by Kubernetes.
+     */
+    nodePorts?: inputs.EastWestPortsArgs;
+    /**
+     * Keep at least one replica through voluntary disruptions (node drains, upgrades): a PodDisruptionBudget with
+     * `minAvailable: 1`. Default true when the gateway runs two or more replicas.
+     */
+    podDisruptionBudget?: boolean;
+    /**
+     * Replicas of the gateway when not autoscaled. Default 2.
+     */
+    replicas?: number;
+    /**
+     * Container resources of the gateway's istio-proxy. Default: the istiod chart's `global.waypoint.resources`
+     * (requests 100m CPU and 128Mi, limits 2 CPUs and 1Gi in 1.30).
+     */
+    resources?: inputs.ResourceRequirementsArgs;
+    /**
+     * `LoadBalancer` (default) or `NodePort` (Solo Istio 1.28 or later).
+     */
+    serviceType?: enums.EastWestServiceType;
+}
+
+/**
+ * The east-west gateway of a multicluster member, as read from the cluster.
+ */
+export interface EastWestGatewayStateArgs {
+    /**
+     * The address peers reach it at (for a NodePort gateway, the first node address).
+     */
+    address: pulumi.Input<string>;
+    /**
+     * Every address peers may use: the load balancer's, or the nodes' for a NodePort gateway.
+     */
+    addresses: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * `Internal` or `Public` (a NodePort gateway: `NodePort`).
+     */
+    exposure: pulumi.Input<string>;
+    /**
+     * What is missing, in words; empty when the gateway is ready.
+     */
+    message: pulumi.Input<string>;
+    /**
+     * The ports peers connect to: HBONE (15008 behind a load balancer) and istiod's xDS (15012).
+     */
+    ports: pulumi.Input<inputs.EastWestPortsArgs>;
+    /**
+     * Whether istiod reports the Gateway Programmed=True.
+     */
+    programmed: pulumi.Input<boolean>;
+    /**
+     * Replicas ready.
+     */
+    readyReplicas: pulumi.Input<number>;
+    /**
+     * Replicas the gateway's Deployment wants.
+     */
+    replicas: pulumi.Input<number>;
+    /**
+     * `LoadBalancer` or `NodePort`.
+     */
+    serviceType: pulumi.Input<string>;
+}
+
+/**
+ * The ports of an east-west gateway as peers reach them.
+ */
+export interface EastWestPortsArgs {
+    /**
+     * HBONE, for workload traffic (`cross-network` listener): 15008, or its node port.
+     */
+    crossNetwork: number;
+    /**
+     * istiod's xDS over TLS (`xds-tls` listener): 15012, or its node port.
+     */
+    xds: number;
 }
 
 /**
@@ -136,6 +263,11 @@ export interface LinkPeerArgs {
      */
     cluster: string;
     /**
+     * The cluster's east-west gateway as its controller reports it (its `eastWest` output). Given, the link counts as
+     * up only while that gateway has a ready replica, and a NodePort gateway is reached through its node ports.
+     */
+    eastWest?: pulumi.Input<inputs.EastWestGatewayStateArgs | undefined>;
+    /**
      * The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
      */
     eastWestAddress: pulumi.Input<string>;
@@ -161,6 +293,11 @@ export interface MeshClusterArgs {
      * The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
      */
     eastWestAddress?: string;
+    /**
+     * This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
+     * labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+     */
+    eastWestGateway?: inputs.EastWestGatewayArgs;
     /**
      * Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
      */
@@ -240,6 +377,34 @@ export interface RepositoryArgs {
      * `oci://us-docker.pkg.dev/gloo-mesh/istio-helm-<repo key>`.
      */
     url?: string;
+}
+
+/**
+ * CPU and memory of one kind (requests or limits), as Kubernetes quantities.
+ */
+export interface ResourceQuantitiesArgs {
+    /**
+     * e.g. `500m`.
+     */
+    cpu?: string;
+    /**
+     * e.g. `512Mi`.
+     */
+    memory?: string;
+}
+
+/**
+ * Container resources of the east-west gateway.
+ */
+export interface ResourceRequirementsArgs {
+    /**
+     * The most the container may use.
+     */
+    limits?: inputs.ResourceQuantitiesArgs;
+    /**
+     * What the scheduler reserves for the container.
+     */
+    requests?: inputs.ResourceQuantitiesArgs;
 }
 
 /**

@@ -77,6 +77,62 @@ export interface Condition {
 }
 
 /**
+ * The east-west gateway of a multicluster member, as read from the cluster.
+ */
+export interface EastWestGatewayState {
+    /**
+     * The address peers reach it at (for a NodePort gateway, the first node address).
+     */
+    address: string;
+    /**
+     * Every address peers may use: the load balancer's, or the nodes' for a NodePort gateway.
+     */
+    addresses: string[];
+    /**
+     * `Internal` or `Public` (a NodePort gateway: `NodePort`).
+     */
+    exposure: string;
+    /**
+     * What is missing, in words; empty when the gateway is ready.
+     */
+    message: string;
+    /**
+     * The ports peers connect to: HBONE (15008 behind a load balancer) and istiod's xDS (15012).
+     */
+    ports: outputs.EastWestPorts;
+    /**
+     * Whether istiod reports the Gateway Programmed=True.
+     */
+    programmed: boolean;
+    /**
+     * Replicas ready.
+     */
+    readyReplicas: number;
+    /**
+     * Replicas the gateway's Deployment wants.
+     */
+    replicas: number;
+    /**
+     * `LoadBalancer` or `NodePort`.
+     */
+    serviceType: string;
+}
+
+/**
+ * The ports of an east-west gateway as peers reach them.
+ */
+export interface EastWestPorts {
+    /**
+     * HBONE, for workload traffic (`cross-network` listener): 15008, or its node port.
+     */
+    crossNetwork: number;
+    /**
+     * istiod's xDS over TLS (`xds-tls` listener): 15012, or its node port.
+     */
+    xds: number;
+}
+
+/**
  * The Gateway API bundle in force on a cluster, as the pre-flight decided it.
  */
 export interface GatewayApiState {
@@ -106,6 +162,10 @@ export interface MeshClusterStatus {
      * The cluster's readiness conditions.
      */
     conditions: outputs.Condition[];
+    /**
+     * The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
+     */
+    eastWest: outputs.EastWestGatewayState;
     /**
      * The cluster's east-west gateway address.
      */
@@ -157,9 +217,21 @@ export interface MeshLinkStatus {
      */
     gateway: string;
     /**
-     * The Accepted condition's reason and message, or why it is missing.
+     * What is missing when the link is not up, or the Accepted condition's reason and message.
      */
     message: string;
+    /**
+     * Replicas of `to`'s east-west gateway ready to take the link's traffic.
+     */
+    peerReadyReplicas: number;
+    /**
+     * Whether the Gateway reports Programmed=True.
+     */
+    programmed: boolean;
+    /**
+     * The link is up: Accepted and Programmed, and `to`'s east-west gateway has a ready replica.
+     */
+    ready: boolean;
     /**
      * The receiving cluster.
      */

@@ -7,8 +7,11 @@ import pulumi
 from enum import Enum
 
 __all__ = [
+    'AntiAffinity',
     'DataplaneMode',
     'Distribution',
+    'EastWestServiceType',
+    'Exposure',
     'KeyAlgorithm',
     'OnConflict',
     'Platform',
@@ -16,6 +19,25 @@ __all__ = [
     'ScalingProfile',
     'TrafficCaptureMode',
 ]
+
+
+@pulumi.type_token("servicemesh:index:AntiAffinity")
+class AntiAffinity(_builtins.str, Enum):
+    """
+    Pod anti-affinity of the east-west gateway's replicas.
+    """
+    PREFERRED = "Preferred"
+    """
+    Spread replicas over nodes and zones when the scheduler can (preferred anti-affinity, zone spread).
+    """
+    REQUIRED = "Required"
+    """
+    Never two replicas on one node (required anti-affinity); a replica stays Pending when no node is free.
+    """
+    NONE = "None"
+    """
+    No anti-affinity.
+    """
 
 
 @pulumi.type_token("servicemesh:index:DataplaneMode")
@@ -45,6 +67,40 @@ class Distribution(_builtins.str, Enum):
     FIPS = "FIPS"
     """
     FIPS 140-2 compliant images (tag `<version>-solo-fips`).
+    """
+
+
+@pulumi.type_token("servicemesh:index:EastWestServiceType")
+class EastWestServiceType(_builtins.str, Enum):
+    """
+    How the east-west gateway's Service is exposed to the peers.
+    """
+    LOAD_BALANCER = "LoadBalancer"
+    """
+    A cloud (or MetalLB, kube-vip...) load balancer in front of the gateway: peers reach its address.
+    """
+    NODE_PORT = "NodePort"
+    """
+    A NodePort Service: peers reach the nodes' addresses on the node ports (Solo Istio 1.28 or later, beta there).
+    For networks where every node is routable from the peers and load balancers are not wanted (on-premises).
+    """
+
+
+@pulumi.type_token("servicemesh:index:Exposure")
+class Exposure(_builtins.str, Enum):
+    """
+    Who can reach a LoadBalancer east-west gateway.
+    """
+    INTERNAL = "Internal"
+    """
+    Only the private network: the component sets the internal load balancer annotations of the platform (EKS: AWS
+    Load Balancer Controller NLB, scheme internal; GKE: `networking.gke.io/load-balancer-type: Internal`; AKS:
+    `service.beta.kubernetes.io/azure-load-balancer-internal`). Refused on a platform it has no mapping for, unless
+    `annotations` say how.
+    """
+    PUBLIC = "Public"
+    """
+    Whatever the platform makes of a plain LoadBalancer Service: on a public cloud, an internet-facing address.
     """
 
 
@@ -91,6 +147,10 @@ class Platform(_builtins.str, Enum):
     EKS = "EKS"
     """
     Amazon EKS (no chart overlay; see the README for the VPC CNI settings).
+    """
+    AKS = "AKS"
+    """
+    Azure Kubernetes Service (no chart overlay).
     """
     OPEN_SHIFT = "OpenShift"
     """

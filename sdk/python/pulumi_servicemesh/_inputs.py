@@ -22,8 +22,14 @@ __all__ = [
     'ChartValuesArgsDict',
     'ClusterCaArgs',
     'ClusterCaArgsDict',
+    'EastWestAutoscalingArgs',
+    'EastWestAutoscalingArgsDict',
     'EastWestGatewayArgs',
     'EastWestGatewayArgsDict',
+    'EastWestGatewayStateArgs',
+    'EastWestGatewayStateArgsDict',
+    'EastWestPortsArgs',
+    'EastWestPortsArgsDict',
     'GatewayApiArgs',
     'GatewayApiArgsDict',
     'ImageArgs',
@@ -38,6 +44,10 @@ __all__ = [
     'NextRootArgsDict',
     'RepositoryArgs',
     'RepositoryArgsDict',
+    'ResourceQuantitiesArgs',
+    'ResourceQuantitiesArgsDict',
+    'ResourceRequirementsArgs',
+    'ResourceRequirementsArgsDict',
     'RootOfTrustSettingsArgs',
     'RootOfTrustSettingsArgsDict',
     'RootRotationArgs',
@@ -343,49 +353,303 @@ class ClusterCaArgs:
         pulumi.set(self, "root_cert_pem", value)
 
 
+class EastWestAutoscalingArgsDict(TypedDict):
+    """
+    Horizontal autoscaling of the east-west gateway, instead of a fixed replica count.
+    """
+    max_replicas: _builtins.float
+    """
+    Most replicas.
+    """
+    cpu_utilization: NotRequired[_builtins.float]
+    """
+    Target average CPU utilisation, in percent of the requests. Default 80.
+    """
+    min_replicas: NotRequired[_builtins.float]
+    """
+    Fewest replicas. Default 2.
+    """
+
+@pulumi.input_type
+class EastWestAutoscalingArgs:
+    def __init__(__self__, *,
+                 max_replicas: _builtins.float,
+                 cpu_utilization: Optional[_builtins.float] = None,
+                 min_replicas: Optional[_builtins.float] = None):
+        """
+        Horizontal autoscaling of the east-west gateway, instead of a fixed replica count.
+
+        :param _builtins.float max_replicas: Most replicas.
+        :param _builtins.float cpu_utilization: Target average CPU utilisation, in percent of the requests. Default 80.
+        :param _builtins.float min_replicas: Fewest replicas. Default 2.
+        """
+        pulumi.set(__self__, "max_replicas", max_replicas)
+        if cpu_utilization is not None:
+            pulumi.set(__self__, "cpu_utilization", cpu_utilization)
+        if min_replicas is not None:
+            pulumi.set(__self__, "min_replicas", min_replicas)
+
+    @_builtins.property
+    @pulumi.getter(name="maxReplicas")
+    def max_replicas(self) -> _builtins.float:
+        """
+        Most replicas.
+        """
+        return pulumi.get(self, "max_replicas")
+
+    @max_replicas.setter
+    def max_replicas(self, value: _builtins.float):
+        pulumi.set(self, "max_replicas", value)
+
+    @_builtins.property
+    @pulumi.getter(name="cpuUtilization")
+    def cpu_utilization(self) -> Optional[_builtins.float]:
+        """
+        Target average CPU utilisation, in percent of the requests. Default 80.
+        """
+        return pulumi.get(self, "cpu_utilization")
+
+    @cpu_utilization.setter
+    def cpu_utilization(self, value: Optional[_builtins.float]):
+        pulumi.set(self, "cpu_utilization", value)
+
+    @_builtins.property
+    @pulumi.getter(name="minReplicas")
+    def min_replicas(self) -> Optional[_builtins.float]:
+        """
+        Fewest replicas. Default 2.
+        """
+        return pulumi.get(self, "min_replicas")
+
+    @min_replicas.setter
+    def min_replicas(self, value: Optional[_builtins.float]):
+        pulumi.set(self, "min_replicas", value)
+
+
 class EastWestGatewayArgsDict(TypedDict):
     """
-    The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`.
+    The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`. istiod
+    generates its Deployment and Service from the Gateway; the component shapes them through the Gateway's
+    `spec.infrastructure` (labels, annotations) and a ConfigMap it references (`parametersRef`: replicas, affinity,
+    resources, PodDisruptionBudget, autoscaler, Service settings). Defaults follow Solo's peering guidance: two replicas
+    spread over nodes and a PodDisruptionBudget of one.
     """
     address: NotRequired[_builtins.str]
     """
-    The address peers reach this cluster's east-west gateway at, when it is fixed in advance (static IPs, NodePort
-    setups): an IP address or a host name. The component then does not wait for the gateway to get an address.
+    The address peers reach this cluster's east-west gateway at, when it is fixed in advance (a static IP, a DNS
+    name in front of the nodes): an IP address or a host name. The component then does not wait for the gateway to
+    get an address.
+    """
+    annotations: NotRequired[Mapping[str, _builtins.str]]
+    """
+    Annotations for the generated Service and Deployment (e.g. a cloud's load balancer settings).
+    """
+    anti_affinity: NotRequired['AntiAffinity']
+    """
+    Pod anti-affinity of the replicas: `Preferred` (default), `Required` or `None`.
+    """
+    autoscaling: NotRequired['EastWestAutoscalingArgsDict']
+    """
+    Autoscale the gateway between min and max replicas (a HorizontalPodAutoscaler) instead of `replicas`.
+    """
+    exposure: NotRequired['Exposure']
+    """
+    For a LoadBalancer: `Internal` (the platform's internal load balancer annotations) or `Public`. Default
+    `Public`; on EKS, GKE and AKS the preview then warns that ports 15008 and 15012 face the internet unless
+    `loadBalancerSourceRanges` restrict them.
+    """
+    labels: NotRequired[Mapping[str, _builtins.str]]
+    """
+    Labels for the generated Service and Deployment.
+    """
+    load_balancer_source_ranges: NotRequired[Sequence[_builtins.str]]
+    """
+    CIDRs allowed to reach a LoadBalancer gateway (the Service's `loadBalancerSourceRanges`).
     """
     namespace: NotRequired[_builtins.str]
     """
     Namespace of the east-west gateway. Default `istio-eastwest`.
+    """
+    node_ports: NotRequired['EastWestPortsArgsDict']
+    """
+    Fixed node ports of a NodePort gateway, so firewalls can name them. Default: assigned by Kubernetes.
+    """
+    pod_disruption_budget: NotRequired[_builtins.bool]
+    """
+    Keep at least one replica through voluntary disruptions (node drains, upgrades): a PodDisruptionBudget with
+    `minAvailable: 1`. Default true when the gateway runs two or more replicas.
+    """
+    replicas: NotRequired[_builtins.float]
+    """
+    Replicas of the gateway when not autoscaled. Default 2.
+    """
+    resources: NotRequired['ResourceRequirementsArgsDict']
+    """
+    Container resources of the gateway's istio-proxy. Default: the istiod chart's `global.waypoint.resources`
+    (requests 100m CPU and 128Mi, limits 2 CPUs and 1Gi in 1.30).
+    """
+    service_type: NotRequired['EastWestServiceType']
+    """
+    `LoadBalancer` (default) or `NodePort` (Solo Istio 1.28 or later).
     """
 
 @pulumi.input_type
 class EastWestGatewayArgs:
     def __init__(__self__, *,
                  address: Optional[_builtins.str] = None,
-                 namespace: Optional[_builtins.str] = None):
+                 annotations: Optional[Mapping[str, _builtins.str]] = None,
+                 anti_affinity: Optional['AntiAffinity'] = None,
+                 autoscaling: Optional['EastWestAutoscalingArgs'] = None,
+                 exposure: Optional['Exposure'] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
+                 load_balancer_source_ranges: Optional[Sequence[_builtins.str]] = None,
+                 namespace: Optional[_builtins.str] = None,
+                 node_ports: Optional['EastWestPortsArgs'] = None,
+                 pod_disruption_budget: Optional[_builtins.bool] = None,
+                 replicas: Optional[_builtins.float] = None,
+                 resources: Optional['ResourceRequirementsArgs'] = None,
+                 service_type: Optional['EastWestServiceType'] = None):
         """
-        The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`.
+        The east-west gateway of a multicluster member: namespace `istio-eastwest` and Gateway `istio-eastwest`. istiod
+        generates its Deployment and Service from the Gateway; the component shapes them through the Gateway's
+        `spec.infrastructure` (labels, annotations) and a ConfigMap it references (`parametersRef`: replicas, affinity,
+        resources, PodDisruptionBudget, autoscaler, Service settings). Defaults follow Solo's peering guidance: two replicas
+        spread over nodes and a PodDisruptionBudget of one.
 
-        :param _builtins.str address: The address peers reach this cluster's east-west gateway at, when it is fixed in advance (static IPs, NodePort
-               setups): an IP address or a host name. The component then does not wait for the gateway to get an address.
+        :param _builtins.str address: The address peers reach this cluster's east-west gateway at, when it is fixed in advance (a static IP, a DNS
+               name in front of the nodes): an IP address or a host name. The component then does not wait for the gateway to
+               get an address.
+        :param Mapping[str, _builtins.str] annotations: Annotations for the generated Service and Deployment (e.g. a cloud's load balancer settings).
+        :param 'AntiAffinity' anti_affinity: Pod anti-affinity of the replicas: `Preferred` (default), `Required` or `None`.
+        :param 'EastWestAutoscalingArgs' autoscaling: Autoscale the gateway between min and max replicas (a HorizontalPodAutoscaler) instead of `replicas`.
+        :param 'Exposure' exposure: For a LoadBalancer: `Internal` (the platform's internal load balancer annotations) or `Public`. Default
+               `Public`; on EKS, GKE and AKS the preview then warns that ports 15008 and 15012 face the internet unless
+               `loadBalancerSourceRanges` restrict them.
+        :param Mapping[str, _builtins.str] labels: Labels for the generated Service and Deployment.
+        :param Sequence[_builtins.str] load_balancer_source_ranges: CIDRs allowed to reach a LoadBalancer gateway (the Service's `loadBalancerSourceRanges`).
         :param _builtins.str namespace: Namespace of the east-west gateway. Default `istio-eastwest`.
+        :param 'EastWestPortsArgs' node_ports: Fixed node ports of a NodePort gateway, so firewalls can name them. Default: assigned by Kubernetes.
+        :param _builtins.bool pod_disruption_budget: Keep at least one replica through voluntary disruptions (node drains, upgrades): a PodDisruptionBudget with
+               `minAvailable: 1`. Default true when the gateway runs two or more replicas.
+        :param _builtins.float replicas: Replicas of the gateway when not autoscaled. Default 2.
+        :param 'ResourceRequirementsArgs' resources: Container resources of the gateway's istio-proxy. Default: the istiod chart's `global.waypoint.resources`
+               (requests 100m CPU and 128Mi, limits 2 CPUs and 1Gi in 1.30).
+        :param 'EastWestServiceType' service_type: `LoadBalancer` (default) or `NodePort` (Solo Istio 1.28 or later).
         """
         if address is not None:
             pulumi.set(__self__, "address", address)
+        if annotations is not None:
+            pulumi.set(__self__, "annotations", annotations)
+        if anti_affinity is not None:
+            pulumi.set(__self__, "anti_affinity", anti_affinity)
+        if autoscaling is not None:
+            pulumi.set(__self__, "autoscaling", autoscaling)
+        if exposure is not None:
+            pulumi.set(__self__, "exposure", exposure)
+        if labels is not None:
+            pulumi.set(__self__, "labels", labels)
+        if load_balancer_source_ranges is not None:
+            pulumi.set(__self__, "load_balancer_source_ranges", load_balancer_source_ranges)
         if namespace is not None:
             pulumi.set(__self__, "namespace", namespace)
+        if node_ports is not None:
+            pulumi.set(__self__, "node_ports", node_ports)
+        if pod_disruption_budget is not None:
+            pulumi.set(__self__, "pod_disruption_budget", pod_disruption_budget)
+        if replicas is not None:
+            pulumi.set(__self__, "replicas", replicas)
+        if resources is not None:
+            pulumi.set(__self__, "resources", resources)
+        if service_type is not None:
+            pulumi.set(__self__, "service_type", service_type)
 
     @_builtins.property
     @pulumi.getter
     def address(self) -> Optional[_builtins.str]:
         """
-        The address peers reach this cluster's east-west gateway at, when it is fixed in advance (static IPs, NodePort
-        setups): an IP address or a host name. The component then does not wait for the gateway to get an address.
+        The address peers reach this cluster's east-west gateway at, when it is fixed in advance (a static IP, a DNS
+        name in front of the nodes): an IP address or a host name. The component then does not wait for the gateway to
+        get an address.
         """
         return pulumi.get(self, "address")
 
     @address.setter
     def address(self, value: Optional[_builtins.str]):
         pulumi.set(self, "address", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def annotations(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        Annotations for the generated Service and Deployment (e.g. a cloud's load balancer settings).
+        """
+        return pulumi.get(self, "annotations")
+
+    @annotations.setter
+    def annotations(self, value: Optional[Mapping[str, _builtins.str]]):
+        pulumi.set(self, "annotations", value)
+
+    @_builtins.property
+    @pulumi.getter(name="antiAffinity")
+    def anti_affinity(self) -> Optional['AntiAffinity']:
+        """
+        Pod anti-affinity of the replicas: `Preferred` (default), `Required` or `None`.
+        """
+        return pulumi.get(self, "anti_affinity")
+
+    @anti_affinity.setter
+    def anti_affinity(self, value: Optional['AntiAffinity']):
+        pulumi.set(self, "anti_affinity", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def autoscaling(self) -> Optional['EastWestAutoscalingArgs']:
+        """
+        Autoscale the gateway between min and max replicas (a HorizontalPodAutoscaler) instead of `replicas`.
+        """
+        return pulumi.get(self, "autoscaling")
+
+    @autoscaling.setter
+    def autoscaling(self, value: Optional['EastWestAutoscalingArgs']):
+        pulumi.set(self, "autoscaling", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def exposure(self) -> Optional['Exposure']:
+        """
+        For a LoadBalancer: `Internal` (the platform's internal load balancer annotations) or `Public`. Default
+        `Public`; on EKS, GKE and AKS the preview then warns that ports 15008 and 15012 face the internet unless
+        `loadBalancerSourceRanges` restrict them.
+        """
+        return pulumi.get(self, "exposure")
+
+    @exposure.setter
+    def exposure(self, value: Optional['Exposure']):
+        pulumi.set(self, "exposure", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def labels(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        Labels for the generated Service and Deployment.
+        """
+        return pulumi.get(self, "labels")
+
+    @labels.setter
+    def labels(self, value: Optional[Mapping[str, _builtins.str]]):
+        pulumi.set(self, "labels", value)
+
+    @_builtins.property
+    @pulumi.getter(name="loadBalancerSourceRanges")
+    def load_balancer_source_ranges(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        CIDRs allowed to reach a LoadBalancer gateway (the Service's `loadBalancerSourceRanges`).
+        """
+        return pulumi.get(self, "load_balancer_source_ranges")
+
+    @load_balancer_source_ranges.setter
+    def load_balancer_source_ranges(self, value: Optional[Sequence[_builtins.str]]):
+        pulumi.set(self, "load_balancer_source_ranges", value)
 
     @_builtins.property
     @pulumi.getter
@@ -398,6 +662,305 @@ class EastWestGatewayArgs:
     @namespace.setter
     def namespace(self, value: Optional[_builtins.str]):
         pulumi.set(self, "namespace", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nodePorts")
+    def node_ports(self) -> Optional['EastWestPortsArgs']:
+        """
+        Fixed node ports of a NodePort gateway, so firewalls can name them. Default: assigned by Kubernetes.
+        """
+        return pulumi.get(self, "node_ports")
+
+    @node_ports.setter
+    def node_ports(self, value: Optional['EastWestPortsArgs']):
+        pulumi.set(self, "node_ports", value)
+
+    @_builtins.property
+    @pulumi.getter(name="podDisruptionBudget")
+    def pod_disruption_budget(self) -> Optional[_builtins.bool]:
+        """
+        Keep at least one replica through voluntary disruptions (node drains, upgrades): a PodDisruptionBudget with
+        `minAvailable: 1`. Default true when the gateway runs two or more replicas.
+        """
+        return pulumi.get(self, "pod_disruption_budget")
+
+    @pod_disruption_budget.setter
+    def pod_disruption_budget(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "pod_disruption_budget", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def replicas(self) -> Optional[_builtins.float]:
+        """
+        Replicas of the gateway when not autoscaled. Default 2.
+        """
+        return pulumi.get(self, "replicas")
+
+    @replicas.setter
+    def replicas(self, value: Optional[_builtins.float]):
+        pulumi.set(self, "replicas", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def resources(self) -> Optional['ResourceRequirementsArgs']:
+        """
+        Container resources of the gateway's istio-proxy. Default: the istiod chart's `global.waypoint.resources`
+        (requests 100m CPU and 128Mi, limits 2 CPUs and 1Gi in 1.30).
+        """
+        return pulumi.get(self, "resources")
+
+    @resources.setter
+    def resources(self, value: Optional['ResourceRequirementsArgs']):
+        pulumi.set(self, "resources", value)
+
+    @_builtins.property
+    @pulumi.getter(name="serviceType")
+    def service_type(self) -> Optional['EastWestServiceType']:
+        """
+        `LoadBalancer` (default) or `NodePort` (Solo Istio 1.28 or later).
+        """
+        return pulumi.get(self, "service_type")
+
+    @service_type.setter
+    def service_type(self, value: Optional['EastWestServiceType']):
+        pulumi.set(self, "service_type", value)
+
+
+class EastWestGatewayStateArgsDict(TypedDict):
+    """
+    The east-west gateway of a multicluster member, as read from the cluster.
+    """
+    address: pulumi.Input[_builtins.str]
+    """
+    The address peers reach it at (for a NodePort gateway, the first node address).
+    """
+    addresses: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+    """
+    Every address peers may use: the load balancer's, or the nodes' for a NodePort gateway.
+    """
+    exposure: pulumi.Input[_builtins.str]
+    """
+    `Internal` or `Public` (a NodePort gateway: `NodePort`).
+    """
+    message: pulumi.Input[_builtins.str]
+    """
+    What is missing, in words; empty when the gateway is ready.
+    """
+    ports: pulumi.Input['EastWestPortsArgsDict']
+    """
+    The ports peers connect to: HBONE (15008 behind a load balancer) and istiod's xDS (15012).
+    """
+    programmed: pulumi.Input[_builtins.bool]
+    """
+    Whether istiod reports the Gateway Programmed=True.
+    """
+    ready_replicas: pulumi.Input[_builtins.float]
+    """
+    Replicas ready.
+    """
+    replicas: pulumi.Input[_builtins.float]
+    """
+    Replicas the gateway's Deployment wants.
+    """
+    service_type: pulumi.Input[_builtins.str]
+    """
+    `LoadBalancer` or `NodePort`.
+    """
+
+@pulumi.input_type
+class EastWestGatewayStateArgs:
+    def __init__(__self__, *,
+                 address: pulumi.Input[_builtins.str],
+                 addresses: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]],
+                 exposure: pulumi.Input[_builtins.str],
+                 message: pulumi.Input[_builtins.str],
+                 ports: pulumi.Input['EastWestPortsArgs'],
+                 programmed: pulumi.Input[_builtins.bool],
+                 ready_replicas: pulumi.Input[_builtins.float],
+                 replicas: pulumi.Input[_builtins.float],
+                 service_type: pulumi.Input[_builtins.str]):
+        """
+        The east-west gateway of a multicluster member, as read from the cluster.
+
+        :param pulumi.Input[_builtins.str] address: The address peers reach it at (for a NodePort gateway, the first node address).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] addresses: Every address peers may use: the load balancer's, or the nodes' for a NodePort gateway.
+        :param pulumi.Input[_builtins.str] exposure: `Internal` or `Public` (a NodePort gateway: `NodePort`).
+        :param pulumi.Input[_builtins.str] message: What is missing, in words; empty when the gateway is ready.
+        :param pulumi.Input['EastWestPortsArgs'] ports: The ports peers connect to: HBONE (15008 behind a load balancer) and istiod's xDS (15012).
+        :param pulumi.Input[_builtins.bool] programmed: Whether istiod reports the Gateway Programmed=True.
+        :param pulumi.Input[_builtins.float] ready_replicas: Replicas ready.
+        :param pulumi.Input[_builtins.float] replicas: Replicas the gateway's Deployment wants.
+        :param pulumi.Input[_builtins.str] service_type: `LoadBalancer` or `NodePort`.
+        """
+        pulumi.set(__self__, "address", address)
+        pulumi.set(__self__, "addresses", addresses)
+        pulumi.set(__self__, "exposure", exposure)
+        pulumi.set(__self__, "message", message)
+        pulumi.set(__self__, "ports", ports)
+        pulumi.set(__self__, "programmed", programmed)
+        pulumi.set(__self__, "ready_replicas", ready_replicas)
+        pulumi.set(__self__, "replicas", replicas)
+        pulumi.set(__self__, "service_type", service_type)
+
+    @_builtins.property
+    @pulumi.getter
+    def address(self) -> pulumi.Input[_builtins.str]:
+        """
+        The address peers reach it at (for a NodePort gateway, the first node address).
+        """
+        return pulumi.get(self, "address")
+
+    @address.setter
+    def address(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "address", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def addresses(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+        """
+        Every address peers may use: the load balancer's, or the nodes' for a NodePort gateway.
+        """
+        return pulumi.get(self, "addresses")
+
+    @addresses.setter
+    def addresses(self, value: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+        pulumi.set(self, "addresses", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def exposure(self) -> pulumi.Input[_builtins.str]:
+        """
+        `Internal` or `Public` (a NodePort gateway: `NodePort`).
+        """
+        return pulumi.get(self, "exposure")
+
+    @exposure.setter
+    def exposure(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "exposure", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def message(self) -> pulumi.Input[_builtins.str]:
+        """
+        What is missing, in words; empty when the gateway is ready.
+        """
+        return pulumi.get(self, "message")
+
+    @message.setter
+    def message(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "message", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def ports(self) -> pulumi.Input['EastWestPortsArgs']:
+        """
+        The ports peers connect to: HBONE (15008 behind a load balancer) and istiod's xDS (15012).
+        """
+        return pulumi.get(self, "ports")
+
+    @ports.setter
+    def ports(self, value: pulumi.Input['EastWestPortsArgs']):
+        pulumi.set(self, "ports", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def programmed(self) -> pulumi.Input[_builtins.bool]:
+        """
+        Whether istiod reports the Gateway Programmed=True.
+        """
+        return pulumi.get(self, "programmed")
+
+    @programmed.setter
+    def programmed(self, value: pulumi.Input[_builtins.bool]):
+        pulumi.set(self, "programmed", value)
+
+    @_builtins.property
+    @pulumi.getter(name="readyReplicas")
+    def ready_replicas(self) -> pulumi.Input[_builtins.float]:
+        """
+        Replicas ready.
+        """
+        return pulumi.get(self, "ready_replicas")
+
+    @ready_replicas.setter
+    def ready_replicas(self, value: pulumi.Input[_builtins.float]):
+        pulumi.set(self, "ready_replicas", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def replicas(self) -> pulumi.Input[_builtins.float]:
+        """
+        Replicas the gateway's Deployment wants.
+        """
+        return pulumi.get(self, "replicas")
+
+    @replicas.setter
+    def replicas(self, value: pulumi.Input[_builtins.float]):
+        pulumi.set(self, "replicas", value)
+
+    @_builtins.property
+    @pulumi.getter(name="serviceType")
+    def service_type(self) -> pulumi.Input[_builtins.str]:
+        """
+        `LoadBalancer` or `NodePort`.
+        """
+        return pulumi.get(self, "service_type")
+
+    @service_type.setter
+    def service_type(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "service_type", value)
+
+
+class EastWestPortsArgsDict(TypedDict):
+    """
+    The ports of an east-west gateway as peers reach them.
+    """
+    cross_network: _builtins.float
+    """
+    HBONE, for workload traffic (`cross-network` listener): 15008, or its node port.
+    """
+    xds: _builtins.float
+    """
+    istiod's xDS over TLS (`xds-tls` listener): 15012, or its node port.
+    """
+
+@pulumi.input_type
+class EastWestPortsArgs:
+    def __init__(__self__, *,
+                 cross_network: _builtins.float,
+                 xds: _builtins.float):
+        """
+        The ports of an east-west gateway as peers reach them.
+
+        :param _builtins.float cross_network: HBONE, for workload traffic (`cross-network` listener): 15008, or its node port.
+        :param _builtins.float xds: istiod's xDS over TLS (`xds-tls` listener): 15012, or its node port.
+        """
+        pulumi.set(__self__, "cross_network", cross_network)
+        pulumi.set(__self__, "xds", xds)
+
+    @_builtins.property
+    @pulumi.getter(name="crossNetwork")
+    def cross_network(self) -> _builtins.float:
+        """
+        HBONE, for workload traffic (`cross-network` listener): 15008, or its node port.
+        """
+        return pulumi.get(self, "cross_network")
+
+    @cross_network.setter
+    def cross_network(self, value: _builtins.float):
+        pulumi.set(self, "cross_network", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def xds(self) -> _builtins.float:
+        """
+        istiod's xDS over TLS (`xds-tls` listener): 15012, or its node port.
+        """
+        return pulumi.get(self, "xds")
+
+    @xds.setter
+    def xds(self, value: _builtins.float):
+        pulumi.set(self, "xds", value)
 
 
 class GatewayApiArgsDict(TypedDict):
@@ -535,6 +1098,11 @@ class LinkPeerArgsDict(TypedDict):
     """
     The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
     """
+    east_west: NotRequired[pulumi.Input[Optional['EastWestGatewayStateArgsDict']]]
+    """
+    The cluster's east-west gateway as its controller reports it (its `eastWest` output). Given, the link counts as
+    up only while that gateway has a ready replica, and a NodePort gateway is reached through its node ports.
+    """
     network: NotRequired[_builtins.str]
     """
     The cluster's network (its controller's `network`). Default: the cluster name.
@@ -549,6 +1117,7 @@ class LinkPeerArgs:
     def __init__(__self__, *,
                  cluster: _builtins.str,
                  east_west_address: pulumi.Input[_builtins.str],
+                 east_west: pulumi.Input[Optional['EastWestGatewayStateArgs']] = None,
                  network: Optional[_builtins.str] = None,
                  trust_domain: Optional[_builtins.str] = None):
         """
@@ -556,11 +1125,15 @@ class LinkPeerArgs:
 
         :param _builtins.str cluster: The cluster's name (its controller's `cluster`, istiod's cluster ID).
         :param pulumi.Input[_builtins.str] east_west_address: The address of the cluster's east-west gateway: its controller's `eastWestAddress` output.
+        :param pulumi.Input['EastWestGatewayStateArgs'] east_west: The cluster's east-west gateway as its controller reports it (its `eastWest` output). Given, the link counts as
+               up only while that gateway has a ready replica, and a NodePort gateway is reached through its node ports.
         :param _builtins.str network: The cluster's network (its controller's `network`). Default: the cluster name.
         :param _builtins.str trust_domain: The cluster's trust domain (its controller's `trustDomain`). Default: the cluster name.
         """
         pulumi.set(__self__, "cluster", cluster)
         pulumi.set(__self__, "east_west_address", east_west_address)
+        if east_west is not None:
+            pulumi.set(__self__, "east_west", east_west)
         if network is not None:
             pulumi.set(__self__, "network", network)
         if trust_domain is not None:
@@ -589,6 +1162,19 @@ class LinkPeerArgs:
     @east_west_address.setter
     def east_west_address(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "east_west_address", value)
+
+    @_builtins.property
+    @pulumi.getter(name="eastWest")
+    def east_west(self) -> pulumi.Input[Optional['EastWestGatewayStateArgs']]:
+        """
+        The cluster's east-west gateway as its controller reports it (its `eastWest` output). Given, the link counts as
+        up only while that gateway has a ready replica, and a NodePort gateway is reached through its node ports.
+        """
+        return pulumi.get(self, "east_west")
+
+    @east_west.setter
+    def east_west(self, value: pulumi.Input[Optional['EastWestGatewayStateArgs']]):
+        pulumi.set(self, "east_west", value)
 
     @_builtins.property
     @pulumi.getter
@@ -631,6 +1217,11 @@ class MeshClusterArgsDict(TypedDict):
     """
     The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
     """
+    east_west_gateway: NotRequired['EastWestGatewayArgsDict']
+    """
+    This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
+    labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+    """
     kubeconfig: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
@@ -654,6 +1245,7 @@ class MeshClusterArgs:
                  name: _builtins.str,
                  context: pulumi.Input[Optional[_builtins.str]] = None,
                  east_west_address: Optional[_builtins.str] = None,
+                 east_west_gateway: Optional['EastWestGatewayArgs'] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
                  network: Optional[_builtins.str] = None,
                  trust_domain: Optional[_builtins.str] = None,
@@ -664,6 +1256,8 @@ class MeshClusterArgs:
         :param _builtins.str name: Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
         :param pulumi.Input[_builtins.str] context: Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
         :param _builtins.str east_west_address: The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
+        :param 'EastWestGatewayArgs' east_west_gateway: This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
+               labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
         :param _builtins.str network: The cluster's network (unique in the mesh). Default: the cluster name.
         :param _builtins.str trust_domain: The cluster's trust domain. Default: the cluster name.
@@ -674,6 +1268,8 @@ class MeshClusterArgs:
             pulumi.set(__self__, "context", context)
         if east_west_address is not None:
             pulumi.set(__self__, "east_west_address", east_west_address)
+        if east_west_gateway is not None:
+            pulumi.set(__self__, "east_west_gateway", east_west_gateway)
         if kubeconfig is not None:
             pulumi.set(__self__, "kubeconfig", kubeconfig)
         if network is not None:
@@ -718,6 +1314,19 @@ class MeshClusterArgs:
     @east_west_address.setter
     def east_west_address(self, value: Optional[_builtins.str]):
         pulumi.set(self, "east_west_address", value)
+
+    @_builtins.property
+    @pulumi.getter(name="eastWestGateway")
+    def east_west_gateway(self) -> Optional['EastWestGatewayArgs']:
+        """
+        This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
+        labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+        """
+        return pulumi.get(self, "east_west_gateway")
+
+    @east_west_gateway.setter
+    def east_west_gateway(self, value: Optional['EastWestGatewayArgs']):
+        pulumi.set(self, "east_west_gateway", value)
 
     @_builtins.property
     @pulumi.getter
@@ -1001,6 +1610,114 @@ class RepositoryArgs:
     @url.setter
     def url(self, value: Optional[_builtins.str]):
         pulumi.set(self, "url", value)
+
+
+class ResourceQuantitiesArgsDict(TypedDict):
+    """
+    CPU and memory of one kind (requests or limits), as Kubernetes quantities.
+    """
+    cpu: NotRequired[_builtins.str]
+    """
+    e.g. `500m`.
+    """
+    memory: NotRequired[_builtins.str]
+    """
+    e.g. `512Mi`.
+    """
+
+@pulumi.input_type
+class ResourceQuantitiesArgs:
+    def __init__(__self__, *,
+                 cpu: Optional[_builtins.str] = None,
+                 memory: Optional[_builtins.str] = None):
+        """
+        CPU and memory of one kind (requests or limits), as Kubernetes quantities.
+
+        :param _builtins.str cpu: e.g. `500m`.
+        :param _builtins.str memory: e.g. `512Mi`.
+        """
+        if cpu is not None:
+            pulumi.set(__self__, "cpu", cpu)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+
+    @_builtins.property
+    @pulumi.getter
+    def cpu(self) -> Optional[_builtins.str]:
+        """
+        e.g. `500m`.
+        """
+        return pulumi.get(self, "cpu")
+
+    @cpu.setter
+    def cpu(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "cpu", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> Optional[_builtins.str]:
+        """
+        e.g. `512Mi`.
+        """
+        return pulumi.get(self, "memory")
+
+    @memory.setter
+    def memory(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "memory", value)
+
+
+class ResourceRequirementsArgsDict(TypedDict):
+    """
+    Container resources of the east-west gateway.
+    """
+    limits: NotRequired['ResourceQuantitiesArgsDict']
+    """
+    The most the container may use.
+    """
+    requests: NotRequired['ResourceQuantitiesArgsDict']
+    """
+    What the scheduler reserves for the container.
+    """
+
+@pulumi.input_type
+class ResourceRequirementsArgs:
+    def __init__(__self__, *,
+                 limits: Optional['ResourceQuantitiesArgs'] = None,
+                 requests: Optional['ResourceQuantitiesArgs'] = None):
+        """
+        Container resources of the east-west gateway.
+
+        :param 'ResourceQuantitiesArgs' limits: The most the container may use.
+        :param 'ResourceQuantitiesArgs' requests: What the scheduler reserves for the container.
+        """
+        if limits is not None:
+            pulumi.set(__self__, "limits", limits)
+        if requests is not None:
+            pulumi.set(__self__, "requests", requests)
+
+    @_builtins.property
+    @pulumi.getter
+    def limits(self) -> Optional['ResourceQuantitiesArgs']:
+        """
+        The most the container may use.
+        """
+        return pulumi.get(self, "limits")
+
+    @limits.setter
+    def limits(self, value: Optional['ResourceQuantitiesArgs']):
+        pulumi.set(self, "limits", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def requests(self) -> Optional['ResourceQuantitiesArgs']:
+        """
+        What the scheduler reserves for the container.
+        """
+        return pulumi.get(self, "requests")
+
+    @requests.setter
+    def requests(self, value: Optional['ResourceQuantitiesArgs']):
+        pulumi.set(self, "requests", value)
 
 
 class RootOfTrustSettingsArgsDict(TypedDict):

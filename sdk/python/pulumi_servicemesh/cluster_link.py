@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from . import outputs
 from ._inputs import *
 
 __all__ = ['ClusterLinkArgs', 'ClusterLink']
@@ -207,6 +208,9 @@ class ClusterLink(pulumi.ComponentResource):
             __props__.__dict__["address"] = None
             __props__.__dict__["gateway"] = None
             __props__.__dict__["message"] = None
+            __props__.__dict__["peer_ready_replicas"] = None
+            __props__.__dict__["programmed"] = None
+            __props__.__dict__["ready"] = None
         super(ClusterLink, __self__).__init__(
             'servicemesh:index:ClusterLink',
             resource_name,
@@ -250,9 +254,34 @@ class ClusterLink(pulumi.ComponentResource):
     @pulumi.getter
     def message(self) -> pulumi.Output[_builtins.str]:
         """
-        The Accepted condition's reason and message, or why it is missing.
+        What is missing when the link is not up, else the Accepted condition's reason and message.
         """
         return pulumi.get(self, "message")
+
+    @_builtins.property
+    @pulumi.getter(name="peerReadyReplicas")
+    def peer_ready_replicas(self) -> pulumi.Output[_builtins.float]:
+        """
+        Ready replicas of the receiving east-west gateway (-1 when `to.eastWest` was not given).
+        """
+        return pulumi.get(self, "peer_ready_replicas")
+
+    @_builtins.property
+    @pulumi.getter
+    def programmed(self) -> pulumi.Output[_builtins.bool]:
+        """
+        Whether istiod in the sending cluster reports the Gateway Programmed=True.
+        """
+        return pulumi.get(self, "programmed")
+
+    @_builtins.property
+    @pulumi.getter
+    def ready(self) -> pulumi.Output[_builtins.bool]:
+        """
+        The link is up: Accepted and Programmed, Solo's peering conditions (gloo.solo.io/PeerConnected, ...) True where
+        reported, and the receiving east-west gateway (when known) has a ready replica.
+        """
+        return pulumi.get(self, "ready")
 
     @_builtins.property
     @pulumi.getter

@@ -28,6 +28,7 @@ class MultiClusterMeshArgs:
                  allow_version_skew: Optional[_builtins.bool] = None,
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
+                 east_west_gateway: Optional['EastWestGatewayArgs'] = None,
                  gateway_api: Optional['GatewayApiArgs'] = None,
                  image: Optional['ImageArgs'] = None,
                  install_namespace: Optional[_builtins.str] = None,
@@ -51,6 +52,9 @@ class MultiClusterMeshArgs:
         :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down. Default false.
         :param 'DataplaneMode' dataplane_mode: The dataplane mode. Only `Ambient` (default) is supported for multicluster.
         :param 'Distribution' distribution: The image distribution: `Standard` (default) or `FIPS`.
+        :param 'EastWestGatewayArgs' east_west_gateway: East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
+               cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+               A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
         :param 'GatewayApiArgs' gateway_api: Gateway API CRDs, for every cluster.
         :param 'ImageArgs' image: Container image source and pull secrets, for every cluster.
         :param _builtins.str install_namespace: Namespace to install the mesh components into, in every cluster. Default `istio-system`.
@@ -77,6 +81,8 @@ class MultiClusterMeshArgs:
             pulumi.set(__self__, "dataplane_mode", dataplane_mode)
         if distribution is not None:
             pulumi.set(__self__, "distribution", distribution)
+        if east_west_gateway is not None:
+            pulumi.set(__self__, "east_west_gateway", east_west_gateway)
         if gateway_api is not None:
             pulumi.set(__self__, "gateway_api", gateway_api)
         if image is not None:
@@ -177,6 +183,20 @@ class MultiClusterMeshArgs:
     @distribution.setter
     def distribution(self, value: Optional['Distribution']):
         pulumi.set(self, "distribution", value)
+
+    @_builtins.property
+    @pulumi.getter(name="eastWestGateway")
+    def east_west_gateway(self) -> Optional['EastWestGatewayArgs']:
+        """
+        East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
+        cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+        A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
+        """
+        return pulumi.get(self, "east_west_gateway")
+
+    @east_west_gateway.setter
+    def east_west_gateway(self, value: Optional['EastWestGatewayArgs']):
+        pulumi.set(self, "east_west_gateway", value)
 
     @_builtins.property
     @pulumi.getter(name="gatewayApi")
@@ -359,6 +379,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
                  clusters: Optional[Sequence[Union['MeshClusterArgs', 'MeshClusterArgsDict']]] = None,
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
+                 east_west_gateway: Optional[Union['EastWestGatewayArgs', 'EastWestGatewayArgsDict']] = None,
                  gateway_api: Optional[Union['GatewayApiArgs', 'GatewayApiArgsDict']] = None,
                  image: Optional[Union['ImageArgs', 'ImageArgsDict']] = None,
                  install_namespace: Optional[_builtins.str] = None,
@@ -386,6 +407,9 @@ class MultiClusterMesh(pulumi.ComponentResource):
         :param Sequence[Union['MeshClusterArgs', 'MeshClusterArgsDict']] clusters: The clusters of the mesh; they are installed in parallel.
         :param 'DataplaneMode' dataplane_mode: The dataplane mode. Only `Ambient` (default) is supported for multicluster.
         :param 'Distribution' distribution: The image distribution: `Standard` (default) or `FIPS`.
+        :param Union['EastWestGatewayArgs', 'EastWestGatewayArgsDict'] east_west_gateway: East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
+               cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+               A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
         :param Union['GatewayApiArgs', 'GatewayApiArgsDict'] gateway_api: Gateway API CRDs, for every cluster.
         :param Union['ImageArgs', 'ImageArgsDict'] image: Container image source and pull secrets, for every cluster.
         :param _builtins.str install_namespace: Namespace to install the mesh components into, in every cluster. Default `istio-system`.
@@ -433,6 +457,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
                  clusters: Optional[Sequence[Union['MeshClusterArgs', 'MeshClusterArgsDict']]] = None,
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
+                 east_west_gateway: Optional[Union['EastWestGatewayArgs', 'EastWestGatewayArgsDict']] = None,
                  gateway_api: Optional[Union['GatewayApiArgs', 'GatewayApiArgsDict']] = None,
                  image: Optional[Union['ImageArgs', 'ImageArgsDict']] = None,
                  install_namespace: Optional[_builtins.str] = None,
@@ -466,6 +491,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
             __props__.__dict__["clusters"] = clusters
             __props__.__dict__["dataplane_mode"] = dataplane_mode
             __props__.__dict__["distribution"] = distribution
+            __props__.__dict__["east_west_gateway"] = east_west_gateway
             __props__.__dict__["gateway_api"] = gateway_api
             __props__.__dict__["image"] = image
             __props__.__dict__["install_namespace"] = install_namespace
@@ -514,7 +540,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
     @pulumi.getter
     def phase(self) -> pulumi.Output[_builtins.str]:
         """
-        `SUCCEEDED` when every cluster is SUCCEEDED and every link accepted, `FAILED` when a cluster failed, else `PENDING`.
+        `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`.
         """
         return pulumi.get(self, "phase")
 

@@ -20,6 +20,8 @@ __all__ = [
     'ClusterCacerts',
     'ClusterTrust',
     'Condition',
+    'EastWestGatewayState',
+    'EastWestPorts',
     'GatewayApiState',
     'MeshClusterStatus',
     'MeshLinkStatus',
@@ -253,6 +255,187 @@ class Condition(dict):
 
 
 @pulumi.output_type
+class EastWestGatewayState(dict):
+    """
+    The east-west gateway of a multicluster member, as read from the cluster.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "readyReplicas":
+            suggest = "ready_replicas"
+        elif key == "serviceType":
+            suggest = "service_type"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in EastWestGatewayState. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        EastWestGatewayState.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        EastWestGatewayState.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 address: _builtins.str,
+                 addresses: Sequence[_builtins.str],
+                 exposure: _builtins.str,
+                 message: _builtins.str,
+                 ports: 'outputs.EastWestPorts',
+                 programmed: _builtins.bool,
+                 ready_replicas: _builtins.float,
+                 replicas: _builtins.float,
+                 service_type: _builtins.str):
+        """
+        The east-west gateway of a multicluster member, as read from the cluster.
+
+        :param _builtins.str address: The address peers reach it at (for a NodePort gateway, the first node address).
+        :param Sequence[_builtins.str] addresses: Every address peers may use: the load balancer's, or the nodes' for a NodePort gateway.
+        :param _builtins.str exposure: `Internal` or `Public` (a NodePort gateway: `NodePort`).
+        :param _builtins.str message: What is missing, in words; empty when the gateway is ready.
+        :param 'EastWestPorts' ports: The ports peers connect to: HBONE (15008 behind a load balancer) and istiod's xDS (15012).
+        :param _builtins.bool programmed: Whether istiod reports the Gateway Programmed=True.
+        :param _builtins.float ready_replicas: Replicas ready.
+        :param _builtins.float replicas: Replicas the gateway's Deployment wants.
+        :param _builtins.str service_type: `LoadBalancer` or `NodePort`.
+        """
+        pulumi.set(__self__, "address", address)
+        pulumi.set(__self__, "addresses", addresses)
+        pulumi.set(__self__, "exposure", exposure)
+        pulumi.set(__self__, "message", message)
+        pulumi.set(__self__, "ports", ports)
+        pulumi.set(__self__, "programmed", programmed)
+        pulumi.set(__self__, "ready_replicas", ready_replicas)
+        pulumi.set(__self__, "replicas", replicas)
+        pulumi.set(__self__, "service_type", service_type)
+
+    @_builtins.property
+    @pulumi.getter
+    def address(self) -> _builtins.str:
+        """
+        The address peers reach it at (for a NodePort gateway, the first node address).
+        """
+        return pulumi.get(self, "address")
+
+    @_builtins.property
+    @pulumi.getter
+    def addresses(self) -> Sequence[_builtins.str]:
+        """
+        Every address peers may use: the load balancer's, or the nodes' for a NodePort gateway.
+        """
+        return pulumi.get(self, "addresses")
+
+    @_builtins.property
+    @pulumi.getter
+    def exposure(self) -> _builtins.str:
+        """
+        `Internal` or `Public` (a NodePort gateway: `NodePort`).
+        """
+        return pulumi.get(self, "exposure")
+
+    @_builtins.property
+    @pulumi.getter
+    def message(self) -> _builtins.str:
+        """
+        What is missing, in words; empty when the gateway is ready.
+        """
+        return pulumi.get(self, "message")
+
+    @_builtins.property
+    @pulumi.getter
+    def ports(self) -> 'outputs.EastWestPorts':
+        """
+        The ports peers connect to: HBONE (15008 behind a load balancer) and istiod's xDS (15012).
+        """
+        return pulumi.get(self, "ports")
+
+    @_builtins.property
+    @pulumi.getter
+    def programmed(self) -> _builtins.bool:
+        """
+        Whether istiod reports the Gateway Programmed=True.
+        """
+        return pulumi.get(self, "programmed")
+
+    @_builtins.property
+    @pulumi.getter(name="readyReplicas")
+    def ready_replicas(self) -> _builtins.float:
+        """
+        Replicas ready.
+        """
+        return pulumi.get(self, "ready_replicas")
+
+    @_builtins.property
+    @pulumi.getter
+    def replicas(self) -> _builtins.float:
+        """
+        Replicas the gateway's Deployment wants.
+        """
+        return pulumi.get(self, "replicas")
+
+    @_builtins.property
+    @pulumi.getter(name="serviceType")
+    def service_type(self) -> _builtins.str:
+        """
+        `LoadBalancer` or `NodePort`.
+        """
+        return pulumi.get(self, "service_type")
+
+
+@pulumi.output_type
+class EastWestPorts(dict):
+    """
+    The ports of an east-west gateway as peers reach them.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "crossNetwork":
+            suggest = "cross_network"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in EastWestPorts. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        EastWestPorts.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        EastWestPorts.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 cross_network: _builtins.float,
+                 xds: _builtins.float):
+        """
+        The ports of an east-west gateway as peers reach them.
+
+        :param _builtins.float cross_network: HBONE, for workload traffic (`cross-network` listener): 15008, or its node port.
+        :param _builtins.float xds: istiod's xDS over TLS (`xds-tls` listener): 15012, or its node port.
+        """
+        pulumi.set(__self__, "cross_network", cross_network)
+        pulumi.set(__self__, "xds", xds)
+
+    @_builtins.property
+    @pulumi.getter(name="crossNetwork")
+    def cross_network(self) -> _builtins.float:
+        """
+        HBONE, for workload traffic (`cross-network` listener): 15008, or its node port.
+        """
+        return pulumi.get(self, "cross_network")
+
+    @_builtins.property
+    @pulumi.getter
+    def xds(self) -> _builtins.float:
+        """
+        istiod's xDS over TLS (`xds-tls` listener): 15012, or its node port.
+        """
+        return pulumi.get(self, "xds")
+
+
+@pulumi.output_type
 class GatewayApiState(dict):
     """
     The Gateway API bundle in force on a cluster, as the pre-flight decided it.
@@ -316,7 +499,9 @@ class MeshClusterStatus(dict):
     @staticmethod
     def __key_warning(key: str):
         suggest = None
-        if key == "eastWestAddress":
+        if key == "eastWest":
+            suggest = "east_west"
+        elif key == "eastWestAddress":
             suggest = "east_west_address"
         elif key == "intermediateExpiry":
             suggest = "intermediate_expiry"
@@ -336,6 +521,7 @@ class MeshClusterStatus(dict):
 
     def __init__(__self__, *,
                  conditions: Sequence['outputs.Condition'],
+                 east_west: 'outputs.EastWestGatewayState',
                  east_west_address: _builtins.str,
                  intermediate_expiry: _builtins.str,
                  name: _builtins.str,
@@ -347,6 +533,7 @@ class MeshClusterStatus(dict):
         The readiness of one cluster of the mesh.
 
         :param Sequence['Condition'] conditions: The cluster's readiness conditions.
+        :param 'EastWestGatewayState' east_west: The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
         :param _builtins.str east_west_address: The cluster's east-west gateway address.
         :param _builtins.str intermediate_expiry: When the cluster's intermediate CA certificate expires (RFC 3339).
         :param _builtins.str name: The cluster name.
@@ -356,6 +543,7 @@ class MeshClusterStatus(dict):
         :param _builtins.str trust_domain: The cluster's trust domain.
         """
         pulumi.set(__self__, "conditions", conditions)
+        pulumi.set(__self__, "east_west", east_west)
         pulumi.set(__self__, "east_west_address", east_west_address)
         pulumi.set(__self__, "intermediate_expiry", intermediate_expiry)
         pulumi.set(__self__, "name", name)
@@ -371,6 +559,14 @@ class MeshClusterStatus(dict):
         The cluster's readiness conditions.
         """
         return pulumi.get(self, "conditions")
+
+    @_builtins.property
+    @pulumi.getter(name="eastWest")
+    def east_west(self) -> 'outputs.EastWestGatewayState':
+        """
+        The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
+        """
+        return pulumi.get(self, "east_west")
 
     @_builtins.property
     @pulumi.getter(name="eastWestAddress")
@@ -439,6 +635,8 @@ class MeshLinkStatus(dict):
         suggest = None
         if key == "from":
             suggest = "from_"
+        elif key == "peerReadyReplicas":
+            suggest = "peer_ready_replicas"
 
         if suggest:
             pulumi.log.warn(f"Key '{key}' not found in MeshLinkStatus. Access the value via the '{suggest}' property getter instead.")
@@ -457,6 +655,9 @@ class MeshLinkStatus(dict):
                  from_: _builtins.str,
                  gateway: _builtins.str,
                  message: _builtins.str,
+                 peer_ready_replicas: _builtins.float,
+                 programmed: _builtins.bool,
+                 ready: _builtins.bool,
                  to: _builtins.str):
         """
         The state of one link, from the peer Gateway's status.
@@ -465,7 +666,10 @@ class MeshLinkStatus(dict):
         :param _builtins.str address: The address of `to`'s east-west gateway the link points at.
         :param _builtins.str from_: The sending cluster.
         :param _builtins.str gateway: The peer Gateway in `from` (`<namespace>/istio-remote-peer-<to network>`).
-        :param _builtins.str message: The Accepted condition's reason and message, or why it is missing.
+        :param _builtins.str message: What is missing when the link is not up, or the Accepted condition's reason and message.
+        :param _builtins.float peer_ready_replicas: Replicas of `to`'s east-west gateway ready to take the link's traffic.
+        :param _builtins.bool programmed: Whether the Gateway reports Programmed=True.
+        :param _builtins.bool ready: The link is up: Accepted and Programmed, and `to`'s east-west gateway has a ready replica.
         :param _builtins.str to: The receiving cluster.
         """
         pulumi.set(__self__, "accepted", accepted)
@@ -473,6 +677,9 @@ class MeshLinkStatus(dict):
         pulumi.set(__self__, "from_", from_)
         pulumi.set(__self__, "gateway", gateway)
         pulumi.set(__self__, "message", message)
+        pulumi.set(__self__, "peer_ready_replicas", peer_ready_replicas)
+        pulumi.set(__self__, "programmed", programmed)
+        pulumi.set(__self__, "ready", ready)
         pulumi.set(__self__, "to", to)
 
     @_builtins.property
@@ -511,9 +718,33 @@ class MeshLinkStatus(dict):
     @pulumi.getter
     def message(self) -> _builtins.str:
         """
-        The Accepted condition's reason and message, or why it is missing.
+        What is missing when the link is not up, or the Accepted condition's reason and message.
         """
         return pulumi.get(self, "message")
+
+    @_builtins.property
+    @pulumi.getter(name="peerReadyReplicas")
+    def peer_ready_replicas(self) -> _builtins.float:
+        """
+        Replicas of `to`'s east-west gateway ready to take the link's traffic.
+        """
+        return pulumi.get(self, "peer_ready_replicas")
+
+    @_builtins.property
+    @pulumi.getter
+    def programmed(self) -> _builtins.bool:
+        """
+        Whether the Gateway reports Programmed=True.
+        """
+        return pulumi.get(self, "programmed")
+
+    @_builtins.property
+    @pulumi.getter
+    def ready(self) -> _builtins.bool:
+        """
+        The link is up: Accepted and Programmed, and `to`'s east-west gateway has a ready replica.
+        """
+        return pulumi.get(self, "ready")
 
     @_builtins.property
     @pulumi.getter

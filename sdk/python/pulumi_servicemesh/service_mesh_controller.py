@@ -642,6 +642,7 @@ class ServiceMeshController(pulumi.ComponentResource):
                 raise TypeError("Missing required property 'version'")
             __props__.__dict__["version"] = version
             __props__.__dict__["conditions"] = None
+            __props__.__dict__["east_west"] = None
             __props__.__dict__["east_west_address"] = None
             __props__.__dict__["phase"] = None
             __props__.__dict__["releases"] = None
@@ -667,6 +668,14 @@ class ServiceMeshController(pulumi.ComponentResource):
         Readiness conditions (Initialized, CRDInstalled, ControlPlaneDeployed, CNIDeployed, ZtunnelDeployed, WebhookDeployed, Ready), read from the cluster after the releases completed.
         """
         return pulumi.get(self, "conditions")
+
+    @_builtins.property
+    @pulumi.getter(name="eastWest")
+    def east_west(self) -> pulumi.Output[Optional['outputs.EastWestGatewayState']]:
+        """
+        The east-west gateway as read from the cluster: exposure, address, ports, replicas ready (unset when not a member).
+        """
+        return pulumi.get(self, "east_west")
 
     @_builtins.property
     @pulumi.getter(name="eastWestAddress")

@@ -2,6 +2,26 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 
+export const AntiAffinity = {
+    /**
+     * Spread replicas over nodes and zones when the scheduler can (preferred anti-affinity, zone spread).
+     */
+    Preferred: "Preferred",
+    /**
+     * Never two replicas on one node (required anti-affinity); a replica stays Pending when no node is free.
+     */
+    Required: "Required",
+    /**
+     * No anti-affinity.
+     */
+    None: "None",
+} as const;
+
+/**
+ * Pod anti-affinity of the east-west gateway's replicas.
+ */
+export type AntiAffinity = (typeof AntiAffinity)[keyof typeof AntiAffinity];
+
 export const DataplaneMode = {
     /**
      * Sidecar-less mesh: ztunnel on every node, optional waypoints for L7.
@@ -33,6 +53,42 @@ export const Distribution = {
  * Which image build of the Solo distribution of Istio to run.
  */
 export type Distribution = (typeof Distribution)[keyof typeof Distribution];
+
+export const EastWestServiceType = {
+    /**
+     * A cloud (or MetalLB, kube-vip...) load balancer in front of the gateway: peers reach its address.
+     */
+    LoadBalancer: "LoadBalancer",
+    /**
+     * A NodePort Service: peers reach the nodes' addresses on the node ports (Solo Istio 1.28 or later, beta there).
+     * For networks where every node is routable from the peers and load balancers are not wanted (on-premises).
+     */
+    NodePort: "NodePort",
+} as const;
+
+/**
+ * How the east-west gateway's Service is exposed to the peers.
+ */
+export type EastWestServiceType = (typeof EastWestServiceType)[keyof typeof EastWestServiceType];
+
+export const Exposure = {
+    /**
+     * Only the private network: the component sets the internal load balancer annotations of the platform (EKS: AWS
+     * Load Balancer Controller NLB, scheme internal; GKE: `networking.gke.io/load-balancer-type: Internal`; AKS:
+     * `service.beta.kubernetes.io/azure-load-balancer-internal`). Refused on a platform it has no mapping for, unless
+     * `annotations` say how.
+     */
+    Internal: "Internal",
+    /**
+     * Whatever the platform makes of a plain LoadBalancer Service: on a public cloud, an internet-facing address.
+     */
+    Public: "Public",
+} as const;
+
+/**
+ * Who can reach a LoadBalancer east-west gateway.
+ */
+export type Exposure = (typeof Exposure)[keyof typeof Exposure];
 
 export const KeyAlgorithm = {
     /**
@@ -75,6 +131,10 @@ export const Platform = {
      * Amazon EKS (no chart overlay; see the README for the VPC CNI settings).
      */
     EKS: "EKS",
+    /**
+     * Azure Kubernetes Service (no chart overlay).
+     */
+    AKS: "AKS",
     /**
      * Red Hat OpenShift (`global.platform=openshift` from 1.24).
      */
