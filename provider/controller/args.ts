@@ -70,6 +70,28 @@ export enum TrafficCaptureMode {
     InitContainer = "InitContainer",
 }
 
+/** How a version change reaches istiod. */
+export enum UpgradeStrategy {
+    /** One istiod, upgraded in place by `helm upgrade` (every proxy gets its config from the new istiod at once). */
+    InPlace = "InPlace",
+    /**
+     * istiod runs as a revision named after its version (`1-31-1`, release `istiod-1-31-1`); a new version installs a
+     * new revision next to the old one, and revision tags say which namespaces use which.
+     */
+    RevisionBased = "RevisionBased",
+}
+
+/** A revision tag: namespaces labelled `istio.io/rev=<name>` (or `istio-injection=enabled` for `default`) use its revision. */
+export interface RevisionTag {
+    /** The tag name, a DNS label, e.g. `prod-stable`. `default` also serves `istio-injection=enabled` and istiod's default validation. */
+    name: string;
+    /**
+     * The revision it points at: an installed revision's version (`1.30.2`) or name (`1-30-2`). Default: the active
+     * revision (the one `version` installs). Moving a tag is one update; pods move at their next restart.
+     */
+    revision?: string;
+}
+
 /** Where the Istio container images come from. */
 export interface Image {
     /**
@@ -319,6 +341,28 @@ export interface ServiceMeshControllerArgs {
     /** Seconds each Helm release may take to become ready before the update fails. Default 600. */
     timeoutSeconds?: number;
     /**
+     * `InPlace` (default): a version change upgrades istiod in place. `RevisionBased`: istiod is installed as the
+     * revision of its version and a version change installs the new revision next to the old one (canary upgrade);
+     * the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
+     * (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
+     */
+    upgradeStrategy?: UpgradeStrategy;
+    /**
+     * Revision tags (RevisionBased only). The tag `default` always exists and follows the active revision unless
+     * listed here with another revision.
+     */
+    revisionTags?: RevisionTag[];
+    /**
+     * Seconds an installed revision that is neither active nor tagged must have been without pods before an update
+     * removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
+     */
+    inactiveRevisionDeletionGracePeriodSeconds?: number;
+    /**
+     * Revisions (names, e.g. `1-30-2`) to remove although pods still use them: those pods keep running with the
+     * old sidecar, but lose their control plane until restarted. Default none: a revision in use is never removed.
+     */
+    forceRemoveRevisions?: string[];
+    /**
      * Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
      * Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
      * scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
@@ -364,6 +408,34 @@ export interface GatewayApiState {
     managed: boolean;
     /** `install`, `upgrade` (an older standard bundle applied by someone else), `manage` (its own), `leave` or `disabled`. */
     action: string;
+}
+
+/** One istiod revision on the cluster (RevisionBased), with conditions as the Sail operator's IstioRevision reports them. */
+export interface RevisionState {
+    /** The revision name, e.g. `1-31-1` (`default` for an istiod installed before the switch to RevisionBased). */
+    name: string;
+    /** Its Istio version. */
+    version: string;
+    /** True for the revision `version` installs. */
+    active: boolean;
+    /** Whether its istiod Deployment has every desired replica ready. */
+    ready: boolean;
+    /** Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update. */
+    pods: number;
+    /** The namespaces of those pods, `namespace=count`. */
+    namespaces: string[];
+    /** The tags pointing at it. */
+    tags: string[];
+    /** `Ready` and `InUse` (True when pods use it or a tag points at it). */
+    conditions: Condition[];
+}
+
+/** Where a revision tag points. */
+export interface RevisionTagState {
+    /** The tag name. */
+    name: string;
+    /** The revision it points at. */
+    revision: string;
 }
 
 /** The state of one Helm release, as Helm reports it. */

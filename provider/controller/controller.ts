@@ -18,7 +18,8 @@ import { observeCluster } from "../readiness/observe";
 import { observeEastWest } from "../readiness/eastwest";
 import { EASTWEST_PARAMETERS_NAME, Exposure, annotationsMakeInternal, eastWestGatewayManifest, eastWestParameters, exposureFor } from "../render/eastwest";
 import { chartOverride, checkOverrides, isPlainObject, mergeValues, overridesShapeProblems } from "../render/overrides";
-import { chartVersion, namespaceLabels, planReleases } from "../render/releases";
+import { ChartName, chartVersion, namespaceLabels, planReleases } from "../render/releases";
+import { revisionSource } from "./revisions";
 import { withTrustValues } from "../render/trust";
 import { HelmValues, LICENSE_SECRET } from "../render/values";
 import { checkCacerts, splitPemCertificates } from "../trust/pki";
@@ -28,7 +29,19 @@ import { ClusterSnapshot } from "../preflight/snapshot";
 import { ControllerSpec, SpecError, resolveControllerSpec } from "../spec/validate";
 import { NEWEST_KNOWN_MINOR } from "../spec/versions";
 import { meshPeerOf } from "../link/peer";
-import { Condition, EastWestGatewayState, GatewayApiState, MeshPeer, ReleaseState, ServiceMeshControllerArgs } from "./args";
+import { RevisionDecision } from "../render/revisions";
+import { observeRevisions, revisionsPhase } from "../readiness/revisions";
+import { installRevisionState, installRevisionTags } from "./revisions";
+import {
+    Condition,
+    EastWestGatewayState,
+    GatewayApiState,
+    MeshPeer,
+    ReleaseState,
+    RevisionState,
+    RevisionTagState,
+    ServiceMeshControllerArgs,
+} from "./args";
 
 export const SERVICE_MESH_CONTROLLER_TYPE = "servicemesh:index:ServiceMeshController";
 
@@ -43,6 +56,8 @@ interface Installed {
     eastWestAddress: pulumi.Output<string>;
     eastWest: pulumi.Output<EastWestGatewayState | undefined>;
     gatewayApi: GatewayApiState;
+    revisions: pulumi.Output<RevisionState[]>;
+    revisionTags: RevisionTagState[];
 }
 
 // Resolves once a component has registered all its descendants (a controller registers its children after its
@@ -101,6 +116,12 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     public readonly peer!: pulumi.Output<MeshPeer | undefined>;
     /** The Gateway API bundle in force on the cluster after the update, and whether this component manages it. */
     public readonly gatewayApi!: pulumi.Output<GatewayApiState>;
+    /** The revision `version` installs: `1-31-1` (RevisionBased), `default` (InPlace). */
+    public readonly activeRevision!: pulumi.Output<string>;
+    /** RevisionBased: every istiod revision on the cluster after the update, with its readiness and users (empty for InPlace). */
+    public readonly revisions!: pulumi.Output<RevisionState[]>;
+    /** RevisionBased: where each revision tag points (empty for InPlace). */
+    public readonly revisionTags!: pulumi.Output<RevisionTagState[]>;
 
     constructor(name: string, args: ServiceMeshControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything: a rejected input creates nothing, not even this component.
@@ -139,12 +160,12 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                 onDeployedCacerts: tellDeployed,
                 label,
                 spec,
-                ownership: { installNamespace: spec.installNamespace, owner, releases: Object.fromEntries(planReleases(spec).map((p) => [p.name, p.chart])) },
+                ownership: { installNamespace: spec.installNamespace, owner, releases: Object.fromEntries(planReleases(spec).map((p) => [p.name, p.chart])), revisions: true },
                 access: accessFor(args, opts),
                 dryRun: pulumi.runtime.isDryRun(),
                 gatewayApi,
                 log: (level, message) => pulumi.log[level](message, this),
-            }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApi, result.gatewayApi)),
+            }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApi, result.gatewayApi, result.revisions)),
         );
         registersChildrenLate(this, installed);
         installed.then(() => tellDeployed("unread"), () => tellDeployed("unread"));
@@ -160,6 +181,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const trust = args.cacerts === undefined ? undefined : pulumi.unsecret(pulumi.output(args.cacerts).apply((c) => readableTrust(c)));
         const id = { cluster: spec.cluster ?? "", network: spec.network ?? spec.cluster ?? "", trustDomain: spec.trustDomain };
         this.peer = pulumi.all([this.eastWest, trust]).apply(([ew, t]) => (ew ? meshPeerOf(id, ew, t) : undefined));
+        this.revisions = out.apply((i) => i.revisions);
+        this.revisionTags = out.apply((i) => i.revisionTags);
+        this.activeRevision = pulumi.output(spec.upgrade.activeRevision);
         this.version = pulumi.output(spec.versionText);
         this.trustDomain = pulumi.output(spec.trustDomain);
         this.cluster = pulumi.output(spec.cluster ?? "");
@@ -178,6 +202,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             installNamespace: this.installNamespace,
             releases: this.releases,
             gatewayApi: this.gatewayApi,
+            activeRevision: this.activeRevision,
+            revisions: this.revisions,
+            revisionTags: this.revisionTags,
         });
     }
 
@@ -190,6 +217,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         owner: string,
         bundle: Bundle | undefined,
         gatewayApiPlan: GatewayApiPlan | undefined,
+        decision: RevisionDecision | undefined,
     ): Installed {
         // The east-west exposure depends on the platform: the pre-flight refuses it with its findings; when it was
         // skipped (no readable kubeconfig), here, on the platform input or Generic, before any child is registered.
@@ -208,18 +236,19 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const istiodSecrets = this.installSecrets(name, spec, args, label, ns, childOpts);
         const pullSecrets = pullSecretReads(name, spec, label, childOpts);
 
-        const plan = planReleases(spec);
+        const plan = planReleases(spec, decision);
         // The trust state of the cacerts given (certificates only, so not secret) shapes istiod's and ztunnel's values.
         const trust = args.cacerts === undefined ? undefined : pulumi.unsecret(pulumi.output(args.cacerts).apply((c) => readableTrust(c)));
         const sources = chartSources(name, spec, plan.map((p) => p.chart), chartVersion(spec), childOpts);
         const releases: Record<string, k8s.helm.v3.Release> = {};
         for (const entry of plan) {
-            const source = sources[entry.chart];
+            // A revision of another version (RevisionBased) pulls its own chart version.
+            const source = entry.chartVersion === chartVersion(spec) ? sources[entry.chart] : revisionSource(name, spec, entry, decision!, childOpts);
             const dependsOn: pulumi.Resource[] = [ns, ...pullSecrets, ...entry.after.filter((r) => releases[r]).map((r) => releases[r])];
             if (entry.afterGatewayApi && gatewayApi) {
                 dependsOn.push(...gatewayApi);
             }
-            if (entry.name === "istiod") {
+            if (entry.chart === "istiod") {
                 dependsOn.push(...istiodSecrets);
             }
             releases[entry.name] = new k8s.helm.v3.Release(
@@ -230,7 +259,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                     chart: source.chart,
                     version: source.version,
                     repositoryOpts: source.repo ? { repo: source.repo } : undefined,
-                    values: withOverrides(releaseValues(entry.name, entry.values, spec, args, trust), chartOverride(args.values, entry.chart)),
+                    values: withOverrides(releaseValues(entry.chart, entry.values, spec, args, trust), chartOverride(args.values, entry.chart)),
                     timeout: spec.timeoutSeconds,
                     createNamespace: false,
                     skipAwait: false,
@@ -243,9 +272,14 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             );
         }
 
+        const activeIstiod = releases[plan.find((p) => p.chart === "istiod" && (!decision || p.name === `istiod-${spec.upgrade.activeRevision}`))!.name];
         const eastWest = exposure
-            ? this.installEastWestGateway(name, spec, label, exposure, [releases["istiod"], ...(gatewayApi ?? [])], childOpts)
+            ? this.installEastWestGateway(name, spec, label, exposure, [activeIstiod, ...(gatewayApi ?? [])], childOpts)
             : undefined;
+        if (decision) {
+            installRevisionTags(name, spec, decision, releases, owner, childOpts);
+            installRevisionState(name, spec, decision, ns, childOpts);
+        }
 
         const observations = observeCluster({
             name,
@@ -254,12 +288,16 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             namespacePhase: ns.status.apply((s) => s?.phase),
             gatewayApiApplied: gatewayApi ? pulumi.all(gatewayApi.map((r) => r.urn)) : undefined,
             opts: childOpts,
+            revision: decision ? spec.upgrade.activeRevision : undefined,
         });
+        const revisions = decision ? observeRevisions(name, spec.installNamespace, decision.revisions, releases, childOpts) : pulumi.output([]);
         const summary = `${plan.map((p) => p.name).join(", ")} for Istio ${spec.versionText} (${spec.dataplaneMode})`;
         const conditions = observations.apply((obs) => computeConditions(obs, summary));
         return {
             conditions,
-            phase: pulumi.all([conditions, observations]).apply(([c, obs]) => computePhase(c, obs)),
+            phase: pulumi.all([conditions, observations, revisions]).apply(([c, obs, revs]) => revisionsPhase(computePhase(c, obs), revs)),
+            revisions,
+            revisionTags: (decision?.tags ?? []).map((t) => ({ name: t.name, revision: t.revision })),
             releases: pulumi.all(
                 plan.map((p) =>
                     releases[p.name].status.apply((s) => ({
@@ -423,7 +461,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
 
 /** A release's values: the plan's, plus what the trust state adds (render/trust.ts) and istiod 1.24's license env. */
 function releaseValues(
-    release: string,
+    release: ChartName,
     values: HelmValues,
     spec: ControllerSpec,
     args: ServiceMeshControllerArgs,

@@ -13,8 +13,12 @@ import {
     OnConflict,
     Platform,
     Repository,
+    RevisionState,
+    RevisionTag,
+    RevisionTagState,
     ScalingProfile,
     TrafficCaptureMode,
+    UpgradeStrategy,
 } from "../controller/args";
 import { ClusterTrust, RootOfTrustSettings } from "../trust/args";
 
@@ -39,6 +43,12 @@ export interface MeshCluster {
     eastWestGateway?: EastWestGateway;
     /** Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace). */
     values?: ChartValues;
+    /** This cluster's upgrade strategy, replacing the mesh's (e.g. RevisionBased on one cluster first). */
+    upgradeStrategy?: UpgradeStrategy;
+    /** This cluster's revision tags, replacing the mesh's (RevisionBased). */
+    revisionTags?: RevisionTag[];
+    /** Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased). */
+    forceRemoveRevisions?: string[];
 }
 
 /** A one-way link: workloads in `from` can reach services in `to`. */
@@ -102,6 +112,17 @@ export interface MultiClusterMeshArgs {
      * A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
      */
     eastWestGateway?: EastWestGateway;
+    /**
+     * How a version change reaches istiod on every cluster: `InPlace` (default) or `RevisionBased` (a canary revision
+     * per cluster; README, "Canary upgrades with revisions"). A cluster's own `upgradeStrategy` replaces it.
+     */
+    upgradeStrategy?: UpgradeStrategy;
+    /** Revision tags on every cluster (RevisionBased); a cluster's own `revisionTags` replace them. */
+    revisionTags?: RevisionTag[];
+    /** Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30. */
+    inactiveRevisionDeletionGracePeriodSeconds?: number;
+    /** Revisions to remove although pods use them, on every cluster (RevisionBased). */
+    forceRemoveRevisions?: string[];
 }
 
 /** The readiness of one cluster of the mesh. */
@@ -124,6 +145,12 @@ export interface MeshClusterStatus {
     intermediateExpiry: string;
     /** The roots its cacerts trusts, the root that issued its intermediate, and days until each expires. */
     trust: ClusterTrust;
+    /** The revision its `version` installs (`default` for InPlace). */
+    activeRevision: string;
+    /** RevisionBased: its istiod revisions with readiness and the pods using each. */
+    revisions: RevisionState[];
+    /** RevisionBased: where its revision tags point. */
+    revisionTags: RevisionTagState[];
 }
 
 /** The state of one link, from the peer Gateway's status. */

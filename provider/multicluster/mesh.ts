@@ -100,8 +100,8 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             spec.clusters.map((c) => {
                 const m = members[c.name].controller;
                 return pulumi
-                    .all([m.phase, m.conditions, m.eastWestAddress, m.eastWest, trust.intermediateExpiries, trust.clusterTrust])
-                    .apply(([phase, conditions, eastWestAddress, eastWest, expiries, clusterTrust]) => ({
+                    .all([m.phase, m.conditions, m.eastWestAddress, m.eastWest, trust.intermediateExpiries, trust.clusterTrust, pulumi.all([m.activeRevision, m.revisions, m.revisionTags])])
+                    .apply(([phase, conditions, eastWestAddress, eastWest, expiries, clusterTrust, [activeRevision, revisions, revisionTags]]) => ({
                         name: c.name,
                         network: c.network,
                         trustDomain: c.trustDomain,
@@ -111,6 +111,9 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
                         eastWest: eastWest!,
                         intermediateExpiry: expiries[c.name],
                         trust: clusterTrust.find((t) => t.cluster === c.name)!,
+                        activeRevision,
+                        revisions,
+                        revisionTags,
                     }));
             }),
         );

@@ -16,7 +16,12 @@ export interface ResolvedCluster {
     eastWestGateway?: Record<string, unknown>;
     /** The cluster's own `values` (merged over the mesh's). */
     values?: unknown;
+    /** The cluster's own revision settings, replacing the mesh's (CLUSTER_REVISION_FIELDS). */
+    revisions: Record<string, unknown>;
 }
+
+/** Revision settings a cluster may set for itself (e.g. one cluster canaried before the others). */
+const CLUSTER_REVISION_FIELDS = ["upgradeStrategy", "revisionTags", "forceRemoveRevisions"] as const;
 
 export interface ResolvedLink {
     from: string;
@@ -41,6 +46,10 @@ const clusterSchema = z
         // Checked with the mesh's settings, as the member's eastWestGateway (spec/eastwest.ts).
         eastWestGateway: z.record(z.string(), z.any(), { error: "is not an object; allowed: east-west gateway settings, e.g. {annotations: {...}}" }).optional(),
         values: z.any().optional(),
+        // Checked with the cluster's controller spec.
+        upgradeStrategy: z.any().optional(),
+        revisionTags: z.any().optional(),
+        forceRemoveRevisions: z.any().optional(),
     })
     .strict();
 
@@ -71,6 +80,10 @@ const SHARED_FIELDS = [
     "timeoutSeconds",
     "license",
     "allowProtectedValueOverrides",
+    "upgradeStrategy",
+    "revisionTags",
+    "inactiveRevisionDeletionGracePeriodSeconds",
+    "forceRemoveRevisions",
 ] as const;
 type SharedField = (typeof SHARED_FIELDS)[number];
 
@@ -80,7 +93,12 @@ type SharedField = (typeof SHARED_FIELDS)[number];
  */
 export function controllerArgsFor<T extends object>(mesh: T, cluster: ResolvedCluster): Pick<T, Extract<keyof T, SharedField>> & MemberArgs {
     const record = mesh as Record<string, unknown>;
-    const shared = Object.fromEntries(SHARED_FIELDS.filter((f) => record[f] !== undefined).map((f) => [f, record[f]]));
+    // A cluster kept InPlace does not take the mesh's revision settings (they would be refused there).
+    const inPlace = cluster.revisions.upgradeStrategy === "InPlace";
+    const revisionOnly = ["revisionTags", "inactiveRevisionDeletionGracePeriodSeconds", "forceRemoveRevisions"];
+    const shared = Object.fromEntries(
+        SHARED_FIELDS.filter((f) => record[f] !== undefined && !(inPlace && revisionOnly.includes(f))).map((f) => [f, record[f]]),
+    );
     return {
         ...(shared as Pick<T, Extract<keyof T, SharedField>>),
         cluster: cluster.name,
@@ -88,6 +106,7 @@ export function controllerArgsFor<T extends object>(mesh: T, cluster: ResolvedCl
         trustDomain: cluster.trustDomain,
         eastWestGateway: memberEastWest(record.eastWestGateway as Record<string, unknown> | undefined, cluster),
         values: layerOverrides(record.values, cluster.values),
+        ...cluster.revisions,
     };
 }
 
@@ -163,6 +182,7 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", ac
         eastWestAddress: c.eastWestAddress ?? (c.eastWestGateway?.address as string | undefined),
         eastWestGateway: c.eastWestGateway,
         values: c.values,
+        revisions: Object.fromEntries(CLUSTER_REVISION_FIELDS.filter((f) => c[f] !== undefined).map((f) => [f, c[f]])),
     }));
     if (clusters.length === 0) {
         problems.push("clusters: is empty; allowed: at least one cluster");

@@ -34,6 +34,8 @@ export interface Ownership {
     owner: string;
     /** Release name → chart name of the releases this component installs. */
     releases: Record<string, string>;
+    /** The component installs istiod revisions (RevisionBased): every `istiod-<revision>` and `istiod` release in the install namespace is its own. */
+    revisions?: boolean;
 }
 
 function chartVersionOf(text: string | undefined): IstioVersion | undefined {
@@ -51,7 +53,7 @@ function describeObject(o: FoundObject): string {
 
 export function scanConflicts(snapshot: ClusterSnapshot, own: Ownership): ConflictScan {
     const nsOwned = snapshot.installNamespace?.annotations[OWNER_ANNOTATION] === own.owner;
-    const sameSlot = (r: HelmRelease) => r.namespace === own.installNamespace && own.releases[r.name] === r.chart;
+    const sameSlot = (r: HelmRelease) => r.namespace === own.installNamespace && (own.releases[r.name] === r.chart || isRevisionSlot(r, own));
     const istioReleases = snapshot.helmReleases.filter((r) => ISTIO_CHARTS.includes(r.chart));
     const conflicts: Conflict[] = [];
     for (const r of istioReleases) {
@@ -67,8 +69,9 @@ export function scanConflicts(snapshot: ClusterSnapshot, own: Ownership): Confli
     const helmManaged = (o: FoundObject) =>
         istioReleases.some((r) => r.name === o.annotations["meta.helm.sh/release-name"] && r.namespace === o.annotations["meta.helm.sh/release-namespace"]);
     for (const o of snapshot.objects) {
-        // Objects of a Helm release are covered by their release's line (ours, or listed above).
-        if (helmManaged(o)) {
+        // Objects of a Helm release are covered by their release's line (ours, or listed above); revision tags this
+        // component applied carry its owner mark.
+        if (helmManaged(o) || o.annotations[OWNER_ANNOTATION] === own.owner) {
             continue;
         }
         const kind = o.kind.replace(/ \(.*\)$/, "");
@@ -82,10 +85,20 @@ export function scanConflicts(snapshot: ClusterSnapshot, own: Ownership): Confli
     return { conflicts, deployed: deployedVersion(snapshot, own) };
 }
 
-/** From the istiod (else base) release where this component installs, else from the istiod Deployment's image tag. */
+/** An istiod revision release (`istiod-1-30-2`) of a component that installs revisions (RevisionBased). */
+function isRevisionSlot(r: HelmRelease, own: Ownership): boolean {
+    return !!own.revisions && r.chart === "istiod" && (/^istiod-1-\d+-\d+$/.test(r.name) || r.name === "istiod");
+}
+
+/**
+ * From the istiod (else base) release where this component installs (with revisions: the newest istiod revision),
+ * else from the istiod Deployment's image tag.
+ */
 function deployedVersion(snapshot: ClusterSnapshot, own: Ownership): ConflictScan["deployed"] {
     for (const chart of ["istiod", "base"]) {
-        const r = snapshot.helmReleases.find((x) => x.namespace === own.installNamespace && x.chart === chart && own.releases[x.name] === chart);
+        const r = snapshot.helmReleases
+            .filter((x) => x.namespace === own.installNamespace && x.chart === chart && (own.releases[x.name] === chart || (chart === "istiod" && isRevisionSlot(x, own))))
+            .sort((a, b) => (chartVersionOf(b.version)?.minor ?? 0) - (chartVersionOf(a.version)?.minor ?? 0) || (chartVersionOf(b.version)?.patch ?? 0) - (chartVersionOf(a.version)?.patch ?? 0))[0];
         const version = chartVersionOf(r?.version);
         if (r && version) {
             return { version, source: `Helm release ${r.namespace}/${r.name}, chart ${r.chart} ${r.version}` };

@@ -13,6 +13,7 @@ import { Finding, kubernetesSupport, versionStep } from "./support";
 import { releaseForTakeover } from "./takeover";
 import { exposureFor } from "../render/eastwest";
 import { trustFindings } from "./trust";
+import { DEFAULT_REVISION, RevisionDecision, deployedRevisions, deployedTags, planRevisions } from "../render/revisions";
 
 /** Raised when the pre-flight refuses an update; nothing was changed. */
 export class PreflightError extends Error {
@@ -28,7 +29,7 @@ export class PreflightError extends Error {
 /** How the pre-flight reaches a cluster; replaced in unit tests. */
 export interface ClusterAccessor {
     describe: string;
-    snapshot(installNamespace: string, gatewayApi: ObjectRef[]): Promise<ClusterSnapshot>;
+    snapshot(installNamespace: string, gatewayApi: ObjectRef[], revisions?: boolean): Promise<ClusterSnapshot>;
     takeOver(namespace: string, release: string, owner: string): Promise<void>;
 }
 
@@ -42,7 +43,7 @@ export const httpConnector: Connector = (kubeconfig, context) => {
     const conn: KubeConnection = connectionFrom(source.text, source.dir, context);
     return {
         describe: conn.describe,
-        snapshot: (ns, gatewayApi) => readSnapshot(kubeGet(conn), ns, gatewayApi),
+        snapshot: (ns, gatewayApi, revisions) => readSnapshot(kubeGet(conn), ns, gatewayApi, revisions),
         takeOver: (ns, release, owner) => releaseForTakeover(conn, ns, release, owner),
     };
 };
@@ -74,13 +75,43 @@ export interface PreflightRequest {
 
 export interface PreflightResult {
     platform: PlatformName;
+    /** upgradeStrategy RevisionBased: the revisions and tags the update keeps, installs and removes. */
+    revisions?: RevisionDecision;
     /** What to do with the Gateway API bundle; undefined when it is not installed. */
     gatewayApi?: GatewayApiPlan;
 }
 
 /** Without a cluster to read, the bundle is applied as to an empty cluster (creating an existing object then fails alone). */
-function unchecked(req: PreflightRequest, platform: PlatformName): PreflightResult {
+function unchecked(req: PreflightRequest, platform: PlatformName, why: string, notKnownYet: boolean): PreflightResult {
+    if (req.spec.upgrade.strategy === "RevisionBased") {
+        // Which revisions pods use decides what is removed: without reading the cluster, only a cluster that does not
+        // exist yet (its kubeconfig comes from a resource still to be created) can be planned, as an empty one.
+        if (!notKnownYet) {
+            throw new PreflightError(req.label, [
+                `upgradeStrategy: RevisionBased must read the cluster to know which istiod revisions pods use, but ${why} (got "RevisionBased"); allowed: kubeconfig or context the component can read, or upgradeStrategy: InPlace`,
+            ]);
+        }
+        return { platform, gatewayApi: req.gatewayApi && decideGatewayApi(req.gatewayApi, [], req.ownership.owner), revisions: planRevisions(req.spec, [], undefined, {}, new Date()) };
+    }
     return { platform, gatewayApi: req.gatewayApi && decideGatewayApi(req.gatewayApi, [], req.ownership.owner) };
+}
+
+/** RevisionBased: the decision on revisions and tags; InPlace: a refusal when revisions are installed. */
+function revisionFindings(req: PreflightRequest, snapshot: ClusterSnapshot): { decision?: RevisionDecision; problems: string[] } {
+    const { spec } = req;
+    const deployed = deployedRevisions(snapshot.helmReleases, spec.installNamespace);
+    if (spec.upgrade.strategy !== "RevisionBased") {
+        const revisions = deployed.filter((d) => d.name !== DEFAULT_REVISION).map((d) => d.name);
+        return {
+            problems: revisions.length
+                ? [
+                      `upgradeStrategy: InPlace, but istiod revisions ${revisions.join(", ")} are installed (RevisionBased) in ${spec.installNamespace} (got "InPlace"); going back to one revision-less istiod would drop the revision tags namespaces inject through; allowed: RevisionBased (tags keep namespace labels stable across upgrades); switching back to InPlace is not supported on a cluster with revisions`,
+                  ]
+                : [],
+        };
+    }
+    const decision = planRevisions(spec, deployed, snapshot.revisions, deployedTags(snapshot, spec.installNamespace), new Date());
+    return { decision, problems: decision.problems };
 }
 
 /**
@@ -117,16 +148,16 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
     if (typeof accessor === "string") {
         req.onDeployedCacerts?.("unread");
         req.log("info", `${label}: pre-flight checks skipped: ${accessor}; platform ${chosen ?? "Generic"}`);
-        return unchecked(req, chosen ?? "Generic");
+        return unchecked(req, chosen ?? "Generic", accessor, accessor.includes("not known yet"));
     }
     let snapshot: ClusterSnapshot;
     try {
         const refs = (req.gatewayApi?.objects ?? []).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
-        snapshot = await accessor.snapshot(spec.installNamespace, refs);
+        snapshot = await accessor.snapshot(spec.installNamespace, refs, spec.upgrade.strategy === "RevisionBased");
     } catch (e) {
         req.onDeployedCacerts?.("unread");
         req.log("warn", `${label}: pre-flight checks skipped: cannot read ${accessor.describe}: ${(e as Error).message}`);
-        return unchecked(req, chosen ?? "Generic");
+        return unchecked(req, chosen ?? "Generic", `${accessor.describe} cannot be read (${(e as Error).message})`, false);
     }
     req.onDeployedCacerts?.(snapshot.cacerts);
     const requestedCacerts = await known(req.cacerts);
@@ -142,11 +173,13 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
     const platform = chosen ?? detected.platform;
     // The east-west exposure needs the platform: a refusal joins the cluster's other findings.
     const exposure = spec.eastWest && exposureFor(spec.eastWest, platform).problem;
+    const revisions = revisionFindings(req, snapshot);
     const problems = [
         ...findings.filter((f) => f.level === "error").map((f) => f.message),
         ...(conflict ? [conflict] : []),
         ...(gatewayApi?.error ? [gatewayApi.error] : []),
         ...(exposure ? [exposure] : []),
+        ...revisions.problems,
     ];
     for (const f of findings.filter((f) => f.level !== "error")) {
         req.log(f.level === "warning" ? "warn" : "info", `${label}: ${f.message}`);
@@ -168,6 +201,9 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
     if (gatewayApi) {
         req.log("info", `${label}: ${gatewayApi.message}`);
     }
+    for (const note of revisions.decision?.notes ?? []) {
+        req.log("warn", `${label}: ${note}`);
+    }
     req.log("info", `${label}: pre-flight passed on ${accessor.describe}: Kubernetes ${snapshot.serverVersion}, platform ${platform} (${chosen ? "the platform input" : `detected: ${detected.evidence}`})`);
-    return { platform, gatewayApi };
+    return { platform, gatewayApi, revisions: revisions.decision };
 }

@@ -44,6 +44,66 @@ export interface ClusterSnapshot {
     gatewayApi?: PresentObject[];
     /** What could not be read (e.g. forbidden), so the caller can say what was not checked. */
     unread: string[];
+    /** Read for upgradeStrategy RevisionBased only: which revisions pods and namespaces use (REVISION_READS). */
+    revisions?: RevisionUse;
+}
+
+/** Who uses which istiod revision, as the cluster says before the update. */
+export interface RevisionUse {
+    /** Pods labelled `istio.io/rev` (the injector writes the revision itself, never a tag), istiod's own left out. */
+    pods: { namespace: string; revision: string }[];
+    /** Namespaces labelled `istio.io/rev` or `istio-injection`, with those labels. */
+    namespaces: { name: string; rev?: string; injection?: string }[];
+    /** The component's record of when each revision was first seen unused (ConfigMap REVISION_STATE_CONFIGMAP). */
+    inactiveSince: Record<string, string>;
+}
+
+/**
+ * The ConfigMap in the install namespace where the component records since when a revision has had no pods, one
+ * annotation per revision (REVISION_IDLE_PREFIX + revision): annotations update in place, where the Kubernetes
+ * provider replaces a ConfigMap whose data changes.
+ */
+export const REVISION_STATE_CONFIGMAP = "servicemesh-revisions";
+export const REVISION_IDLE_PREFIX = "servicemesh.pulumi.com/unused-since-";
+
+/** The record's annotations as revision → ISO time. */
+export function idleRecord(annotations: Record<string, string> | undefined): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(annotations ?? {})
+            .filter(([k]) => k.startsWith(REVISION_IDLE_PREFIX))
+            .map(([k, v]) => [k.slice(REVISION_IDLE_PREFIX.length), v]),
+    );
+}
+
+const REVISION_READS = {
+    pods: "/api/v1/pods?labelSelector=istio.io%2Frev%2Capp%21%3Distiod",
+    revNamespaces: "/api/v1/namespaces?labelSelector=istio.io%2Frev",
+    injectionNamespaces: "/api/v1/namespaces?labelSelector=istio-injection",
+};
+
+async function readRevisionUse(get: KubeGet, installNamespace: string, unread: string[]): Promise<RevisionUse> {
+    const [pods, revNs, injNs, state] = await Promise.all([
+        list(get, REVISION_READS.pods, "pods labelled istio.io/rev", unread),
+        list(get, REVISION_READS.revNamespaces, "namespaces labelled istio.io/rev", unread),
+        list(get, REVISION_READS.injectionNamespaces, "namespaces labelled istio-injection", unread),
+        get(`/api/v1/namespaces/${installNamespace}/configmaps/${REVISION_STATE_CONFIGMAP}`).catch((e) => {
+            if (e instanceof KubeReadError && (e.status === 403 || e.status === 401)) {
+                unread.push(`ConfigMap ${installNamespace}/${REVISION_STATE_CONFIGMAP} (HTTP ${e.status})`);
+                return undefined;
+            }
+            throw e;
+        }),
+    ]);
+    const namespaces = new Map<string, { name: string; rev?: string; injection?: string }>();
+    for (const n of [...revNs, ...injNs]) {
+        const labels = n.metadata?.labels ?? {};
+        namespaces.set(n.metadata?.name, { name: n.metadata?.name, rev: labels["istio.io/rev"], injection: labels["istio-injection"] });
+    }
+    return {
+        pods: pods.map((p) => ({ namespace: p.metadata?.namespace ?? "", revision: p.metadata?.labels?.["istio.io/rev"] ?? "" })),
+        namespaces: [...namespaces.values()],
+        inactiveSince: idleRecord(state?.metadata?.annotations),
+    };
 }
 
 /** An object to look up by name: its apiVersion, kind and name (cluster-scoped unless a namespace is given). */
@@ -162,9 +222,9 @@ const WEBHOOK_KINDS = ["MutatingWebhookConfiguration", "ValidatingWebhookConfigu
  * One pass over the cluster: every read that does not depend on another is sent at once, then the operator
  * resources of the API groups the cluster serves. Each path is read once.
  */
-export async function readSnapshot(get: KubeGet, installNamespace: string, gatewayApi: ObjectRef[] = []): Promise<ClusterSnapshot> {
+export async function readSnapshot(get: KubeGet, installNamespace: string, gatewayApi: ObjectRef[] = [], revisions = false): Promise<ClusterSnapshot> {
     const unread: string[] = [];
-    const [version, apis, nodes, istiods, helmSecrets, ns, cacerts, present, ...webhookLists] = await Promise.all([
+    const [version, apis, nodes, istiods, helmSecrets, ns, cacerts, present, revisionUse, ...webhookLists] = await Promise.all([
         get("/version"),
         get("/apis"),
         list(get, "/api/v1/nodes?limit=5", "nodes", unread),
@@ -179,6 +239,7 @@ export async function readSnapshot(get: KubeGet, installNamespace: string, gatew
         }),
         deployedCacerts(get, installNamespace, unread),
         presentObjects(get, gatewayApi, unread),
+        revisions ? readRevisionUse(get, installNamespace, unread) : Promise.resolve(undefined),
         ...WEBHOOK_KINDS.map((kind) => list(get, `/apis/admissionregistration.k8s.io/v1/${kind.toLowerCase()}s`, `${kind}s`, unread)),
     ]);
     const groups = (apis?.groups ?? []) as { name: string; preferredVersion?: { version: string } }[];
@@ -205,6 +266,7 @@ export async function readSnapshot(get: KubeGet, installNamespace: string, gatew
         installNamespace: ns ? { annotations: ns.metadata?.annotations ?? {} } : undefined,
         gatewayApi: present,
         unread: unread.sort(),
+        ...(revisionUse ? { revisions: revisionUse } : {}),
     };
 }
 

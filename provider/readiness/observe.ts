@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ControllerSpec } from "../spec/validate";
 import { CrdObservation, DaemonSetObservation, Observations, WebhookObservation } from "./conditions";
 import { CNI_DAEMONSET, ISTIOD_DEPLOYMENT, ZTUNNEL_DAEMONSET, crdTargets, webhookTargets } from "./targets";
+import { revisionObjects, revisionRelease } from "../render/revisions";
 
 export interface ObservedInputs {
     name: string;
@@ -15,6 +16,8 @@ export interface ObservedInputs {
     /** Completes when the Gateway API CRDs were applied (when installed). */
     gatewayApiApplied?: pulumi.Output<unknown>;
     opts: pulumi.CustomResourceOptions;
+    /** RevisionBased: the active revision, whose istiod (named after it) the control-plane conditions read. */
+    revision?: string;
 }
 
 /** An id that resolves only once `release` reports a status, for an object it created. */
@@ -44,7 +47,9 @@ function daemonSet(
 
 export function observeCluster(inputs: ObservedInputs): pulumi.Output<Observations> {
     const { name, spec, releases, opts } = inputs;
-    const istiodRelease = releases["istiod"];
+    const istiodRelease = releases[inputs.revision ? revisionRelease(inputs.revision) : "istiod"];
+    const revised = inputs.revision ? revisionObjects(inputs.revision, spec.installNamespace) : undefined;
+    const istiodDeployment = revised?.deployment ?? ISTIOD_DEPLOYMENT;
     const baseRelease = releases["istio-base"];
 
     // The read stores the whole Deployment in the state, twice (outputs and the provider's `__inputs` copy); its spec
@@ -52,7 +57,7 @@ export function observeCluster(inputs: ObservedInputs): pulumi.Output<Observatio
     // and only the replica count is taken out.
     const deployment = k8s.apps.v1.Deployment.get(
         `${name}-istiod-observed`,
-        afterRelease(istiodRelease, (ns) => `${ns}/${ISTIOD_DEPLOYMENT}`),
+        afterRelease(istiodRelease, (ns) => `${ns}/${istiodDeployment}`),
         { ...opts, additionalSecretOutputs: ["spec", "__inputs"] },
     );
     const specReplicas = pulumi.unsecret(deployment.spec.apply((s) => s?.replicas));
@@ -73,7 +78,7 @@ export function observeCluster(inputs: ObservedInputs): pulumi.Output<Observatio
         }));
     });
 
-    const hooks = webhookTargets(spec);
+    const hooks = revised ?? webhookTargets(spec);
     const mutating = k8s.admissionregistration.v1.MutatingWebhookConfiguration.get(
         `${name}-injector-webhook-observed`,
         afterRelease(istiodRelease, () => hooks.mutating),
@@ -89,8 +94,9 @@ export function observeCluster(inputs: ObservedInputs): pulumi.Output<Observatio
         validating.webhooks.apply((w) => ({ name: hooks.validating, webhooks: w?.length ?? 0 })),
     ];
 
+    // The active revision's release answers for "istiod" in the conditions; every release still counts for FAILED.
     const releaseStatuses = pulumi
-        .all(Object.entries(releases).map(([rel, r]) => r.status.apply((s) => [rel, s.status ?? "unknown"] as const)))
+        .all(Object.entries(releases).map(([rel, r]) => r.status.apply((s) => [r === istiodRelease ? "istiod" : rel === "istiod" ? "istiod (revision default)" : rel, s.status ?? "unknown"] as const)))
         .apply((pairs) => Object.fromEntries(pairs));
 
     return pulumi
@@ -109,7 +115,7 @@ export function observeCluster(inputs: ObservedInputs): pulumi.Output<Observatio
             releases: releaseMap,
             crds: crdObs,
             istiod: {
-                name: ISTIOD_DEPLOYMENT,
+                name: istiodDeployment,
                 // The live spec.replicas is the desired count (the HPA scales it when the chart leaves it unset).
                 // status.replicas also counts a rollout's surge pods, so right after Helm's wait (which tolerates
                 // maxUnavailable) it can exceed the ready count with every desired replica serving.

@@ -12,10 +12,17 @@
 //   4. ztunnel              needs istiod (it gets its certificates and config from it) and the CNI (which
 //                           redirects pod traffic to it); its pods only become ready once both are.
 // Destroy runs this graph in reverse, so webhooks go before the service behind them and CRDs go last.
+//
+// upgradeStrategy RevisionBased (render/revisions.ts decides the revisions): one istiod release per revision
+// (`istiod-1-31-1`, the chart's `revision` value set), installed side by side; istio-cni and ztunnel, which Istio
+// upgrades in place only, wait for the active revision's release, so they change only once the new istiod serves
+// (istio-cni and ztunnel 1.x work with istiod 1.x and 1.x+1, Istio's ambient upgrade guide), and ztunnel follows the
+// active revision (its chart's `revision` value: istio.io/rev label, XDS and CA address istiod-<revision>).
 import { ControllerSpec } from "../spec/validate";
+import { DEFAULT_REVISION, RevisionDecision, revisionRelease, specAt } from "./revisions";
 import { HelmValues, baseValues, cniValues, istiodValues, withPlatform, ztunnelValues } from "./values";
 
-export type ReleaseName = "istio-base" | "istiod" | "istio-cni" | "ztunnel";
+export type ReleaseName = "istio-base" | "istiod" | "istio-cni" | "ztunnel" | `istiod-${string}`;
 export type ChartName = "base" | "istiod" | "cni" | "ztunnel";
 
 export interface ReleasePlan {
@@ -35,8 +42,46 @@ export function chartVersion(spec: ControllerSpec): string {
     return `${spec.versionText}-solo`;
 }
 
-export function planReleases(spec: ControllerSpec): ReleasePlan[] {
-    return releaseOrder(spec).map((entry) => ({ ...entry, values: withPlatform(spec, entry.values) }));
+/**
+ * The releases of a spec. RevisionBased: one istiod release per revision of `decision` (without one, as before the
+ * pre-flight decided: the active revision alone).
+ */
+export function planReleases(spec: ControllerSpec, decision?: Pick<RevisionDecision, "revisions" | "tags">): ReleasePlan[] {
+    const plan = releaseOrder(spec).map((entry) => ({ ...entry, values: withPlatform(spec, entry.values) }));
+    if (spec.upgrade.strategy !== "RevisionBased") {
+        return plan;
+    }
+    const active = spec.upgrade.activeRevision;
+    const activeRelease = revisionRelease(active);
+    const revisions = decision?.revisions ?? [{ name: active, version: spec.version }];
+    const defaultTag = decision?.tags.find((t) => t.name === "default")?.revision ?? active;
+    const out: ReleasePlan[] = [];
+    for (const entry of plan) {
+        if (entry.name === "istiod") {
+            for (const r of revisions) {
+                const at = specAt(spec, r.version);
+                const values = istiodValues(at);
+                out.push({
+                    ...entry,
+                    name: revisionRelease(r.name),
+                    chartVersion: chartVersion(at),
+                    values: withPlatform(at, r.name === DEFAULT_REVISION ? values : { ...values, revision: r.name }),
+                });
+            }
+            continue;
+        }
+        if (entry.name === "istio-base") {
+            // istiod-default-validator (base chart) validates through the revision the default tag points at.
+            out.push({ ...entry, values: { ...entry.values, defaultRevision: defaultTag } });
+        } else if (entry.name === "istio-cni") {
+            out.push({ ...entry, after: [...entry.after, activeRelease] });
+        } else if (entry.name === "ztunnel") {
+            out.push({ ...entry, values: { ...entry.values, revision: active }, after: [activeRelease, "istio-cni"] });
+        } else {
+            out.push(entry);
+        }
+    }
+    return out;
 }
 
 function releaseOrder(spec: ControllerSpec): ReleasePlan[] {

@@ -32,7 +32,7 @@ const fixed = (reason: string, ...paths: string[]): OwnedValue[] => paths.map((p
 // A chart's `image` with a "/" is a full image reference that replaces hub, tag and variant.
 const fullImage = (...paths: string[]): OwnedValue[] =>
     paths.map((path) => ({ path, input: "image.repository (and version, distribution)", when: (v) => typeof v === "string" && v.includes("/") }));
-const DEFAULT_REVISION = "the component installs and reads back the default revision";
+const DEFAULT_REVISION = "the component names istiod's revisions itself (upgradeStrategy) and reads them back";
 const ROTATION = "rootOfTrust.rotation (or cacerts holding two roots)";
 /** The istiod and ztunnel pod annotation render/trust.ts sets during a root rotation. */
 export const TRUST_ANNOTATION = "servicemesh.pulumi.com/trust";
@@ -76,6 +76,7 @@ export const OWNED_VALUES: Record<ChartName, readonly OwnedValue[]> = {
         ...owned(ROTATION, "pilot.env.ISTIO_MULTIROOT_MESH", "env.ISTIO_MULTIROOT_MESH", "meshConfig.defaultConfig.proxyMetadata.PROXY_CONFIG_XDS_AGENT"),
         ...trustAnnotation("pilot.podAnnotations", "podAnnotations"),
         ...fixed(DEFAULT_REVISION, "revision"),
+        ...owned("revisionTags (upgradeStrategy RevisionBased)", "revisionTags"),
     ],
     cni: [
         ...owned("dataplaneMode", "profile", "cni.ambient.enabled", "ambient.enabled"),

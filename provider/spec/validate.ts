@@ -14,6 +14,7 @@ export { DEFAULT_EASTWEST_NAMESPACE, eastWestAddress, isEastWestAddress } from "
 import { DNS_SUBDOMAIN, SpecError, dnsLabel, dnsSubdomain, oneOf, parseInputs } from "./inputs";
 import {
     IstioVersion,
+    MIN_AMBIENT_REVISIONS_VERSION,
     MIN_AMBIENT_VERSION,
     MIN_MULTICLUSTER_VERSION,
     MIN_SUPPORTED_VERSION,
@@ -93,7 +94,33 @@ export interface ControllerSpec {
     installCni: boolean;
     /** Derived: the ztunnel chart is installed (Ambient only). */
     installZtunnel: boolean;
+    upgrade: UpgradeSpec;
 }
+
+/** How version changes reach istiod (render/revisions.ts plans the revisions from it). */
+export interface UpgradeSpec {
+    strategy: "InPlace" | "RevisionBased";
+    /** The revision `version` installs: `1-31-1` (RevisionBased), `default` (InPlace). */
+    activeRevision: string;
+    /** Tags the user placed, with their revision as a revision name (undefined: the active one). */
+    tags: { name: string; revision?: string }[];
+    graceSeconds: number;
+    force: string[];
+}
+
+/** Istio's revision naming for a version, as its canary guides and Sail use it: 1.31.1 → `1-31-1`. */
+export function revisionOf(v: IstioVersion): string {
+    return `${v.major}-${v.minor}-${v.patch}`;
+}
+
+/** A tag's `revision` input as a revision name: `1.30.2` → `1-30-2`; `1-30-2` and `default` as they are. */
+export function revisionNameOf(text: string): string {
+    const v = parseVersion(text);
+    return v ? revisionOf(v) : text;
+}
+
+export const DEFAULT_GRACE_SECONDS = 30;
+const REVISION_REF = /^(1\.(0|[1-9]\d*)\.(0|[1-9]\d*)|1-(0|[1-9]\d*)-(0|[1-9]\d*)|default)$/;
 
 // Registry host[:port] and path, lower case, no scheme, no tag or digest.
 const IMAGE_REPOSITORY = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/;
@@ -179,6 +206,28 @@ const inputSchema = z
         allowProtectedValueOverrides: z.boolean({ error: "is not a boolean; allowed: true or false" }).default(false),
         createNamespace: z.boolean({ error: "is not a boolean; allowed: true or false" }).default(true),
         timeoutSeconds: timeoutSeconds(),
+        upgradeStrategy: oneOf(["InPlace", "RevisionBased"]).default("InPlace"),
+        revisionTags: z
+            .array(
+                z.strictObject(
+                    {
+                        name: dnsLabel("a revision tag name"),
+                        revision: z
+                            .string({ error: "is not a string; allowed: an installed revision's version (1.30.2) or name (1-30-2)" })
+                            .regex(REVISION_REF, { error: "is not a revision; allowed: an installed revision's version (1.30.2) or name (1-30-2), or default" })
+                            .optional(),
+                    },
+                    { error: "is not an object; allowed fields: name, revision" },
+                ),
+            )
+            .refine((tags) => new Set(tags.map((t) => t.name)).size === tags.length, { error: "names a tag twice; allowed: each tag once" })
+            .optional(),
+        inactiveRevisionDeletionGracePeriodSeconds: z
+            .number({ error: "is not a number; allowed: whole seconds, 0 or more" })
+            .int({ error: "is not a whole number; allowed: whole seconds, 0 or more" })
+            .min(0, { error: "is negative; allowed: whole seconds, 0 or more" })
+            .optional(),
+        forceRemoveRevisions: z.array(dnsLabel("a revision name, e.g. 1-30-2")).optional(),
         // Cluster access is checked for shape only: these may be secrets or outputs of other resources.
         kubeconfig: z.any().optional(),
         context: z.any().optional(),
@@ -291,6 +340,7 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
         problems.push(...checkOverrides(input.values, input.allowProtectedValueOverrides).problems);
     }
 
+    const upgrade = upgradeSpec(input, version, problems);
     const distribution = input.distribution;
     const tag = soloTag(version, distribution);
     return {
@@ -330,6 +380,38 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
         allowProtectedValueOverrides: input.allowProtectedValueOverrides,
         installCni,
         installZtunnel: !sidecar,
+        upgrade,
+    };
+}
+
+function upgradeSpec(input: ParsedInput, version: IstioVersion, problems: string[]): UpgradeSpec {
+    const revisionBased = input.upgradeStrategy === "RevisionBased";
+    if (!revisionBased) {
+        for (const field of ["revisionTags", "inactiveRevisionDeletionGracePeriodSeconds", "forceRemoveRevisions"] as const) {
+            if (input[field] !== undefined) {
+                problems.push(
+                    `${field}: applies to upgradeStrategy RevisionBased only (got upgradeStrategy "${input.upgradeStrategy}"); allowed: unset it, or upgradeStrategy: RevisionBased`,
+                );
+            }
+        }
+    }
+    if (revisionBased && input.dataplaneMode === "Ambient" && compareVersions(version, MIN_AMBIENT_REVISIONS_VERSION) < 0) {
+        problems.push(
+            `upgradeStrategy: RevisionBased with ambient needs Istio ${formatVersion(MIN_AMBIENT_REVISIONS_VERSION)} or later, whose ztunnel chart follows an istiod revision (got version "${formatVersion(version)}"); allowed: InPlace, or version 1.23.0 or later`,
+        );
+    }
+    const active = revisionOf(version);
+    for (const t of input.revisionTags ?? []) {
+        if (REVISION_REF.test(t.name) && revisionNameOf(t.name) !== "default") {
+            problems.push(`revisionTags: tag "${t.name}" looks like a revision name, which istiod would confuse with a revision (got "${t.name}"); allowed: a name that is not 1-x-y, e.g. prod-stable`);
+        }
+    }
+    return {
+        strategy: input.upgradeStrategy,
+        activeRevision: revisionBased ? active : "default",
+        tags: (input.revisionTags ?? []).map((t) => ({ name: t.name, revision: t.revision === undefined ? undefined : revisionNameOf(t.revision) })),
+        graceSeconds: input.inactiveRevisionDeletionGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
+        force: input.forceRemoveRevisions ?? [],
     };
 }
 

@@ -29,6 +29,13 @@ export const MIN_AMBIENT_VERSION: IstioVersion = { major: 1, minor: 22, patch: 3
 /** Multicluster ambient in the Solo distribution needs 1.24.3 or later (Gloo Mesh 2.7+). */
 export const MIN_MULTICLUSTER_VERSION: IstioVersion = { major: 1, minor: 24, patch: 3 };
 
+/**
+ * Ambient meshes can run istiod revisions side by side from 1.23: its ztunnel chart follows the `revision` value
+ * (istio.io/rev label, XDS and CA address istiod-<revision>) and Istio's ambient upgrade guide organises namespaces
+ * and waypoints by revision tags from that release. ztunnel and istio-cni themselves are upgraded in place only.
+ */
+export const MIN_AMBIENT_REVISIONS_VERSION: IstioVersion = { major: 1, minor: 23, patch: 0 };
+
 /** Oldest minor the charts' value layout is known for. */
 export const MIN_SUPPORTED_VERSION: IstioVersion = { major: 1, minor: 22, patch: 0 };
 
@@ -59,6 +66,11 @@ export interface MinorFacts {
     gatewayParameters: boolean;
     /** Solo's peering reaches a NodePort east-west gateway (beta from Solo 1.28). */
     nodePortPeering: boolean;
+    /**
+     * The istiod chart's revision tags include a Service `istiod-revision-tag-<tag>` (templates/revision-tags-svc.yaml,
+     * 1.28+), which istiod's tag watcher reads next to the tag webhook; before 1.28 a tag is its webhook alone.
+     */
+    revisionTagService: boolean;
 }
 
 const repoKey = (key: string): Registry => ({ layout: "repo-key", key });
@@ -70,16 +82,16 @@ const PUBLIC: Registry = { layout: "public" };
  * release) and is unconfirmed; istiod itself refuses Kubernetes older than 1.32 there.
  */
 export const MINORS: Readonly<Record<number, MinorFacts>> = {
-    22: { registry: repoKey("a9ee4fe9f69a"), kubernetes: [27, 30], gatewayApi: "v1.1.0", license: "env", peeringEnv: false, gatewayParameters: false, nodePortPeering: false },
-    23: { registry: repoKey("207627c16668"), kubernetes: [27, 30], gatewayApi: "v1.1.0", license: "env", peeringEnv: false, gatewayParameters: false, nodePortPeering: false },
-    24: { registry: repoKey("4d37697f9711"), kubernetes: [28, 31], gatewayApi: "v1.2.1", license: "env", peeringEnv: false, gatewayParameters: false, nodePortPeering: false },
-    25: { registry: repoKey("e038d180f90a"), kubernetes: [29, 32], gatewayApi: "v1.2.1", license: "secretRef", peeringEnv: false, gatewayParameters: false, nodePortPeering: false },
-    26: { registry: repoKey("d4cba2aff3ef"), kubernetes: [29, 33], gatewayApi: "v1.3.0", license: "secretRef", peeringEnv: false, gatewayParameters: true, nodePortPeering: false },
-    27: { registry: repoKey("d11c80c0c3fc"), kubernetes: [29, 33], gatewayApi: "v1.3.0", license: "secretRef", peeringEnv: false, gatewayParameters: true, nodePortPeering: false },
-    28: { registry: repoKey("594e990587b9"), kubernetes: [30, 34], gatewayApi: "v1.4.0", license: "secretRef", peeringEnv: false, gatewayParameters: true, nodePortPeering: true },
-    29: { registry: PUBLIC, kubernetes: [31, 35], gatewayApi: "v1.4.1", license: "secretRef", peeringEnv: true, gatewayParameters: true, nodePortPeering: true },
-    30: { registry: PUBLIC, kubernetes: [32, 36], gatewayApi: "v1.5.1", license: "secretRef", peeringEnv: true, gatewayParameters: true, nodePortPeering: true },
-    31: { registry: PUBLIC, kubernetes: [33, 37], gatewayApi: "v1.6.0", license: "secretRef", peeringEnv: true, gatewayParameters: true, nodePortPeering: true },
+    22: { registry: repoKey("a9ee4fe9f69a"), kubernetes: [27, 30], gatewayApi: "v1.1.0", license: "env", peeringEnv: false, gatewayParameters: false, nodePortPeering: false, revisionTagService: false },
+    23: { registry: repoKey("207627c16668"), kubernetes: [27, 30], gatewayApi: "v1.1.0", license: "env", peeringEnv: false, gatewayParameters: false, nodePortPeering: false, revisionTagService: false },
+    24: { registry: repoKey("4d37697f9711"), kubernetes: [28, 31], gatewayApi: "v1.2.1", license: "env", peeringEnv: false, gatewayParameters: false, nodePortPeering: false, revisionTagService: false },
+    25: { registry: repoKey("e038d180f90a"), kubernetes: [29, 32], gatewayApi: "v1.2.1", license: "secretRef", peeringEnv: false, gatewayParameters: false, nodePortPeering: false, revisionTagService: false },
+    26: { registry: repoKey("d4cba2aff3ef"), kubernetes: [29, 33], gatewayApi: "v1.3.0", license: "secretRef", peeringEnv: false, gatewayParameters: true, nodePortPeering: false, revisionTagService: false },
+    27: { registry: repoKey("d11c80c0c3fc"), kubernetes: [29, 33], gatewayApi: "v1.3.0", license: "secretRef", peeringEnv: false, gatewayParameters: true, nodePortPeering: false, revisionTagService: false },
+    28: { registry: repoKey("594e990587b9"), kubernetes: [30, 34], gatewayApi: "v1.4.0", license: "secretRef", peeringEnv: false, gatewayParameters: true, nodePortPeering: true, revisionTagService: true },
+    29: { registry: PUBLIC, kubernetes: [31, 35], gatewayApi: "v1.4.1", license: "secretRef", peeringEnv: true, gatewayParameters: true, nodePortPeering: true, revisionTagService: true },
+    30: { registry: PUBLIC, kubernetes: [32, 36], gatewayApi: "v1.5.1", license: "secretRef", peeringEnv: true, gatewayParameters: true, nodePortPeering: true, revisionTagService: true },
+    31: { registry: PUBLIC, kubernetes: [33, 37], gatewayApi: "v1.6.0", license: "secretRef", peeringEnv: true, gatewayParameters: true, nodePortPeering: true, revisionTagService: true },
 };
 
 /** The newest minor the table knows; newer ones are served like it, with a warning. */

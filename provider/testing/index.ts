@@ -282,7 +282,7 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
         if (name === EASTWEST_GATEWAY_NAME) {
             return this.eastWestGenerated(kind!, key, c);
         }
-        if (kind === "Deployment" && name === ISTIOD_DEPLOYMENT) {
+        if (kind === "Deployment" && (name === ISTIOD_DEPLOYMENT || name.startsWith(`${ISTIOD_DEPLOYMENT}-`))) {
             return { spec: {}, status: { replicas: 2, readyReplicas: c.istiodReady === false ? 0 : 2 } };
         }
         if (kind === "DaemonSet" && (name === CNI_DAEMONSET || name === ZTUNNEL_DAEMONSET)) {

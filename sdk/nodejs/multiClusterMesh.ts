@@ -74,8 +74,10 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             resourceInputs["dataplaneMode"] = args?.dataplaneMode;
             resourceInputs["distribution"] = args?.distribution;
             resourceInputs["eastWestGateway"] = args?.eastWestGateway;
+            resourceInputs["forceRemoveRevisions"] = args?.forceRemoveRevisions;
             resourceInputs["gatewayApi"] = args?.gatewayApi;
             resourceInputs["image"] = args?.image;
+            resourceInputs["inactiveRevisionDeletionGracePeriodSeconds"] = args?.inactiveRevisionDeletionGracePeriodSeconds;
             resourceInputs["installNamespace"] = args?.installNamespace;
             resourceInputs["license"] = args?.license;
             resourceInputs["links"] = args?.links;
@@ -83,10 +85,12 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             resourceInputs["platform"] = args?.platform;
             resourceInputs["removeCrdsOnDelete"] = args?.removeCrdsOnDelete;
             resourceInputs["repository"] = args?.repository;
+            resourceInputs["revisionTags"] = args?.revisionTags;
             resourceInputs["rootOfTrust"] = args?.rootOfTrust;
             resourceInputs["scalingProfile"] = args?.scalingProfile;
             resourceInputs["timeoutSeconds"] = args?.timeoutSeconds;
             resourceInputs["trafficCaptureMode"] = args?.trafficCaptureMode;
+            resourceInputs["upgradeStrategy"] = args?.upgradeStrategy;
             resourceInputs["values"] = args?.values;
             resourceInputs["version"] = args?.version;
             resourceInputs["phase"] = undefined /*out*/;
@@ -137,6 +141,10 @@ export interface MultiClusterMeshArgs {
      */
     eastWestGateway?: inputs.EastWestGatewayArgs;
     /**
+     * Revisions to remove although pods use them, on every cluster (RevisionBased).
+     */
+    forceRemoveRevisions?: string[];
+    /**
      * Gateway API CRDs, for every cluster.
      */
     gatewayApi?: inputs.GatewayApiArgs;
@@ -144,6 +152,10 @@ export interface MultiClusterMeshArgs {
      * Container image source and pull secrets, for every cluster.
      */
     image?: inputs.ImageArgs;
+    /**
+     * Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
+     */
+    inactiveRevisionDeletionGracePeriodSeconds?: number;
     /**
      * Namespace to install the mesh components into, in every cluster. Default `istio-system`.
      */
@@ -173,6 +185,10 @@ export interface MultiClusterMeshArgs {
      */
     repository?: inputs.RepositoryArgs;
     /**
+     * Revision tags on every cluster (RevisionBased); a cluster's own `revisionTags` replace them.
+     */
+    revisionTags?: inputs.RevisionTagArgs[];
+    /**
      * How the shared root of trust is made. Default: a generated RSA 4096 root.
      */
     rootOfTrust?: inputs.RootOfTrustSettingsArgs;
@@ -188,6 +204,11 @@ export interface MultiClusterMeshArgs {
      * Traffic capture: `Auto` (default).
      */
     trafficCaptureMode?: enums.TrafficCaptureMode;
+    /**
+     * How a version change reaches istiod on every cluster: `InPlace` (default) or `RevisionBased` (a canary revision
+     * per cluster; README, "Canary upgrades with revisions"). A cluster's own `upgradeStrategy` replaces it.
+     */
+    upgradeStrategy?: enums.UpgradeStrategy;
     /**
      * Helm values per chart for every cluster, merged over the values the component computes; a cluster's own
      * `values` are merged over these. Values another input decides are refused, naming the input.

@@ -28,6 +28,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     }
 
     /**
+     * The revision `version` installs: `1-31-1` (RevisionBased), `default` (InPlace).
+     */
+    declare public /*out*/ readonly activeRevision: pulumi.Output<string>;
+    /**
      * The cluster name given (empty when unset).
      */
     declare public readonly cluster: pulumi.Output<string>;
@@ -69,6 +73,14 @@ export class ServiceMeshController extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly releases: pulumi.Output<outputs.ReleaseState[]>;
     /**
+     * RevisionBased: where each revision tag points (empty for InPlace).
+     */
+    declare public readonly revisionTags: pulumi.Output<outputs.RevisionTagState[]>;
+    /**
+     * RevisionBased: every istiod revision on the cluster after the update, with its readiness and users (empty for InPlace).
+     */
+    declare public /*out*/ readonly revisions: pulumi.Output<outputs.RevisionState[]>;
+    /**
      * The resolved trust domain.
      */
     declare public readonly trustDomain: pulumi.Output<string>;
@@ -100,8 +112,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["dataplaneMode"] = args?.dataplaneMode;
             resourceInputs["distribution"] = args?.distribution;
             resourceInputs["eastWestGateway"] = args?.eastWestGateway;
+            resourceInputs["forceRemoveRevisions"] = args?.forceRemoveRevisions;
             resourceInputs["gatewayApi"] = args?.gatewayApi;
             resourceInputs["image"] = args?.image;
+            resourceInputs["inactiveRevisionDeletionGracePeriodSeconds"] = args?.inactiveRevisionDeletionGracePeriodSeconds;
             resourceInputs["installNamespace"] = args?.installNamespace;
             resourceInputs["kubeconfig"] = args?.kubeconfig;
             resourceInputs["license"] = args?.license;
@@ -110,19 +124,24 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["platform"] = args?.platform;
             resourceInputs["removeCrdsOnDelete"] = args?.removeCrdsOnDelete;
             resourceInputs["repository"] = args?.repository;
+            resourceInputs["revisionTags"] = args?.revisionTags;
             resourceInputs["scalingProfile"] = args?.scalingProfile;
             resourceInputs["timeoutSeconds"] = args?.timeoutSeconds;
             resourceInputs["trafficCaptureMode"] = args?.trafficCaptureMode;
             resourceInputs["trustDomain"] = args?.trustDomain;
+            resourceInputs["upgradeStrategy"] = args?.upgradeStrategy;
             resourceInputs["values"] = args?.values;
             resourceInputs["version"] = args?.version;
+            resourceInputs["activeRevision"] = undefined /*out*/;
             resourceInputs["conditions"] = undefined /*out*/;
             resourceInputs["eastWest"] = undefined /*out*/;
             resourceInputs["eastWestAddress"] = undefined /*out*/;
             resourceInputs["peer"] = undefined /*out*/;
             resourceInputs["phase"] = undefined /*out*/;
             resourceInputs["releases"] = undefined /*out*/;
+            resourceInputs["revisions"] = undefined /*out*/;
         } else {
+            resourceInputs["activeRevision"] = undefined /*out*/;
             resourceInputs["cluster"] = undefined /*out*/;
             resourceInputs["conditions"] = undefined /*out*/;
             resourceInputs["eastWest"] = undefined /*out*/;
@@ -133,6 +152,8 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["peer"] = undefined /*out*/;
             resourceInputs["phase"] = undefined /*out*/;
             resourceInputs["releases"] = undefined /*out*/;
+            resourceInputs["revisionTags"] = undefined /*out*/;
+            resourceInputs["revisions"] = undefined /*out*/;
             resourceInputs["trustDomain"] = undefined /*out*/;
             resourceInputs["version"] = undefined /*out*/;
         }
@@ -192,6 +213,11 @@ export interface ServiceMeshControllerArgs {
      */
     eastWestGateway?: inputs.EastWestGatewayArgs;
     /**
+     * Revisions (names, e.g. `1-30-2`) to remove although pods still use them: those pods keep running with the
+     * old sidecar, but lose their control plane until restarted. Default none: a revision in use is never removed.
+     */
+    forceRemoveRevisions?: string[];
+    /**
      * Gateway API CRDs: installed by default (standard channel v1.2.1).
      */
     gatewayApi?: inputs.GatewayApiArgs;
@@ -199,6 +225,11 @@ export interface ServiceMeshControllerArgs {
      * Container image source and pull secrets.
      */
     image?: inputs.ImageArgs;
+    /**
+     * Seconds an installed revision that is neither active nor tagged must have been without pods before an update
+     * removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
+     */
+    inactiveRevisionDeletionGracePeriodSeconds?: number;
     /**
      * Namespace to install the mesh components into. Default `istio-system`.
      */
@@ -240,6 +271,11 @@ export interface ServiceMeshControllerArgs {
      */
     repository?: inputs.RepositoryArgs;
     /**
+     * Revision tags (RevisionBased only). The tag `default` always exists and follows the active revision unless
+     * listed here with another revision.
+     */
+    revisionTags?: inputs.RevisionTagArgs[];
+    /**
      * istiod scaling settings: `Default` (default) or `Large`.
      */
     scalingProfile?: enums.ScalingProfile;
@@ -255,6 +291,13 @@ export interface ServiceMeshControllerArgs {
      * The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`.
      */
     trustDomain?: string;
+    /**
+     * `InPlace` (default): a version change upgrades istiod in place. `RevisionBased`: istiod is installed as the
+     * revision of its version and a version change installs the new revision next to the old one (canary upgrade);
+     * the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
+     * (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
+     */
+    upgradeStrategy?: enums.UpgradeStrategy;
     /**
      * Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
      * Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,

@@ -14,7 +14,9 @@ export const mochaHooks = {
     async beforeAll(this: Mocha.Context) {
         this.timeout(90 * 60 * 1000);
         const started = Date.now();
-        environment = await createEnvironment({ clusters: ["solo", "east", "west", "north"], nodes: 3, chartVersions: CHART_VERSIONS });
+        // SERVICEMESH_E2E_CLUSTERS=solo,east starts only the clusters the chosen spec files use (a shared machine).
+        const clusters = process.env.SERVICEMESH_E2E_CLUSTERS?.split(",").filter(Boolean) ?? ["solo", "east", "west", "north"];
+        environment = await createEnvironment({ clusters, nodes: 3, chartVersions: CHART_VERSIONS });
         process.stderr.write(`[e2e] environment ready in ${((Date.now() - started) / 1000).toFixed(0)}s\n`);
     },
     async afterAll(this: Mocha.Context) {

@@ -33,7 +33,7 @@ describe("package schema", function () {
 
     it("takes per-cluster kubeconfig/context in MultiClusterMesh, the kubeconfig as an input (secret-capable)", () => {
         const cluster = schema.types["servicemesh:index:MeshCluster"].properties;
-        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress", "eastWestGateway", "values");
+        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress", "eastWestGateway", "values", "upgradeStrategy", "revisionTags", "forceRemoveRevisions");
         expect(cluster.kubeconfig.plain).to.equal(undefined);
         expect(schema.resources["servicemesh:index:MultiClusterMesh"].requiredInputs).to.deep.equal(["clusters", "version"]);
     });
@@ -68,7 +68,8 @@ describe("package schema", function () {
             "version", "cluster", "network", "dataplaneMode", "distribution", "image", "installNamespace", "onConflict",
             "repository", "scalingProfile", "trafficCaptureMode", "trustDomain", "gatewayApi", "createNamespace",
             "timeoutSeconds", "kubeconfig", "context", "cacerts", "eastWestGateway", "license", "platform", "allowVersionSkew",
-            "removeCrdsOnDelete", "values", "allowProtectedValueOverrides",
+            "removeCrdsOnDelete", "values", "allowProtectedValueOverrides", "upgradeStrategy", "revisionTags",
+            "inactiveRevisionDeletionGracePeriodSeconds", "forceRemoveRevisions",
         ]);
         expect(res.requiredInputs).to.deep.equal(["version"]);
         expect(schema.types["servicemesh:index:Image"].properties).to.have.keys("repository", "secrets");

@@ -65,10 +65,14 @@ type multiClusterMeshArgs struct {
 	// cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
 	// A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
 	EastWestGateway *EastWestGateway `pulumi:"eastWestGateway"`
+	// Revisions to remove although pods use them, on every cluster (RevisionBased).
+	ForceRemoveRevisions []string `pulumi:"forceRemoveRevisions"`
 	// Gateway API CRDs, for every cluster.
 	GatewayApi *GatewayApi `pulumi:"gatewayApi"`
 	// Container image source and pull secrets, for every cluster.
 	Image *Image `pulumi:"image"`
+	// Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
+	InactiveRevisionDeletionGracePeriodSeconds *float64 `pulumi:"inactiveRevisionDeletionGracePeriodSeconds"`
 	// Namespace to install the mesh components into, in every cluster. Default `istio-system`.
 	InstallNamespace *string `pulumi:"installNamespace"`
 	// Solo license key for multicluster. Handled as a secret.
@@ -83,6 +87,8 @@ type multiClusterMeshArgs struct {
 	RemoveCrdsOnDelete *bool `pulumi:"removeCrdsOnDelete"`
 	// Helm chart source, credentials and TLS verification, for every cluster.
 	Repository *Repository `pulumi:"repository"`
+	// Revision tags on every cluster (RevisionBased); a cluster's own `revisionTags` replace them.
+	RevisionTags []RevisionTag `pulumi:"revisionTags"`
 	// How the shared root of trust is made. Default: a generated RSA 4096 root.
 	RootOfTrust *RootOfTrustSettings `pulumi:"rootOfTrust"`
 	// istiod scaling settings: `Default` (default) or `Large`.
@@ -91,6 +97,9 @@ type multiClusterMeshArgs struct {
 	TimeoutSeconds *float64 `pulumi:"timeoutSeconds"`
 	// Traffic capture: `Auto` (default).
 	TrafficCaptureMode *TrafficCaptureMode `pulumi:"trafficCaptureMode"`
+	// How a version change reaches istiod on every cluster: `InPlace` (default) or `RevisionBased` (a canary revision
+	// per cluster; README, "Canary upgrades with revisions"). A cluster's own `upgradeStrategy` replaces it.
+	UpgradeStrategy *UpgradeStrategy `pulumi:"upgradeStrategy"`
 	// Helm values per chart for every cluster, merged over the values the component computes; a cluster's own
 	// `values` are merged over these. Values another input decides are refused, naming the input.
 	Values *ChartValues `pulumi:"values"`
@@ -114,10 +123,14 @@ type MultiClusterMeshArgs struct {
 	// cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
 	// A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
 	EastWestGateway *EastWestGatewayArgs
+	// Revisions to remove although pods use them, on every cluster (RevisionBased).
+	ForceRemoveRevisions []string
 	// Gateway API CRDs, for every cluster.
 	GatewayApi *GatewayApiArgs
 	// Container image source and pull secrets, for every cluster.
 	Image *ImageArgs
+	// Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
+	InactiveRevisionDeletionGracePeriodSeconds *float64
 	// Namespace to install the mesh components into, in every cluster. Default `istio-system`.
 	InstallNamespace *string
 	// Solo license key for multicluster. Handled as a secret.
@@ -132,6 +145,8 @@ type MultiClusterMeshArgs struct {
 	RemoveCrdsOnDelete *bool
 	// Helm chart source, credentials and TLS verification, for every cluster.
 	Repository *RepositoryArgs
+	// Revision tags on every cluster (RevisionBased); a cluster's own `revisionTags` replace them.
+	RevisionTags []RevisionTagArgs
 	// How the shared root of trust is made. Default: a generated RSA 4096 root.
 	RootOfTrust *RootOfTrustSettingsArgs
 	// istiod scaling settings: `Default` (default) or `Large`.
@@ -140,6 +155,9 @@ type MultiClusterMeshArgs struct {
 	TimeoutSeconds *float64
 	// Traffic capture: `Auto` (default).
 	TrafficCaptureMode *TrafficCaptureMode
+	// How a version change reaches istiod on every cluster: `InPlace` (default) or `RevisionBased` (a canary revision
+	// per cluster; README, "Canary upgrades with revisions"). A cluster's own `upgradeStrategy` replaces it.
+	UpgradeStrategy *UpgradeStrategy
 	// Helm values per chart for every cluster, merged over the values the component computes; a cluster's own
 	// `values` are merged over these. Values another input decides are refused, naming the input.
 	Values *ChartValuesArgs

@@ -1893,6 +1893,175 @@ func (in *trafficCaptureModePtr) ToTrafficCaptureModePtrOutputWithContext(ctx co
 	return pulumi.ToOutputWithContext(ctx, in).(TrafficCaptureModePtrOutput)
 }
 
+// How a version change reaches istiod.
+type UpgradeStrategy string
+
+const (
+	// One istiod, upgraded in place by `helm upgrade` (every proxy gets its config from the new istiod at once).
+	UpgradeStrategy_IN_PLACE = UpgradeStrategy("InPlace")
+	// istiod runs as a revision named after its version (`1-31-1`, release `istiod-1-31-1`); a new version installs a
+	// new revision next to the old one, and revision tags say which namespaces use which.
+	UpgradeStrategy_REVISION_BASED = UpgradeStrategy("RevisionBased")
+)
+
+func (UpgradeStrategy) ElementType() reflect.Type {
+	return reflect.TypeOf((*UpgradeStrategy)(nil)).Elem()
+}
+
+func (e UpgradeStrategy) ToUpgradeStrategyOutput() UpgradeStrategyOutput {
+	return pulumi.ToOutput(e).(UpgradeStrategyOutput)
+}
+
+func (e UpgradeStrategy) ToUpgradeStrategyOutputWithContext(ctx context.Context) UpgradeStrategyOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(UpgradeStrategyOutput)
+}
+
+func (e UpgradeStrategy) ToUpgradeStrategyPtrOutput() UpgradeStrategyPtrOutput {
+	return e.ToUpgradeStrategyPtrOutputWithContext(context.Background())
+}
+
+func (e UpgradeStrategy) ToUpgradeStrategyPtrOutputWithContext(ctx context.Context) UpgradeStrategyPtrOutput {
+	return UpgradeStrategy(e).ToUpgradeStrategyOutputWithContext(ctx).ToUpgradeStrategyPtrOutputWithContext(ctx)
+}
+
+func (e UpgradeStrategy) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e UpgradeStrategy) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e UpgradeStrategy) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e UpgradeStrategy) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type UpgradeStrategyOutput struct{ *pulumi.OutputState }
+
+func (UpgradeStrategyOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*UpgradeStrategy)(nil)).Elem()
+}
+
+func (o UpgradeStrategyOutput) ToUpgradeStrategyOutput() UpgradeStrategyOutput {
+	return o
+}
+
+func (o UpgradeStrategyOutput) ToUpgradeStrategyOutputWithContext(ctx context.Context) UpgradeStrategyOutput {
+	return o
+}
+
+func (o UpgradeStrategyOutput) ToUpgradeStrategyPtrOutput() UpgradeStrategyPtrOutput {
+	return o.ToUpgradeStrategyPtrOutputWithContext(context.Background())
+}
+
+func (o UpgradeStrategyOutput) ToUpgradeStrategyPtrOutputWithContext(ctx context.Context) UpgradeStrategyPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v UpgradeStrategy) *UpgradeStrategy {
+		return &v
+	}).(UpgradeStrategyPtrOutput)
+}
+
+func (o UpgradeStrategyOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o UpgradeStrategyOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e UpgradeStrategy) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o UpgradeStrategyOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o UpgradeStrategyOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e UpgradeStrategy) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type UpgradeStrategyPtrOutput struct{ *pulumi.OutputState }
+
+func (UpgradeStrategyPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**UpgradeStrategy)(nil)).Elem()
+}
+
+func (o UpgradeStrategyPtrOutput) ToUpgradeStrategyPtrOutput() UpgradeStrategyPtrOutput {
+	return o
+}
+
+func (o UpgradeStrategyPtrOutput) ToUpgradeStrategyPtrOutputWithContext(ctx context.Context) UpgradeStrategyPtrOutput {
+	return o
+}
+
+func (o UpgradeStrategyPtrOutput) Elem() UpgradeStrategyOutput {
+	return o.ApplyT(func(v *UpgradeStrategy) UpgradeStrategy {
+		if v != nil {
+			return *v
+		}
+		var ret UpgradeStrategy
+		return ret
+	}).(UpgradeStrategyOutput)
+}
+
+func (o UpgradeStrategyPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o UpgradeStrategyPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *UpgradeStrategy) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// UpgradeStrategyInput is an input type that accepts values of the UpgradeStrategy enum
+// A concrete instance of `UpgradeStrategyInput` can be one of the following:
+//
+//	UpgradeStrategy_IN_PLACE
+//	UpgradeStrategy_REVISION_BASED
+type UpgradeStrategyInput interface {
+	pulumi.Input
+
+	ToUpgradeStrategyOutput() UpgradeStrategyOutput
+	ToUpgradeStrategyOutputWithContext(context.Context) UpgradeStrategyOutput
+}
+
+var upgradeStrategyPtrType = reflect.TypeOf((**UpgradeStrategy)(nil)).Elem()
+
+type UpgradeStrategyPtrInput interface {
+	pulumi.Input
+
+	ToUpgradeStrategyPtrOutput() UpgradeStrategyPtrOutput
+	ToUpgradeStrategyPtrOutputWithContext(context.Context) UpgradeStrategyPtrOutput
+}
+
+type upgradeStrategyPtr string
+
+func UpgradeStrategyPtr(v string) UpgradeStrategyPtrInput {
+	return (*upgradeStrategyPtr)(&v)
+}
+
+func (*upgradeStrategyPtr) ElementType() reflect.Type {
+	return upgradeStrategyPtrType
+}
+
+func (in *upgradeStrategyPtr) ToUpgradeStrategyPtrOutput() UpgradeStrategyPtrOutput {
+	return pulumi.ToOutput(in).(UpgradeStrategyPtrOutput)
+}
+
+func (in *upgradeStrategyPtr) ToUpgradeStrategyPtrOutputWithContext(ctx context.Context) UpgradeStrategyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(UpgradeStrategyPtrOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AntiAffinityInput)(nil)).Elem(), AntiAffinity("Preferred"))
 	pulumi.RegisterInputType(reflect.TypeOf((*AntiAffinityPtrInput)(nil)).Elem(), AntiAffinity("Preferred"))
@@ -1916,6 +2085,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ScalingProfilePtrInput)(nil)).Elem(), ScalingProfile("Default"))
 	pulumi.RegisterInputType(reflect.TypeOf((*TrafficCaptureModeInput)(nil)).Elem(), TrafficCaptureMode("Auto"))
 	pulumi.RegisterInputType(reflect.TypeOf((*TrafficCaptureModePtrInput)(nil)).Elem(), TrafficCaptureMode("Auto"))
+	pulumi.RegisterInputType(reflect.TypeOf((*UpgradeStrategyInput)(nil)).Elem(), UpgradeStrategy("InPlace"))
+	pulumi.RegisterInputType(reflect.TypeOf((*UpgradeStrategyPtrInput)(nil)).Elem(), UpgradeStrategy("InPlace"))
 	pulumi.RegisterOutputType(AntiAffinityOutput{})
 	pulumi.RegisterOutputType(AntiAffinityPtrOutput{})
 	pulumi.RegisterOutputType(DataplaneModeOutput{})
@@ -1938,4 +2109,6 @@ func init() {
 	pulumi.RegisterOutputType(ScalingProfilePtrOutput{})
 	pulumi.RegisterOutputType(TrafficCaptureModeOutput{})
 	pulumi.RegisterOutputType(TrafficCaptureModePtrOutput{})
+	pulumi.RegisterOutputType(UpgradeStrategyOutput{})
+	pulumi.RegisterOutputType(UpgradeStrategyPtrOutput{})
 }

@@ -2558,14 +2558,20 @@ type MeshCluster struct {
 	// This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
 	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
 	EastWestGateway *EastWestGateway `pulumi:"eastWestGateway"`
+	// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+	ForceRemoveRevisions []string `pulumi:"forceRemoveRevisions"`
 	// Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
 	Kubeconfig *string `pulumi:"kubeconfig"`
 	// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
 	Name string `pulumi:"name"`
 	// The cluster's network (unique in the mesh). Default: the cluster name.
 	Network *string `pulumi:"network"`
+	// This cluster's revision tags, replacing the mesh's (RevisionBased).
+	RevisionTags []RevisionTag `pulumi:"revisionTags"`
 	// The cluster's trust domain. Default: the cluster name.
 	TrustDomain *string `pulumi:"trustDomain"`
+	// This cluster's upgrade strategy, replacing the mesh's (e.g. RevisionBased on one cluster first).
+	UpgradeStrategy *UpgradeStrategy `pulumi:"upgradeStrategy"`
 	// Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
 	Values *ChartValues `pulumi:"values"`
 }
@@ -2590,14 +2596,20 @@ type MeshClusterArgs struct {
 	// This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
 	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
 	EastWestGateway *EastWestGatewayArgs `pulumi:"eastWestGateway"`
+	// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+	ForceRemoveRevisions []string `pulumi:"forceRemoveRevisions"`
 	// Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
 	Kubeconfig pulumi.StringPtrInput `pulumi:"kubeconfig"`
 	// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
 	Name string `pulumi:"name"`
 	// The cluster's network (unique in the mesh). Default: the cluster name.
 	Network *string `pulumi:"network"`
+	// This cluster's revision tags, replacing the mesh's (RevisionBased).
+	RevisionTags []RevisionTagArgs `pulumi:"revisionTags"`
 	// The cluster's trust domain. Default: the cluster name.
 	TrustDomain *string `pulumi:"trustDomain"`
+	// This cluster's upgrade strategy, replacing the mesh's (e.g. RevisionBased on one cluster first).
+	UpgradeStrategy *UpgradeStrategy `pulumi:"upgradeStrategy"`
 	// Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
 	Values *ChartValuesArgs `pulumi:"values"`
 }
@@ -2670,6 +2682,11 @@ func (o MeshClusterOutput) EastWestGateway() EastWestGatewayPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *EastWestGateway { return v.EastWestGateway }).(EastWestGatewayPtrOutput)
 }
 
+// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+func (o MeshClusterOutput) ForceRemoveRevisions() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v MeshCluster) []string { return v.ForceRemoveRevisions }).(pulumi.StringArrayOutput)
+}
+
 // Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
 func (o MeshClusterOutput) Kubeconfig() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.Kubeconfig }).(pulumi.StringPtrOutput)
@@ -2685,9 +2702,19 @@ func (o MeshClusterOutput) Network() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.Network }).(pulumi.StringPtrOutput)
 }
 
+// This cluster's revision tags, replacing the mesh's (RevisionBased).
+func (o MeshClusterOutput) RevisionTags() RevisionTagArrayOutput {
+	return o.ApplyT(func(v MeshCluster) []RevisionTag { return v.RevisionTags }).(RevisionTagArrayOutput)
+}
+
 // The cluster's trust domain. Default: the cluster name.
 func (o MeshClusterOutput) TrustDomain() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.TrustDomain }).(pulumi.StringPtrOutput)
+}
+
+// This cluster's upgrade strategy, replacing the mesh's (e.g. RevisionBased on one cluster first).
+func (o MeshClusterOutput) UpgradeStrategy() UpgradeStrategyPtrOutput {
+	return o.ApplyT(func(v MeshCluster) *UpgradeStrategy { return v.UpgradeStrategy }).(UpgradeStrategyPtrOutput)
 }
 
 // Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
@@ -2717,6 +2744,8 @@ func (o MeshClusterArrayOutput) Index(i pulumi.IntInput) MeshClusterOutput {
 
 // The readiness of one cluster of the mesh.
 type MeshClusterStatus struct {
+	// The revision its `version` installs (`default` for InPlace).
+	ActiveRevision string `pulumi:"activeRevision"`
 	// The cluster's readiness conditions.
 	Conditions []Condition `pulumi:"conditions"`
 	// The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
@@ -2731,6 +2760,10 @@ type MeshClusterStatus struct {
 	Network string `pulumi:"network"`
 	// The cluster's ServiceMeshController phase.
 	Phase string `pulumi:"phase"`
+	// RevisionBased: where its revision tags point.
+	RevisionTags []RevisionTagState `pulumi:"revisionTags"`
+	// RevisionBased: its istiod revisions with readiness and the pods using each.
+	Revisions []RevisionState `pulumi:"revisions"`
 	// The roots its cacerts trusts, the root that issued its intermediate, and days until each expires.
 	Trust ClusterTrust `pulumi:"trust"`
 	// The cluster's trust domain.
@@ -2750,6 +2783,8 @@ type MeshClusterStatusInput interface {
 
 // The readiness of one cluster of the mesh.
 type MeshClusterStatusArgs struct {
+	// The revision its `version` installs (`default` for InPlace).
+	ActiveRevision pulumi.StringInput `pulumi:"activeRevision"`
 	// The cluster's readiness conditions.
 	Conditions ConditionArrayInput `pulumi:"conditions"`
 	// The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
@@ -2764,6 +2799,10 @@ type MeshClusterStatusArgs struct {
 	Network pulumi.StringInput `pulumi:"network"`
 	// The cluster's ServiceMeshController phase.
 	Phase pulumi.StringInput `pulumi:"phase"`
+	// RevisionBased: where its revision tags point.
+	RevisionTags RevisionTagStateArrayInput `pulumi:"revisionTags"`
+	// RevisionBased: its istiod revisions with readiness and the pods using each.
+	Revisions RevisionStateArrayInput `pulumi:"revisions"`
 	// The roots its cacerts trusts, the root that issued its intermediate, and days until each expires.
 	Trust ClusterTrustInput `pulumi:"trust"`
 	// The cluster's trust domain.
@@ -2822,6 +2861,11 @@ func (o MeshClusterStatusOutput) ToMeshClusterStatusOutputWithContext(ctx contex
 	return o
 }
 
+// The revision its `version` installs (`default` for InPlace).
+func (o MeshClusterStatusOutput) ActiveRevision() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshClusterStatus) string { return v.ActiveRevision }).(pulumi.StringOutput)
+}
+
 // The cluster's readiness conditions.
 func (o MeshClusterStatusOutput) Conditions() ConditionArrayOutput {
 	return o.ApplyT(func(v MeshClusterStatus) []Condition { return v.Conditions }).(ConditionArrayOutput)
@@ -2855,6 +2899,16 @@ func (o MeshClusterStatusOutput) Network() pulumi.StringOutput {
 // The cluster's ServiceMeshController phase.
 func (o MeshClusterStatusOutput) Phase() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshClusterStatus) string { return v.Phase }).(pulumi.StringOutput)
+}
+
+// RevisionBased: where its revision tags point.
+func (o MeshClusterStatusOutput) RevisionTags() RevisionTagStateArrayOutput {
+	return o.ApplyT(func(v MeshClusterStatus) []RevisionTagState { return v.RevisionTags }).(RevisionTagStateArrayOutput)
+}
+
+// RevisionBased: its istiod revisions with readiness and the pods using each.
+func (o MeshClusterStatusOutput) Revisions() RevisionStateArrayOutput {
+	return o.ApplyT(func(v MeshClusterStatus) []RevisionState { return v.Revisions }).(RevisionStateArrayOutput)
 }
 
 // The roots its cacerts trusts, the root that issued its intermediate, and days until each expires.
@@ -4343,6 +4397,390 @@ func (o ResourceRequirementsPtrOutput) Requests() ResourceQuantitiesPtrOutput {
 	}).(ResourceQuantitiesPtrOutput)
 }
 
+// One istiod revision on the cluster (RevisionBased), with conditions as the Sail operator's IstioRevision reports them.
+type RevisionState struct {
+	// True for the revision `version` installs.
+	Active bool `pulumi:"active"`
+	// `Ready` and `InUse` (True when pods use it or a tag points at it).
+	Conditions []Condition `pulumi:"conditions"`
+	// The revision name, e.g. `1-31-1` (`default` for an istiod installed before the switch to RevisionBased).
+	Name string `pulumi:"name"`
+	// The namespaces of those pods, `namespace=count`.
+	Namespaces []string `pulumi:"namespaces"`
+	// Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update.
+	Pods float64 `pulumi:"pods"`
+	// Whether its istiod Deployment has every desired replica ready.
+	Ready bool `pulumi:"ready"`
+	// The tags pointing at it.
+	Tags []string `pulumi:"tags"`
+	// Its Istio version.
+	Version string `pulumi:"version"`
+}
+
+// RevisionStateInput is an input type that accepts RevisionStateArgs and RevisionStateOutput values.
+// You can construct a concrete instance of `RevisionStateInput` via:
+//
+//	RevisionStateArgs{...}
+type RevisionStateInput interface {
+	pulumi.Input
+
+	ToRevisionStateOutput() RevisionStateOutput
+	ToRevisionStateOutputWithContext(context.Context) RevisionStateOutput
+}
+
+// One istiod revision on the cluster (RevisionBased), with conditions as the Sail operator's IstioRevision reports them.
+type RevisionStateArgs struct {
+	// True for the revision `version` installs.
+	Active pulumi.BoolInput `pulumi:"active"`
+	// `Ready` and `InUse` (True when pods use it or a tag points at it).
+	Conditions ConditionArrayInput `pulumi:"conditions"`
+	// The revision name, e.g. `1-31-1` (`default` for an istiod installed before the switch to RevisionBased).
+	Name pulumi.StringInput `pulumi:"name"`
+	// The namespaces of those pods, `namespace=count`.
+	Namespaces pulumi.StringArrayInput `pulumi:"namespaces"`
+	// Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update.
+	Pods pulumi.Float64Input `pulumi:"pods"`
+	// Whether its istiod Deployment has every desired replica ready.
+	Ready pulumi.BoolInput `pulumi:"ready"`
+	// The tags pointing at it.
+	Tags pulumi.StringArrayInput `pulumi:"tags"`
+	// Its Istio version.
+	Version pulumi.StringInput `pulumi:"version"`
+}
+
+func (RevisionStateArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*RevisionState)(nil)).Elem()
+}
+
+func (i RevisionStateArgs) ToRevisionStateOutput() RevisionStateOutput {
+	return i.ToRevisionStateOutputWithContext(context.Background())
+}
+
+func (i RevisionStateArgs) ToRevisionStateOutputWithContext(ctx context.Context) RevisionStateOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RevisionStateOutput)
+}
+
+// RevisionStateArrayInput is an input type that accepts RevisionStateArray and RevisionStateArrayOutput values.
+// You can construct a concrete instance of `RevisionStateArrayInput` via:
+//
+//	RevisionStateArray{ RevisionStateArgs{...} }
+type RevisionStateArrayInput interface {
+	pulumi.Input
+
+	ToRevisionStateArrayOutput() RevisionStateArrayOutput
+	ToRevisionStateArrayOutputWithContext(context.Context) RevisionStateArrayOutput
+}
+
+type RevisionStateArray []RevisionStateInput
+
+func (RevisionStateArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RevisionState)(nil)).Elem()
+}
+
+func (i RevisionStateArray) ToRevisionStateArrayOutput() RevisionStateArrayOutput {
+	return i.ToRevisionStateArrayOutputWithContext(context.Background())
+}
+
+func (i RevisionStateArray) ToRevisionStateArrayOutputWithContext(ctx context.Context) RevisionStateArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RevisionStateArrayOutput)
+}
+
+// One istiod revision on the cluster (RevisionBased), with conditions as the Sail operator's IstioRevision reports them.
+type RevisionStateOutput struct{ *pulumi.OutputState }
+
+func (RevisionStateOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RevisionState)(nil)).Elem()
+}
+
+func (o RevisionStateOutput) ToRevisionStateOutput() RevisionStateOutput {
+	return o
+}
+
+func (o RevisionStateOutput) ToRevisionStateOutputWithContext(ctx context.Context) RevisionStateOutput {
+	return o
+}
+
+// True for the revision `version` installs.
+func (o RevisionStateOutput) Active() pulumi.BoolOutput {
+	return o.ApplyT(func(v RevisionState) bool { return v.Active }).(pulumi.BoolOutput)
+}
+
+// `Ready` and `InUse` (True when pods use it or a tag points at it).
+func (o RevisionStateOutput) Conditions() ConditionArrayOutput {
+	return o.ApplyT(func(v RevisionState) []Condition { return v.Conditions }).(ConditionArrayOutput)
+}
+
+// The revision name, e.g. `1-31-1` (`default` for an istiod installed before the switch to RevisionBased).
+func (o RevisionStateOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v RevisionState) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// The namespaces of those pods, `namespace=count`.
+func (o RevisionStateOutput) Namespaces() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v RevisionState) []string { return v.Namespaces }).(pulumi.StringArrayOutput)
+}
+
+// Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update.
+func (o RevisionStateOutput) Pods() pulumi.Float64Output {
+	return o.ApplyT(func(v RevisionState) float64 { return v.Pods }).(pulumi.Float64Output)
+}
+
+// Whether its istiod Deployment has every desired replica ready.
+func (o RevisionStateOutput) Ready() pulumi.BoolOutput {
+	return o.ApplyT(func(v RevisionState) bool { return v.Ready }).(pulumi.BoolOutput)
+}
+
+// The tags pointing at it.
+func (o RevisionStateOutput) Tags() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v RevisionState) []string { return v.Tags }).(pulumi.StringArrayOutput)
+}
+
+// Its Istio version.
+func (o RevisionStateOutput) Version() pulumi.StringOutput {
+	return o.ApplyT(func(v RevisionState) string { return v.Version }).(pulumi.StringOutput)
+}
+
+type RevisionStateArrayOutput struct{ *pulumi.OutputState }
+
+func (RevisionStateArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RevisionState)(nil)).Elem()
+}
+
+func (o RevisionStateArrayOutput) ToRevisionStateArrayOutput() RevisionStateArrayOutput {
+	return o
+}
+
+func (o RevisionStateArrayOutput) ToRevisionStateArrayOutputWithContext(ctx context.Context) RevisionStateArrayOutput {
+	return o
+}
+
+func (o RevisionStateArrayOutput) Index(i pulumi.IntInput) RevisionStateOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) RevisionState {
+		return vs[0].([]RevisionState)[vs[1].(int)]
+	}).(RevisionStateOutput)
+}
+
+// A revision tag: namespaces labelled `istio.io/rev=<name>` (or `istio-injection=enabled` for `default`) use its revision.
+type RevisionTag struct {
+	// The tag name, a DNS label, e.g. `prod-stable`. `default` also serves `istio-injection=enabled` and istiod's default validation.
+	Name string `pulumi:"name"`
+	// The revision it points at: an installed revision's version (`1.30.2`) or name (`1-30-2`). Default: the active
+	// revision (the one `version` installs). Moving a tag is one update; pods move at their next restart.
+	Revision *string `pulumi:"revision"`
+}
+
+// RevisionTagInput is an input type that accepts RevisionTagArgs and RevisionTagOutput values.
+// You can construct a concrete instance of `RevisionTagInput` via:
+//
+//	RevisionTagArgs{...}
+type RevisionTagInput interface {
+	pulumi.Input
+
+	ToRevisionTagOutput() RevisionTagOutput
+	ToRevisionTagOutputWithContext(context.Context) RevisionTagOutput
+}
+
+// A revision tag: namespaces labelled `istio.io/rev=<name>` (or `istio-injection=enabled` for `default`) use its revision.
+type RevisionTagArgs struct {
+	// The tag name, a DNS label, e.g. `prod-stable`. `default` also serves `istio-injection=enabled` and istiod's default validation.
+	Name string `pulumi:"name"`
+	// The revision it points at: an installed revision's version (`1.30.2`) or name (`1-30-2`). Default: the active
+	// revision (the one `version` installs). Moving a tag is one update; pods move at their next restart.
+	Revision *string `pulumi:"revision"`
+}
+
+func (RevisionTagArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*RevisionTag)(nil)).Elem()
+}
+
+func (i RevisionTagArgs) ToRevisionTagOutput() RevisionTagOutput {
+	return i.ToRevisionTagOutputWithContext(context.Background())
+}
+
+func (i RevisionTagArgs) ToRevisionTagOutputWithContext(ctx context.Context) RevisionTagOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RevisionTagOutput)
+}
+
+// RevisionTagArrayInput is an input type that accepts RevisionTagArray and RevisionTagArrayOutput values.
+// You can construct a concrete instance of `RevisionTagArrayInput` via:
+//
+//	RevisionTagArray{ RevisionTagArgs{...} }
+type RevisionTagArrayInput interface {
+	pulumi.Input
+
+	ToRevisionTagArrayOutput() RevisionTagArrayOutput
+	ToRevisionTagArrayOutputWithContext(context.Context) RevisionTagArrayOutput
+}
+
+type RevisionTagArray []RevisionTagInput
+
+func (RevisionTagArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RevisionTag)(nil)).Elem()
+}
+
+func (i RevisionTagArray) ToRevisionTagArrayOutput() RevisionTagArrayOutput {
+	return i.ToRevisionTagArrayOutputWithContext(context.Background())
+}
+
+func (i RevisionTagArray) ToRevisionTagArrayOutputWithContext(ctx context.Context) RevisionTagArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RevisionTagArrayOutput)
+}
+
+// A revision tag: namespaces labelled `istio.io/rev=<name>` (or `istio-injection=enabled` for `default`) use its revision.
+type RevisionTagOutput struct{ *pulumi.OutputState }
+
+func (RevisionTagOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RevisionTag)(nil)).Elem()
+}
+
+func (o RevisionTagOutput) ToRevisionTagOutput() RevisionTagOutput {
+	return o
+}
+
+func (o RevisionTagOutput) ToRevisionTagOutputWithContext(ctx context.Context) RevisionTagOutput {
+	return o
+}
+
+// The tag name, a DNS label, e.g. `prod-stable`. `default` also serves `istio-injection=enabled` and istiod's default validation.
+func (o RevisionTagOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v RevisionTag) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// The revision it points at: an installed revision's version (`1.30.2`) or name (`1-30-2`). Default: the active
+// revision (the one `version` installs). Moving a tag is one update; pods move at their next restart.
+func (o RevisionTagOutput) Revision() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RevisionTag) *string { return v.Revision }).(pulumi.StringPtrOutput)
+}
+
+type RevisionTagArrayOutput struct{ *pulumi.OutputState }
+
+func (RevisionTagArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RevisionTag)(nil)).Elem()
+}
+
+func (o RevisionTagArrayOutput) ToRevisionTagArrayOutput() RevisionTagArrayOutput {
+	return o
+}
+
+func (o RevisionTagArrayOutput) ToRevisionTagArrayOutputWithContext(ctx context.Context) RevisionTagArrayOutput {
+	return o
+}
+
+func (o RevisionTagArrayOutput) Index(i pulumi.IntInput) RevisionTagOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) RevisionTag {
+		return vs[0].([]RevisionTag)[vs[1].(int)]
+	}).(RevisionTagOutput)
+}
+
+// Where a revision tag points.
+type RevisionTagState struct {
+	// The tag name.
+	Name string `pulumi:"name"`
+	// The revision it points at.
+	Revision string `pulumi:"revision"`
+}
+
+// RevisionTagStateInput is an input type that accepts RevisionTagStateArgs and RevisionTagStateOutput values.
+// You can construct a concrete instance of `RevisionTagStateInput` via:
+//
+//	RevisionTagStateArgs{...}
+type RevisionTagStateInput interface {
+	pulumi.Input
+
+	ToRevisionTagStateOutput() RevisionTagStateOutput
+	ToRevisionTagStateOutputWithContext(context.Context) RevisionTagStateOutput
+}
+
+// Where a revision tag points.
+type RevisionTagStateArgs struct {
+	// The tag name.
+	Name pulumi.StringInput `pulumi:"name"`
+	// The revision it points at.
+	Revision pulumi.StringInput `pulumi:"revision"`
+}
+
+func (RevisionTagStateArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*RevisionTagState)(nil)).Elem()
+}
+
+func (i RevisionTagStateArgs) ToRevisionTagStateOutput() RevisionTagStateOutput {
+	return i.ToRevisionTagStateOutputWithContext(context.Background())
+}
+
+func (i RevisionTagStateArgs) ToRevisionTagStateOutputWithContext(ctx context.Context) RevisionTagStateOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RevisionTagStateOutput)
+}
+
+// RevisionTagStateArrayInput is an input type that accepts RevisionTagStateArray and RevisionTagStateArrayOutput values.
+// You can construct a concrete instance of `RevisionTagStateArrayInput` via:
+//
+//	RevisionTagStateArray{ RevisionTagStateArgs{...} }
+type RevisionTagStateArrayInput interface {
+	pulumi.Input
+
+	ToRevisionTagStateArrayOutput() RevisionTagStateArrayOutput
+	ToRevisionTagStateArrayOutputWithContext(context.Context) RevisionTagStateArrayOutput
+}
+
+type RevisionTagStateArray []RevisionTagStateInput
+
+func (RevisionTagStateArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RevisionTagState)(nil)).Elem()
+}
+
+func (i RevisionTagStateArray) ToRevisionTagStateArrayOutput() RevisionTagStateArrayOutput {
+	return i.ToRevisionTagStateArrayOutputWithContext(context.Background())
+}
+
+func (i RevisionTagStateArray) ToRevisionTagStateArrayOutputWithContext(ctx context.Context) RevisionTagStateArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RevisionTagStateArrayOutput)
+}
+
+// Where a revision tag points.
+type RevisionTagStateOutput struct{ *pulumi.OutputState }
+
+func (RevisionTagStateOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RevisionTagState)(nil)).Elem()
+}
+
+func (o RevisionTagStateOutput) ToRevisionTagStateOutput() RevisionTagStateOutput {
+	return o
+}
+
+func (o RevisionTagStateOutput) ToRevisionTagStateOutputWithContext(ctx context.Context) RevisionTagStateOutput {
+	return o
+}
+
+// The tag name.
+func (o RevisionTagStateOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v RevisionTagState) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// The revision it points at.
+func (o RevisionTagStateOutput) Revision() pulumi.StringOutput {
+	return o.ApplyT(func(v RevisionTagState) string { return v.Revision }).(pulumi.StringOutput)
+}
+
+type RevisionTagStateArrayOutput struct{ *pulumi.OutputState }
+
+func (RevisionTagStateArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RevisionTagState)(nil)).Elem()
+}
+
+func (o RevisionTagStateArrayOutput) ToRevisionTagStateArrayOutput() RevisionTagStateArrayOutput {
+	return o
+}
+
+func (o RevisionTagStateArrayOutput) ToRevisionTagStateArrayOutputWithContext(ctx context.Context) RevisionTagStateArrayOutput {
+	return o
+}
+
+func (o RevisionTagStateArrayOutput) Index(i pulumi.IntInput) RevisionTagStateOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) RevisionTagState {
+		return vs[0].([]RevisionTagState)[vs[1].(int)]
+	}).(RevisionTagStateOutput)
+}
+
 // How a root of trust is made: generated keys and certificates (algorithm, subject, validity), issued from an
 // existing root, or taken as issued elsewhere. Shared by RootOfTrust and MultiClusterMesh's `rootOfTrust`.
 type RootOfTrustSettings struct {
@@ -5036,6 +5474,12 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ResourceQuantitiesPtrInput)(nil)).Elem(), ResourceQuantitiesArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ResourceRequirementsInput)(nil)).Elem(), ResourceRequirementsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ResourceRequirementsPtrInput)(nil)).Elem(), ResourceRequirementsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RevisionStateInput)(nil)).Elem(), RevisionStateArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RevisionStateArrayInput)(nil)).Elem(), RevisionStateArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RevisionTagInput)(nil)).Elem(), RevisionTagArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RevisionTagArrayInput)(nil)).Elem(), RevisionTagArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RevisionTagStateInput)(nil)).Elem(), RevisionTagStateArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RevisionTagStateArrayInput)(nil)).Elem(), RevisionTagStateArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RootOfTrustSettingsInput)(nil)).Elem(), RootOfTrustSettingsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RootOfTrustSettingsPtrInput)(nil)).Elem(), RootOfTrustSettingsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RootRotationInput)(nil)).Elem(), RootRotationArgs{})
@@ -5088,6 +5532,12 @@ func init() {
 	pulumi.RegisterOutputType(ResourceQuantitiesPtrOutput{})
 	pulumi.RegisterOutputType(ResourceRequirementsOutput{})
 	pulumi.RegisterOutputType(ResourceRequirementsPtrOutput{})
+	pulumi.RegisterOutputType(RevisionStateOutput{})
+	pulumi.RegisterOutputType(RevisionStateArrayOutput{})
+	pulumi.RegisterOutputType(RevisionTagOutput{})
+	pulumi.RegisterOutputType(RevisionTagArrayOutput{})
+	pulumi.RegisterOutputType(RevisionTagStateOutput{})
+	pulumi.RegisterOutputType(RevisionTagStateArrayOutput{})
 	pulumi.RegisterOutputType(RootOfTrustSettingsOutput{})
 	pulumi.RegisterOutputType(RootOfTrustSettingsPtrOutput{})
 	pulumi.RegisterOutputType(RootRotationOutput{})

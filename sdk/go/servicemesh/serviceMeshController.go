@@ -18,6 +18,8 @@ import (
 type ServiceMeshController struct {
 	pulumi.ResourceState
 
+	// The revision `version` installs: `1-31-1` (RevisionBased), `default` (InPlace).
+	ActiveRevision pulumi.StringOutput `pulumi:"activeRevision"`
 	// The cluster name given (empty when unset).
 	Cluster pulumi.StringOutput `pulumi:"cluster"`
 	// Readiness conditions (Initialized, CRDInstalled, ControlPlaneDeployed, CNIDeployed, ZtunnelDeployed, WebhookDeployed, Ready), read from the cluster after the releases completed.
@@ -39,6 +41,10 @@ type ServiceMeshController struct {
 	Phase pulumi.StringOutput `pulumi:"phase"`
 	// The state of each Helm release, as Helm reports it.
 	Releases ReleaseStateArrayOutput `pulumi:"releases"`
+	// RevisionBased: where each revision tag points (empty for InPlace).
+	RevisionTags RevisionTagStateArrayOutput `pulumi:"revisionTags"`
+	// RevisionBased: every istiod revision on the cluster after the update, with its readiness and users (empty for InPlace).
+	Revisions RevisionStateArrayOutput `pulumi:"revisions"`
 	// The resolved trust domain.
 	TrustDomain pulumi.StringOutput `pulumi:"trustDomain"`
 	// The Istio version installed.
@@ -90,10 +96,16 @@ type serviceMeshControllerArgs struct {
 	// multicluster values (peering, trust-domain validation skips). Needs Ambient, version 1.24.3 or later, `cluster`
 	// and `network`.
 	EastWestGateway *EastWestGateway `pulumi:"eastWestGateway"`
+	// Revisions (names, e.g. `1-30-2`) to remove although pods still use them: those pods keep running with the
+	// old sidecar, but lose their control plane until restarted. Default none: a revision in use is never removed.
+	ForceRemoveRevisions []string `pulumi:"forceRemoveRevisions"`
 	// Gateway API CRDs: installed by default (standard channel v1.2.1).
 	GatewayApi *GatewayApi `pulumi:"gatewayApi"`
 	// Container image source and pull secrets.
 	Image *Image `pulumi:"image"`
+	// Seconds an installed revision that is neither active nor tagged must have been without pods before an update
+	// removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
+	InactiveRevisionDeletionGracePeriodSeconds *float64 `pulumi:"inactiveRevisionDeletionGracePeriodSeconds"`
 	// Namespace to install the mesh components into. Default `istio-system`.
 	InstallNamespace *string `pulumi:"installNamespace"`
 	// Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
@@ -118,6 +130,9 @@ type serviceMeshControllerArgs struct {
 	RemoveCrdsOnDelete *bool `pulumi:"removeCrdsOnDelete"`
 	// Helm chart source, credentials and TLS verification.
 	Repository *Repository `pulumi:"repository"`
+	// Revision tags (RevisionBased only). The tag `default` always exists and follows the active revision unless
+	// listed here with another revision.
+	RevisionTags []RevisionTag `pulumi:"revisionTags"`
 	// istiod scaling settings: `Default` (default) or `Large`.
 	ScalingProfile *ScalingProfile `pulumi:"scalingProfile"`
 	// Seconds each Helm release may take to become ready before the update fails. Default 600.
@@ -126,6 +141,11 @@ type serviceMeshControllerArgs struct {
 	TrafficCaptureMode *TrafficCaptureMode `pulumi:"trafficCaptureMode"`
 	// The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`.
 	TrustDomain *string `pulumi:"trustDomain"`
+	// `InPlace` (default): a version change upgrades istiod in place. `RevisionBased`: istiod is installed as the
+	// revision of its version and a version change installs the new revision next to the old one (canary upgrade);
+	// the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
+	// (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
+	UpgradeStrategy *UpgradeStrategy `pulumi:"upgradeStrategy"`
 	// Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
 	// Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
 	// scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
@@ -164,10 +184,16 @@ type ServiceMeshControllerArgs struct {
 	// multicluster values (peering, trust-domain validation skips). Needs Ambient, version 1.24.3 or later, `cluster`
 	// and `network`.
 	EastWestGateway *EastWestGatewayArgs
+	// Revisions (names, e.g. `1-30-2`) to remove although pods still use them: those pods keep running with the
+	// old sidecar, but lose their control plane until restarted. Default none: a revision in use is never removed.
+	ForceRemoveRevisions []string
 	// Gateway API CRDs: installed by default (standard channel v1.2.1).
 	GatewayApi *GatewayApiArgs
 	// Container image source and pull secrets.
 	Image *ImageArgs
+	// Seconds an installed revision that is neither active nor tagged must have been without pods before an update
+	// removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
+	InactiveRevisionDeletionGracePeriodSeconds *float64
 	// Namespace to install the mesh components into. Default `istio-system`.
 	InstallNamespace *string
 	// Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
@@ -192,6 +218,9 @@ type ServiceMeshControllerArgs struct {
 	RemoveCrdsOnDelete *bool
 	// Helm chart source, credentials and TLS verification.
 	Repository *RepositoryArgs
+	// Revision tags (RevisionBased only). The tag `default` always exists and follows the active revision unless
+	// listed here with another revision.
+	RevisionTags []RevisionTagArgs
 	// istiod scaling settings: `Default` (default) or `Large`.
 	ScalingProfile *ScalingProfile
 	// Seconds each Helm release may take to become ready before the update fails. Default 600.
@@ -200,6 +229,11 @@ type ServiceMeshControllerArgs struct {
 	TrafficCaptureMode *TrafficCaptureMode
 	// The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`.
 	TrustDomain *string
+	// `InPlace` (default): a version change upgrades istiod in place. `RevisionBased`: istiod is installed as the
+	// revision of its version and a version change installs the new revision next to the old one (canary upgrade);
+	// the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
+	// (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
+	UpgradeStrategy *UpgradeStrategy
 	// Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
 	// Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
 	// scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
@@ -243,6 +277,11 @@ func (o ServiceMeshControllerOutput) ToServiceMeshControllerOutput() ServiceMesh
 
 func (o ServiceMeshControllerOutput) ToServiceMeshControllerOutputWithContext(ctx context.Context) ServiceMeshControllerOutput {
 	return o
+}
+
+// The revision `version` installs: `1-31-1` (RevisionBased), `default` (InPlace).
+func (o ServiceMeshControllerOutput) ActiveRevision() pulumi.StringOutput {
+	return o.ApplyT(func(v *ServiceMeshController) pulumi.StringOutput { return v.ActiveRevision }).(pulumi.StringOutput)
 }
 
 // The cluster name given (empty when unset).
@@ -294,6 +333,16 @@ func (o ServiceMeshControllerOutput) Phase() pulumi.StringOutput {
 // The state of each Helm release, as Helm reports it.
 func (o ServiceMeshControllerOutput) Releases() ReleaseStateArrayOutput {
 	return o.ApplyT(func(v *ServiceMeshController) ReleaseStateArrayOutput { return v.Releases }).(ReleaseStateArrayOutput)
+}
+
+// RevisionBased: where each revision tag points (empty for InPlace).
+func (o ServiceMeshControllerOutput) RevisionTags() RevisionTagStateArrayOutput {
+	return o.ApplyT(func(v *ServiceMeshController) RevisionTagStateArrayOutput { return v.RevisionTags }).(RevisionTagStateArrayOutput)
+}
+
+// RevisionBased: every istiod revision on the cluster after the update, with its readiness and users (empty for InPlace).
+func (o ServiceMeshControllerOutput) Revisions() RevisionStateArrayOutput {
+	return o.ApplyT(func(v *ServiceMeshController) RevisionStateArrayOutput { return v.Revisions }).(RevisionStateArrayOutput)
 }
 
 // The resolved trust domain.

@@ -325,6 +325,10 @@ export interface MeshClusterArgs {
      */
     eastWestGateway?: inputs.EastWestGatewayArgs;
     /**
+     * Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+     */
+    forceRemoveRevisions?: string[];
+    /**
      * Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
      */
     kubeconfig?: pulumi.Input<string | undefined>;
@@ -337,9 +341,17 @@ export interface MeshClusterArgs {
      */
     network?: string;
     /**
+     * This cluster's revision tags, replacing the mesh's (RevisionBased).
+     */
+    revisionTags?: inputs.RevisionTagArgs[];
+    /**
      * The cluster's trust domain. Default: the cluster name.
      */
     trustDomain?: string;
+    /**
+     * This cluster's upgrade strategy, replacing the mesh's (e.g. RevisionBased on one cluster first).
+     */
+    upgradeStrategy?: enums.UpgradeStrategy;
     /**
      * Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
      */
@@ -431,6 +443,21 @@ export interface ResourceRequirementsArgs {
      * What the scheduler reserves for the container.
      */
     requests?: inputs.ResourceQuantitiesArgs;
+}
+
+/**
+ * A revision tag: namespaces labelled `istio.io/rev=<name>` (or `istio-injection=enabled` for `default`) use its revision.
+ */
+export interface RevisionTagArgs {
+    /**
+     * The tag name, a DNS label, e.g. `prod-stable`. `default` also serves `istio-injection=enabled` and istiod's default validation.
+     */
+    name: string;
+    /**
+     * The revision it points at: an installed revision's version (`1.30.2`) or name (`1-30-2`). Default: the active
+     * revision (the one `version` installs). Moving a tag is one update; pods move at their next restart.
+     */
+    revision?: string;
 }
 
 /**

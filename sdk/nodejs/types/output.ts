@@ -159,6 +159,10 @@ export interface GatewayApiState {
  */
 export interface MeshClusterStatus {
     /**
+     * The revision its `version` installs (`default` for InPlace).
+     */
+    activeRevision: string;
+    /**
      * The cluster's readiness conditions.
      */
     conditions: outputs.Condition[];
@@ -186,6 +190,14 @@ export interface MeshClusterStatus {
      * The cluster's ServiceMeshController phase.
      */
     phase: string;
+    /**
+     * RevisionBased: where its revision tags point.
+     */
+    revisionTags: outputs.RevisionTagState[];
+    /**
+     * RevisionBased: its istiod revisions with readiness and the pods using each.
+     */
+    revisions: outputs.RevisionState[];
     /**
      * The roots its cacerts trusts, the root that issued its intermediate, and days until each expires.
      */
@@ -314,6 +326,58 @@ export interface ReleaseState {
      * The chart version installed.
      */
     version: string;
+}
+
+/**
+ * One istiod revision on the cluster (RevisionBased), with conditions as the Sail operator's IstioRevision reports them.
+ */
+export interface RevisionState {
+    /**
+     * True for the revision `version` installs.
+     */
+    active: boolean;
+    /**
+     * `Ready` and `InUse` (True when pods use it or a tag points at it).
+     */
+    conditions: outputs.Condition[];
+    /**
+     * The revision name, e.g. `1-31-1` (`default` for an istiod installed before the switch to RevisionBased).
+     */
+    name: string;
+    /**
+     * The namespaces of those pods, `namespace=count`.
+     */
+    namespaces: string[];
+    /**
+     * Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update.
+     */
+    pods: number;
+    /**
+     * Whether its istiod Deployment has every desired replica ready.
+     */
+    ready: boolean;
+    /**
+     * The tags pointing at it.
+     */
+    tags: string[];
+    /**
+     * Its Istio version.
+     */
+    version: string;
+}
+
+/**
+ * Where a revision tag points.
+ */
+export interface RevisionTagState {
+    /**
+     * The tag name.
+     */
+    name: string;
+    /**
+     * The revision it points at.
+     */
+    revision: string;
 }
 
 /**

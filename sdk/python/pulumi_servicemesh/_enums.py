@@ -18,6 +18,7 @@ __all__ = [
     'RotationStage',
     'ScalingProfile',
     'TrafficCaptureMode',
+    'UpgradeStrategy',
 ]
 
 
@@ -228,4 +229,20 @@ class TrafficCaptureMode(_builtins.str, Enum):
     INIT_CONTAINER = "InitContainer"
     """
     An `istio-init` init container (NET_ADMIN) in every pod. Only valid with dataplaneMode Sidecar.
+    """
+
+
+@pulumi.type_token("servicemesh:index:UpgradeStrategy")
+class UpgradeStrategy(_builtins.str, Enum):
+    """
+    How a version change reaches istiod.
+    """
+    IN_PLACE = "InPlace"
+    """
+    One istiod, upgraded in place by `helm upgrade` (every proxy gets its config from the new istiod at once).
+    """
+    REVISION_BASED = "RevisionBased"
+    """
+    istiod runs as a revision named after its version (`1-31-1`, release `istiod-1-31-1`); a new version installs a
+    new revision next to the old one, and revision tags say which namespaces use which.
     """

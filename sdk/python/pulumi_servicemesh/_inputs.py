@@ -48,6 +48,8 @@ __all__ = [
     'ResourceQuantitiesArgsDict',
     'ResourceRequirementsArgs',
     'ResourceRequirementsArgsDict',
+    'RevisionTagArgs',
+    'RevisionTagArgsDict',
     'RootOfTrustSettingsArgs',
     'RootOfTrustSettingsArgsDict',
     'RootRotationArgs',
@@ -1346,6 +1348,10 @@ class MeshClusterArgsDict(TypedDict):
     This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
     labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
     """
+    force_remove_revisions: NotRequired[Sequence[_builtins.str]]
+    """
+    Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+    """
     kubeconfig: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
@@ -1354,9 +1360,17 @@ class MeshClusterArgsDict(TypedDict):
     """
     The cluster's network (unique in the mesh). Default: the cluster name.
     """
+    revision_tags: NotRequired[Sequence['RevisionTagArgsDict']]
+    """
+    This cluster's revision tags, replacing the mesh's (RevisionBased).
+    """
     trust_domain: NotRequired[_builtins.str]
     """
     The cluster's trust domain. Default: the cluster name.
+    """
+    upgrade_strategy: NotRequired['UpgradeStrategy']
+    """
+    This cluster's upgrade strategy, replacing the mesh's (e.g. RevisionBased on one cluster first).
     """
     values: NotRequired['ChartValuesArgsDict']
     """
@@ -1370,9 +1384,12 @@ class MeshClusterArgs:
                  context: pulumi.Input[Optional[_builtins.str]] = None,
                  east_west_address: Optional[_builtins.str] = None,
                  east_west_gateway: Optional['EastWestGatewayArgs'] = None,
+                 force_remove_revisions: Optional[Sequence[_builtins.str]] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
                  network: Optional[_builtins.str] = None,
+                 revision_tags: Optional[Sequence['RevisionTagArgs']] = None,
                  trust_domain: Optional[_builtins.str] = None,
+                 upgrade_strategy: Optional['UpgradeStrategy'] = None,
                  values: Optional['ChartValuesArgs'] = None):
         """
         One cluster of the mesh and how to reach it.
@@ -1382,9 +1399,12 @@ class MeshClusterArgs:
         :param _builtins.str east_west_address: The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
         :param 'EastWestGatewayArgs' east_west_gateway: This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
                labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+        :param Sequence[_builtins.str] force_remove_revisions: Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
         :param _builtins.str network: The cluster's network (unique in the mesh). Default: the cluster name.
+        :param Sequence['RevisionTagArgs'] revision_tags: This cluster's revision tags, replacing the mesh's (RevisionBased).
         :param _builtins.str trust_domain: The cluster's trust domain. Default: the cluster name.
+        :param 'UpgradeStrategy' upgrade_strategy: This cluster's upgrade strategy, replacing the mesh's (e.g. RevisionBased on one cluster first).
         :param 'ChartValuesArgs' values: Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
         """
         pulumi.set(__self__, "name", name)
@@ -1394,12 +1414,18 @@ class MeshClusterArgs:
             pulumi.set(__self__, "east_west_address", east_west_address)
         if east_west_gateway is not None:
             pulumi.set(__self__, "east_west_gateway", east_west_gateway)
+        if force_remove_revisions is not None:
+            pulumi.set(__self__, "force_remove_revisions", force_remove_revisions)
         if kubeconfig is not None:
             pulumi.set(__self__, "kubeconfig", kubeconfig)
         if network is not None:
             pulumi.set(__self__, "network", network)
+        if revision_tags is not None:
+            pulumi.set(__self__, "revision_tags", revision_tags)
         if trust_domain is not None:
             pulumi.set(__self__, "trust_domain", trust_domain)
+        if upgrade_strategy is not None:
+            pulumi.set(__self__, "upgrade_strategy", upgrade_strategy)
         if values is not None:
             pulumi.set(__self__, "values", values)
 
@@ -1453,6 +1479,18 @@ class MeshClusterArgs:
         pulumi.set(self, "east_west_gateway", value)
 
     @_builtins.property
+    @pulumi.getter(name="forceRemoveRevisions")
+    def force_remove_revisions(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+        """
+        return pulumi.get(self, "force_remove_revisions")
+
+    @force_remove_revisions.setter
+    def force_remove_revisions(self, value: Optional[Sequence[_builtins.str]]):
+        pulumi.set(self, "force_remove_revisions", value)
+
+    @_builtins.property
     @pulumi.getter
     def kubeconfig(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -1477,6 +1515,18 @@ class MeshClusterArgs:
         pulumi.set(self, "network", value)
 
     @_builtins.property
+    @pulumi.getter(name="revisionTags")
+    def revision_tags(self) -> Optional[Sequence['RevisionTagArgs']]:
+        """
+        This cluster's revision tags, replacing the mesh's (RevisionBased).
+        """
+        return pulumi.get(self, "revision_tags")
+
+    @revision_tags.setter
+    def revision_tags(self, value: Optional[Sequence['RevisionTagArgs']]):
+        pulumi.set(self, "revision_tags", value)
+
+    @_builtins.property
     @pulumi.getter(name="trustDomain")
     def trust_domain(self) -> Optional[_builtins.str]:
         """
@@ -1487,6 +1537,18 @@ class MeshClusterArgs:
     @trust_domain.setter
     def trust_domain(self, value: Optional[_builtins.str]):
         pulumi.set(self, "trust_domain", value)
+
+    @_builtins.property
+    @pulumi.getter(name="upgradeStrategy")
+    def upgrade_strategy(self) -> Optional['UpgradeStrategy']:
+        """
+        This cluster's upgrade strategy, replacing the mesh's (e.g. RevisionBased on one cluster first).
+        """
+        return pulumi.get(self, "upgrade_strategy")
+
+    @upgrade_strategy.setter
+    def upgrade_strategy(self, value: Optional['UpgradeStrategy']):
+        pulumi.set(self, "upgrade_strategy", value)
 
     @_builtins.property
     @pulumi.getter
@@ -1842,6 +1904,62 @@ class ResourceRequirementsArgs:
     @requests.setter
     def requests(self, value: Optional['ResourceQuantitiesArgs']):
         pulumi.set(self, "requests", value)
+
+
+class RevisionTagArgsDict(TypedDict):
+    """
+    A revision tag: namespaces labelled `istio.io/rev=<name>` (or `istio-injection=enabled` for `default`) use its revision.
+    """
+    name: _builtins.str
+    """
+    The tag name, a DNS label, e.g. `prod-stable`. `default` also serves `istio-injection=enabled` and istiod's default validation.
+    """
+    revision: NotRequired[_builtins.str]
+    """
+    The revision it points at: an installed revision's version (`1.30.2`) or name (`1-30-2`). Default: the active
+    revision (the one `version` installs). Moving a tag is one update; pods move at their next restart.
+    """
+
+@pulumi.input_type
+class RevisionTagArgs:
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 revision: Optional[_builtins.str] = None):
+        """
+        A revision tag: namespaces labelled `istio.io/rev=<name>` (or `istio-injection=enabled` for `default`) use its revision.
+
+        :param _builtins.str name: The tag name, a DNS label, e.g. `prod-stable`. `default` also serves `istio-injection=enabled` and istiod's default validation.
+        :param _builtins.str revision: The revision it points at: an installed revision's version (`1.30.2`) or name (`1-30-2`). Default: the active
+               revision (the one `version` installs). Moving a tag is one update; pods move at their next restart.
+        """
+        pulumi.set(__self__, "name", name)
+        if revision is not None:
+            pulumi.set(__self__, "revision", revision)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        The tag name, a DNS label, e.g. `prod-stable`. `default` also serves `istio-injection=enabled` and istiod's default validation.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: _builtins.str):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def revision(self) -> Optional[_builtins.str]:
+        """
+        The revision it points at: an installed revision's version (`1.30.2`) or name (`1-30-2`). Default: the active
+        revision (the one `version` installs). Moving a tag is one update; pods move at their next restart.
+        """
+        return pulumi.get(self, "revision")
+
+    @revision.setter
+    def revision(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "revision", value)
 
 
 class RootOfTrustSettingsArgsDict(TypedDict):

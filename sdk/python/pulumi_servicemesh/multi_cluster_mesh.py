@@ -29,8 +29,10 @@ class MultiClusterMeshArgs:
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
                  east_west_gateway: Optional['EastWestGatewayArgs'] = None,
+                 force_remove_revisions: Optional[Sequence[_builtins.str]] = None,
                  gateway_api: Optional['GatewayApiArgs'] = None,
                  image: Optional['ImageArgs'] = None,
+                 inactive_revision_deletion_grace_period_seconds: Optional[_builtins.float] = None,
                  install_namespace: Optional[_builtins.str] = None,
                  license: pulumi.Input[Optional[_builtins.str]] = None,
                  links: Optional[Sequence['MeshLinkArgs']] = None,
@@ -38,10 +40,12 @@ class MultiClusterMeshArgs:
                  platform: Optional['Platform'] = None,
                  remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional['RepositoryArgs'] = None,
+                 revision_tags: Optional[Sequence['RevisionTagArgs']] = None,
                  root_of_trust: Optional['RootOfTrustSettingsArgs'] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
                  traffic_capture_mode: Optional['TrafficCaptureMode'] = None,
+                 upgrade_strategy: Optional['UpgradeStrategy'] = None,
                  values: Optional['ChartValuesArgs'] = None):
         """
         The set of arguments for constructing a MultiClusterMesh resource.
@@ -55,8 +59,10 @@ class MultiClusterMeshArgs:
         :param 'EastWestGatewayArgs' east_west_gateway: East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
                cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
                A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
+        :param Sequence[_builtins.str] force_remove_revisions: Revisions to remove although pods use them, on every cluster (RevisionBased).
         :param 'GatewayApiArgs' gateway_api: Gateway API CRDs, for every cluster.
         :param 'ImageArgs' image: Container image source and pull secrets, for every cluster.
+        :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
         :param _builtins.str install_namespace: Namespace to install the mesh components into, in every cluster. Default `istio-system`.
         :param pulumi.Input[_builtins.str] license: Solo license key for multicluster. Handled as a secret.
         :param Sequence['MeshLinkArgs'] links: Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
@@ -64,10 +70,13 @@ class MultiClusterMeshArgs:
         :param 'Platform' platform: The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
         :param _builtins.bool remove_crds_on_delete: Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
         :param 'RepositoryArgs' repository: Helm chart source, credentials and TLS verification, for every cluster.
+        :param Sequence['RevisionTagArgs'] revision_tags: Revision tags on every cluster (RevisionBased); a cluster's own `revisionTags` replace them.
         :param 'RootOfTrustSettingsArgs' root_of_trust: How the shared root of trust is made. Default: a generated RSA 4096 root.
         :param 'ScalingProfile' scaling_profile: istiod scaling settings: `Default` (default) or `Large`.
         :param _builtins.float timeout_seconds: Seconds each Helm release may take to become ready. Default 600.
         :param 'TrafficCaptureMode' traffic_capture_mode: Traffic capture: `Auto` (default).
+        :param 'UpgradeStrategy' upgrade_strategy: How a version change reaches istiod on every cluster: `InPlace` (default) or `RevisionBased` (a canary revision
+               per cluster; README, "Canary upgrades with revisions"). A cluster's own `upgradeStrategy` replaces it.
         :param 'ChartValuesArgs' values: Helm values per chart for every cluster, merged over the values the component computes; a cluster's own
                `values` are merged over these. Values another input decides are refused, naming the input.
         """
@@ -83,10 +92,14 @@ class MultiClusterMeshArgs:
             pulumi.set(__self__, "distribution", distribution)
         if east_west_gateway is not None:
             pulumi.set(__self__, "east_west_gateway", east_west_gateway)
+        if force_remove_revisions is not None:
+            pulumi.set(__self__, "force_remove_revisions", force_remove_revisions)
         if gateway_api is not None:
             pulumi.set(__self__, "gateway_api", gateway_api)
         if image is not None:
             pulumi.set(__self__, "image", image)
+        if inactive_revision_deletion_grace_period_seconds is not None:
+            pulumi.set(__self__, "inactive_revision_deletion_grace_period_seconds", inactive_revision_deletion_grace_period_seconds)
         if install_namespace is not None:
             pulumi.set(__self__, "install_namespace", install_namespace)
         if license is not None:
@@ -101,6 +114,8 @@ class MultiClusterMeshArgs:
             pulumi.set(__self__, "remove_crds_on_delete", remove_crds_on_delete)
         if repository is not None:
             pulumi.set(__self__, "repository", repository)
+        if revision_tags is not None:
+            pulumi.set(__self__, "revision_tags", revision_tags)
         if root_of_trust is not None:
             pulumi.set(__self__, "root_of_trust", root_of_trust)
         if scaling_profile is not None:
@@ -109,6 +124,8 @@ class MultiClusterMeshArgs:
             pulumi.set(__self__, "timeout_seconds", timeout_seconds)
         if traffic_capture_mode is not None:
             pulumi.set(__self__, "traffic_capture_mode", traffic_capture_mode)
+        if upgrade_strategy is not None:
+            pulumi.set(__self__, "upgrade_strategy", upgrade_strategy)
         if values is not None:
             pulumi.set(__self__, "values", values)
 
@@ -199,6 +216,18 @@ class MultiClusterMeshArgs:
         pulumi.set(self, "east_west_gateway", value)
 
     @_builtins.property
+    @pulumi.getter(name="forceRemoveRevisions")
+    def force_remove_revisions(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Revisions to remove although pods use them, on every cluster (RevisionBased).
+        """
+        return pulumi.get(self, "force_remove_revisions")
+
+    @force_remove_revisions.setter
+    def force_remove_revisions(self, value: Optional[Sequence[_builtins.str]]):
+        pulumi.set(self, "force_remove_revisions", value)
+
+    @_builtins.property
     @pulumi.getter(name="gatewayApi")
     def gateway_api(self) -> Optional['GatewayApiArgs']:
         """
@@ -221,6 +250,18 @@ class MultiClusterMeshArgs:
     @image.setter
     def image(self, value: Optional['ImageArgs']):
         pulumi.set(self, "image", value)
+
+    @_builtins.property
+    @pulumi.getter(name="inactiveRevisionDeletionGracePeriodSeconds")
+    def inactive_revision_deletion_grace_period_seconds(self) -> Optional[_builtins.float]:
+        """
+        Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
+        """
+        return pulumi.get(self, "inactive_revision_deletion_grace_period_seconds")
+
+    @inactive_revision_deletion_grace_period_seconds.setter
+    def inactive_revision_deletion_grace_period_seconds(self, value: Optional[_builtins.float]):
+        pulumi.set(self, "inactive_revision_deletion_grace_period_seconds", value)
 
     @_builtins.property
     @pulumi.getter(name="installNamespace")
@@ -307,6 +348,18 @@ class MultiClusterMeshArgs:
         pulumi.set(self, "repository", value)
 
     @_builtins.property
+    @pulumi.getter(name="revisionTags")
+    def revision_tags(self) -> Optional[Sequence['RevisionTagArgs']]:
+        """
+        Revision tags on every cluster (RevisionBased); a cluster's own `revisionTags` replace them.
+        """
+        return pulumi.get(self, "revision_tags")
+
+    @revision_tags.setter
+    def revision_tags(self, value: Optional[Sequence['RevisionTagArgs']]):
+        pulumi.set(self, "revision_tags", value)
+
+    @_builtins.property
     @pulumi.getter(name="rootOfTrust")
     def root_of_trust(self) -> Optional['RootOfTrustSettingsArgs']:
         """
@@ -355,6 +408,19 @@ class MultiClusterMeshArgs:
         pulumi.set(self, "traffic_capture_mode", value)
 
     @_builtins.property
+    @pulumi.getter(name="upgradeStrategy")
+    def upgrade_strategy(self) -> Optional['UpgradeStrategy']:
+        """
+        How a version change reaches istiod on every cluster: `InPlace` (default) or `RevisionBased` (a canary revision
+        per cluster; README, "Canary upgrades with revisions"). A cluster's own `upgradeStrategy` replaces it.
+        """
+        return pulumi.get(self, "upgrade_strategy")
+
+    @upgrade_strategy.setter
+    def upgrade_strategy(self, value: Optional['UpgradeStrategy']):
+        pulumi.set(self, "upgrade_strategy", value)
+
+    @_builtins.property
     @pulumi.getter
     def values(self) -> Optional['ChartValuesArgs']:
         """
@@ -380,8 +446,10 @@ class MultiClusterMesh(pulumi.ComponentResource):
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
                  east_west_gateway: Optional[Union['EastWestGatewayArgs', 'EastWestGatewayArgsDict']] = None,
+                 force_remove_revisions: Optional[Sequence[_builtins.str]] = None,
                  gateway_api: Optional[Union['GatewayApiArgs', 'GatewayApiArgsDict']] = None,
                  image: Optional[Union['ImageArgs', 'ImageArgsDict']] = None,
+                 inactive_revision_deletion_grace_period_seconds: Optional[_builtins.float] = None,
                  install_namespace: Optional[_builtins.str] = None,
                  license: pulumi.Input[Optional[_builtins.str]] = None,
                  links: Optional[Sequence[Union['MeshLinkArgs', 'MeshLinkArgsDict']]] = None,
@@ -389,10 +457,12 @@ class MultiClusterMesh(pulumi.ComponentResource):
                  platform: Optional['Platform'] = None,
                  remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional[Union['RepositoryArgs', 'RepositoryArgsDict']] = None,
+                 revision_tags: Optional[Sequence[Union['RevisionTagArgs', 'RevisionTagArgsDict']]] = None,
                  root_of_trust: Optional[Union['RootOfTrustSettingsArgs', 'RootOfTrustSettingsArgsDict']] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
                  traffic_capture_mode: Optional['TrafficCaptureMode'] = None,
+                 upgrade_strategy: Optional['UpgradeStrategy'] = None,
                  values: Optional[Union['ChartValuesArgs', 'ChartValuesArgsDict']] = None,
                  version: Optional[_builtins.str] = None,
                  __props__=None):
@@ -410,8 +480,10 @@ class MultiClusterMesh(pulumi.ComponentResource):
         :param Union['EastWestGatewayArgs', 'EastWestGatewayArgsDict'] east_west_gateway: East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
                cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
                A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
+        :param Sequence[_builtins.str] force_remove_revisions: Revisions to remove although pods use them, on every cluster (RevisionBased).
         :param Union['GatewayApiArgs', 'GatewayApiArgsDict'] gateway_api: Gateway API CRDs, for every cluster.
         :param Union['ImageArgs', 'ImageArgsDict'] image: Container image source and pull secrets, for every cluster.
+        :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
         :param _builtins.str install_namespace: Namespace to install the mesh components into, in every cluster. Default `istio-system`.
         :param pulumi.Input[_builtins.str] license: Solo license key for multicluster. Handled as a secret.
         :param Sequence[Union['MeshLinkArgs', 'MeshLinkArgsDict']] links: Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
@@ -419,10 +491,13 @@ class MultiClusterMesh(pulumi.ComponentResource):
         :param 'Platform' platform: The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
         :param _builtins.bool remove_crds_on_delete: Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
         :param Union['RepositoryArgs', 'RepositoryArgsDict'] repository: Helm chart source, credentials and TLS verification, for every cluster.
+        :param Sequence[Union['RevisionTagArgs', 'RevisionTagArgsDict']] revision_tags: Revision tags on every cluster (RevisionBased); a cluster's own `revisionTags` replace them.
         :param Union['RootOfTrustSettingsArgs', 'RootOfTrustSettingsArgsDict'] root_of_trust: How the shared root of trust is made. Default: a generated RSA 4096 root.
         :param 'ScalingProfile' scaling_profile: istiod scaling settings: `Default` (default) or `Large`.
         :param _builtins.float timeout_seconds: Seconds each Helm release may take to become ready. Default 600.
         :param 'TrafficCaptureMode' traffic_capture_mode: Traffic capture: `Auto` (default).
+        :param 'UpgradeStrategy' upgrade_strategy: How a version change reaches istiod on every cluster: `InPlace` (default) or `RevisionBased` (a canary revision
+               per cluster; README, "Canary upgrades with revisions"). A cluster's own `upgradeStrategy` replaces it.
         :param Union['ChartValuesArgs', 'ChartValuesArgsDict'] values: Helm values per chart for every cluster, merged over the values the component computes; a cluster's own
                `values` are merged over these. Values another input decides are refused, naming the input.
         :param _builtins.str version: The Istio patch version, `1.x.y`; multicluster needs 1.24.3 or later.
@@ -458,8 +533,10 @@ class MultiClusterMesh(pulumi.ComponentResource):
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
                  east_west_gateway: Optional[Union['EastWestGatewayArgs', 'EastWestGatewayArgsDict']] = None,
+                 force_remove_revisions: Optional[Sequence[_builtins.str]] = None,
                  gateway_api: Optional[Union['GatewayApiArgs', 'GatewayApiArgsDict']] = None,
                  image: Optional[Union['ImageArgs', 'ImageArgsDict']] = None,
+                 inactive_revision_deletion_grace_period_seconds: Optional[_builtins.float] = None,
                  install_namespace: Optional[_builtins.str] = None,
                  license: pulumi.Input[Optional[_builtins.str]] = None,
                  links: Optional[Sequence[Union['MeshLinkArgs', 'MeshLinkArgsDict']]] = None,
@@ -467,10 +544,12 @@ class MultiClusterMesh(pulumi.ComponentResource):
                  platform: Optional['Platform'] = None,
                  remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional[Union['RepositoryArgs', 'RepositoryArgsDict']] = None,
+                 revision_tags: Optional[Sequence[Union['RevisionTagArgs', 'RevisionTagArgsDict']]] = None,
                  root_of_trust: Optional[Union['RootOfTrustSettingsArgs', 'RootOfTrustSettingsArgsDict']] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
                  traffic_capture_mode: Optional['TrafficCaptureMode'] = None,
+                 upgrade_strategy: Optional['UpgradeStrategy'] = None,
                  values: Optional[Union['ChartValuesArgs', 'ChartValuesArgsDict']] = None,
                  version: Optional[_builtins.str] = None,
                  __props__=None):
@@ -492,8 +571,10 @@ class MultiClusterMesh(pulumi.ComponentResource):
             __props__.__dict__["dataplane_mode"] = dataplane_mode
             __props__.__dict__["distribution"] = distribution
             __props__.__dict__["east_west_gateway"] = east_west_gateway
+            __props__.__dict__["force_remove_revisions"] = force_remove_revisions
             __props__.__dict__["gateway_api"] = gateway_api
             __props__.__dict__["image"] = image
+            __props__.__dict__["inactive_revision_deletion_grace_period_seconds"] = inactive_revision_deletion_grace_period_seconds
             __props__.__dict__["install_namespace"] = install_namespace
             __props__.__dict__["license"] = license
             __props__.__dict__["links"] = links
@@ -501,10 +582,12 @@ class MultiClusterMesh(pulumi.ComponentResource):
             __props__.__dict__["platform"] = platform
             __props__.__dict__["remove_crds_on_delete"] = remove_crds_on_delete
             __props__.__dict__["repository"] = repository
+            __props__.__dict__["revision_tags"] = revision_tags
             __props__.__dict__["root_of_trust"] = root_of_trust
             __props__.__dict__["scaling_profile"] = scaling_profile
             __props__.__dict__["timeout_seconds"] = timeout_seconds
             __props__.__dict__["traffic_capture_mode"] = traffic_capture_mode
+            __props__.__dict__["upgrade_strategy"] = upgrade_strategy
             __props__.__dict__["values"] = values
             if version is None and not opts.urn:
                 raise TypeError("Missing required property 'version'")

@@ -27,6 +27,8 @@ __all__ = [
     'MeshLinkStatus',
     'MeshPeer',
     'ReleaseState',
+    'RevisionState',
+    'RevisionTagState',
     'TrustedRoot',
 ]
 
@@ -500,12 +502,16 @@ class MeshClusterStatus(dict):
     @staticmethod
     def __key_warning(key: str):
         suggest = None
-        if key == "eastWest":
+        if key == "activeRevision":
+            suggest = "active_revision"
+        elif key == "eastWest":
             suggest = "east_west"
         elif key == "eastWestAddress":
             suggest = "east_west_address"
         elif key == "intermediateExpiry":
             suggest = "intermediate_expiry"
+        elif key == "revisionTags":
+            suggest = "revision_tags"
         elif key == "trustDomain":
             suggest = "trust_domain"
 
@@ -521,6 +527,7 @@ class MeshClusterStatus(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
+                 active_revision: _builtins.str,
                  conditions: Sequence['outputs.Condition'],
                  east_west: 'outputs.EastWestGatewayState',
                  east_west_address: _builtins.str,
@@ -528,11 +535,14 @@ class MeshClusterStatus(dict):
                  name: _builtins.str,
                  network: _builtins.str,
                  phase: _builtins.str,
+                 revision_tags: Sequence['outputs.RevisionTagState'],
+                 revisions: Sequence['outputs.RevisionState'],
                  trust: 'outputs.ClusterTrust',
                  trust_domain: _builtins.str):
         """
         The readiness of one cluster of the mesh.
 
+        :param _builtins.str active_revision: The revision its `version` installs (`default` for InPlace).
         :param Sequence['Condition'] conditions: The cluster's readiness conditions.
         :param 'EastWestGatewayState' east_west: The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
         :param _builtins.str east_west_address: The cluster's east-west gateway address.
@@ -540,9 +550,12 @@ class MeshClusterStatus(dict):
         :param _builtins.str name: The cluster name.
         :param _builtins.str network: The cluster's network.
         :param _builtins.str phase: The cluster's ServiceMeshController phase.
+        :param Sequence['RevisionTagState'] revision_tags: RevisionBased: where its revision tags point.
+        :param Sequence['RevisionState'] revisions: RevisionBased: its istiod revisions with readiness and the pods using each.
         :param 'ClusterTrust' trust: The roots its cacerts trusts, the root that issued its intermediate, and days until each expires.
         :param _builtins.str trust_domain: The cluster's trust domain.
         """
+        pulumi.set(__self__, "active_revision", active_revision)
         pulumi.set(__self__, "conditions", conditions)
         pulumi.set(__self__, "east_west", east_west)
         pulumi.set(__self__, "east_west_address", east_west_address)
@@ -550,8 +563,18 @@ class MeshClusterStatus(dict):
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "network", network)
         pulumi.set(__self__, "phase", phase)
+        pulumi.set(__self__, "revision_tags", revision_tags)
+        pulumi.set(__self__, "revisions", revisions)
         pulumi.set(__self__, "trust", trust)
         pulumi.set(__self__, "trust_domain", trust_domain)
+
+    @_builtins.property
+    @pulumi.getter(name="activeRevision")
+    def active_revision(self) -> _builtins.str:
+        """
+        The revision its `version` installs (`default` for InPlace).
+        """
+        return pulumi.get(self, "active_revision")
 
     @_builtins.property
     @pulumi.getter
@@ -608,6 +631,22 @@ class MeshClusterStatus(dict):
         The cluster's ServiceMeshController phase.
         """
         return pulumi.get(self, "phase")
+
+    @_builtins.property
+    @pulumi.getter(name="revisionTags")
+    def revision_tags(self) -> Sequence['outputs.RevisionTagState']:
+        """
+        RevisionBased: where its revision tags point.
+        """
+        return pulumi.get(self, "revision_tags")
+
+    @_builtins.property
+    @pulumi.getter
+    def revisions(self) -> Sequence['outputs.RevisionState']:
+        """
+        RevisionBased: its istiod revisions with readiness and the pods using each.
+        """
+        return pulumi.get(self, "revisions")
 
     @_builtins.property
     @pulumi.getter
@@ -985,6 +1024,140 @@ class ReleaseState(dict):
         The chart version installed.
         """
         return pulumi.get(self, "version")
+
+
+@pulumi.output_type
+class RevisionState(dict):
+    """
+    One istiod revision on the cluster (RevisionBased), with conditions as the Sail operator's IstioRevision reports them.
+    """
+    def __init__(__self__, *,
+                 active: _builtins.bool,
+                 conditions: Sequence['outputs.Condition'],
+                 name: _builtins.str,
+                 namespaces: Sequence[_builtins.str],
+                 pods: _builtins.float,
+                 ready: _builtins.bool,
+                 tags: Sequence[_builtins.str],
+                 version: _builtins.str):
+        """
+        One istiod revision on the cluster (RevisionBased), with conditions as the Sail operator's IstioRevision reports them.
+
+        :param _builtins.bool active: True for the revision `version` installs.
+        :param Sequence['Condition'] conditions: `Ready` and `InUse` (True when pods use it or a tag points at it).
+        :param _builtins.str name: The revision name, e.g. `1-31-1` (`default` for an istiod installed before the switch to RevisionBased).
+        :param Sequence[_builtins.str] namespaces: The namespaces of those pods, `namespace=count`.
+        :param _builtins.float pods: Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update.
+        :param _builtins.bool ready: Whether its istiod Deployment has every desired replica ready.
+        :param Sequence[_builtins.str] tags: The tags pointing at it.
+        :param _builtins.str version: Its Istio version.
+        """
+        pulumi.set(__self__, "active", active)
+        pulumi.set(__self__, "conditions", conditions)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "namespaces", namespaces)
+        pulumi.set(__self__, "pods", pods)
+        pulumi.set(__self__, "ready", ready)
+        pulumi.set(__self__, "tags", tags)
+        pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter
+    def active(self) -> _builtins.bool:
+        """
+        True for the revision `version` installs.
+        """
+        return pulumi.get(self, "active")
+
+    @_builtins.property
+    @pulumi.getter
+    def conditions(self) -> Sequence['outputs.Condition']:
+        """
+        `Ready` and `InUse` (True when pods use it or a tag points at it).
+        """
+        return pulumi.get(self, "conditions")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        The revision name, e.g. `1-31-1` (`default` for an istiod installed before the switch to RevisionBased).
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def namespaces(self) -> Sequence[_builtins.str]:
+        """
+        The namespaces of those pods, `namespace=count`.
+        """
+        return pulumi.get(self, "namespaces")
+
+    @_builtins.property
+    @pulumi.getter
+    def pods(self) -> _builtins.float:
+        """
+        Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update.
+        """
+        return pulumi.get(self, "pods")
+
+    @_builtins.property
+    @pulumi.getter
+    def ready(self) -> _builtins.bool:
+        """
+        Whether its istiod Deployment has every desired replica ready.
+        """
+        return pulumi.get(self, "ready")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Sequence[_builtins.str]:
+        """
+        The tags pointing at it.
+        """
+        return pulumi.get(self, "tags")
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> _builtins.str:
+        """
+        Its Istio version.
+        """
+        return pulumi.get(self, "version")
+
+
+@pulumi.output_type
+class RevisionTagState(dict):
+    """
+    Where a revision tag points.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 revision: _builtins.str):
+        """
+        Where a revision tag points.
+
+        :param _builtins.str name: The tag name.
+        :param _builtins.str revision: The revision it points at.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "revision", revision)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        The tag name.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def revision(self) -> _builtins.str:
+        """
+        The revision it points at.
+        """
+        return pulumi.get(self, "revision")
 
 
 @pulumi.output_type

@@ -32,8 +32,10 @@ class ServiceMeshControllerArgs:
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
                  east_west_gateway: Optional['EastWestGatewayArgs'] = None,
+                 force_remove_revisions: Optional[Sequence[_builtins.str]] = None,
                  gateway_api: Optional['GatewayApiArgs'] = None,
                  image: Optional['ImageArgs'] = None,
+                 inactive_revision_deletion_grace_period_seconds: Optional[_builtins.float] = None,
                  install_namespace: Optional[_builtins.str] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
                  license: pulumi.Input[Optional[_builtins.str]] = None,
@@ -42,10 +44,12 @@ class ServiceMeshControllerArgs:
                  platform: Optional['Platform'] = None,
                  remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional['RepositoryArgs'] = None,
+                 revision_tags: Optional[Sequence['RevisionTagArgs']] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
                  traffic_capture_mode: Optional['TrafficCaptureMode'] = None,
                  trust_domain: Optional[_builtins.str] = None,
+                 upgrade_strategy: Optional['UpgradeStrategy'] = None,
                  values: Optional['ChartValuesArgs'] = None):
         """
         The set of arguments for constructing a ServiceMeshController resource.
@@ -70,8 +74,12 @@ class ServiceMeshControllerArgs:
         :param 'EastWestGatewayArgs' east_west_gateway: Make this cluster a multicluster member: creates the east-west gateway and turns on the Solo distribution's
                multicluster values (peering, trust-domain validation skips). Needs Ambient, version 1.24.3 or later, `cluster`
                and `network`.
+        :param Sequence[_builtins.str] force_remove_revisions: Revisions (names, e.g. `1-30-2`) to remove although pods still use them: those pods keep running with the
+               old sidecar, but lose their control plane until restarted. Default none: a revision in use is never removed.
         :param 'GatewayApiArgs' gateway_api: Gateway API CRDs: installed by default (standard channel v1.2.1).
         :param 'ImageArgs' image: Container image source and pull secrets.
+        :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an installed revision that is neither active nor tagged must have been without pods before an update
+               removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
         :param _builtins.str install_namespace: Namespace to install the mesh components into. Default `istio-system`.
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
                Kubernetes provider; otherwise it uses the `provider`/`providers` resource option or the ambient
@@ -88,10 +96,16 @@ class ServiceMeshControllerArgs:
         :param _builtins.bool remove_crds_on_delete: Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
                the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
         :param 'RepositoryArgs' repository: Helm chart source, credentials and TLS verification.
+        :param Sequence['RevisionTagArgs'] revision_tags: Revision tags (RevisionBased only). The tag `default` always exists and follows the active revision unless
+               listed here with another revision.
         :param 'ScalingProfile' scaling_profile: istiod scaling settings: `Default` (default) or `Large`.
         :param _builtins.float timeout_seconds: Seconds each Helm release may take to become ready before the update fails. Default 600.
         :param 'TrafficCaptureMode' traffic_capture_mode: Traffic capture: `Auto` (default, the Istio CNI) or `InitContainer` (Sidecar only).
         :param _builtins.str trust_domain: The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`.
+        :param 'UpgradeStrategy' upgrade_strategy: `InPlace` (default): a version change upgrades istiod in place. `RevisionBased`: istiod is installed as the
+               revision of its version and a version change installs the new revision next to the old one (canary upgrade);
+               the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
+               (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
         :param 'ChartValuesArgs' values: Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
                Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
                scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
@@ -115,10 +129,14 @@ class ServiceMeshControllerArgs:
             pulumi.set(__self__, "distribution", distribution)
         if east_west_gateway is not None:
             pulumi.set(__self__, "east_west_gateway", east_west_gateway)
+        if force_remove_revisions is not None:
+            pulumi.set(__self__, "force_remove_revisions", force_remove_revisions)
         if gateway_api is not None:
             pulumi.set(__self__, "gateway_api", gateway_api)
         if image is not None:
             pulumi.set(__self__, "image", image)
+        if inactive_revision_deletion_grace_period_seconds is not None:
+            pulumi.set(__self__, "inactive_revision_deletion_grace_period_seconds", inactive_revision_deletion_grace_period_seconds)
         if install_namespace is not None:
             pulumi.set(__self__, "install_namespace", install_namespace)
         if kubeconfig is not None:
@@ -135,6 +153,8 @@ class ServiceMeshControllerArgs:
             pulumi.set(__self__, "remove_crds_on_delete", remove_crds_on_delete)
         if repository is not None:
             pulumi.set(__self__, "repository", repository)
+        if revision_tags is not None:
+            pulumi.set(__self__, "revision_tags", revision_tags)
         if scaling_profile is not None:
             pulumi.set(__self__, "scaling_profile", scaling_profile)
         if timeout_seconds is not None:
@@ -143,6 +163,8 @@ class ServiceMeshControllerArgs:
             pulumi.set(__self__, "traffic_capture_mode", traffic_capture_mode)
         if trust_domain is not None:
             pulumi.set(__self__, "trust_domain", trust_domain)
+        if upgrade_strategy is not None:
+            pulumi.set(__self__, "upgrade_strategy", upgrade_strategy)
         if values is not None:
             pulumi.set(__self__, "values", values)
 
@@ -277,6 +299,19 @@ class ServiceMeshControllerArgs:
         pulumi.set(self, "east_west_gateway", value)
 
     @_builtins.property
+    @pulumi.getter(name="forceRemoveRevisions")
+    def force_remove_revisions(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Revisions (names, e.g. `1-30-2`) to remove although pods still use them: those pods keep running with the
+        old sidecar, but lose their control plane until restarted. Default none: a revision in use is never removed.
+        """
+        return pulumi.get(self, "force_remove_revisions")
+
+    @force_remove_revisions.setter
+    def force_remove_revisions(self, value: Optional[Sequence[_builtins.str]]):
+        pulumi.set(self, "force_remove_revisions", value)
+
+    @_builtins.property
     @pulumi.getter(name="gatewayApi")
     def gateway_api(self) -> Optional['GatewayApiArgs']:
         """
@@ -299,6 +334,19 @@ class ServiceMeshControllerArgs:
     @image.setter
     def image(self, value: Optional['ImageArgs']):
         pulumi.set(self, "image", value)
+
+    @_builtins.property
+    @pulumi.getter(name="inactiveRevisionDeletionGracePeriodSeconds")
+    def inactive_revision_deletion_grace_period_seconds(self) -> Optional[_builtins.float]:
+        """
+        Seconds an installed revision that is neither active nor tagged must have been without pods before an update
+        removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
+        """
+        return pulumi.get(self, "inactive_revision_deletion_grace_period_seconds")
+
+    @inactive_revision_deletion_grace_period_seconds.setter
+    def inactive_revision_deletion_grace_period_seconds(self, value: Optional[_builtins.float]):
+        pulumi.set(self, "inactive_revision_deletion_grace_period_seconds", value)
 
     @_builtins.property
     @pulumi.getter(name="installNamespace")
@@ -405,6 +453,19 @@ class ServiceMeshControllerArgs:
         pulumi.set(self, "repository", value)
 
     @_builtins.property
+    @pulumi.getter(name="revisionTags")
+    def revision_tags(self) -> Optional[Sequence['RevisionTagArgs']]:
+        """
+        Revision tags (RevisionBased only). The tag `default` always exists and follows the active revision unless
+        listed here with another revision.
+        """
+        return pulumi.get(self, "revision_tags")
+
+    @revision_tags.setter
+    def revision_tags(self, value: Optional[Sequence['RevisionTagArgs']]):
+        pulumi.set(self, "revision_tags", value)
+
+    @_builtins.property
     @pulumi.getter(name="scalingProfile")
     def scaling_profile(self) -> Optional['ScalingProfile']:
         """
@@ -453,6 +514,21 @@ class ServiceMeshControllerArgs:
         pulumi.set(self, "trust_domain", value)
 
     @_builtins.property
+    @pulumi.getter(name="upgradeStrategy")
+    def upgrade_strategy(self) -> Optional['UpgradeStrategy']:
+        """
+        `InPlace` (default): a version change upgrades istiod in place. `RevisionBased`: istiod is installed as the
+        revision of its version and a version change installs the new revision next to the old one (canary upgrade);
+        the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
+        (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
+        """
+        return pulumi.get(self, "upgrade_strategy")
+
+    @upgrade_strategy.setter
+    def upgrade_strategy(self, value: Optional['UpgradeStrategy']):
+        pulumi.set(self, "upgrade_strategy", value)
+
+    @_builtins.property
     @pulumi.getter
     def values(self) -> Optional['ChartValuesArgs']:
         """
@@ -482,8 +558,10 @@ class ServiceMeshController(pulumi.ComponentResource):
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
                  east_west_gateway: Optional[Union['EastWestGatewayArgs', 'EastWestGatewayArgsDict']] = None,
+                 force_remove_revisions: Optional[Sequence[_builtins.str]] = None,
                  gateway_api: Optional[Union['GatewayApiArgs', 'GatewayApiArgsDict']] = None,
                  image: Optional[Union['ImageArgs', 'ImageArgsDict']] = None,
+                 inactive_revision_deletion_grace_period_seconds: Optional[_builtins.float] = None,
                  install_namespace: Optional[_builtins.str] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
                  license: pulumi.Input[Optional[_builtins.str]] = None,
@@ -492,10 +570,12 @@ class ServiceMeshController(pulumi.ComponentResource):
                  platform: Optional['Platform'] = None,
                  remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional[Union['RepositoryArgs', 'RepositoryArgsDict']] = None,
+                 revision_tags: Optional[Sequence[Union['RevisionTagArgs', 'RevisionTagArgsDict']]] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
                  traffic_capture_mode: Optional['TrafficCaptureMode'] = None,
                  trust_domain: Optional[_builtins.str] = None,
+                 upgrade_strategy: Optional['UpgradeStrategy'] = None,
                  values: Optional[Union['ChartValuesArgs', 'ChartValuesArgsDict']] = None,
                  version: Optional[_builtins.str] = None,
                  __props__=None):
@@ -525,8 +605,12 @@ class ServiceMeshController(pulumi.ComponentResource):
         :param Union['EastWestGatewayArgs', 'EastWestGatewayArgsDict'] east_west_gateway: Make this cluster a multicluster member: creates the east-west gateway and turns on the Solo distribution's
                multicluster values (peering, trust-domain validation skips). Needs Ambient, version 1.24.3 or later, `cluster`
                and `network`.
+        :param Sequence[_builtins.str] force_remove_revisions: Revisions (names, e.g. `1-30-2`) to remove although pods still use them: those pods keep running with the
+               old sidecar, but lose their control plane until restarted. Default none: a revision in use is never removed.
         :param Union['GatewayApiArgs', 'GatewayApiArgsDict'] gateway_api: Gateway API CRDs: installed by default (standard channel v1.2.1).
         :param Union['ImageArgs', 'ImageArgsDict'] image: Container image source and pull secrets.
+        :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an installed revision that is neither active nor tagged must have been without pods before an update
+               removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
         :param _builtins.str install_namespace: Namespace to install the mesh components into. Default `istio-system`.
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
                Kubernetes provider; otherwise it uses the `provider`/`providers` resource option or the ambient
@@ -543,10 +627,16 @@ class ServiceMeshController(pulumi.ComponentResource):
         :param _builtins.bool remove_crds_on_delete: Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
                the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
         :param Union['RepositoryArgs', 'RepositoryArgsDict'] repository: Helm chart source, credentials and TLS verification.
+        :param Sequence[Union['RevisionTagArgs', 'RevisionTagArgsDict']] revision_tags: Revision tags (RevisionBased only). The tag `default` always exists and follows the active revision unless
+               listed here with another revision.
         :param 'ScalingProfile' scaling_profile: istiod scaling settings: `Default` (default) or `Large`.
         :param _builtins.float timeout_seconds: Seconds each Helm release may take to become ready before the update fails. Default 600.
         :param 'TrafficCaptureMode' traffic_capture_mode: Traffic capture: `Auto` (default, the Istio CNI) or `InitContainer` (Sidecar only).
         :param _builtins.str trust_domain: The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`.
+        :param 'UpgradeStrategy' upgrade_strategy: `InPlace` (default): a version change upgrades istiod in place. `RevisionBased`: istiod is installed as the
+               revision of its version and a version change installs the new revision next to the old one (canary upgrade);
+               the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
+               (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
         :param Union['ChartValuesArgs', 'ChartValuesArgsDict'] values: Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
                Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
                scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
@@ -587,8 +677,10 @@ class ServiceMeshController(pulumi.ComponentResource):
                  dataplane_mode: Optional['DataplaneMode'] = None,
                  distribution: Optional['Distribution'] = None,
                  east_west_gateway: Optional[Union['EastWestGatewayArgs', 'EastWestGatewayArgsDict']] = None,
+                 force_remove_revisions: Optional[Sequence[_builtins.str]] = None,
                  gateway_api: Optional[Union['GatewayApiArgs', 'GatewayApiArgsDict']] = None,
                  image: Optional[Union['ImageArgs', 'ImageArgsDict']] = None,
+                 inactive_revision_deletion_grace_period_seconds: Optional[_builtins.float] = None,
                  install_namespace: Optional[_builtins.str] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
                  license: pulumi.Input[Optional[_builtins.str]] = None,
@@ -597,10 +689,12 @@ class ServiceMeshController(pulumi.ComponentResource):
                  platform: Optional['Platform'] = None,
                  remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional[Union['RepositoryArgs', 'RepositoryArgsDict']] = None,
+                 revision_tags: Optional[Sequence[Union['RevisionTagArgs', 'RevisionTagArgsDict']]] = None,
                  scaling_profile: Optional['ScalingProfile'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
                  traffic_capture_mode: Optional['TrafficCaptureMode'] = None,
                  trust_domain: Optional[_builtins.str] = None,
+                 upgrade_strategy: Optional['UpgradeStrategy'] = None,
                  values: Optional[Union['ChartValuesArgs', 'ChartValuesArgsDict']] = None,
                  version: Optional[_builtins.str] = None,
                  __props__=None):
@@ -623,8 +717,10 @@ class ServiceMeshController(pulumi.ComponentResource):
             __props__.__dict__["dataplane_mode"] = dataplane_mode
             __props__.__dict__["distribution"] = distribution
             __props__.__dict__["east_west_gateway"] = east_west_gateway
+            __props__.__dict__["force_remove_revisions"] = force_remove_revisions
             __props__.__dict__["gateway_api"] = gateway_api
             __props__.__dict__["image"] = image
+            __props__.__dict__["inactive_revision_deletion_grace_period_seconds"] = inactive_revision_deletion_grace_period_seconds
             __props__.__dict__["install_namespace"] = install_namespace
             __props__.__dict__["kubeconfig"] = kubeconfig
             __props__.__dict__["license"] = license
@@ -633,26 +729,38 @@ class ServiceMeshController(pulumi.ComponentResource):
             __props__.__dict__["platform"] = platform
             __props__.__dict__["remove_crds_on_delete"] = remove_crds_on_delete
             __props__.__dict__["repository"] = repository
+            __props__.__dict__["revision_tags"] = revision_tags
             __props__.__dict__["scaling_profile"] = scaling_profile
             __props__.__dict__["timeout_seconds"] = timeout_seconds
             __props__.__dict__["traffic_capture_mode"] = traffic_capture_mode
             __props__.__dict__["trust_domain"] = trust_domain
+            __props__.__dict__["upgrade_strategy"] = upgrade_strategy
             __props__.__dict__["values"] = values
             if version is None and not opts.urn:
                 raise TypeError("Missing required property 'version'")
             __props__.__dict__["version"] = version
+            __props__.__dict__["active_revision"] = None
             __props__.__dict__["conditions"] = None
             __props__.__dict__["east_west"] = None
             __props__.__dict__["east_west_address"] = None
             __props__.__dict__["peer"] = None
             __props__.__dict__["phase"] = None
             __props__.__dict__["releases"] = None
+            __props__.__dict__["revisions"] = None
         super(ServiceMeshController, __self__).__init__(
             'servicemesh:index:ServiceMeshController',
             resource_name,
             __props__,
             opts,
             remote=True)
+
+    @_builtins.property
+    @pulumi.getter(name="activeRevision")
+    def active_revision(self) -> pulumi.Output[_builtins.str]:
+        """
+        The revision `version` installs: `1-31-1` (RevisionBased), `default` (InPlace).
+        """
+        return pulumi.get(self, "active_revision")
 
     @_builtins.property
     @pulumi.getter
@@ -734,6 +842,22 @@ class ServiceMeshController(pulumi.ComponentResource):
         The state of each Helm release, as Helm reports it.
         """
         return pulumi.get(self, "releases")
+
+    @_builtins.property
+    @pulumi.getter(name="revisionTags")
+    def revision_tags(self) -> pulumi.Output[Sequence['outputs.RevisionTagState']]:
+        """
+        RevisionBased: where each revision tag points (empty for InPlace).
+        """
+        return pulumi.get(self, "revision_tags")
+
+    @_builtins.property
+    @pulumi.getter
+    def revisions(self) -> pulumi.Output[Sequence['outputs.RevisionState']]:
+        """
+        RevisionBased: every istiod revision on the cluster after the update, with its readiness and users (empty for InPlace).
+        """
+        return pulumi.get(self, "revisions")
 
     @_builtins.property
     @pulumi.getter(name="trustDomain")

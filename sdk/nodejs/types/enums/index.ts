@@ -222,3 +222,20 @@ export const TrafficCaptureMode = {
  * How workload traffic is redirected into the mesh.
  */
 export type TrafficCaptureMode = (typeof TrafficCaptureMode)[keyof typeof TrafficCaptureMode];
+
+export const UpgradeStrategy = {
+    /**
+     * One istiod, upgraded in place by `helm upgrade` (every proxy gets its config from the new istiod at once).
+     */
+    InPlace: "InPlace",
+    /**
+     * istiod runs as a revision named after its version (`1-31-1`, release `istiod-1-31-1`); a new version installs a
+     * new revision next to the old one, and revision tags say which namespaces use which.
+     */
+    RevisionBased: "RevisionBased",
+} as const;
+
+/**
+ * How a version change reaches istiod.
+ */
+export type UpgradeStrategy = (typeof UpgradeStrategy)[keyof typeof UpgradeStrategy];
