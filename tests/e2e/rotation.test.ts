@@ -96,9 +96,8 @@ describe("root rotation through four stages on two clusters (real engine)", func
     before(async () => {
         const e = env();
         await packageCharts(e.bin, e.chartDir, [`${VERSION}-solo`]);
-        const { stack: s, cas } = await multiclusterStack(e, "e2e-rotation", CLUSTERS);
+        const { stack: s, cas } = await multiclusterStack(e, "e2e-rotation", CLUSTERS, {}, "multicluster-ts", VERSION);
         stack = s;
-        await stack.setConfig("istioVersion", { value: VERSION });
         const nextDir = path.join(e.stateDir, "cas-e2e-rotation-next");
         const next = issueClusterCas(nextDir, CLUSTERS, { org: "Next PKI", days: 90 });
         await stack.setConfig("nextCaDir", { value: nextDir });

@@ -1,7 +1,10 @@
 // The versions table, row by row: where each minor's images and charts come from, its tags, Kubernetes range,
 // Gateway API bundle, license wiring and Solo peering settings, as the resolved spec and the rendered values show them.
+import * as fs from "fs";
+import * as path from "path";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
+import { parseBundle } from "../../provider/gatewayapi/bundle";
 import { emptySnapshot, mockClusters, registered, resetMocks, settle } from "./mocks";
 import { ServiceMeshController } from "../../provider";
 import { kubernetesSupport } from "../../provider/preflight/support";
@@ -66,6 +69,17 @@ describe("versions table", () => {
             it("defaults to the Gateway API bundle it is built against", () => {
                 expect(spec.gatewayApi.defaultBundle).to.equal(bundle);
                 expect(spec.gatewayApi.manifest).to.equal(`https://github.com/kubernetes-sigs/gateway-api/releases/download/${bundle}/standard-install.yaml`);
+            });
+
+            it("has a stand-in of that bundle for its real-engine tests (tests/e2e/fixtures/gen-gateway-api.py)", () => {
+                const file = path.join(__dirname, "..", "e2e", "fixtures", `gateway-api-${bundle}.yaml`);
+                const standIn = parseBundle(fs.readFileSync(file, "utf8"), file);
+                expect([standIn.version, standIn.channel]).to.deep.equal([bundle, "standard"]);
+                const crds = standIn.objects.filter((o) => o.kind === "CustomResourceDefinition");
+                expect(crds.every((c) => c.metadata.annotations?.["gateway.networking.k8s.io/bundle-version"] === bundle)).to.equal(true);
+                // From v1.5 the bundle guards its CRDs with the safe-upgrades policy and binding.
+                const guarded = Number(bundle.split(".")[1]) >= 5;
+                expect(standIn.objects.filter((o) => o.kind.startsWith("ValidatingAdmissionPolicy")).length).to.equal(guarded ? 2 : 0);
             });
 
             it("wires the license and Solo's peering settings as that minor reads them", () => {
