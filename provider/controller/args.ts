@@ -265,6 +265,19 @@ export interface GatewayApiState {
     action: string;
 }
 
+/**
+ * The Helm values the component applied to one release: the values it computed from the inputs, with the `values`
+ * overrides merged over them. The chart's own defaults are not included (as `helm get values` shows a release).
+ */
+export interface AppliedValues {
+    /** The release name, e.g. `istiod`. */
+    release: string;
+    /** The chart name, e.g. `istiod`. */
+    chart: string;
+    /** The values passed to Helm. */
+    values: Record<string, any>;
+}
+
 /** The state of one Helm release, as Helm reports it. */
 export interface ReleaseState {
     /** The release name, e.g. `istiod`. */

@@ -27,7 +27,7 @@ import { rotationRefusal } from "../trust/support";
 import { ClusterSnapshot } from "../preflight/snapshot";
 import { ControllerSpec, SpecError, resolveControllerSpec } from "../spec/validate";
 import { NEWEST_KNOWN_MINOR } from "../spec/versions";
-import { Condition, GatewayApiState, ReleaseState, ServiceMeshControllerArgs } from "./args";
+import { AppliedValues, Condition, GatewayApiState, ReleaseState, ServiceMeshControllerArgs } from "./args";
 
 export const SERVICE_MESH_CONTROLLER_TYPE = "servicemesh:index:ServiceMeshController";
 
@@ -41,6 +41,8 @@ interface Installed {
     releases: pulumi.Output<ReleaseState[]>;
     eastWestAddress: pulumi.Output<string>;
     gatewayApi: GatewayApiState;
+    /** Kept apart from the other outputs: it may be a secret, which must not make them secret too. */
+    appliedValues: pulumi.Output<AppliedValues[]>;
 }
 
 // Resolves once a component has registered all its descendants (a controller registers its children after its
@@ -92,6 +94,11 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     public readonly eastWestAddress!: pulumi.Output<string>;
     /** The Gateway API bundle in force on the cluster after the update, and whether this component manages it. */
     public readonly gatewayApi!: pulumi.Output<GatewayApiState>;
+    /**
+     * Per release, in install order: the Helm values the component applied (its computed values with the `values`
+     * overrides merged over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+     */
+    public readonly appliedValues!: pulumi.Output<AppliedValues[]>;
 
     constructor(name: string, args: ServiceMeshControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything: a rejected input creates nothing, not even this component.
@@ -140,7 +147,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         registersChildrenLate(this, installed);
         installed.then(() => tellDeployed("unread"), () => tellDeployed("unread"));
 
-        const out = pulumi.output(installed);
+        // appliedValues may be a secret: lifted on its own, so that the other outputs stay readable.
+        const out = pulumi.output(installed.then(({ appliedValues: _, ...rest }) => rest));
+        this.appliedValues = pulumi.output(installed.then((i) => i.appliedValues));
         this.conditions = out.apply((i) => i.conditions);
         this.phase = out.apply((i) => i.phase);
         this.releases = out.apply((i) => i.releases);
@@ -162,6 +171,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             installNamespace: this.installNamespace,
             releases: this.releases,
             gatewayApi: this.gatewayApi,
+            appliedValues: this.appliedValues,
         });
     }
 
@@ -191,6 +201,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const trust = args.cacerts === undefined ? undefined : pulumi.unsecret(pulumi.output(args.cacerts).apply((c) => readableTrust(c)));
         const sources = chartSources(name, spec, plan.map((p) => p.chart), chartVersion(spec), childOpts);
         const releases: Record<string, k8s.helm.v3.Release> = {};
+        const appliedValues: Record<string, pulumi.Input<HelmValues>> = {};
         for (const entry of plan) {
             const source = sources[entry.chart];
             const dependsOn: pulumi.Resource[] = [ns, ...pullSecrets, ...entry.after.filter((r) => releases[r]).map((r) => releases[r])];
@@ -200,6 +211,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             if (entry.name === "istiod") {
                 dependsOn.push(...istiodSecrets);
             }
+            appliedValues[entry.name] = withOverrides(releaseValues(entry.name, entry.values, spec, args, trust), chartOverride(args.values, entry.chart));
             releases[entry.name] = new k8s.helm.v3.Release(
                 `${name}-${entry.name}`,
                 {
@@ -208,7 +220,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                     chart: source.chart,
                     version: source.version,
                     repositoryOpts: source.repo ? { repo: source.repo } : undefined,
-                    values: withOverrides(releaseValues(entry.name, entry.values, spec, args, trust), chartOverride(args.values, entry.chart)),
+                    values: appliedValues[entry.name],
                     timeout: spec.timeoutSeconds,
                     createNamespace: false,
                     skipAwait: false,
@@ -251,6 +263,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                 ),
             ),
             eastWestAddress,
+            appliedValues: pulumi.all(plan.map((p) => pulumi.output(appliedValues[p.name]).apply((values): AppliedValues => ({ release: p.name, chart: p.chart, values })))),
             gatewayApi: gatewayApiPlan
                 ? { version: gatewayApiPlan.version, channel: gatewayApiPlan.channel, managed: gatewayApiPlan.managed, action: gatewayApiPlan.action }
                 : { version: "", channel: "", managed: false, action: "disabled" },
