@@ -17,7 +17,7 @@ import { computeConditions, computePhase } from "../readiness/conditions";
 import { gatewayStatus } from "../readiness/gateways";
 import { observeCluster } from "../readiness/observe";
 import { eastWestGateway } from "../render/gateways";
-import { chartOverride, checkOverrides, isPlainObject, mergeValues, overridesShapeProblems } from "../render/overrides";
+import { chartOverride, checkOverrides, ignoredOverrides, isPlainObject, mergeValues, overridesShapeProblems } from "../render/overrides";
 import { chartVersion, namespaceLabels, planReleases } from "../render/releases";
 import { withTrustValues } from "../render/trust";
 import { HelmValues, LICENSE_SECRET } from "../render/values";
@@ -273,14 +273,16 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     /**
      * The `values` overrides once known (secrets are known at preview; outputs of resources still to be created are
      * not, and are checked in the update): owned values are refused before anything is registered, or with the
-     * escape hatch logged one by one.
+     * escape hatch logged one by one; values the installed minor ignores are logged too.
      */
     private async checkValues(args: ServiceMeshControllerArgs, spec: ControllerSpec, label: string): Promise<void> {
         const { value: values } = await known(args.values);
         if (values === undefined) {
             return;
         }
-        const { problems, warnings } = checkOverrides(isPlainObject(values) ? values : {}, spec.allowProtectedValueOverrides);
+        const charts = isPlainObject(values) ? values : {};
+        const { problems, warnings } = checkOverrides(charts, spec.allowProtectedValueOverrides);
+        warnings.push(...ignoredOverrides(charts, spec.version));
         problems.unshift(...overridesShapeProblems(values, planReleases(spec).map((p) => p.chart)));
         if (problems.length) {
             throw new SpecError(label, problems);

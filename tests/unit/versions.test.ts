@@ -8,9 +8,12 @@ import { parseBundle } from "../../provider/gatewayapi/bundle";
 import { emptySnapshot, mockClusters, registered, resetMocks, settle } from "./mocks";
 import { ServiceMeshController } from "../../provider";
 import { kubernetesSupport } from "../../provider/preflight/support";
+import { ignoredOverrides } from "../../provider/render/overrides";
+import { planReleases } from "../../provider/render/releases";
+import { withTrustValues } from "../../provider/render/trust";
 import { istiodValues } from "../../provider/render/values";
 import { resolveControllerSpec } from "../../provider/spec/validate";
-import { MINORS, parseVersion } from "../../provider/spec/versions";
+import { MINORS, parseVersion, removedIstiodEnv } from "../../provider/spec/versions";
 
 const GLOO = "us-docker.pkg.dev/gloo-mesh";
 const PUBLIC_IMAGES = "us-docker.pkg.dev/soloio-img/istio";
@@ -102,6 +105,66 @@ describe("versions table", () => {
             });
         });
     }
+});
+
+describe("what each minor removed from istiod (1.29–1.31 install changes)", () => {
+    /** Every environment variable the component's values set for istiod and the proxies, as release/path/NAME. */
+    function variablesSet(version: string, args: object): string[] {
+        const spec = resolveControllerSpec({ version, ...args });
+        // Two roots trusted: what a root rotation adds on top (ISTIO_MULTIROOT_MESH, PROXY_CONFIG_XDS_AGENT).
+        const rotation = { roots: ["a", "b"], issuer: "a", subjects: {} };
+        return planReleases(spec).flatMap((p) => {
+            const v = withTrustValues(p.name, p.values, rotation) as any;
+            const maps: [string, Record<string, unknown> | undefined][] = [
+                ["pilot.env", v.pilot?.env],
+                ["env", v.env],
+                ["meshConfig.defaultConfig.proxyMetadata", v.meshConfig?.defaultConfig?.proxyMetadata],
+            ];
+            return maps.flatMap(([at, env]) => Object.keys(env ?? {}).map((name) => `${p.name}/${at}/${name}`));
+        });
+    }
+
+    it("1.31 removed PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY; 1.29 and 1.30 removed nothing the table knows", () => {
+        expect([...removedIstiodEnv(parseVersion("1.30.2")!)]).to.deep.equal([]);
+        expect([...removedIstiodEnv(parseVersion("1.31.1")!)]).to.deep.equal([["PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY", 31]]);
+        expect([...removedIstiodEnv(parseVersion("1.32.0")!)]).to.deep.equal([["PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY", 31]]);
+    });
+
+    for (const minor of Object.keys(MINORS).map(Number)) {
+        const version = `1.${minor}.3`;
+        it(`Istio ${version}: nothing the component sets is a variable the minor removed`, () => {
+            const removed = removedIstiodEnv(parseVersion(version)!);
+            const multicluster = minor >= 24 ? { cluster: "east", network: "east", eastWestGateway: {}, license: "k" } : { license: "k" };
+            const set = [...variablesSet(version, multicluster), ...variablesSet(version, { dataplaneMode: "Sidecar" })];
+            expect(set.length).to.be.greaterThan(minor >= 24 ? 3 : 1);
+            expect(set.filter((s) => removed.has(s.split("/").pop()!))).to.deep.equal([]);
+        });
+    }
+
+    it("an override of a removed variable is reported for the minor that removed it and later, not before", () => {
+        const values = { istiod: { pilot: { env: { PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: "true", OTHER: "x" } }, env: { PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: "false" } } };
+        expect(ignoredOverrides(values, parseVersion("1.30.2")!)).to.deep.equal([]);
+        expect(ignoredOverrides(values, parseVersion("1.31.1")!, "clusters[1] (west).values")).to.deep.equal([
+            "clusters[1] (west).values.istiod.pilot.env.PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: Istio 1.31 removed this variable, so istiod 1.31.1 ignores it; remove it from the values",
+            "clusters[1] (west).values.istiod.env.PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: Istio 1.31 removed this variable, so istiod 1.31.1 ignores it; remove it from the values",
+        ]);
+    });
+
+    it("the component logs that warning at preview and still installs", async () => {
+        mockClusters({ preflight: emptySnapshot("v1.33.2") });
+        const warnings: string[] = [];
+        const original = pulumi.log.warn;
+        (pulumi.log as any).warn = (message: string) => void warnings.push(message);
+        try {
+            const mesh = new ServiceMeshController("mesh", { version: "1.31.1", gatewayApi: { install: false }, values: { istiod: { pilot: { env: { PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: "true" } } } } });
+            expect(await (mesh.phase as any).promise()).to.equal("SUCCEEDED");
+        } finally {
+            (pulumi.log as any).warn = original;
+        }
+        expect(warnings).to.deep.equal([
+            'ServiceMeshController "mesh": values.istiod.pilot.env.PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: Istio 1.31 removed this variable, so istiod 1.31.1 ignores it; remove it from the values',
+        ]);
+    });
 });
 
 describe("versions across the registry change (mocks)", () => {
