@@ -15,6 +15,13 @@ repository_secret = config.get("repositorySecret")
 image_repository = config.get("imageRepository")
 gateway_api_manifest = config.get("gatewayApiManifest")
 ca_dir = config.get("caDir")
+# Tuning: Helm values per chart for every cluster ({"istiod": {"meshConfig": {...}}, "ztunnel": {...}}), and a
+# cluster's own under clusters[i].values, merged over them. Values another input decides are refused, naming it.
+values = config.get_object("values")
+
+
+def chart_values(v):
+    return servicemesh.ChartValuesArgs(**v) if v else None
 
 
 def read(*parts: str) -> str:
@@ -50,6 +57,7 @@ mesh = servicemesh.MultiClusterMesh(
             east_west_address=c.get("eastWestAddress"),
             # The file's content, as a secret: the provider never sees a path that may not exist where it runs.
             kubeconfig=pulumi.Output.secret(read(c["kubeconfig"])) if c.get("kubeconfig") else None,
+            values=chart_values(c.get("values")),
         )
         for c in clusters
     ],
@@ -65,6 +73,7 @@ mesh = servicemesh.MultiClusterMesh(
     gateway_api=servicemesh.GatewayApiArgs(manifest=gateway_api_manifest) if gateway_api_manifest else None,
     license=config.get_secret("license"),
     root_of_trust=root_of_trust,
+    values=chart_values(values),
 )
 
 pulumi.export("phase", mesh.phase)
