@@ -189,7 +189,7 @@ export interface ServiceMeshControllerArgs {
     trafficCaptureMode?: TrafficCaptureMode;
     /** The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`. */
     trustDomain?: string;
-    /** Gateway API CRDs: installed by default (standard channel v1.2.1). */
+    /** Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0). */
     gatewayApi?: GatewayApi;
     /**
      * Create the install namespace (default true). Set false when the namespace already exists, for example because
