@@ -28,6 +28,11 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     }
 
     /**
+     * Per release, in install order: the Helm values the component applied (its computed values with the `values`
+     * overrides merged over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+     */
+    declare public /*out*/ readonly appliedValues: pulumi.Output<outputs.AppliedValues[]>;
+    /**
      * The cluster name given (empty when unset).
      */
     declare public readonly cluster: pulumi.Output<string>;
@@ -107,11 +112,13 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["trustDomain"] = args?.trustDomain;
             resourceInputs["values"] = args?.values;
             resourceInputs["version"] = args?.version;
+            resourceInputs["appliedValues"] = undefined /*out*/;
             resourceInputs["conditions"] = undefined /*out*/;
             resourceInputs["eastWestAddress"] = undefined /*out*/;
             resourceInputs["phase"] = undefined /*out*/;
             resourceInputs["releases"] = undefined /*out*/;
         } else {
+            resourceInputs["appliedValues"] = undefined /*out*/;
             resourceInputs["cluster"] = undefined /*out*/;
             resourceInputs["conditions"] = undefined /*out*/;
             resourceInputs["eastWestAddress"] = undefined /*out*/;
@@ -179,7 +186,7 @@ export interface ServiceMeshControllerArgs {
      */
     eastWestGateway?: inputs.EastWestGatewayArgs;
     /**
-     * Gateway API CRDs: installed by default (standard channel v1.2.1).
+     * Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
      */
     gatewayApi?: inputs.GatewayApiArgs;
     /**

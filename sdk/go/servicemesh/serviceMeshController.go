@@ -18,6 +18,9 @@ import (
 type ServiceMeshController struct {
 	pulumi.ResourceState
 
+	// Per release, in install order: the Helm values the component applied (its computed values with the `values`
+	// overrides merged over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+	AppliedValues AppliedValuesArrayOutput `pulumi:"appliedValues"`
 	// The cluster name given (empty when unset).
 	Cluster pulumi.StringOutput `pulumi:"cluster"`
 	// Readiness conditions (Initialized, CRDInstalled, ControlPlaneDeployed, CNIDeployed, ZtunnelDeployed, WebhookDeployed, Ready), read from the cluster after the releases completed.
@@ -85,7 +88,7 @@ type serviceMeshControllerArgs struct {
 	// multicluster values (peering, trust-domain validation skips). Needs Ambient, version 1.24.3 or later, `cluster`
 	// and `network`.
 	EastWestGateway *EastWestGateway `pulumi:"eastWestGateway"`
-	// Gateway API CRDs: installed by default (standard channel v1.2.1).
+	// Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
 	GatewayApi *GatewayApi `pulumi:"gatewayApi"`
 	// Container image source and pull secrets.
 	Image *Image `pulumi:"image"`
@@ -159,7 +162,7 @@ type ServiceMeshControllerArgs struct {
 	// multicluster values (peering, trust-domain validation skips). Needs Ambient, version 1.24.3 or later, `cluster`
 	// and `network`.
 	EastWestGateway *EastWestGatewayArgs
-	// Gateway API CRDs: installed by default (standard channel v1.2.1).
+	// Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
 	GatewayApi *GatewayApiArgs
 	// Container image source and pull secrets.
 	Image *ImageArgs
@@ -238,6 +241,12 @@ func (o ServiceMeshControllerOutput) ToServiceMeshControllerOutput() ServiceMesh
 
 func (o ServiceMeshControllerOutput) ToServiceMeshControllerOutputWithContext(ctx context.Context) ServiceMeshControllerOutput {
 	return o
+}
+
+// Per release, in install order: the Helm values the component applied (its computed values with the `values`
+// overrides merged over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+func (o ServiceMeshControllerOutput) AppliedValues() AppliedValuesArrayOutput {
+	return o.ApplyT(func(v *ServiceMeshController) AppliedValuesArrayOutput { return v.AppliedValues }).(AppliedValuesArrayOutput)
 }
 
 // The cluster name given (empty when unset).

@@ -70,7 +70,7 @@ class ServiceMeshControllerArgs:
         :param 'EastWestGatewayArgs' east_west_gateway: Make this cluster a multicluster member: creates the east-west gateway and turns on the Solo distribution's
                multicluster values (peering, trust-domain validation skips). Needs Ambient, version 1.24.3 or later, `cluster`
                and `network`.
-        :param 'GatewayApiArgs' gateway_api: Gateway API CRDs: installed by default (standard channel v1.2.1).
+        :param 'GatewayApiArgs' gateway_api: Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
         :param 'ImageArgs' image: Container image source and pull secrets.
         :param _builtins.str install_namespace: Namespace to install the mesh components into. Default `istio-system`.
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
@@ -280,7 +280,7 @@ class ServiceMeshControllerArgs:
     @pulumi.getter(name="gatewayApi")
     def gateway_api(self) -> Optional['GatewayApiArgs']:
         """
-        Gateway API CRDs: installed by default (standard channel v1.2.1).
+        Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
         """
         return pulumi.get(self, "gateway_api")
 
@@ -525,7 +525,7 @@ class ServiceMeshController(pulumi.ComponentResource):
         :param Union['EastWestGatewayArgs', 'EastWestGatewayArgsDict'] east_west_gateway: Make this cluster a multicluster member: creates the east-west gateway and turns on the Solo distribution's
                multicluster values (peering, trust-domain validation skips). Needs Ambient, version 1.24.3 or later, `cluster`
                and `network`.
-        :param Union['GatewayApiArgs', 'GatewayApiArgsDict'] gateway_api: Gateway API CRDs: installed by default (standard channel v1.2.1).
+        :param Union['GatewayApiArgs', 'GatewayApiArgsDict'] gateway_api: Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
         :param Union['ImageArgs', 'ImageArgsDict'] image: Container image source and pull secrets.
         :param _builtins.str install_namespace: Namespace to install the mesh components into. Default `istio-system`.
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
@@ -641,6 +641,7 @@ class ServiceMeshController(pulumi.ComponentResource):
             if version is None and not opts.urn:
                 raise TypeError("Missing required property 'version'")
             __props__.__dict__["version"] = version
+            __props__.__dict__["applied_values"] = None
             __props__.__dict__["conditions"] = None
             __props__.__dict__["east_west_address"] = None
             __props__.__dict__["phase"] = None
@@ -651,6 +652,15 @@ class ServiceMeshController(pulumi.ComponentResource):
             __props__,
             opts,
             remote=True)
+
+    @_builtins.property
+    @pulumi.getter(name="appliedValues")
+    def applied_values(self) -> pulumi.Output[Sequence['outputs.AppliedValues']]:
+        """
+        Per release, in install order: the Helm values the component applied (its computed values with the `values`
+        overrides merged over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+        """
+        return pulumi.get(self, "applied_values")
 
     @_builtins.property
     @pulumi.getter
