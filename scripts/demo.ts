@@ -28,12 +28,18 @@ async function up(): Promise<number> {
     const e = await createEnvironment({ clusters: CLUSTERS, nodes: 3, chartVersions: [`${ISTIO_VERSION}-solo`], stateDir: STATE, log, tools: "demo" });
     try {
         // CA material issued outside, as a PKI would (the tls provider plugin cannot be built here; see the helper).
-        const { stack } = await multiclusterStack(e, STACK, CLUSTERS);
-        await stack.setConfig("istioVersion", { value: ISTIO_VERSION });
+        // With the stand-in of the Gateway API bundle the version's minor is built against (1.31: v1.6.0).
+        const { stack } = await multiclusterStack(e, STACK, CLUSTERS, {}, "multicluster-ts", ISTIO_VERSION);
         log(`pulumi up (stack ${STACK}, state in ${STATE}/backend)`);
         const result = await stack.up({ onOutput: (out) => process.stdout.write(out) });
         const phase = result.outputs.phase.value as string;
-        const clusters = result.outputs.clusterStates.value as { name: string; phase: string; eastWestAddress: string; conditions: { type: string; status: string }[] }[];
+        const clusters = result.outputs.clusterStates.value as {
+            name: string;
+            phase: string;
+            eastWestAddress: string;
+            conditions: { type: string; status: string }[];
+            gatewayApi: { version: string; channel: string; action: string };
+        }[];
 
         console.log("\n=== Mesh readiness ===");
         console.log(result.outputs.summary.value);
@@ -41,6 +47,7 @@ async function up(): Promise<number> {
         const types = clusters[0].conditions.map((c) => c.type);
         const header = ["CONDITION", ...clusters.map((c) => c.name)];
         const rows = types.map((t) => [t, ...clusters.map((c) => c.conditions.find((x) => x.type === t)?.status ?? "-")]);
+        rows.push(["Gateway API", ...clusters.map((c) => `${c.gatewayApi.version} ${c.gatewayApi.channel} (${c.gatewayApi.action})`)]);
         const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));
         for (const r of [header, ...rows]) console.log("  " + r.map((cell, i) => cell.padEnd(widths[i])).join("  "));
 

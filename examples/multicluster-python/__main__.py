@@ -19,6 +19,13 @@ ca_dir = config.get("caDir")
 # and AKS have one): e.g. a MetalLB address pool, set with
 #   pulumi config set --path 'eastWestAnnotations["metallb.universe.tf/address-pool"]' internal
 east_west_annotations = config.get_object("eastWestAnnotations")
+# Tuning: Helm values per chart for every cluster ({"istiod": {"meshConfig": {...}}, "ztunnel": {...}}), and a
+# cluster's own under clusters[i].values, merged over them. Values another input decides are refused, naming it.
+values = config.get_object("values")
+
+
+def chart_values(v):
+    return servicemesh.ChartValuesArgs(**v) if v else None
 
 
 def read(*parts: str) -> str:
@@ -54,6 +61,7 @@ mesh = servicemesh.MultiClusterMesh(
             east_west_address=c.get("eastWestAddress"),
             # The file's content, as a secret: the provider never sees a path that may not exist where it runs.
             kubeconfig=pulumi.Output.secret(read(c["kubeconfig"])) if c.get("kubeconfig") else None,
+            values=chart_values(c.get("values")),
         )
         for c in clusters
     ],
@@ -75,6 +83,7 @@ mesh = servicemesh.MultiClusterMesh(
         exposure=servicemesh.Exposure.INTERNAL,
         annotations=east_west_annotations,
     ),
+    values=chart_values(values),
 )
 
 pulumi.export("phase", mesh.phase)

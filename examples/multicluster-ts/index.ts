@@ -76,6 +76,8 @@ const mesh = new MultiClusterMesh("mesh", {
 
 export const phase = mesh.phase;
 export const clusterStates = mesh.clusters;
+// What each cluster's releases were given (computed values with any `values` overrides merged over them).
+export const appliedValues = mesh.appliedValues;
 export const meshLinks = mesh.links;
 export const summary = mesh.summary;
 export const rootCertPem = mesh.rootCertPem;

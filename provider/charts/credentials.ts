@@ -1,5 +1,6 @@
 // Registry credentials from `kubernetes.io/dockerconfigjson` Secrets, matched to a chart repository the way
 // container runtimes and Helm match them: by host (and port), with or without a scheme or path in the key.
+import { Refusal } from "../spec/inputs";
 
 export interface RegistryCredential {
     username: string;
@@ -27,7 +28,7 @@ export function credentialFor(dockerConfigJson: string, repositoryUrl: string, s
     try {
         doc = JSON.parse(dockerConfigJson);
     } catch {
-        throw new Error(`${source}: .dockerconfigjson is not valid JSON`);
+        throw new Refusal(`${source}: .dockerconfigjson is not valid JSON`);
     }
     const host = registryHost(repositoryUrl);
     for (const [key, entry] of Object.entries(doc.auths ?? {})) {
@@ -41,7 +42,7 @@ export function credentialFor(dockerConfigJson: string, repositoryUrl: string, s
             const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
             const colon = decoded.indexOf(":");
             if (colon < 0) {
-                throw new Error(`${source}: the auth entry for ${key} is not base64 of "user:password"`);
+                throw new Refusal(`${source}: the auth entry for ${key} is not base64 of "user:password"`);
             }
             return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
         }

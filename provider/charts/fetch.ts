@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { RegistryCredential, registryHost } from "./credentials";
+import { Refusal } from "../spec/inputs";
 
 export interface ChartPull {
     /** `oci://host/path` or `http(s)://host/path` (no trailing slash). */
@@ -23,7 +24,7 @@ export interface ChartPull {
     cacheDir?: string;
 }
 
-export class ChartPullError extends Error {
+export class ChartPullError extends Refusal {
     constructor(
         pull: ChartPull,
         readonly detail: string,

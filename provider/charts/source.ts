@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readSecret } from "../cluster/secrets";
 import { ChartName, chartReference } from "../render/releases";
 import { ControllerSpec } from "../spec/validate";
+import { Refusal } from "../spec/inputs";
 import { RegistryCredential, credentialFor } from "./credentials";
 import { archivePath, pullChart } from "./fetch";
 
@@ -30,7 +31,7 @@ function repositoryCredential(name: string, spec: ControllerSpec, opts: pulumi.C
                 if (type !== "kubernetes.io/dockerconfigjson" || !data?.[".dockerconfigjson"]) {
                     // No type at all: the read itself failed (e.g. the cluster is unreachable), reported on that resource.
                     const found = type === undefined ? "nothing: the Secret could not be read" : `type ${type}`;
-                    throw new Error(`${source}: expected a Secret of type kubernetes.io/dockerconfigjson, found ${found}`);
+                    throw new Refusal(`${source}: expected a Secret of type kubernetes.io/dockerconfigjson, found ${found}`);
                 }
                 return { source, json: Buffer.from(data[".dockerconfigjson"], "base64").toString("utf8") };
             }),
@@ -46,7 +47,7 @@ function repositoryCredential(name: string, spec: ControllerSpec, opts: pulumi.C
             }
             if (docs.length) {
                 const host = new URL(spec.repository.url.replace(/^oci:/, "https:")).host;
-                throw new Error(`repository.secrets: none of ${docs.map((d) => d.source).join(", ")} has credentials for ${host}`);
+                throw new Refusal(`repository.secrets: none of ${docs.map((d) => d.source).join(", ")} has credentials for ${host}`);
             }
             return undefined;
         }),

@@ -312,7 +312,7 @@ export interface ServiceMeshControllerArgs {
     trafficCaptureMode?: TrafficCaptureMode;
     /** The trust domain of the mesh's workloads. Default: `cluster` when set, else `cluster.local`. */
     trustDomain?: string;
-    /** Gateway API CRDs: installed by default (standard channel v1.2.1). */
+    /** Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0). */
     gatewayApi?: GatewayApi;
     /**
      * Create the install namespace (default true). Set false when the namespace already exists, for example because
@@ -436,6 +436,19 @@ export interface RevisionTagState {
     name: string;
     /** The revision it points at. */
     revision: string;
+}
+
+/**
+ * The Helm values the component applied to one release: the values it computed from the inputs, with the `values`
+ * overrides merged over them. The chart's own defaults are not included (as `helm get values` shows a release).
+ */
+export interface AppliedValues {
+    /** The release name, e.g. `istiod`. */
+    release: string;
+    /** The chart name, e.g. `istiod`. */
+    chart: string;
+    /** The values passed to Helm. */
+    values: Record<string, any>;
 }
 
 /** The state of one Helm release, as Helm reports it. */

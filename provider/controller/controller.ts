@@ -17,7 +17,7 @@ import { computeConditions, computePhase } from "../readiness/conditions";
 import { observeCluster } from "../readiness/observe";
 import { observeEastWest } from "../readiness/eastwest";
 import { EASTWEST_PARAMETERS_NAME, Exposure, annotationsMakeInternal, eastWestGatewayManifest, eastWestParameters, exposureFor } from "../render/eastwest";
-import { chartOverride, checkOverrides, isPlainObject, mergeValues, overridesShapeProblems } from "../render/overrides";
+import { chartOverride, checkOverrides, ignoredOverrides, isPlainObject, mergeValues, overridesShapeProblems } from "../render/overrides";
 import { ChartName, chartVersion, namespaceLabels, planReleases } from "../render/releases";
 import { revisionSource } from "./revisions";
 import { withTrustValues } from "../render/trust";
@@ -33,6 +33,7 @@ import { RevisionDecision } from "../render/revisions";
 import { observeRevisions, revisionsPhase } from "../readiness/revisions";
 import { installRevisionState, installRevisionTags } from "./revisions";
 import {
+    AppliedValues,
     Condition,
     EastWestGatewayState,
     GatewayApiState,
@@ -58,6 +59,8 @@ interface Installed {
     gatewayApi: GatewayApiState;
     revisions: pulumi.Output<RevisionState[]>;
     revisionTags: RevisionTagState[];
+    /** Kept apart from the other outputs: it may be a secret, which must not make them secret too. */
+    appliedValues: pulumi.Output<AppliedValues[]>;
 }
 
 // Resolves once a component has registered all its descendants (a controller registers its children after its
@@ -122,6 +125,11 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     public readonly revisions!: pulumi.Output<RevisionState[]>;
     /** RevisionBased: where each revision tag points (empty for InPlace). */
     public readonly revisionTags!: pulumi.Output<RevisionTagState[]>;
+    /**
+     * Per release, in install order: the Helm values the component applied (its computed values with the `values`
+     * overrides merged over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+     */
+    public readonly appliedValues!: pulumi.Output<AppliedValues[]>;
 
     constructor(name: string, args: ServiceMeshControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything: a rejected input creates nothing, not even this component.
@@ -170,7 +178,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         registersChildrenLate(this, installed);
         installed.then(() => tellDeployed("unread"), () => tellDeployed("unread"));
 
-        const out = pulumi.output(installed);
+        // appliedValues may be a secret: lifted on its own, so that the other outputs stay readable.
+        const out = pulumi.output(installed.then(({ appliedValues: _, ...rest }) => rest));
+        this.appliedValues = pulumi.output(installed.then((i) => i.appliedValues));
         this.conditions = out.apply((i) => i.conditions);
         this.phase = out.apply((i) => i.phase);
         this.releases = out.apply((i) => i.releases);
@@ -205,6 +215,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             activeRevision: this.activeRevision,
             revisions: this.revisions,
             revisionTags: this.revisionTags,
+            appliedValues: this.appliedValues,
         });
     }
 
@@ -241,6 +252,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const trust = args.cacerts === undefined ? undefined : pulumi.unsecret(pulumi.output(args.cacerts).apply((c) => readableTrust(c)));
         const sources = chartSources(name, spec, plan.map((p) => p.chart), chartVersion(spec), childOpts);
         const releases: Record<string, k8s.helm.v3.Release> = {};
+        const appliedValues: Record<string, pulumi.Input<HelmValues>> = {};
         for (const entry of plan) {
             // A revision of another version (RevisionBased) pulls its own chart version.
             const source = entry.chartVersion === chartVersion(spec) ? sources[entry.chart] : revisionSource(name, spec, entry, decision!, childOpts);
@@ -251,6 +263,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             if (entry.chart === "istiod") {
                 dependsOn.push(...istiodSecrets);
             }
+            appliedValues[entry.name] = withOverrides(releaseValues(entry.chart, entry.values, spec, args, trust), chartOverride(args.values, entry.chart));
             releases[entry.name] = new k8s.helm.v3.Release(
                 `${name}-${entry.name}`,
                 {
@@ -259,7 +272,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                     chart: source.chart,
                     version: source.version,
                     repositoryOpts: source.repo ? { repo: source.repo } : undefined,
-                    values: withOverrides(releaseValues(entry.chart, entry.values, spec, args, trust), chartOverride(args.values, entry.chart)),
+                    values: appliedValues[entry.name],
                     timeout: spec.timeoutSeconds,
                     createNamespace: false,
                     skipAwait: false,
@@ -312,6 +325,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             ),
             eastWestAddress: eastWest ? eastWest.apply((e) => e.address) : pulumi.output(""),
             eastWest: eastWest ?? pulumi.output(undefined),
+            appliedValues: pulumi.all(plan.map((p) => pulumi.output(appliedValues[p.name]).apply((values): AppliedValues => ({ release: p.name, chart: p.chart, values })))),
             gatewayApi: gatewayApiPlan
                 ? { version: gatewayApiPlan.version, channel: gatewayApiPlan.channel, managed: gatewayApiPlan.managed, action: gatewayApiPlan.action }
                 : { version: "", channel: "", managed: false, action: "disabled" },
@@ -321,14 +335,16 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     /**
      * The `values` overrides once known (secrets are known at preview; outputs of resources still to be created are
      * not, and are checked in the update): owned values are refused before anything is registered, or with the
-     * escape hatch logged one by one.
+     * escape hatch logged one by one; values the installed minor ignores are logged too.
      */
     private async checkValues(args: ServiceMeshControllerArgs, spec: ControllerSpec, label: string): Promise<void> {
         const { value: values } = await known(args.values);
         if (values === undefined) {
             return;
         }
-        const { problems, warnings } = checkOverrides(isPlainObject(values) ? values : {}, spec.allowProtectedValueOverrides);
+        const charts = isPlainObject(values) ? values : {};
+        const { problems, warnings } = checkOverrides(charts, spec.allowProtectedValueOverrides);
+        warnings.push(...ignoredOverrides(charts, spec.version));
         problems.unshift(...overridesShapeProblems(values, planReleases(spec).map((p) => p.chart)));
         if (problems.length) {
             throw new SpecError(label, problems);

@@ -9,6 +9,7 @@ import {
     EastWestGateway,
     EastWestGatewayState,
     GatewayApi,
+    GatewayApiState,
     Image,
     OnConflict,
     Platform,
@@ -151,6 +152,20 @@ export interface MeshClusterStatus {
     revisions: RevisionState[];
     /** RevisionBased: where its revision tags point. */
     revisionTags: RevisionTagState[];
+    /** The Gateway API bundle in force on the cluster after the update, and whether the mesh manages it. */
+    gatewayApi: GatewayApiState;
+}
+
+/** The Helm values applied to one release of one cluster (its computed values with the `values` overrides merged over them). */
+export interface MeshAppliedValues {
+    /** The cluster name. */
+    cluster: string;
+    /** The release name, e.g. `istiod`. */
+    release: string;
+    /** The chart name, e.g. `istiod`. */
+    chart: string;
+    /** The values passed to Helm (chart defaults aside). */
+    values: Record<string, any>;
 }
 
 /** The state of one link, from the peer Gateway's status. */

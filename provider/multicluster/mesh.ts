@@ -12,7 +12,7 @@ import { ClusterCacerts } from "../trust/args";
 import { RotationInfo, RootOfTrust, rotationOf } from "../trust/rootOfTrust";
 import { readableTrust, transitionProblems, trustState } from "../trust/stages";
 import { ControllerSpec } from "../spec/validate";
-import { MeshClusterStatus, MeshLinkStatus, MultiClusterMeshArgs } from "./args";
+import { MeshAppliedValues, MeshClusterStatus, MeshLinkStatus, MultiClusterMeshArgs } from "./args";
 import { ResolvedCluster, ResolvedLink, controllerArgsFor, resolveMeshSpec } from "./validate";
 
 /** One cluster of the mesh as the component wires it. */
@@ -39,8 +39,13 @@ export const MULTI_CLUSTER_MESH_TYPE = "servicemesh:index:MultiClusterMesh";
  * cluster with an east-west gateway, and the clusters linked (every pair both ways, or the links given).
  */
 export class MultiClusterMesh extends pulumi.ComponentResource {
-    /** Per cluster: phase, conditions, east-west address and intermediate CA expiry. */
+    /** Per cluster: phase, conditions, east-west address, intermediate CA expiry, trust and Gateway API bundle. */
     public readonly clusters!: pulumi.Output<MeshClusterStatus[]>;
+    /**
+     * Per cluster and release: the Helm values the mesh applied (computed values with the `values` overrides merged
+     * over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+     */
+    public readonly appliedValues!: pulumi.Output<MeshAppliedValues[]>;
     /** Per link: the peer Gateway, the address it points at and whether it was accepted. */
     public readonly links!: pulumi.Output<MeshLinkStatus[]>;
     /** The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots. */
@@ -100,8 +105,8 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             spec.clusters.map((c) => {
                 const m = members[c.name].controller;
                 return pulumi
-                    .all([m.phase, m.conditions, m.eastWestAddress, m.eastWest, trust.intermediateExpiries, trust.clusterTrust, pulumi.all([m.activeRevision, m.revisions, m.revisionTags])])
-                    .apply(([phase, conditions, eastWestAddress, eastWest, expiries, clusterTrust, [activeRevision, revisions, revisionTags]]) => ({
+                    .all([m.phase, m.conditions, m.eastWestAddress, m.eastWest, trust.intermediateExpiries, trust.clusterTrust, pulumi.all([m.activeRevision, m.revisions, m.revisionTags]), m.gatewayApi])
+                    .apply(([phase, conditions, eastWestAddress, eastWest, expiries, clusterTrust, [activeRevision, revisions, revisionTags], gatewayApi]) => ({
                         name: c.name,
                         network: c.network,
                         trustDomain: c.trustDomain,
@@ -114,14 +119,19 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
                         activeRevision,
                         revisions,
                         revisionTags,
+                        gatewayApi,
                     }));
             }),
         );
+        this.appliedValues = pulumi
+            .all(spec.clusters.map((c) => members[c.name].controller.appliedValues.apply((list) => list.map((a) => ({ cluster: c.name, ...a })))))
+            .apply((perCluster) => perCluster.flat());
         this.links = pulumi.all(linkStates);
         this.phase = pulumi.all([this.clusters, this.links]).apply(([clusters, links]) => meshPhase(clusters, links));
         this.summary = pulumi.all([this.clusters, this.links, this.phase]).apply(([c, l, p]) => meshSummary(c, l, p));
         this.registerOutputs({
             clusters: this.clusters,
+            appliedValues: this.appliedValues,
             links: this.links,
             rootCertPem: this.rootCertPem,
             rotationStage: this.rotationStage,

@@ -2,6 +2,7 @@
 // refuses the update before any child is registered or returns what the install needs (the platform). Under
 // onConflict Force, and only in a real update, it releases same-named Helm releases for takeover (takeover.ts).
 import * as pulumi from "@pulumi/pulumi";
+import { Refusal } from "../spec/inputs";
 import { ControllerSpec } from "../spec/validate";
 import { Ownership, conflictProblem, scanConflicts } from "./conflicts";
 import { KubeConnection, connectionFrom, kubeGet, kubeconfigText } from "./kube";
@@ -16,7 +17,7 @@ import { trustFindings } from "./trust";
 import { DEFAULT_REVISION, RevisionDecision, deployedRevisions, deployedTags, planRevisions } from "../render/revisions";
 
 /** Raised when the pre-flight refuses an update; nothing was changed. */
-export class PreflightError extends Error {
+export class PreflightError extends Refusal {
     constructor(
         readonly component: string,
         readonly problems: string[],

@@ -5,6 +5,7 @@
 // Values the component owns (OWNED_VALUES in values.ts) are refused, naming the key and the input to use instead,
 // unless allowProtectedValueOverrides is set: then each one is reported as a warning and the override wins.
 import * as pulumi from "@pulumi/pulumi";
+import { IstioVersion, formatVersion, removedIstiodEnv } from "../spec/versions";
 import type { ChartName } from "./releases";
 import { HelmValues, OWNED_VALUES, OwnedValue } from "./values";
 
@@ -122,6 +123,24 @@ export function checkOverrides(
         }
     }
     return { problems, warnings };
+}
+
+/**
+ * Overrides the installed minor ignores: istiod environment variables it removed (the versions table), set through
+ * `pilot.env` or `env`. Reported as warnings, since istiod starts without them, but the setting no longer does anything.
+ */
+export function ignoredOverrides(overrides: Partial<Record<ChartName, unknown>>, version: IstioVersion, field = "values"): string[] {
+    const istiod = overrides.istiod;
+    if (!isPlainObject(istiod)) return [];
+    const removed = removedIstiodEnv(version);
+    const envs: [string, unknown][] = [["pilot.env", isPlainObject(istiod.pilot) ? istiod.pilot.env : undefined], ["env", istiod.env]];
+    return envs.flatMap(([at, env]) =>
+        isPlainObject(env)
+            ? Object.keys(env)
+                  .filter((name) => env[name] !== undefined && removed.has(name))
+                  .map((name) => `${field}.istiod.${at}.${name}: Istio 1.${removed.get(name)} removed this variable, so istiod ${formatVersion(version)} ignores it; remove it from the values`)
+            : [],
+    );
 }
 
 /**

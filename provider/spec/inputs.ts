@@ -1,9 +1,25 @@
 // Shared pieces of input validation: the error every component raises, zod helpers for Kubernetes names and
 // enums, and the rendering of zod issues as `field: what is wrong (got <value>); allowed: <what>`.
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
+/**
+ * What the component refuses with: a message for the user, with no stack frames. Pulumi's Node runtime formats every
+ * error that rejects an Output with util.inspect (with colours, for its trace even when it prints only the message),
+ * and Node's inspect (22.23) spins on a frame such as `node_modules/@pulumi/output.ts:519`, where @pulumi/pulumi's
+ * source maps put its own code, until its string overflows: about a minute of CPU and gigabytes of memory on every
+ * refused preview before the program could exit. A stack of the message alone is formatted at once.
+ */
+export class Refusal extends pulumi.RunError {
+    constructor(message: string) {
+        super(message);
+        // A getter: Pulumi prefixes the message later ("error serializing property ...").
+        Object.defineProperty(this, "stack", { get: () => `${this.name}: ${this.message}`, configurable: true });
+    }
+}
+
 /** Raised when inputs are invalid; `problems` holds one line per bad field. */
-export class SpecError extends Error {
+export class SpecError extends Refusal {
     constructor(
         readonly component: string,
         readonly problems: string[],

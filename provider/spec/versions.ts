@@ -71,6 +71,8 @@ export interface MinorFacts {
      * 1.28+), which istiod's tag watcher reads next to the tag webhook; before 1.28 a tag is its webhook alone.
      */
     revisionTagService: boolean;
+    /** istiod environment variables this minor removed: istiod ignores them from this minor on. */
+    removedIstiodEnv?: string[];
 }
 
 const repoKey = (key: string): Registry => ({ layout: "repo-key", key });
@@ -80,6 +82,16 @@ const PUBLIC: Registry = { layout: "public" };
  * One row per supported minor; sources in shared/docs/istio-facts.md §4–§5. Repository keys come from public Solo
  * material (the official list sits behind a login). 1.31's Kubernetes range follows Istio's pattern (one minor up per
  * release) and is unconfirmed; istiod itself refuses Kubernetes older than 1.32 there.
+ *
+ * Install changes of 1.29–1.31, checked against istio/istio's charts and release notes at 1.29.3, 1.30.2 and the
+ * release-1.31 branch: every value the component sets is still read (the `pilot.*`/`cni.*` forms, ztunnel's flat keys
+ * and `network`, the platform overlays, `profile: ambient`) and every istiod variable it sets is still registered.
+ * Nothing else needs a row: the base chart has held no RBAC but the reader ServiceAccount since 1.19 (1.30 adds
+ * `global.enableReaderRBAC`, left at its default); ambient DNS capture is on by default since 1.25 and
+ * `cni.ambient.reconcileIptablesOnStartup` since 1.29 (both left to the chart); debug-endpoint authorisation (1.29,
+ * `DEBUG_ENDPOINT_AUTH_ALLOWED_NAMESPACES` from 1.29.1) does not touch the component, which reads only Kubernetes
+ * objects; 1.30's Helm v4/server-side-apply fix drops the webhooks' `failurePolicy` from upgrades, which istiod sets
+ * itself. What 1.31 removed from istiod is listed in its row, so an override of it is reported (render/overrides.ts).
  */
 export const MINORS: Readonly<Record<number, MinorFacts>> = {
     22: { registry: repoKey("a9ee4fe9f69a"), kubernetes: [27, 30], gatewayApi: "v1.1.0", license: "env", peeringEnv: false, gatewayParameters: false, nodePortPeering: false, revisionTagService: false },
@@ -91,7 +103,18 @@ export const MINORS: Readonly<Record<number, MinorFacts>> = {
     28: { registry: repoKey("594e990587b9"), kubernetes: [30, 34], gatewayApi: "v1.4.0", license: "secretRef", peeringEnv: false, gatewayParameters: true, nodePortPeering: true, revisionTagService: true },
     29: { registry: PUBLIC, kubernetes: [31, 35], gatewayApi: "v1.4.1", license: "secretRef", peeringEnv: true, gatewayParameters: true, nodePortPeering: true, revisionTagService: true },
     30: { registry: PUBLIC, kubernetes: [32, 36], gatewayApi: "v1.5.1", license: "secretRef", peeringEnv: true, gatewayParameters: true, nodePortPeering: true, revisionTagService: true },
-    31: { registry: PUBLIC, kubernetes: [33, 37], gatewayApi: "v1.6.0", license: "secretRef", peeringEnv: true, gatewayParameters: true, nodePortPeering: true, revisionTagService: true },
+    31: {
+        registry: PUBLIC,
+        kubernetes: [33, 37],
+        gatewayApi: "v1.6.0",
+        license: "secretRef",
+        peeringEnv: true,
+        gatewayParameters: true,
+        nodePortPeering: true,
+        revisionTagService: true,
+        // Its behaviour (an upstream span per gateway request) is always on from 1.31.
+        removedIstiodEnv: ["PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY"],
+    },
 };
 
 /** The newest minor the table knows; newer ones are served like it, with a warning. */
@@ -104,6 +127,17 @@ export function minorFacts(v: IstioVersion): { facts: MinorFacts; known: boolean
         return { facts: row, known: true, kubernetes: row.kubernetes };
     }
     return v.minor > NEWEST_KNOWN_MINOR ? { facts: MINORS[NEWEST_KNOWN_MINOR], known: false } : undefined;
+}
+
+/** The istiod environment variables removed up to this version's minor, each with the minor that removed it. */
+export function removedIstiodEnv(v: IstioVersion): Map<string, number> {
+    const removed = new Map<string, number>();
+    for (const [minor, row] of Object.entries(MINORS)) {
+        if (Number(minor) <= v.minor) {
+            for (const name of row.removedIstiodEnv ?? []) removed.set(name, Number(minor));
+        }
+    }
+    return removed;
 }
 
 export function minorKey(v: IstioVersion): string {

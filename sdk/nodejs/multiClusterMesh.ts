@@ -27,7 +27,12 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
     }
 
     /**
-     * Per cluster: phase, conditions, east-west address and intermediate CA expiry.
+     * Per cluster and release: the Helm values the mesh applied (computed values with the `values` overrides merged
+     * over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+     */
+    declare public /*out*/ readonly appliedValues: pulumi.Output<outputs.MeshAppliedValues[]>;
+    /**
+     * Per cluster: phase, conditions, east-west address, intermediate CA expiry, trust and Gateway API bundle.
      */
     declare public readonly clusters: pulumi.Output<outputs.MeshClusterStatus[]>;
     /**
@@ -93,11 +98,13 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             resourceInputs["upgradeStrategy"] = args?.upgradeStrategy;
             resourceInputs["values"] = args?.values;
             resourceInputs["version"] = args?.version;
+            resourceInputs["appliedValues"] = undefined /*out*/;
             resourceInputs["phase"] = undefined /*out*/;
             resourceInputs["rootCertPem"] = undefined /*out*/;
             resourceInputs["rotationStage"] = undefined /*out*/;
             resourceInputs["summary"] = undefined /*out*/;
         } else {
+            resourceInputs["appliedValues"] = undefined /*out*/;
             resourceInputs["clusters"] = undefined /*out*/;
             resourceInputs["links"] = undefined /*out*/;
             resourceInputs["phase"] = undefined /*out*/;

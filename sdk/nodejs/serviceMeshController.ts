@@ -32,6 +32,11 @@ export class ServiceMeshController extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly activeRevision: pulumi.Output<string>;
     /**
+     * Per release, in install order: the Helm values the component applied (its computed values with the `values`
+     * overrides merged over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+     */
+    declare public /*out*/ readonly appliedValues: pulumi.Output<outputs.AppliedValues[]>;
+    /**
      * The cluster name given (empty when unset).
      */
     declare public readonly cluster: pulumi.Output<string>;
@@ -133,6 +138,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["values"] = args?.values;
             resourceInputs["version"] = args?.version;
             resourceInputs["activeRevision"] = undefined /*out*/;
+            resourceInputs["appliedValues"] = undefined /*out*/;
             resourceInputs["conditions"] = undefined /*out*/;
             resourceInputs["eastWest"] = undefined /*out*/;
             resourceInputs["eastWestAddress"] = undefined /*out*/;
@@ -142,6 +148,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["revisions"] = undefined /*out*/;
         } else {
             resourceInputs["activeRevision"] = undefined /*out*/;
+            resourceInputs["appliedValues"] = undefined /*out*/;
             resourceInputs["cluster"] = undefined /*out*/;
             resourceInputs["conditions"] = undefined /*out*/;
             resourceInputs["eastWest"] = undefined /*out*/;
@@ -218,7 +225,7 @@ export interface ServiceMeshControllerArgs {
      */
     forceRemoveRevisions?: string[];
     /**
-     * Gateway API CRDs: installed by default (standard channel v1.2.1).
+     * Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
      */
     gatewayApi?: inputs.GatewayApiArgs;
     /**

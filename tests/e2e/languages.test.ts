@@ -93,8 +93,23 @@ describe("every Pulumi language (real engine)", function () {
             // The Python example reads the same config as examples/multicluster-ts.
             ({ stack, caDir } = await multiclusterStack(e, "e2e-python", CLUSTERS, py.env(e.env.PATH), "multicluster-python"));
             await stack.setConfig(INTERNAL_POOL, { value: "internal" }, true);
+            // Tuning from Python: values for every cluster, and one cluster's own merged over them.
+            await stack.setConfig("values.istiod.meshConfig.accessLogFile", { value: "/dev/stdout" }, true);
+            await stack.setConfig("clusters[1].values.ztunnel.resources.requests.cpu", { value: "150m" }, true);
         });
-        meshExampleLifecycle(() => stack, () => caDir);
+        meshExampleLifecycle(() => stack, () => caDir, [
+            "passed its values overrides: the shared ones to every cluster, west's own to west only",
+            async () => {
+                const e = env();
+                for (const name of CLUSTERS) {
+                    const configMap = JSON.parse(await e.kubectl(name, ["get", "configmap", "istio", "-n", "istio-system", "-o", "json"]));
+                    expect(configMap.data.mesh, name).to.match(/^accessLogFile: \/dev\/stdout$/m);
+                    expect(configMap.data.mesh, name).to.match(new RegExp(`^trustDomain: ${name}$`, "m"));
+                    const ztunnel = JSON.parse(await e.kubectl(name, ["get", "daemonset", "ztunnel", "-n", "istio-system", "-o", "json"]));
+                    expect(ztunnel.spec.template.spec.containers[0].resources?.requests?.cpu, name).to.equal(name === "west" ? "150m" : "200m"); // the chart default elsewhere
+                }
+            },
+        ]);
     });
 
     describe("YAML multicluster example (examples/multicluster-yaml)", () => {

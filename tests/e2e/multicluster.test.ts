@@ -13,8 +13,7 @@ describe("multicluster mesh of three clusters (real engine)", function () {
     let stack: Stack;
 
     before(async () => {
-        ({ stack } = await multiclusterStack(env(), "e2e-multi", CLUSTERS));
-        await stack.setConfig("istioVersion", { value: "1.31.1" });
+        ({ stack } = await multiclusterStack(env(), "e2e-multi", CLUSTERS, {}, "multicluster-ts", "1.31.1"));
     });
 
     it("deploys: every cluster SUCCEEDED, six links accepted", async () => {
@@ -24,6 +23,8 @@ describe("multicluster mesh of three clusters (real engine)", function () {
         expect(clusters.map((c) => [c.name, c.phase, c.eastWestAddress])).to.deep.equal(CLUSTERS.map((n) => [n, "SUCCEEDED", env().addresses[n]]));
         for (const c of clusters) {
             expect(c.conditions.every((x: any) => x.status === "True"), c.name).to.equal(true);
+            // The stand-in of the bundle 1.31 is built against, as the component applies by default.
+            expect(c.gatewayApi, c.name).to.deep.equal({ version: "v1.6.0", channel: "standard", managed: true, action: "install" });
         }
         const links = result.outputs.meshLinks.value as any[];
         expect(links).to.have.length(6);
@@ -68,6 +69,21 @@ describe("multicluster mesh of three clusters (real engine)", function () {
             const envOf = Object.fromEntries(istiod.spec.template.spec.containers[0].env.filter((v: any) => "value" in v).map((v: any) => [v.name, v.value]));
             expect(envOf).to.include({ PILOT_ENABLE_IP_AUTOALLOCATE: "true", PILOT_ENABLE_K8S_SELECT_WORKLOAD_ENTRIES: "false", PILOT_SKIP_VALIDATE_TRUST_DOMAIN: "true" });
         }
+    });
+
+    it("reports per cluster and release the values Helm holds for the release (Helm keeps no empty lists)", async () => {
+        const e = env();
+        const applied = (await stack.outputs()).appliedValues.value as { cluster: string; release: string; values: any }[];
+        expect(applied.map((a) => `${a.cluster}/${a.release}`)).to.deep.equal(CLUSTERS.flatMap((c) => ["istio-base", "istiod", "istio-cni", "ztunnel"].map((r) => `${c}/${r}`)));
+        const withoutEmptyLists = (v: any): any =>
+            v && typeof v === "object" && !Array.isArray(v)
+                ? Object.fromEntries(Object.entries(v).filter(([, x]) => !(Array.isArray(x) && x.length === 0)).map(([k, x]) => [k, withoutEmptyLists(x)]))
+                : v;
+        for (const a of applied) {
+            const held = JSON.parse(await e.helm(a.cluster, ["get", "values", a.release, "-n", "istio-system", "-o", "json"]));
+            expect(withoutEmptyLists(a.values), `${a.cluster}/${a.release}`).to.deep.equal(held);
+        }
+        expect(applied.find((a) => a.cluster === "east" && a.release === "istiod")!.values.pilot.env).to.include({ PILOT_ENABLE_IP_AUTOALLOCATE: "true" });
     });
 
     it("a second up changes nothing", async () => {

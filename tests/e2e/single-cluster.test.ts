@@ -1,9 +1,12 @@
 // The single-cluster example on a simulated cluster with the real Pulumi CLI: deploy at 1.28 (the last repo-key
 // minor), no-op, refresh, targeted changes, upgrades one minor per up across the registry change to 1.31 (the
-// Gateway API bundle moving to a v1.5 one on the way), and teardown, checked against what the API server and Helm report.
+// Gateway API bundle moving with each minor to the one it is built against, v1.4.0 to v1.6.0), and teardown, checked
+// against what the API server and Helm report.
+import * as fs from "fs";
+import * as yaml from "js-yaml";
 import { expect } from "chai";
 import { Stack } from "@pulumi/pulumi/automation";
-import { CREDENTIALS_SECRET, GATEWAY_API_CRDS, GATEWAY_API_V15 } from "./harness/environment";
+import { CREDENTIALS_SECRET, GATEWAY_API_CRDS, gatewayApiStandIn } from "./harness/environment";
 import { changes, singleClusterStack } from "./harness/stacks";
 import { env } from "./hooks";
 
@@ -14,8 +17,8 @@ describe("single cluster (real engine)", function () {
     before(async () => {
         const e = env();
         // TLS of the chart repository is verified: its CA is trusted by the program (not skipped).
-        stack = await singleClusterStack(e, "e2e-single", cluster);
-        await stack.setAllConfig({ imageRepository: { value: "registry.example/istio" }, istioVersion: { value: "1.28.2" } });
+        stack = await singleClusterStack(e, "e2e-single", cluster, "1.28.2");
+        await stack.setConfig("imageRepository", { value: "registry.example/istio" });
     });
     const charts = async () => (JSON.parse(await env().helm(cluster, ["list", "-n", "istio-system", "-o", "json"])) as any[]).map((r) => r.chart).sort();
 
@@ -73,14 +76,20 @@ describe("single cluster (real engine)", function () {
         expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).to.deep.equal([4, 50]);
     });
 
-    for (const [version, bundle] of [["1.29.3", undefined], ["1.30.2", GATEWAY_API_V15], ["1.31.1", undefined]] as const) {
-        it(`upgrading to ${version} is one up (the four releases, nothing else${bundle ? ", plus the v1.5 Gateway API bundle" : ""}), then a no-op up`, async () => {
-            await stack.setConfig("istioVersion", { value: version });
-            if (bundle) await stack.setConfig("gatewayApiManifest", { value: bundle });
+    /** The names of the objects of a Gateway API stand-in. */
+    const bundleObjects = (file: string) => (yaml.loadAll(fs.readFileSync(file, "utf8")) as any[]).filter((d) => d).map((d) => `${d.kind}/${d.metadata.name}`);
+    let from = "1.28.2";
+    for (const version of ["1.29.3", "1.30.2", "1.31.1"]) {
+        it(`upgrading to ${version} is one up (the four releases and the minor's Gateway API bundle, nothing else), then a no-op up`, async () => {
+            const [before, after] = [bundleObjects(gatewayApiStandIn(from)), bundleObjects(gatewayApiStandIn(version))];
+            await stack.setAllConfig({ istioVersion: { value: version }, gatewayApiManifest: { value: gatewayApiStandIn(version) } });
             const result = await stack.up({ onOutput: (l) => process.stderr.write(l) });
+            from = version;
             expect(result.outputs.phase.value).to.equal("SUCCEEDED");
-            const expected = bundle ? { update: 4 + 5, create: 3 } : { update: 4 };
-            expect(changes(result.summary.resourceChanges), "one update per release").to.deep.include(expected);
+            // Every object of the old bundle gets the new bundle-version annotation; the new bundle's own are created.
+            const created = after.filter((o) => !before.includes(o)).length;
+            const expected = { update: 4 + before.filter((o) => after.includes(o)).length, ...(created ? { create: created } : {}) };
+            expect(changes(result.summary.resourceChanges), "one update per release and bundle object").to.deep.equal(expected);
             expect(await charts()).to.deep.equal(["base", "cni", "istiod", "ztunnel"].map((c) => `${c}-${version}-solo`));
             const istiod = JSON.parse(await env().kubectl(cluster, ["get", "deployment", "istiod", "-n", "istio-system", "-o", "json"]));
             expect(istiod.spec.template.spec.containers[0].image).to.equal(`registry.example/istio/pilot:${version}-solo-distroless`);
@@ -88,12 +97,12 @@ describe("single cluster (real engine)", function () {
         });
     }
 
-    it("its own Gateway API CRDs moved to the v1.5.1 bundle, with the safe-upgrades policy and binding next to them", async () => {
+    it("its own Gateway API CRDs moved to the v1.6.0 bundle 1.31 is built against, with the safe-upgrades policy and binding next to them", async () => {
         const e = env();
         const crd = JSON.parse(await e.kubectl(cluster, ["get", "crd", "gateways.gateway.networking.k8s.io", "-o", "json"]));
-        expect(crd.metadata.annotations).to.include({ "gateway.networking.k8s.io/bundle-version": "v1.5.1", "servicemesh.pulumi.com/gateway-api": "created" });
+        expect(crd.metadata.annotations).to.include({ "gateway.networking.k8s.io/bundle-version": "v1.6.0", "servicemesh.pulumi.com/gateway-api": "created" });
         const out = await stack.outputs();
-        expect(out.gatewayApi.value).to.deep.equal({ version: "v1.5.1", channel: "standard", managed: true, action: "manage" });
+        expect(out.gatewayApi.value).to.deep.equal({ version: "v1.6.0", channel: "standard", managed: true, action: "manage" });
         const policy = await e.kubectl(cluster, ["get", "validatingadmissionpolicies,validatingadmissionpolicybindings", "-o", "name"]);
         expect(policy.trim().split("\n").sort()).to.deep.equal([
             "validatingadmissionpolicy.admissionregistration.k8s.io/safe-upgrades.gateway.networking.k8s.io",

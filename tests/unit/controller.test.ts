@@ -318,6 +318,42 @@ describe("ServiceMeshController values overrides (mocks)", () => {
         expect(release("istio-cni").inputs.values.cni).to.deep.equal({ logLevel: "debug" });
     });
 
+    it("reports the values it applied per release: exactly each release's Helm values, computed ← overrides", async () => {
+        const { mesh } = await deploy({
+            ...base,
+            cluster: "east",
+            values: { istiod: { meshConfig: { accessLogFile: "/dev/stdout" } }, ztunnel: { resources: { requests: { cpu: "500m" } } } },
+        });
+        const applied = await valueOf(mesh.appliedValues);
+        expect(applied.map((a) => [a.release, a.chart])).to.deep.equal([["istio-base", "base"], ["istiod", "istiod"], ["istio-cni", "cni"], ["ztunnel", "ztunnel"]]);
+        for (const a of applied) {
+            expect(a.values, a.release).to.deep.equal(release(a.release).inputs.values);
+        }
+        const istiod = applied.find((a) => a.release === "istiod")!.values;
+        expect(istiod.meshConfig).to.deep.equal({ trustDomain: "east", accessLogFile: "/dev/stdout" });
+        expect(istiod.pilot.autoscaleMax).to.equal(25);
+        expect(applied.find((a) => a.release === "ztunnel")!.values.resources).to.deep.equal({ requests: { cpu: "500m" } });
+        expect(await (mesh.appliedValues as any).isSecret).to.equal(false);
+    });
+
+    it("keeps the applied values secret when an override holds a secret, and the other outputs readable", async () => {
+        const { mesh } = await deploy({ ...base, values: { istiod: { pilot: { env: { VAULT_TOKEN: pulumi.secret("s3cret") } } } } });
+        expect(await (mesh.appliedValues as any).isSecret).to.equal(true);
+        const istiod = (await valueOf(mesh.appliedValues)).find((a) => a.release === "istiod")!;
+        expect(istiod.values.pilot.env).to.deep.equal({ VAULT_TOKEN: "s3cret" });
+        for (const out of [mesh.phase, mesh.conditions, mesh.releases, mesh.gatewayApi]) {
+            expect(await (out as any).isSecret).to.equal(false);
+        }
+    });
+
+    it("keeps the applied values secret when istiod 1.24 takes the license in its environment", async () => {
+        const { mesh } = await deploy({ ...base, license: "lic-key" });
+        expect(await (mesh.appliedValues as any).isSecret).to.equal(true);
+        const istiod = (await valueOf(mesh.appliedValues)).find((a) => a.release === "istiod")!;
+        expect(istiod.values.pilot.env.SOLO_LICENSE_KEY).to.equal("lic-key");
+        expect(await (mesh.phase as any).isSecret).to.equal(false);
+    });
+
     it("refuses an owned value at construction, naming the key and the input, creating nothing", () =>
         expectRejected(
             () => new ServiceMeshController("mesh", { ...base, values: { istiod: { global: { hub: "mirror.example/istio" } } } }),

@@ -44,6 +44,37 @@ describe("MultiClusterMesh (mocks)", function () {
         });
     }
 
+    it("reports per cluster the Gateway API bundle in force and the values applied to each release", async () => {
+        const { mesh, clusterStates } = await deploy({
+            ...shared,
+            clusters: [{ name: "east", context: "ctx-east", values: { ztunnel: { resources: { requests: { cpu: "500m" } } } } }, { name: "west", context: "ctx-west" }],
+            values: { istiod: { meshConfig: { accessLogFile: "/dev/stdout" } } },
+        });
+        expect(clusterStates.map((c) => [c.name, c.gatewayApi])).to.deep.equal(
+            // The unit fixture's CRDs carry no bundle-version annotations.
+            ["east", "west"].map((n) => [n, { version: "unknown", channel: "standard", managed: true, action: "install" }]),
+        );
+        const applied = await valueOf(mesh.appliedValues);
+        expect(applied.map((a) => `${a.cluster}/${a.release}`)).to.deep.equal(
+            ["east", "west"].flatMap((c) => ["istio-base", "istiod", "istio-cni", "ztunnel"].map((r) => `${c}/${r}`)),
+        );
+        const of = (cluster: string, release: string) => applied.find((a) => a.cluster === cluster && a.release === release)!.values;
+        const releaseInputs = (cluster: string, release: string) =>
+            registered.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name === `mesh-${cluster}-${release}`)!.inputs.values;
+        for (const a of applied) {
+            expect(a.values, `${a.cluster}/${a.release}`).to.deep.equal(releaseInputs(a.cluster, a.release));
+        }
+        expect(of("east", "istiod").meshConfig).to.deep.equal({ trustDomain: "east", accessLogFile: "/dev/stdout" });
+        expect(of("west", "istiod").global.multiCluster).to.deep.equal({ clusterName: "west" });
+        expect(of("east", "ztunnel").resources).to.deep.equal({ requests: { cpu: "500m" } });
+        expect(of("west", "ztunnel")).to.not.have.property("resources");
+        // 1.24 takes the license in istiod's environment: the applied values are a secret, the cluster states are not.
+        const licensed = new MultiClusterMesh("licensed", { ...shared, clusters: clusters(["east", "west"]), license: "lic" });
+        expect(await (licensed.appliedValues as any).isSecret).to.equal(true);
+        expect(await (licensed.clusters as any).isSecret).to.equal(false);
+        expect(await (mesh.appliedValues as any).isSecret).to.equal(false);
+    });
+
     it("puts every child of a cluster on that cluster's provider, built from its context", async () => {
         await deploy({ ...shared, clusters: [{ name: "east", kubeconfig: "kc-east" }, { name: "west", context: "ctx-west" }] });
         const providers = providersByName();

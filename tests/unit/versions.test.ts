@@ -1,13 +1,19 @@
 // The versions table, row by row: where each minor's images and charts come from, its tags, Kubernetes range,
 // Gateway API bundle, license wiring and Solo peering settings, as the resolved spec and the rendered values show them.
+import * as fs from "fs";
+import * as path from "path";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
+import { parseBundle } from "../../provider/gatewayapi/bundle";
 import { emptySnapshot, mockClusters, registered, resetMocks, settle } from "./mocks";
 import { ServiceMeshController } from "../../provider";
 import { kubernetesSupport } from "../../provider/preflight/support";
+import { ignoredOverrides } from "../../provider/render/overrides";
+import { planReleases } from "../../provider/render/releases";
+import { withTrustValues } from "../../provider/render/trust";
 import { istiodValues } from "../../provider/render/values";
 import { resolveControllerSpec } from "../../provider/spec/validate";
-import { MINORS, parseVersion } from "../../provider/spec/versions";
+import { MINORS, parseVersion, removedIstiodEnv } from "../../provider/spec/versions";
 
 const GLOO = "us-docker.pkg.dev/gloo-mesh";
 const PUBLIC_IMAGES = "us-docker.pkg.dev/soloio-img/istio";
@@ -68,6 +74,17 @@ describe("versions table", () => {
                 expect(spec.gatewayApi.manifest).to.equal(`https://github.com/kubernetes-sigs/gateway-api/releases/download/${bundle}/standard-install.yaml`);
             });
 
+            it("has a stand-in of that bundle for its real-engine tests (tests/e2e/fixtures/gen-gateway-api.py)", () => {
+                const file = path.join(__dirname, "..", "e2e", "fixtures", `gateway-api-${bundle}.yaml`);
+                const standIn = parseBundle(fs.readFileSync(file, "utf8"), file);
+                expect([standIn.version, standIn.channel]).to.deep.equal([bundle, "standard"]);
+                const crds = standIn.objects.filter((o) => o.kind === "CustomResourceDefinition");
+                expect(crds.every((c) => c.metadata.annotations?.["gateway.networking.k8s.io/bundle-version"] === bundle)).to.equal(true);
+                // From v1.5 the bundle guards its CRDs with the safe-upgrades policy and binding.
+                const guarded = Number(bundle.split(".")[1]) >= 5;
+                expect(standIn.objects.filter((o) => o.kind.startsWith("ValidatingAdmissionPolicy")).length).to.equal(guarded ? 2 : 0);
+            });
+
             it("wires the license and Solo's peering settings as that minor reads them", () => {
                 expect(spec.license).to.equal(license);
                 const values = istiodValues(spec) as any;
@@ -88,6 +105,66 @@ describe("versions table", () => {
             });
         });
     }
+});
+
+describe("what each minor removed from istiod (1.29–1.31 install changes)", () => {
+    /** Every environment variable the component's values set for istiod and the proxies, as release/path/NAME. */
+    function variablesSet(version: string, args: object): string[] {
+        const spec = resolveControllerSpec({ version, ...args });
+        // Two roots trusted: what a root rotation adds on top (ISTIO_MULTIROOT_MESH, PROXY_CONFIG_XDS_AGENT).
+        const rotation = { roots: ["a", "b"], issuer: "a", subjects: {} };
+        return planReleases(spec).flatMap((p) => {
+            const v = withTrustValues(p.name, p.values, rotation) as any;
+            const maps: [string, Record<string, unknown> | undefined][] = [
+                ["pilot.env", v.pilot?.env],
+                ["env", v.env],
+                ["meshConfig.defaultConfig.proxyMetadata", v.meshConfig?.defaultConfig?.proxyMetadata],
+            ];
+            return maps.flatMap(([at, env]) => Object.keys(env ?? {}).map((name) => `${p.name}/${at}/${name}`));
+        });
+    }
+
+    it("1.31 removed PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY; 1.29 and 1.30 removed nothing the table knows", () => {
+        expect([...removedIstiodEnv(parseVersion("1.30.2")!)]).to.deep.equal([]);
+        expect([...removedIstiodEnv(parseVersion("1.31.1")!)]).to.deep.equal([["PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY", 31]]);
+        expect([...removedIstiodEnv(parseVersion("1.32.0")!)]).to.deep.equal([["PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY", 31]]);
+    });
+
+    for (const minor of Object.keys(MINORS).map(Number)) {
+        const version = `1.${minor}.3`;
+        it(`Istio ${version}: nothing the component sets is a variable the minor removed`, () => {
+            const removed = removedIstiodEnv(parseVersion(version)!);
+            const multicluster = minor >= 24 ? { cluster: "east", network: "east", eastWestGateway: {}, license: "k" } : { license: "k" };
+            const set = [...variablesSet(version, multicluster), ...variablesSet(version, { dataplaneMode: "Sidecar" })];
+            expect(set.length).to.be.greaterThan(minor >= 24 ? 3 : 1);
+            expect(set.filter((s) => removed.has(s.split("/").pop()!))).to.deep.equal([]);
+        });
+    }
+
+    it("an override of a removed variable is reported for the minor that removed it and later, not before", () => {
+        const values = { istiod: { pilot: { env: { PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: "true", OTHER: "x" } }, env: { PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: "false" } } };
+        expect(ignoredOverrides(values, parseVersion("1.30.2")!)).to.deep.equal([]);
+        expect(ignoredOverrides(values, parseVersion("1.31.1")!, "clusters[1] (west).values")).to.deep.equal([
+            "clusters[1] (west).values.istiod.pilot.env.PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: Istio 1.31 removed this variable, so istiod 1.31.1 ignores it; remove it from the values",
+            "clusters[1] (west).values.istiod.env.PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: Istio 1.31 removed this variable, so istiod 1.31.1 ignores it; remove it from the values",
+        ]);
+    });
+
+    it("the component logs that warning at preview and still installs", async () => {
+        mockClusters({ preflight: emptySnapshot("v1.33.2") });
+        const warnings: string[] = [];
+        const original = pulumi.log.warn;
+        (pulumi.log as any).warn = (message: string) => void warnings.push(message);
+        try {
+            const mesh = new ServiceMeshController("mesh", { version: "1.31.1", gatewayApi: { install: false }, values: { istiod: { pilot: { env: { PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: "true" } } } } });
+            expect(await (mesh.phase as any).promise()).to.equal("SUCCEEDED");
+        } finally {
+            (pulumi.log as any).warn = original;
+        }
+        expect(warnings).to.deep.equal([
+            'ServiceMeshController "mesh": values.istiod.pilot.env.PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: Istio 1.31 removed this variable, so istiod 1.31.1 ignores it; remove it from the values',
+        ]);
+    });
 });
 
 describe("versions across the registry change (mocks)", () => {

@@ -17,7 +17,10 @@ import (
 type MultiClusterMesh struct {
 	pulumi.ResourceState
 
-	// Per cluster: phase, conditions, east-west address and intermediate CA expiry.
+	// Per cluster and release: the Helm values the mesh applied (computed values with the `values` overrides merged
+	// over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+	AppliedValues MeshAppliedValuesArrayOutput `pulumi:"appliedValues"`
+	// Per cluster: phase, conditions, east-west address, intermediate CA expiry, trust and Gateway API bundle.
 	Clusters MeshClusterStatusArrayOutput `pulumi:"clusters"`
 	// Per link: the peer Gateway, the address it points at and whether it was accepted.
 	Links MeshLinkStatusArrayOutput `pulumi:"links"`
@@ -202,7 +205,13 @@ func (o MultiClusterMeshOutput) ToMultiClusterMeshOutputWithContext(ctx context.
 	return o
 }
 
-// Per cluster: phase, conditions, east-west address and intermediate CA expiry.
+// Per cluster and release: the Helm values the mesh applied (computed values with the `values` overrides merged
+// over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+func (o MultiClusterMeshOutput) AppliedValues() MeshAppliedValuesArrayOutput {
+	return o.ApplyT(func(v *MultiClusterMesh) MeshAppliedValuesArrayOutput { return v.AppliedValues }).(MeshAppliedValuesArrayOutput)
+}
+
+// Per cluster: phase, conditions, east-west address, intermediate CA expiry, trust and Gateway API bundle.
 func (o MultiClusterMeshOutput) Clusters() MeshClusterStatusArrayOutput {
 	return o.ApplyT(func(v *MultiClusterMesh) MeshClusterStatusArrayOutput { return v.Clusters }).(MeshClusterStatusArrayOutput)
 }

@@ -13,6 +13,127 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// The Helm values the component applied to one release: the values it computed from the inputs, with the `values`
+// overrides merged over them. The chart's own defaults are not included (as `helm get values` shows a release).
+type AppliedValues struct {
+	// The chart name, e.g. `istiod`.
+	Chart string `pulumi:"chart"`
+	// The release name, e.g. `istiod`.
+	Release string `pulumi:"release"`
+	// The values passed to Helm.
+	Values map[string]interface{} `pulumi:"values"`
+}
+
+// AppliedValuesInput is an input type that accepts AppliedValuesArgs and AppliedValuesOutput values.
+// You can construct a concrete instance of `AppliedValuesInput` via:
+//
+//	AppliedValuesArgs{...}
+type AppliedValuesInput interface {
+	pulumi.Input
+
+	ToAppliedValuesOutput() AppliedValuesOutput
+	ToAppliedValuesOutputWithContext(context.Context) AppliedValuesOutput
+}
+
+// The Helm values the component applied to one release: the values it computed from the inputs, with the `values`
+// overrides merged over them. The chart's own defaults are not included (as `helm get values` shows a release).
+type AppliedValuesArgs struct {
+	// The chart name, e.g. `istiod`.
+	Chart pulumi.StringInput `pulumi:"chart"`
+	// The release name, e.g. `istiod`.
+	Release pulumi.StringInput `pulumi:"release"`
+	// The values passed to Helm.
+	Values pulumi.MapInput `pulumi:"values"`
+}
+
+func (AppliedValuesArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AppliedValues)(nil)).Elem()
+}
+
+func (i AppliedValuesArgs) ToAppliedValuesOutput() AppliedValuesOutput {
+	return i.ToAppliedValuesOutputWithContext(context.Background())
+}
+
+func (i AppliedValuesArgs) ToAppliedValuesOutputWithContext(ctx context.Context) AppliedValuesOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AppliedValuesOutput)
+}
+
+// AppliedValuesArrayInput is an input type that accepts AppliedValuesArray and AppliedValuesArrayOutput values.
+// You can construct a concrete instance of `AppliedValuesArrayInput` via:
+//
+//	AppliedValuesArray{ AppliedValuesArgs{...} }
+type AppliedValuesArrayInput interface {
+	pulumi.Input
+
+	ToAppliedValuesArrayOutput() AppliedValuesArrayOutput
+	ToAppliedValuesArrayOutputWithContext(context.Context) AppliedValuesArrayOutput
+}
+
+type AppliedValuesArray []AppliedValuesInput
+
+func (AppliedValuesArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AppliedValues)(nil)).Elem()
+}
+
+func (i AppliedValuesArray) ToAppliedValuesArrayOutput() AppliedValuesArrayOutput {
+	return i.ToAppliedValuesArrayOutputWithContext(context.Background())
+}
+
+func (i AppliedValuesArray) ToAppliedValuesArrayOutputWithContext(ctx context.Context) AppliedValuesArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AppliedValuesArrayOutput)
+}
+
+// The Helm values the component applied to one release: the values it computed from the inputs, with the `values`
+// overrides merged over them. The chart's own defaults are not included (as `helm get values` shows a release).
+type AppliedValuesOutput struct{ *pulumi.OutputState }
+
+func (AppliedValuesOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AppliedValues)(nil)).Elem()
+}
+
+func (o AppliedValuesOutput) ToAppliedValuesOutput() AppliedValuesOutput {
+	return o
+}
+
+func (o AppliedValuesOutput) ToAppliedValuesOutputWithContext(ctx context.Context) AppliedValuesOutput {
+	return o
+}
+
+// The chart name, e.g. `istiod`.
+func (o AppliedValuesOutput) Chart() pulumi.StringOutput {
+	return o.ApplyT(func(v AppliedValues) string { return v.Chart }).(pulumi.StringOutput)
+}
+
+// The release name, e.g. `istiod`.
+func (o AppliedValuesOutput) Release() pulumi.StringOutput {
+	return o.ApplyT(func(v AppliedValues) string { return v.Release }).(pulumi.StringOutput)
+}
+
+// The values passed to Helm.
+func (o AppliedValuesOutput) Values() pulumi.MapOutput {
+	return o.ApplyT(func(v AppliedValues) map[string]interface{} { return v.Values }).(pulumi.MapOutput)
+}
+
+type AppliedValuesArrayOutput struct{ *pulumi.OutputState }
+
+func (AppliedValuesArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AppliedValues)(nil)).Elem()
+}
+
+func (o AppliedValuesArrayOutput) ToAppliedValuesArrayOutput() AppliedValuesArrayOutput {
+	return o
+}
+
+func (o AppliedValuesArrayOutput) ToAppliedValuesArrayOutputWithContext(ctx context.Context) AppliedValuesArrayOutput {
+	return o
+}
+
+func (o AppliedValuesArrayOutput) Index(i pulumi.IntInput) AppliedValuesOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AppliedValues {
+		return vs[0].([]AppliedValues)[vs[1].(int)]
+	}).(AppliedValuesOutput)
+}
+
 // The four files of Istio's plug-in CA Secret `cacerts` for one cluster.
 type Cacerts struct {
 	// This cluster's intermediate CA certificate (`ca-cert.pem`).
@@ -2549,6 +2670,133 @@ func (o LinkPeerOutput) TrustedRoots() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v LinkPeer) []string { return v.TrustedRoots }).(pulumi.StringArrayOutput)
 }
 
+// The Helm values applied to one release of one cluster (its computed values with the `values` overrides merged over them).
+type MeshAppliedValues struct {
+	// The chart name, e.g. `istiod`.
+	Chart string `pulumi:"chart"`
+	// The cluster name.
+	Cluster string `pulumi:"cluster"`
+	// The release name, e.g. `istiod`.
+	Release string `pulumi:"release"`
+	// The values passed to Helm (chart defaults aside).
+	Values map[string]interface{} `pulumi:"values"`
+}
+
+// MeshAppliedValuesInput is an input type that accepts MeshAppliedValuesArgs and MeshAppliedValuesOutput values.
+// You can construct a concrete instance of `MeshAppliedValuesInput` via:
+//
+//	MeshAppliedValuesArgs{...}
+type MeshAppliedValuesInput interface {
+	pulumi.Input
+
+	ToMeshAppliedValuesOutput() MeshAppliedValuesOutput
+	ToMeshAppliedValuesOutputWithContext(context.Context) MeshAppliedValuesOutput
+}
+
+// The Helm values applied to one release of one cluster (its computed values with the `values` overrides merged over them).
+type MeshAppliedValuesArgs struct {
+	// The chart name, e.g. `istiod`.
+	Chart pulumi.StringInput `pulumi:"chart"`
+	// The cluster name.
+	Cluster pulumi.StringInput `pulumi:"cluster"`
+	// The release name, e.g. `istiod`.
+	Release pulumi.StringInput `pulumi:"release"`
+	// The values passed to Helm (chart defaults aside).
+	Values pulumi.MapInput `pulumi:"values"`
+}
+
+func (MeshAppliedValuesArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*MeshAppliedValues)(nil)).Elem()
+}
+
+func (i MeshAppliedValuesArgs) ToMeshAppliedValuesOutput() MeshAppliedValuesOutput {
+	return i.ToMeshAppliedValuesOutputWithContext(context.Background())
+}
+
+func (i MeshAppliedValuesArgs) ToMeshAppliedValuesOutputWithContext(ctx context.Context) MeshAppliedValuesOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MeshAppliedValuesOutput)
+}
+
+// MeshAppliedValuesArrayInput is an input type that accepts MeshAppliedValuesArray and MeshAppliedValuesArrayOutput values.
+// You can construct a concrete instance of `MeshAppliedValuesArrayInput` via:
+//
+//	MeshAppliedValuesArray{ MeshAppliedValuesArgs{...} }
+type MeshAppliedValuesArrayInput interface {
+	pulumi.Input
+
+	ToMeshAppliedValuesArrayOutput() MeshAppliedValuesArrayOutput
+	ToMeshAppliedValuesArrayOutputWithContext(context.Context) MeshAppliedValuesArrayOutput
+}
+
+type MeshAppliedValuesArray []MeshAppliedValuesInput
+
+func (MeshAppliedValuesArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]MeshAppliedValues)(nil)).Elem()
+}
+
+func (i MeshAppliedValuesArray) ToMeshAppliedValuesArrayOutput() MeshAppliedValuesArrayOutput {
+	return i.ToMeshAppliedValuesArrayOutputWithContext(context.Background())
+}
+
+func (i MeshAppliedValuesArray) ToMeshAppliedValuesArrayOutputWithContext(ctx context.Context) MeshAppliedValuesArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MeshAppliedValuesArrayOutput)
+}
+
+// The Helm values applied to one release of one cluster (its computed values with the `values` overrides merged over them).
+type MeshAppliedValuesOutput struct{ *pulumi.OutputState }
+
+func (MeshAppliedValuesOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MeshAppliedValues)(nil)).Elem()
+}
+
+func (o MeshAppliedValuesOutput) ToMeshAppliedValuesOutput() MeshAppliedValuesOutput {
+	return o
+}
+
+func (o MeshAppliedValuesOutput) ToMeshAppliedValuesOutputWithContext(ctx context.Context) MeshAppliedValuesOutput {
+	return o
+}
+
+// The chart name, e.g. `istiod`.
+func (o MeshAppliedValuesOutput) Chart() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshAppliedValues) string { return v.Chart }).(pulumi.StringOutput)
+}
+
+// The cluster name.
+func (o MeshAppliedValuesOutput) Cluster() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshAppliedValues) string { return v.Cluster }).(pulumi.StringOutput)
+}
+
+// The release name, e.g. `istiod`.
+func (o MeshAppliedValuesOutput) Release() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshAppliedValues) string { return v.Release }).(pulumi.StringOutput)
+}
+
+// The values passed to Helm (chart defaults aside).
+func (o MeshAppliedValuesOutput) Values() pulumi.MapOutput {
+	return o.ApplyT(func(v MeshAppliedValues) map[string]interface{} { return v.Values }).(pulumi.MapOutput)
+}
+
+type MeshAppliedValuesArrayOutput struct{ *pulumi.OutputState }
+
+func (MeshAppliedValuesArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]MeshAppliedValues)(nil)).Elem()
+}
+
+func (o MeshAppliedValuesArrayOutput) ToMeshAppliedValuesArrayOutput() MeshAppliedValuesArrayOutput {
+	return o
+}
+
+func (o MeshAppliedValuesArrayOutput) ToMeshAppliedValuesArrayOutputWithContext(ctx context.Context) MeshAppliedValuesArrayOutput {
+	return o
+}
+
+func (o MeshAppliedValuesArrayOutput) Index(i pulumi.IntInput) MeshAppliedValuesOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) MeshAppliedValues {
+		return vs[0].([]MeshAppliedValues)[vs[1].(int)]
+	}).(MeshAppliedValuesOutput)
+}
+
 // One cluster of the mesh and how to reach it.
 type MeshCluster struct {
 	// Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
@@ -2752,6 +3000,8 @@ type MeshClusterStatus struct {
 	EastWest EastWestGatewayState `pulumi:"eastWest"`
 	// The cluster's east-west gateway address.
 	EastWestAddress string `pulumi:"eastWestAddress"`
+	// The Gateway API bundle in force on the cluster after the update, and whether the mesh manages it.
+	GatewayApi GatewayApiState `pulumi:"gatewayApi"`
 	// When the cluster's intermediate CA certificate expires (RFC 3339).
 	IntermediateExpiry string `pulumi:"intermediateExpiry"`
 	// The cluster name.
@@ -2791,6 +3041,8 @@ type MeshClusterStatusArgs struct {
 	EastWest EastWestGatewayStateInput `pulumi:"eastWest"`
 	// The cluster's east-west gateway address.
 	EastWestAddress pulumi.StringInput `pulumi:"eastWestAddress"`
+	// The Gateway API bundle in force on the cluster after the update, and whether the mesh manages it.
+	GatewayApi GatewayApiStateInput `pulumi:"gatewayApi"`
 	// When the cluster's intermediate CA certificate expires (RFC 3339).
 	IntermediateExpiry pulumi.StringInput `pulumi:"intermediateExpiry"`
 	// The cluster name.
@@ -2879,6 +3131,11 @@ func (o MeshClusterStatusOutput) EastWest() EastWestGatewayStateOutput {
 // The cluster's east-west gateway address.
 func (o MeshClusterStatusOutput) EastWestAddress() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshClusterStatus) string { return v.EastWestAddress }).(pulumi.StringOutput)
+}
+
+// The Gateway API bundle in force on the cluster after the update, and whether the mesh manages it.
+func (o MeshClusterStatusOutput) GatewayApi() GatewayApiStateOutput {
+	return o.ApplyT(func(v MeshClusterStatus) GatewayApiState { return v.GatewayApi }).(GatewayApiStateOutput)
 }
 
 // When the cluster's intermediate CA certificate expires (RFC 3339).
@@ -5428,6 +5685,8 @@ func (o TrustedRootArrayOutput) Index(i pulumi.IntInput) TrustedRootOutput {
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*AppliedValuesInput)(nil)).Elem(), AppliedValuesArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AppliedValuesArrayInput)(nil)).Elem(), AppliedValuesArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CacertsInput)(nil)).Elem(), CacertsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CacertsPtrInput)(nil)).Elem(), CacertsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ChartValuesInput)(nil)).Elem(), ChartValuesArgs{})
@@ -5454,6 +5713,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ImageInput)(nil)).Elem(), ImageArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ImagePtrInput)(nil)).Elem(), ImageArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*LinkPeerInput)(nil)).Elem(), LinkPeerArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MeshAppliedValuesInput)(nil)).Elem(), MeshAppliedValuesArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MeshAppliedValuesArrayInput)(nil)).Elem(), MeshAppliedValuesArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshClusterInput)(nil)).Elem(), MeshClusterArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshClusterArrayInput)(nil)).Elem(), MeshClusterArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshClusterStatusInput)(nil)).Elem(), MeshClusterStatusArgs{})
@@ -5486,6 +5747,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*RootRotationPtrInput)(nil)).Elem(), RootRotationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TrustedRootInput)(nil)).Elem(), TrustedRootArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TrustedRootArrayInput)(nil)).Elem(), TrustedRootArray{})
+	pulumi.RegisterOutputType(AppliedValuesOutput{})
+	pulumi.RegisterOutputType(AppliedValuesArrayOutput{})
 	pulumi.RegisterOutputType(CacertsOutput{})
 	pulumi.RegisterOutputType(CacertsPtrOutput{})
 	pulumi.RegisterOutputType(ChartValuesOutput{})
@@ -5512,6 +5775,8 @@ func init() {
 	pulumi.RegisterOutputType(ImageOutput{})
 	pulumi.RegisterOutputType(ImagePtrOutput{})
 	pulumi.RegisterOutputType(LinkPeerOutput{})
+	pulumi.RegisterOutputType(MeshAppliedValuesOutput{})
+	pulumi.RegisterOutputType(MeshAppliedValuesArrayOutput{})
 	pulumi.RegisterOutputType(MeshClusterOutput{})
 	pulumi.RegisterOutputType(MeshClusterArrayOutput{})
 	pulumi.RegisterOutputType(MeshClusterStatusOutput{})

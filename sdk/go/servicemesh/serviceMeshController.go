@@ -20,6 +20,9 @@ type ServiceMeshController struct {
 
 	// The revision `version` installs: `1-31-1` (RevisionBased), `default` (InPlace).
 	ActiveRevision pulumi.StringOutput `pulumi:"activeRevision"`
+	// Per release, in install order: the Helm values the component applied (its computed values with the `values`
+	// overrides merged over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+	AppliedValues AppliedValuesArrayOutput `pulumi:"appliedValues"`
 	// The cluster name given (empty when unset).
 	Cluster pulumi.StringOutput `pulumi:"cluster"`
 	// Readiness conditions (Initialized, CRDInstalled, ControlPlaneDeployed, CNIDeployed, ZtunnelDeployed, WebhookDeployed, Ready), read from the cluster after the releases completed.
@@ -99,7 +102,7 @@ type serviceMeshControllerArgs struct {
 	// Revisions (names, e.g. `1-30-2`) to remove although pods still use them: those pods keep running with the
 	// old sidecar, but lose their control plane until restarted. Default none: a revision in use is never removed.
 	ForceRemoveRevisions []string `pulumi:"forceRemoveRevisions"`
-	// Gateway API CRDs: installed by default (standard channel v1.2.1).
+	// Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
 	GatewayApi *GatewayApi `pulumi:"gatewayApi"`
 	// Container image source and pull secrets.
 	Image *Image `pulumi:"image"`
@@ -187,7 +190,7 @@ type ServiceMeshControllerArgs struct {
 	// Revisions (names, e.g. `1-30-2`) to remove although pods still use them: those pods keep running with the
 	// old sidecar, but lose their control plane until restarted. Default none: a revision in use is never removed.
 	ForceRemoveRevisions []string
-	// Gateway API CRDs: installed by default (standard channel v1.2.1).
+	// Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
 	GatewayApi *GatewayApiArgs
 	// Container image source and pull secrets.
 	Image *ImageArgs
@@ -282,6 +285,12 @@ func (o ServiceMeshControllerOutput) ToServiceMeshControllerOutputWithContext(ct
 // The revision `version` installs: `1-31-1` (RevisionBased), `default` (InPlace).
 func (o ServiceMeshControllerOutput) ActiveRevision() pulumi.StringOutput {
 	return o.ApplyT(func(v *ServiceMeshController) pulumi.StringOutput { return v.ActiveRevision }).(pulumi.StringOutput)
+}
+
+// Per release, in install order: the Helm values the component applied (its computed values with the `values`
+// overrides merged over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+func (o ServiceMeshControllerOutput) AppliedValues() AppliedValuesArrayOutput {
+	return o.ApplyT(func(v *ServiceMeshController) AppliedValuesArrayOutput { return v.AppliedValues }).(AppliedValuesArrayOutput)
 }
 
 // The cluster name given (empty when unset).

@@ -7,6 +7,25 @@ import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
 /**
+ * The Helm values the component applied to one release: the values it computed from the inputs, with the `values`
+ * overrides merged over them. The chart's own defaults are not included (as `helm get values` shows a release).
+ */
+export interface AppliedValues {
+    /**
+     * The chart name, e.g. `istiod`.
+     */
+    chart: string;
+    /**
+     * The release name, e.g. `istiod`.
+     */
+    release: string;
+    /**
+     * The values passed to Helm.
+     */
+    values: {[key: string]: any};
+}
+
+/**
  * One cluster's `cacerts` material, as RootOfTrust outputs it.
  */
 export interface ClusterCacerts {
@@ -155,6 +174,28 @@ export interface GatewayApiState {
 }
 
 /**
+ * The Helm values applied to one release of one cluster (its computed values with the `values` overrides merged over them).
+ */
+export interface MeshAppliedValues {
+    /**
+     * The chart name, e.g. `istiod`.
+     */
+    chart: string;
+    /**
+     * The cluster name.
+     */
+    cluster: string;
+    /**
+     * The release name, e.g. `istiod`.
+     */
+    release: string;
+    /**
+     * The values passed to Helm (chart defaults aside).
+     */
+    values: {[key: string]: any};
+}
+
+/**
  * The readiness of one cluster of the mesh.
  */
 export interface MeshClusterStatus {
@@ -174,6 +215,10 @@ export interface MeshClusterStatus {
      * The cluster's east-west gateway address.
      */
     eastWestAddress: string;
+    /**
+     * The Gateway API bundle in force on the cluster after the update, and whether the mesh manages it.
+     */
+    gatewayApi: outputs.GatewayApiState;
     /**
      * When the cluster's intermediate CA certificate expires (RFC 3339).
      */

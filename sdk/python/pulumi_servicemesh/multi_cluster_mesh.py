@@ -592,6 +592,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
             if version is None and not opts.urn:
                 raise TypeError("Missing required property 'version'")
             __props__.__dict__["version"] = version
+            __props__.__dict__["applied_values"] = None
             __props__.__dict__["phase"] = None
             __props__.__dict__["root_cert_pem"] = None
             __props__.__dict__["rotation_stage"] = None
@@ -604,10 +605,19 @@ class MultiClusterMesh(pulumi.ComponentResource):
             remote=True)
 
     @_builtins.property
+    @pulumi.getter(name="appliedValues")
+    def applied_values(self) -> pulumi.Output[Sequence['outputs.MeshAppliedValues']]:
+        """
+        Per cluster and release: the Helm values the mesh applied (computed values with the `values` overrides merged
+        over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+        """
+        return pulumi.get(self, "applied_values")
+
+    @_builtins.property
     @pulumi.getter
     def clusters(self) -> pulumi.Output[Sequence['outputs.MeshClusterStatus']]:
         """
-        Per cluster: phase, conditions, east-west address and intermediate CA expiry.
+        Per cluster: phase, conditions, east-west address, intermediate CA expiry, trust and Gateway API bundle.
         """
         return pulumi.get(self, "clusters")
 

@@ -17,12 +17,14 @@ from . import outputs
 from ._enums import *
 
 __all__ = [
+    'AppliedValues',
     'ClusterCacerts',
     'ClusterTrust',
     'Condition',
     'EastWestGatewayState',
     'EastWestPorts',
     'GatewayApiState',
+    'MeshAppliedValues',
     'MeshClusterStatus',
     'MeshLinkStatus',
     'MeshPeer',
@@ -31,6 +33,53 @@ __all__ = [
     'RevisionTagState',
     'TrustedRoot',
 ]
+
+@pulumi.output_type
+class AppliedValues(dict):
+    """
+    The Helm values the component applied to one release: the values it computed from the inputs, with the `values`
+    overrides merged over them. The chart's own defaults are not included (as `helm get values` shows a release).
+    """
+    def __init__(__self__, *,
+                 chart: _builtins.str,
+                 release: _builtins.str,
+                 values: Mapping[str, Any]):
+        """
+        The Helm values the component applied to one release: the values it computed from the inputs, with the `values`
+        overrides merged over them. The chart's own defaults are not included (as `helm get values` shows a release).
+
+        :param _builtins.str chart: The chart name, e.g. `istiod`.
+        :param _builtins.str release: The release name, e.g. `istiod`.
+        :param Mapping[str, Any] values: The values passed to Helm.
+        """
+        pulumi.set(__self__, "chart", chart)
+        pulumi.set(__self__, "release", release)
+        pulumi.set(__self__, "values", values)
+
+    @_builtins.property
+    @pulumi.getter
+    def chart(self) -> _builtins.str:
+        """
+        The chart name, e.g. `istiod`.
+        """
+        return pulumi.get(self, "chart")
+
+    @_builtins.property
+    @pulumi.getter
+    def release(self) -> _builtins.str:
+        """
+        The release name, e.g. `istiod`.
+        """
+        return pulumi.get(self, "release")
+
+    @_builtins.property
+    @pulumi.getter
+    def values(self) -> Mapping[str, Any]:
+        """
+        The values passed to Helm.
+        """
+        return pulumi.get(self, "values")
+
 
 @pulumi.output_type
 class ClusterCacerts(dict):
@@ -495,6 +544,62 @@ class GatewayApiState(dict):
 
 
 @pulumi.output_type
+class MeshAppliedValues(dict):
+    """
+    The Helm values applied to one release of one cluster (its computed values with the `values` overrides merged over them).
+    """
+    def __init__(__self__, *,
+                 chart: _builtins.str,
+                 cluster: _builtins.str,
+                 release: _builtins.str,
+                 values: Mapping[str, Any]):
+        """
+        The Helm values applied to one release of one cluster (its computed values with the `values` overrides merged over them).
+
+        :param _builtins.str chart: The chart name, e.g. `istiod`.
+        :param _builtins.str cluster: The cluster name.
+        :param _builtins.str release: The release name, e.g. `istiod`.
+        :param Mapping[str, Any] values: The values passed to Helm (chart defaults aside).
+        """
+        pulumi.set(__self__, "chart", chart)
+        pulumi.set(__self__, "cluster", cluster)
+        pulumi.set(__self__, "release", release)
+        pulumi.set(__self__, "values", values)
+
+    @_builtins.property
+    @pulumi.getter
+    def chart(self) -> _builtins.str:
+        """
+        The chart name, e.g. `istiod`.
+        """
+        return pulumi.get(self, "chart")
+
+    @_builtins.property
+    @pulumi.getter
+    def cluster(self) -> _builtins.str:
+        """
+        The cluster name.
+        """
+        return pulumi.get(self, "cluster")
+
+    @_builtins.property
+    @pulumi.getter
+    def release(self) -> _builtins.str:
+        """
+        The release name, e.g. `istiod`.
+        """
+        return pulumi.get(self, "release")
+
+    @_builtins.property
+    @pulumi.getter
+    def values(self) -> Mapping[str, Any]:
+        """
+        The values passed to Helm (chart defaults aside).
+        """
+        return pulumi.get(self, "values")
+
+
+@pulumi.output_type
 class MeshClusterStatus(dict):
     """
     The readiness of one cluster of the mesh.
@@ -508,6 +613,8 @@ class MeshClusterStatus(dict):
             suggest = "east_west"
         elif key == "eastWestAddress":
             suggest = "east_west_address"
+        elif key == "gatewayApi":
+            suggest = "gateway_api"
         elif key == "intermediateExpiry":
             suggest = "intermediate_expiry"
         elif key == "revisionTags":
@@ -531,6 +638,7 @@ class MeshClusterStatus(dict):
                  conditions: Sequence['outputs.Condition'],
                  east_west: 'outputs.EastWestGatewayState',
                  east_west_address: _builtins.str,
+                 gateway_api: 'outputs.GatewayApiState',
                  intermediate_expiry: _builtins.str,
                  name: _builtins.str,
                  network: _builtins.str,
@@ -546,6 +654,7 @@ class MeshClusterStatus(dict):
         :param Sequence['Condition'] conditions: The cluster's readiness conditions.
         :param 'EastWestGatewayState' east_west: The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
         :param _builtins.str east_west_address: The cluster's east-west gateway address.
+        :param 'GatewayApiState' gateway_api: The Gateway API bundle in force on the cluster after the update, and whether the mesh manages it.
         :param _builtins.str intermediate_expiry: When the cluster's intermediate CA certificate expires (RFC 3339).
         :param _builtins.str name: The cluster name.
         :param _builtins.str network: The cluster's network.
@@ -559,6 +668,7 @@ class MeshClusterStatus(dict):
         pulumi.set(__self__, "conditions", conditions)
         pulumi.set(__self__, "east_west", east_west)
         pulumi.set(__self__, "east_west_address", east_west_address)
+        pulumi.set(__self__, "gateway_api", gateway_api)
         pulumi.set(__self__, "intermediate_expiry", intermediate_expiry)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "network", network)
@@ -599,6 +709,14 @@ class MeshClusterStatus(dict):
         The cluster's east-west gateway address.
         """
         return pulumi.get(self, "east_west_address")
+
+    @_builtins.property
+    @pulumi.getter(name="gatewayApi")
+    def gateway_api(self) -> 'outputs.GatewayApiState':
+        """
+        The Gateway API bundle in force on the cluster after the update, and whether the mesh manages it.
+        """
+        return pulumi.get(self, "gateway_api")
 
     @_builtins.property
     @pulumi.getter(name="intermediateExpiry")

@@ -76,7 +76,7 @@ class ServiceMeshControllerArgs:
                and `network`.
         :param Sequence[_builtins.str] force_remove_revisions: Revisions (names, e.g. `1-30-2`) to remove although pods still use them: those pods keep running with the
                old sidecar, but lose their control plane until restarted. Default none: a revision in use is never removed.
-        :param 'GatewayApiArgs' gateway_api: Gateway API CRDs: installed by default (standard channel v1.2.1).
+        :param 'GatewayApiArgs' gateway_api: Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
         :param 'ImageArgs' image: Container image source and pull secrets.
         :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an installed revision that is neither active nor tagged must have been without pods before an update
                removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
@@ -315,7 +315,7 @@ class ServiceMeshControllerArgs:
     @pulumi.getter(name="gatewayApi")
     def gateway_api(self) -> Optional['GatewayApiArgs']:
         """
-        Gateway API CRDs: installed by default (standard channel v1.2.1).
+        Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
         """
         return pulumi.get(self, "gateway_api")
 
@@ -607,7 +607,7 @@ class ServiceMeshController(pulumi.ComponentResource):
                and `network`.
         :param Sequence[_builtins.str] force_remove_revisions: Revisions (names, e.g. `1-30-2`) to remove although pods still use them: those pods keep running with the
                old sidecar, but lose their control plane until restarted. Default none: a revision in use is never removed.
-        :param Union['GatewayApiArgs', 'GatewayApiArgsDict'] gateway_api: Gateway API CRDs: installed by default (standard channel v1.2.1).
+        :param Union['GatewayApiArgs', 'GatewayApiArgsDict'] gateway_api: Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
         :param Union['ImageArgs', 'ImageArgsDict'] image: Container image source and pull secrets.
         :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an installed revision that is neither active nor tagged must have been without pods before an update
                removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
@@ -740,6 +740,7 @@ class ServiceMeshController(pulumi.ComponentResource):
                 raise TypeError("Missing required property 'version'")
             __props__.__dict__["version"] = version
             __props__.__dict__["active_revision"] = None
+            __props__.__dict__["applied_values"] = None
             __props__.__dict__["conditions"] = None
             __props__.__dict__["east_west"] = None
             __props__.__dict__["east_west_address"] = None
@@ -761,6 +762,15 @@ class ServiceMeshController(pulumi.ComponentResource):
         The revision `version` installs: `1-31-1` (RevisionBased), `default` (InPlace).
         """
         return pulumi.get(self, "active_revision")
+
+    @_builtins.property
+    @pulumi.getter(name="appliedValues")
+    def applied_values(self) -> pulumi.Output[Sequence['outputs.AppliedValues']]:
+        """
+        Per release, in install order: the Helm values the component applied (its computed values with the `values`
+        overrides merged over them; chart defaults aside). A secret as a whole when any of them holds a secret.
+        """
+        return pulumi.get(self, "applied_values")
 
     @_builtins.property
     @pulumi.getter

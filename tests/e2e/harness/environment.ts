@@ -8,9 +8,21 @@ import { Cluster, deleteCluster, kubectl, startCluster } from "./clusters";
 import { ControllerDoubles } from "./doubles";
 import { run } from "./run";
 import { REPO, ToolSet, installExample, pulumiEnv, tempDir, toolsBinDir } from "./tools";
+import { minorFacts, parseVersion } from "../../../provider/spec/versions";
 
 export const CREDENTIALS_SECRET = "mesh-credentials/chart-repo";
-export const GATEWAY_API_CRDS = path.join(REPO, "tests", "e2e", "fixtures", "gateway-api-crds.yaml");
+/**
+ * The stand-in of the Gateway API bundle an Istio version is built against (the versions table's bundle of its minor),
+ * written by tests/e2e/fixtures/gen-gateway-api.py: what the component would apply for it by default.
+ */
+export function gatewayApiStandIn(istioVersion: string): string {
+    const v = parseVersion(istioVersion);
+    const facts = v && minorFacts(v);
+    if (!facts) throw new Error(`no Gateway API bundle is known for Istio ${istioVersion}`);
+    return path.join(REPO, "tests", "e2e", "fixtures", `gateway-api-${facts.facts.gatewayApi}.yaml`);
+}
+/** The bundle of the Istio version most e2e stacks start at (1.24.3: v1.2.1). */
+export const GATEWAY_API_CRDS = gatewayApiStandIn("1.24.3");
 /** A v1.5.1-shaped standard bundle: CRDs plus the safe-upgrades ValidatingAdmissionPolicy and its binding. */
 export const GATEWAY_API_V15 = path.join(REPO, "tests", "e2e", "fixtures", "gateway-api-v1.5.1.yaml");
 

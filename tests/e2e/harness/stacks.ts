@@ -2,7 +2,7 @@
 import * as path from "path";
 import { LocalWorkspace, Stack, UpOptions } from "@pulumi/pulumi/automation";
 import { IssuedCa, issueClusterCas } from "../../support/pki";
-import { CREDENTIALS_SECRET, Environment, GATEWAY_API_CRDS } from "./environment";
+import { CREDENTIALS_SECRET, Environment, gatewayApiStandIn } from "./environment";
 import { run } from "./run";
 
 /** The non-zero, non-"same"/"read" entries of an update's resource changes: what actually changed. */
@@ -34,14 +34,16 @@ export async function multiclusterStack(
     clusters: string[],
     extraEnv: Record<string, string> = {},
     example = "multicluster-ts",
+    version = "1.24.3",
 ): Promise<{ stack: Stack; cas: Record<string, IssuedCa>; caDir: string }> {
     const stack = await e.stack(example, stackName, extraEnv);
     await stack.setAllConfig({
-        istioVersion: { value: "1.24.3" },
+        istioVersion: { value: version },
         repositoryUrl: { value: e.repo.url },
         repositorySecret: { value: CREDENTIALS_SECRET },
         insecureSkipVerify: { value: "true" },
-        gatewayApiManifest: { value: GATEWAY_API_CRDS },
+        // The stand-in of the bundle the version's minor is built against, as the component picks by default.
+        gatewayApiManifest: { value: gatewayApiStandIn(version) },
     });
     const caDir = path.join(e.stateDir, `cas-${stackName}`);
     const cas = issueClusterCas(caDir, clusters);
@@ -55,15 +57,15 @@ export async function multiclusterStack(
 }
 
 /** examples/single-cluster-ts on `cluster`, from the authenticated chart repository with its certificate trusted. */
-export async function singleClusterStack(e: Environment, stackName: string, cluster: string): Promise<Stack> {
+export async function singleClusterStack(e: Environment, stackName: string, cluster: string, version = "1.24.3"): Promise<Stack> {
     const stack = await e.stack("single-cluster-ts", stackName, { NODE_EXTRA_CA_CERTS: e.repo.caFile });
     await stack.setAllConfig({
         kubeconfig: { value: e.clusters[cluster].kubeconfig, secret: true },
         context: { value: e.clusters[cluster].context },
-        istioVersion: { value: "1.24.3" },
+        istioVersion: { value: version },
         repositoryUrl: { value: e.repo.url },
         repositorySecret: { value: CREDENTIALS_SECRET },
-        gatewayApiManifest: { value: GATEWAY_API_CRDS },
+        gatewayApiManifest: { value: gatewayApiStandIn(version) },
     });
     return stack;
 }
