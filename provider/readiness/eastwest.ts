@@ -60,7 +60,9 @@ export function observeEastWest(
     gateway: k8s.apiextensions.CustomResource,
     opts: pulumi.CustomResourceOptions,
 ): pulumi.Output<EastWestGatewayState> {
-    const id = gateway.metadata.apply(() => `${ew.namespace}/${EASTWEST_GATEWAY_NAME}`);
+    // The Gateway's id is unknown until it exists (a preview of its creation), so nothing is read before then; once
+    // it exists (every later preview and update), the reads show the live objects.
+    const id = gateway.id.apply(() => `${ew.namespace}/${EASTWEST_GATEWAY_NAME}`);
     // A read through the constructor (what CustomResource.get does), with a `status` key so that it is an output.
     const live = new k8s.apiextensions.CustomResource(
         `${name}-eastwest-gateway-observed`,

@@ -31,6 +31,9 @@ describe("east-west gateways in production (real engine)", function () {
     });
 
     it("deploys two-replica internal gateways with a PodDisruptionBudget; links up both ways", async () => {
+        // A preview of the first up, as `pulumi up` runs it: nothing exists yet, so nothing may be read.
+        const preview = await stack.preview();
+        expect(preview.changeSummary.create, "creates").to.be.greaterThan(0);
         const result = await stack.up({ onOutput: (l) => process.stderr.write(l) });
         expect(result.outputs.phase.value, result.outputs.summary?.value).to.equal("SUCCEEDED");
         const states = result.outputs.clusterStates.value as any[];
