@@ -11,6 +11,7 @@ import { ClusterSnapshot, ObjectRef, readSnapshot } from "./snapshot";
 import { Bundle } from "../gatewayapi/bundle";
 import { GatewayApiPlan, decideGatewayApi } from "./gatewayapi";
 import { Finding, kubernetesSupport, versionStep } from "./support";
+import { IstioVersion } from "../spec/versions";
 import { releaseForTakeover } from "./takeover";
 import { exposureFor } from "../render/eastwest";
 import { trustFindings } from "./trust";
@@ -34,7 +35,14 @@ export interface ClusterAccessor {
     takeOver(namespace: string, release: string, owner: string): Promise<void>;
 }
 
-export type Connector = (kubeconfig: string | undefined, context: string | undefined) => ClusterAccessor | undefined;
+/** Whom the pre-flight reads a cluster for: the Istio version requested and the cluster's name (multicluster members). */
+export interface PreflightTarget {
+    istio: IstioVersion;
+    cluster?: string;
+}
+
+/** `target` serves doubles only (servicemesh/testing answers per cluster name, with a Kubernetes version `istio` supports). */
+export type Connector = (kubeconfig: string | undefined, context: string | undefined, target: PreflightTarget) => ClusterAccessor | undefined;
 
 export const httpConnector: Connector = (kubeconfig, context) => {
     const source = kubeconfigText(kubeconfig);
@@ -136,7 +144,7 @@ async function connect(req: PreflightRequest): Promise<ClusterAccessor | string>
         return "the kubeconfig is not known yet (it comes from a resource that is not created yet)";
     }
     try {
-        return connector(kubeconfig.value, context.value) ?? "no kubeconfig was given and none was found ($KUBECONFIG, ~/.kube/config)";
+        return connector(kubeconfig.value, context.value, { istio: req.spec.version, cluster: req.spec.cluster }) ?? "no kubeconfig was given and none was found ($KUBECONFIG, ~/.kube/config)";
     } catch (e) {
         return `the kubeconfig cannot be used (${(e as Error).message})`;
     }

@@ -1,6 +1,7 @@
 // servicemesh/testing: Pulumi mocks that answer what the components read from a cluster the way a cluster would, so a
 // program's own unit tests can assert on phase, conditions, releases and values. By default every cluster is healthy;
-// per cluster (keyed by Kubernetes context) a release can fail, istiod or the dataplane stay unready, links be refused.
+// per cluster (keyed by its name or its provider's kube context) a release can fail, istiod or the dataplane stay
+// unready, links be refused; `settle` awaits an output, or fails at once with what stopped the program.
 import * as pulumi from "@pulumi/pulumi";
 import { ManifestFetcher, useManifestFetcher } from "../gatewayapi/manifest";
 import { Connector, useConnector } from "../preflight/run";
@@ -9,47 +10,13 @@ import { CNI_DAEMONSET, ISTIOD_DEPLOYMENT, ZTUNNEL_DAEMONSET } from "../readines
 import { EASTWEST_PARAMETERS_NAME, SERVICE_TYPE_ANNOTATION } from "../render/eastwest";
 import { EASTWEST_GATEWAY_NAME } from "../render/gateways";
 import { tlsState } from "./tls";
+import { MockCluster, ServiceMeshMocksOptions, defaultKubernetesVersion, mergeCluster, mergeOptions, unknownKeys } from "./options";
+import { watch } from "./settle";
 
-/** How one mocked cluster behaves. Every field is optional: the default is a healthy cluster. */
-export interface MockCluster {
-    /** Helm status per release name (`istio-base`, `istiod`, `istio-cni`, `ztunnel`); default `deployed`. */
-    releases?: Record<string, string>;
-    /** false: istiod runs 0 of 2 replicas ready. */
-    istiodReady?: boolean;
-    /** false: the istio-cni and ztunnel DaemonSets have no pod ready. */
-    dataplaneReady?: boolean;
-    /** The address the east-west gateway reports. Default `10.0.0.<n>`, n counting the clusters seen. */
-    eastWestAddress?: string;
-    /** false: istiod refuses the peer Gateways this cluster sends (Accepted=False, reason Invalid). */
-    linksAccepted?: boolean;
-    /** false: the east-west gateway's Deployment has no replica ready (links into this cluster are not up). */
-    eastWestReady?: boolean;
-    /** The Kubernetes version the pre-flight reads. Default `v1.30.4`. */
-    kubernetesVersion?: string;
-    /**
-     * What else the pre-flight finds (Helm releases, Istio objects, nodes...), merged over an empty cluster; `false`:
-     * no kubeconfig is found, so the pre-flight is skipped.
-     */
-    preflight?: Partial<ClusterSnapshot> | false;
-    /** Objects for other reads, or to replace an answer, keyed `<type token> <namespace/name or name>`. */
-    objects?: Record<string, object>;
-}
-
-export interface ServiceMeshMocksOptions extends MockCluster {
-    /**
-     * Clusters that behave differently from the default, by the context of the Kubernetes provider their resources
-     * go through (a provider without a context: its resource name).
-     */
-    clusters?: Record<string, MockCluster>;
-    /** Answers for the program's own resources and calls (default: a resource's state is its inputs). */
-    fallback?: pulumi.runtime.Mocks;
-    /**
-     * What an http(s) Gateway API manifest URL serves (an Error fails the fetch). Default: a bundle of the Gateway CRD
-     * at the version in the URL's `/download/<version>/` path (the release manifests' layout), so that a program's
-     * tests never reach the network.
-     */
-    gatewayApiManifest?: string | Error;
-}
+export { defaultKubernetesVersion } from "./options";
+export type { MockCluster, ServiceMeshMocksOptions } from "./options";
+export { settle, settled } from "./settle";
+export type { Settled } from "./settle";
 
 /** A minimal Gateway API bundle: the Gateway CRD of `version`, annotated the way the release manifests are. */
 export function gatewayApiBundle(version: string, channel = "standard"): string {
@@ -75,61 +42,180 @@ export interface MockedResource {
     provider?: string;
     /** The id of a read (`Deployment.get`), else undefined. */
     id?: string;
-    /** The cluster key the resource was answered for (see ServiceMeshMocksOptions.clusters). */
+    /**
+     * The cluster the resource was answered for: the `clusters` key that matched it, else the provider's kube context,
+     * the cluster's name, the provider's resource name, or `(default)`, the first known.
+     */
     cluster: string;
     /** false for component resources. */
     custom: boolean;
 }
 
+/** A pre-flight connection: the kubeconfig and context it reads through, the cluster's name when it has one. */
+export interface MockedPreflight {
+    kubeconfig?: string;
+    context?: string;
+    cluster?: string;
+}
+
 const DEFAULT = "(default)";
 const PROVIDER = "pulumi:providers:kubernetes";
 
+/** How a cluster is known to the mocks: the ways a `clusters` key can name it. */
+interface ClusterIdentity {
+    context?: string;
+    kubeconfig?: string;
+    /** The cluster's name (MultiClusterMesh cluster, ServiceMeshController `cluster`). */
+    cluster?: string;
+    /** The resource name of a provider without a context. */
+    provider?: string;
+}
+
+/** What every ServiceMeshMocks of a process shares: the options in force and the record of what the program did. */
+class MockRecord {
+    options: ServiceMeshMocksOptions = {};
+    readonly resources: MockedResource[] = [];
+    readonly preflights: MockedPreflight[] = [];
+    readonly takenOver: string[] = [];
+    readonly fetchedManifests: string[] = [];
+    readonly failures: Error[] = [];
+    /** `clusters` keys some cluster matched. */
+    readonly reached = new Set<string>();
+    readonly providers = new Map<string, ClusterIdentity>();
+    readonly addresses = new Map<string, string>();
+    /** The east-west Gateway and its parameters ConfigMap each cluster was given, as istiod would read them. */
+    readonly eastWest = new Map<string, { gateway?: any; parameters?: Record<string, string> }>();
+    activity = 0;
+    /** `project/stack/preview` of the Pulumi mocks installed, when installed. */
+    installed?: string;
+
+    clear(): void {
+        for (const list of [this.resources, this.preflights, this.takenOver, this.fetchedManifests, this.failures]) list.length = 0;
+        for (const map of [this.reached, this.providers, this.addresses, this.eastWest]) map.clear();
+    }
+}
+
+/** The process's one record, shared by every setServiceMeshMocks call (several test files in one run). */
+let processRecord: MockRecord | undefined;
+
 /**
  * Pulumi mocks for programs that use servicemesh. `setServiceMeshMocks` installs them; they can also be called from
- * mocks of your own. The options may be changed between tests (or call `reset`).
+ * mocks of your own (see `useServiceMeshPreflight`). Every ServiceMeshMocks that setServiceMeshMocks returns in a
+ * process shares one record and one set of options in force, so call `reset()` before each test (e.g. in
+ * `beforeEach`): it makes this instance's setup options, with the test's, the ones in force.
  */
 export class ServiceMeshMocks implements pulumi.runtime.Mocks {
+    private readonly record: MockRecord;
+
+    /**
+     * @param setup the options every `reset` builds on.
+     * @param pulumiMocks project, stack and preview flag for `pulumi.runtime.setMocks`; undefined: the caller installs
+     *   the mocks itself.
+     */
+    constructor(
+        readonly setup: ServiceMeshMocksOptions = {},
+        record?: MockRecord,
+        private readonly pulumiMocks?: { project: string; stack: string; preview: boolean },
+    ) {
+        throwOnUnknownKeys(setup);
+        this.record = record ?? new MockRecord();
+        this.record.options = setup;
+    }
+
+    /** The options in force; they may be changed between tests (or call `reset`). */
+    get options(): ServiceMeshMocksOptions {
+        return this.record.options;
+    }
+    set options(options: ServiceMeshMocksOptions) {
+        throwOnUnknownKeys(options);
+        this.record.options = options;
+    }
+
     /** Every resource registered or read, in order. */
-    readonly resources: MockedResource[] = [];
-    /** kubeconfig/context of each pre-flight connection. */
-    readonly preflights: { kubeconfig?: string; context?: string }[] = [];
+    get resources(): MockedResource[] {
+        return this.record.resources;
+    }
+    /** Each pre-flight connection. */
+    get preflights(): MockedPreflight[] {
+        return this.record.preflights;
+    }
     /** Helm releases the pre-flight handed over for takeover (onConflict Force), as `namespace/name`. */
-    readonly takenOver: string[] = [];
+    get takenOver(): string[] {
+        return this.record.takenOver;
+    }
     /** URLs the components fetched a Gateway API manifest from. */
-    readonly fetchedManifests: string[] = [];
-    private readonly clusterOfProvider = new Map<string, string>();
-    private readonly addresses = new Map<string, string>();
-    /** The east-west Gateway and its parameters ConfigMap each cluster was given, as istiod would read them. */
-    private readonly eastWest = new Map<string, { gateway?: any; parameters?: Record<string, string> }>();
+    get fetchedManifests(): string[] {
+        return this.record.fetchedManifests;
+    }
+    /** Failures the mocks raised since the last reset (a read of a missing object, an ambiguous `clusters` key). */
+    get failures(): readonly Error[] {
+        return this.record.failures;
+    }
+    /** Grows with every answer the mocks give (settle waits until it stops). */
+    get activity(): number {
+        return this.record.activity;
+    }
 
-    constructor(public options: ServiceMeshMocksOptions = {}) {}
+    /**
+     * Forgets what was registered and seen, and puts in force the setup options (those given to setServiceMeshMocks)
+     * with `options` built on them: a field given replaces the setup's, `releases` and `objects` merge by key, and
+     * `clusters` merge entry by entry. An unknown option key throws, naming it. Also re-installs this instance's Pulumi
+     * mocks when another test file installed others (another project, stack or preview flag).
+     */
+    reset(options: ServiceMeshMocksOptions = {}): void {
+        throwOnUnknownKeys(options);
+        this.record.clear();
+        this.record.options = mergeOptions(this.setup, options);
+        useServiceMeshPreflight(this); // forgets what was fetched before
+        if (this.pulumiMocks) {
+            const { project, stack, preview } = this.pulumiMocks;
+            const installed = `${project}/${stack}/${preview}`;
+            if (this.record.installed !== installed) {
+                pulumi.runtime.setMocks(this, project, stack, preview);
+                this.record.installed = installed;
+            }
+        }
+    }
 
-    /** Forgets what was registered and seen, keeping or replacing the options. */
-    reset(options: ServiceMeshMocksOptions = this.options): void {
-        this.options = options;
-        this.resources.length = 0;
-        this.preflights.length = 0;
-        this.takenOver.length = 0;
-        this.fetchedManifests.length = 0;
-        useManifestFetcher(this.manifestFetcher); // forgets what was fetched before
-        this.clusterOfProvider.clear();
-        this.addresses.clear();
-        this.eastWest.clear();
+    /**
+     * Throws when the options in force asked for something the program never reached: a `clusters` key that matched
+     * no cluster (a typo, or a name that is neither a cluster's name nor its provider's kube context), or an unknown
+     * option key. `settle` and `settled` call it once the program has settled; call it yourself after other waits.
+     */
+    verify(): void {
+        const problems = unknownKeys(this.options);
+        const unreached = Object.keys(this.options.clusters ?? {}).filter((k) => !this.record.reached.has(k));
+        if (unreached.length) {
+            const seen = this.clustersSeen();
+            problems.push(
+                `clusters: ${unreached.map((k) => `"${k}"`).join(", ")} matched no cluster; the clusters seen: ${seen.length ? seen.join(", ") : "none"}; a key is a cluster's name or its provider's kube context`,
+            );
+        }
+        if (problems.length) {
+            throw new Error(`servicemesh/testing: the mocks' options name what the program never reached:\n  - ${problems.join("\n  - ")}`);
+        }
     }
 
     /** The behaviour of the cluster with this key: the defaults, overridden by its `clusters` entry. */
     cluster(key: string): MockCluster {
-        const { clusters, fallback, ...defaults } = this.options;
-        const own = clusters?.[key] ?? {};
-        return { ...defaults, ...own, releases: { ...defaults.releases, ...own.releases }, objects: { ...defaults.objects, ...own.objects } };
+        const { clusters, fallback: _f, gatewayApiManifest: _g, ...defaults } = this.options;
+        return mergeCluster(defaults, clusters?.[key] ?? {});
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): ReturnType<pulumi.runtime.Mocks["newResource"]> {
-        const key = this.clusterOf(args.provider);
-        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, id: args.id, cluster: key, custom: args.custom ?? true });
+        this.record.activity++;
         const id = args.id || `${args.name}-id`;
         if (args.type === PROVIDER) {
-            this.clusterOfProvider.set(id, typeof args.inputs.context === "string" ? args.inputs.context : args.name);
+            const { context, kubeconfig } = args.inputs;
+            this.record.providers.set(id, {
+                context: typeof context === "string" ? context : undefined,
+                kubeconfig: typeof kubeconfig === "string" ? kubeconfig : undefined,
+                provider: typeof context === "string" ? undefined : args.name,
+            });
+        }
+        const key = this.keyOf(this.identityOf(args.provider));
+        this.record.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, id: args.id, cluster: key, custom: args.custom ?? true });
+        if (args.type === PROVIDER) {
             return { id, state: args.inputs };
         }
         const tls = tlsState(args.type, args.inputs);
@@ -139,18 +225,20 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
         const state = args.id ? this.read(args.type, args.id, key) : this.created(args, key);
         if (state === undefined) {
             if (this.options.fallback) return this.options.fallback.newResource(args);
-            throw new Error(`servicemesh/testing: ${args.type} ${args.id} not found in the mocked cluster "${key}"; add it to the objects option`);
+            throw this.failure(`${args.type} ${args.id} not found in the mocked cluster "${key}"; add it to the objects option`);
         }
         return { id, state };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        this.record.activity++;
         return this.options.fallback ? this.options.fallback.call(args) : args.inputs;
     }
 
     /** What a Gateway API manifest URL serves (see ServiceMeshMocksOptions.gatewayApiManifest). */
     readonly manifestFetcher: ManifestFetcher = async (url) => {
-        this.fetchedManifests.push(url);
+        this.record.activity++;
+        this.record.fetchedManifests.push(url);
         const served = this.options.gatewayApiManifest;
         if (served instanceof Error) throw served;
         if (served !== undefined) return served;
@@ -159,15 +247,17 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
         return gatewayApiBundle(version);
     };
 
-    /** The pre-flight's view of a cluster, by the context it connects with. */
-    readonly connector: Connector = (kubeconfig, context) => {
-        this.preflights.push({ kubeconfig, context });
-        const c = this.cluster(context ?? DEFAULT);
+    /** The pre-flight's view of a cluster, by its kube context or name; its Kubernetes version one Istio supports. */
+    readonly connector: Connector = (kubeconfig, context, target) => {
+        this.record.activity++;
+        this.record.preflights.push({ kubeconfig, context, ...(target.cluster === undefined ? {} : { cluster: target.cluster }) });
+        const key = this.keyOf({ context, kubeconfig, cluster: target.cluster });
+        const c = this.cluster(key);
         if (c.preflight === false) {
             return undefined;
         }
         const snapshot: ClusterSnapshot = {
-            serverVersion: c.kubernetesVersion ?? "v1.30.4",
+            serverVersion: c.kubernetesVersion ?? defaultKubernetesVersion(target.istio),
             nodes: [],
             apiGroups: [],
             helmReleases: [],
@@ -176,14 +266,54 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
             ...c.preflight,
         };
         return {
-            describe: `mocked cluster "${context ?? DEFAULT}"`,
-            snapshot: async () => structuredClone(snapshot),
-            takeOver: async (ns, name) => void this.takenOver.push(`${ns}/${name}`),
+            describe: `mocked cluster "${key}"`,
+            snapshot: async () => (this.record.activity++, structuredClone(snapshot)),
+            takeOver: async (ns, name) => void this.record.takenOver.push(`${ns}/${name}`),
         };
     };
 
-    private clusterOf(provider: string | undefined): string {
-        return (provider && this.clusterOfProvider.get(provider.split("::").pop()!)) || DEFAULT;
+    /** A failure the mocks raise, kept so that settle reports it even when Pulumi swallows the rejection. */
+    private failure(message: string): Error {
+        const error = new Error(`servicemesh/testing: ${message}`);
+        this.record.failures.push(error);
+        return error;
+    }
+
+    /** The identity of the cluster behind a provider reference; its name from a pre-flight through the same access. */
+    private identityOf(provider: string | undefined): ClusterIdentity {
+        const seen = provider ? this.record.providers.get(provider.split("::").pop()!) : undefined;
+        const identity: ClusterIdentity = seen ?? {};
+        const sameAccess = (p: MockedPreflight) =>
+            p.context === identity.context && (p.kubeconfig === undefined || identity.kubeconfig === undefined || p.kubeconfig === identity.kubeconfig);
+        const names = new Set(this.record.preflights.filter((p) => p.cluster !== undefined && sameAccess(p)).map((p) => p.cluster));
+        return names.size === 1 ? { ...identity, cluster: [...names][0] } : identity;
+    }
+
+    /** The `clusters` key naming this cluster (marked reached), else the first name it is known by. */
+    private keyOf(identity: ClusterIdentity): string {
+        const clusters = this.options.clusters ?? {};
+        const names = [identity.context, identity.cluster, identity.provider].filter((n): n is string => n !== undefined);
+        const matched = [...new Set(names.filter((n) => n in clusters))];
+        if (matched.length > 1) {
+            throw this.failure(`clusters: ${matched.map((k) => `"${k}"`).join(" and ")} name the same cluster (${describeIdentity(identity)}); keep one`);
+        }
+        if (matched.length) {
+            this.record.reached.add(matched[0]);
+            return matched[0];
+        }
+        return names[0] ?? DEFAULT;
+    }
+
+    /** The clusters the program reached, for an error about a key that matched none. */
+    private clustersSeen(): string[] {
+        const identities = [...this.record.providers.values(), ...this.record.preflights];
+        return [...new Set(identities.map((i) => describeIdentity(this.identityWithName(i))))];
+    }
+
+    private identityWithName(i: ClusterIdentity): ClusterIdentity {
+        if (i.cluster !== undefined) return i;
+        const named = this.record.preflights.find((p) => p.cluster !== undefined && p.context === i.context);
+        return named ? { ...i, cluster: named.cluster } : i;
     }
 
     /** What a created resource reports: Helm release status, namespace phase, Gateway status from istiod. */
@@ -231,8 +361,9 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
     }
 
     private eastWestOf(key: string): { gateway?: any; parameters?: Record<string, string> } {
-        if (!this.eastWest.has(key)) this.eastWest.set(key, {});
-        return this.eastWest.get(key)!;
+        const eastWest = this.record.eastWest;
+        if (!eastWest.has(key)) eastWest.set(key, {});
+        return eastWest.get(key)!;
     }
 
     private eastWestGatewayStatus(key: string, c: MockCluster): object {
@@ -268,8 +399,9 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
 
     private eastWestAddress(key: string, c: MockCluster): string {
         if (c.eastWestAddress) return c.eastWestAddress;
-        if (!this.addresses.has(key)) this.addresses.set(key, `10.0.0.${this.addresses.size + 1}`);
-        return this.addresses.get(key)!;
+        const addresses = this.record.addresses;
+        if (!addresses.has(key)) addresses.set(key, `10.0.0.${addresses.size + 1}`);
+        return addresses.get(key)!;
     }
 
     /** A static read (`<Kind>.get`): the objects the Istio charts create, ready unless told otherwise. */
@@ -301,22 +433,40 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
     }
 }
 
+/** A cluster as an error message names it. */
+function describeIdentity(i: ClusterIdentity): string {
+    const parts = [i.cluster !== undefined && `name "${i.cluster}"`, i.context !== undefined && `context "${i.context}"`, i.provider !== undefined && `provider "${i.provider}"`];
+    const said = parts.filter(Boolean).join(", ");
+    return said || "the default cluster (no provider, no context)";
+}
+
+function throwOnUnknownKeys(options: ServiceMeshMocksOptions): void {
+    const problems = unknownKeys(options);
+    if (problems.length) {
+        throw new Error(`servicemesh/testing: unknown mocks options:\n  - ${problems.join("\n  - ")}`);
+    }
+}
+
 /**
- * Installs ServiceMeshMocks as the Pulumi mocks (and as the components' pre-flight, so no real cluster is read).
- * Call it before the program's resources are created, e.g. at the top of the test file before importing the program.
+ * Installs the mocks as the Pulumi mocks (and as the components' pre-flight, so no real cluster is read), with
+ * `options` as the setup every `reset(options)` builds on. Call it before the program's resources are created, e.g.
+ * at the top of the test file before importing the program. A process has one set of mocks: each call (one per test
+ * file) returns a ServiceMeshMocks with its own setup over the same record, and its `reset()` puts that setup in force,
+ * so test files that each call it can run in one mocha run as long as their tests call `reset` first (`beforeEach`).
  */
 export function setServiceMeshMocks(options: ServiceMeshMocksOptions = {}, project = "project", stack = "stack", preview = false): ServiceMeshMocks {
-    const mocks = new ServiceMeshMocks(options);
-    useServiceMeshPreflight(mocks);
-    pulumi.runtime.setMocks(mocks, project, stack, preview);
+    processRecord ??= new MockRecord();
+    const mocks = new ServiceMeshMocks(options, processRecord, { project, stack, preview });
+    mocks.reset();
     return mocks;
 }
 
 /**
- * Routes the components' pre-flight reads and Gateway API manifest downloads to `mocks` (setServiceMeshMocks does
- * it; for mocks you install yourself).
+ * Routes the components' pre-flight reads and Gateway API manifest downloads to `mocks`, and has `settle` watch them
+ * (setServiceMeshMocks does it; for mocks you install yourself).
  */
 export function useServiceMeshPreflight(mocks: ServiceMeshMocks): void {
     useConnector(mocks.connector);
     useManifestFetcher(mocks.manifestFetcher);
+    watch(mocks);
 }

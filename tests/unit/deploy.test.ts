@@ -36,7 +36,7 @@ describe("root project program (mocks)", function () {
         const providers = mocks.resources.filter((r) => r.type === "pulumi:providers:kubernetes");
         expect(providers.map((p) => [p.name, p.inputs.context])).to.deep.equal([["solo-k8s", "kind-solo"]]);
         expect(istiod.cluster).to.equal("kind-solo");
-        expect(mocks.preflights).to.deep.equal([{ kubeconfig: undefined, context: "kind-solo" }]);
+        expect(mocks.preflights).to.deep.equal([{ kubeconfig: undefined, context: "kind-solo", cluster: "solo" }]);
     });
 
     it("several clusters: a MultiClusterMesh over their contexts and kubeconfig files (read, kept secret)", async () => {

@@ -1,0 +1,78 @@
+// Awaiting a program's outputs in a test: the value, or the failure that stopped the program, at once. An Output's
+// `apply` never runs when the program fails (a refused input, pre-flight or version), so a test waiting on it hangs
+// until its runner's timeout with no message; `pulumi up` reports such a failure, and so do these helpers.
+import * as pulumi from "@pulumi/pulumi";
+
+/** What the helpers watch besides the value: the mocks' activity, failures and end-of-program checks. */
+export interface Watched {
+    /** Grows with every answer the mocks give (registrations, reads, pre-flights, downloads). */
+    readonly activity: number;
+    /** Failures the mocks raised since the last reset (e.g. a read of an object the mocked cluster lacks). */
+    readonly failures: readonly Error[];
+    /** Throws when the options asked for something the program never reached (see ServiceMeshMocks.verify). */
+    verify(): void;
+}
+
+let watched: Watched | undefined;
+
+/** The mocks settle and settled check (setServiceMeshMocks and useServiceMeshPreflight set them). */
+export function watch(mocks: Watched): void {
+    watched = mocks;
+}
+
+/** The program is over when the mocks have answered nothing new for this many turns of the event loop. */
+const QUIET_TURNS = 5;
+const MAX_TURNS = 1000;
+
+async function quiet(): Promise<void> {
+    let last = -1;
+    let still = 0;
+    for (let turn = 0; turn < MAX_TURNS && still < QUIET_TURNS; turn++) {
+        await new Promise((r) => setImmediate(r));
+        const now = watched?.activity ?? 0;
+        still = now === last ? still + 1 : 0;
+        last = now;
+    }
+}
+
+/**
+ * The value of `output` once known (undefined when it stays unknown, as in a preview), or a rejection with the error
+ * that stopped the program: the component's refusal (input, pre-flight, version), a registration that failed (the
+ * unhandled rejection `pulumi up` would report), or a failure of the mocks. Once the value is known and the program
+ * has gone quiet, the mocks' end-of-program checks run (`ServiceMeshMocks.verify`: an option key no cluster reached).
+ */
+export function settle<T>(output: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
+    const out = pulumi.output(output) as unknown as { promise(): Promise<pulumi.Unwrap<T>> };
+    let onUnhandled: (reason: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => {
+        onUnhandled = (reason) => reject(reason);
+        const seen = watched?.failures[0];
+        if (seen) reject(seen);
+    });
+    process.on("unhandledRejection", onUnhandled);
+    const value = (async () => {
+        const v = await out.promise();
+        await quiet();
+        const late = watched?.failures[0];
+        if (late) throw late;
+        watched?.verify();
+        return v;
+    })();
+    return Promise.race([value, failed]).finally(() => process.off("unhandledRejection", onUnhandled));
+}
+
+/** A resource's outputs as plain values (`urn` aside), by property name. */
+export type Settled<R> = {
+    [K in keyof R as K extends "urn" ? never : R[K] extends pulumi.Output<any> ? K : never]: R[K] extends pulumi.Output<infer U> ? U : never;
+};
+
+/**
+ * Every output of `resource` (e.g. a MultiClusterMesh: phase, clusters, links...) once known, or a rejection with the
+ * first error, as `settle` does: `const { phase, clusters } = await settled(mesh)`.
+ */
+export async function settled<R extends pulumi.Resource>(resource: R): Promise<Settled<R>> {
+    const props = resource as unknown as Record<string, pulumi.Output<unknown>>;
+    const names = Object.keys(props).filter((k) => k !== "urn" && pulumi.Output.isInstance(props[k]));
+    const values = await settle(pulumi.all(names.map((k) => props[k])));
+    return Object.fromEntries(names.map((k, i) => [k, (values as unknown[])[i]])) as Settled<R>;
+}
