@@ -1,17 +1,21 @@
 // The program's logic as a function, so tests can build it under mocks: a Kubernetes provider per context (as a
 // program that already has them would) and a multicluster mesh over them.
 import * as k8s from "@pulumi/kubernetes";
-import { MultiClusterMesh } from "servicemesh";
+import * as pulumi from "@pulumi/pulumi";
+import { KeyAlgorithm, MultiClusterMesh } from "servicemesh";
 
-export function buildMesh(contexts: string[], license?: string) {
+/** The Istio version the program installs unless told otherwise: the newest minor servicemesh knows. */
+export const DEFAULT_VERSION = "1.31.1";
+
+export function buildMesh(contexts: string[], options: { version?: string; license?: pulumi.Input<string> } = {}) {
     const providers = Object.fromEntries(contexts.map((context) => [context, new k8s.Provider(context, { context })]));
     const mesh = new MultiClusterMesh(
         "mesh",
         {
-            version: "1.26.2",
+            version: options.version ?? DEFAULT_VERSION,
             clusters: contexts.map((name) => ({ name })),
-            license,
-            rootOfTrust: { keyAlgorithm: "ECDSA" as any },
+            license: options.license,
+            rootOfTrust: { keyAlgorithm: KeyAlgorithm.ECDSA },
         },
         { clusterProviders: providers },
     );

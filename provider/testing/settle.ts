@@ -58,7 +58,20 @@ export function settle<T>(output: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
         watched?.verify();
         return v;
     })();
-    return Promise.race([value, failed]).finally(() => process.off("unhandledRejection", onUnhandled));
+    return Promise.race([value, failed])
+        .catch((e) => Promise.reject(undecorated(e)))
+        .finally(() => process.off("unhandledRejection", onUnhandled));
+}
+
+/**
+ * The error with the component's own message: Pulumi prefixes the message of an error it meets serializing a
+ * resource's outputs (`error serializing property "outputs": `), in place, so the refusal a test awaits may carry it.
+ */
+function undecorated(e: unknown): unknown {
+    if (e instanceof Error) {
+        e.message = e.message.replace(/^(error serializing property "[^"]*": )+/, "");
+    }
+    return e;
 }
 
 /** A resource's outputs as plain values (`urn` aside), by property name. */
