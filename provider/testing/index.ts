@@ -16,7 +16,7 @@ import { watch } from "./settle";
 export { defaultKubernetesVersion } from "./options";
 export type { MockCluster, ServiceMeshMocksOptions } from "./options";
 export { settle, settled } from "./settle";
-export type { Settled } from "./settle";
+export type { SettleOptions, Settled } from "./settle";
 
 /** A minimal Gateway API bundle: the Gateway CRD of `version`, annotated the way the release manifests are. */
 export function gatewayApiBundle(version: string, channel = "standard"): string {
@@ -81,6 +81,8 @@ class MockRecord {
     readonly failures: Error[] = [];
     /** `clusters` keys some cluster matched. */
     readonly reached = new Set<string>();
+    /** `clusters` keys of the setup in force: defaults for whichever clusters a test builds, so never unreached. */
+    setupKeys = new Set<string>();
     readonly providers = new Map<string, ClusterIdentity>();
     readonly addresses = new Map<string, string>();
     /** The east-west Gateway and its parameters ConfigMap each cluster was given, as istiod would read them. */
@@ -166,6 +168,7 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
         throwOnUnknownKeys(options);
         this.record.clear();
         this.record.options = mergeOptions(this.setup, options);
+        this.record.setupKeys = new Set(Object.keys(this.setup.clusters ?? {}));
         useServiceMeshPreflight(this); // forgets what was fetched before
         if (this.pulumiMocks) {
             const { project, stack, preview } = this.pulumiMocks;
@@ -180,11 +183,13 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
     /**
      * Throws when the options in force asked for something the program never reached: a `clusters` key that matched
      * no cluster (a typo, or a name that is neither a cluster's name nor its provider's kube context), or an unknown
-     * option key. `settle` and `settled` call it once the program has settled; call it yourself after other waits.
+     * option key, all in one error. The setup's `clusters` keys (setServiceMeshMocks) are exempt: they are defaults
+     * for whichever clusters a test builds; a key a test gives (`reset(options)`, or `options` set) must be reached.
+     * `settle` and `settled` call it once the program has settled; call it yourself after other waits.
      */
     verify(): void {
         const problems = unknownKeys(this.options);
-        const unreached = Object.keys(this.options.clusters ?? {}).filter((k) => !this.record.reached.has(k));
+        const unreached = Object.keys(this.options.clusters ?? {}).filter((k) => !this.record.reached.has(k) && !this.record.setupKeys.has(k));
         if (unreached.length) {
             const seen = this.clustersSeen();
             problems.push(

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { SpecError } from "../../provider/spec/inputs";
 import { ClusterSnapshot } from "../../provider/preflight/snapshot";
-import { MockedResource, ServiceMeshMocks, ServiceMeshMocksOptions, setServiceMeshMocks } from "../../provider/testing";
+import { MockedResource, ServiceMeshMocks, ServiceMeshMocksOptions, setServiceMeshMocks, settle as settleOutput } from "../../provider/testing";
 
 // The package's own testing helper plays the cluster (servicemesh/testing); these tests only add recording helpers.
 export const mocks: ServiceMeshMocks = setServiceMeshMocks({}, "servicemesh", "test");
@@ -41,9 +41,12 @@ export function mockClusters(options: ServiceMeshMocksOptions): void {
     Object.keys(secretOutputs).forEach((k) => delete secretOutputs[k]);
 }
 
-/** Resolves an Output in a test. */
+/**
+ * Resolves an Output in a test, or fails at once with what stopped the program (servicemesh/testing's settle). Without
+ * its end-of-program checks: tests here share `clusters` options while each builds only some of those clusters.
+ */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply(resolve));
+    return settleOutput(output, { verify: false }) as Promise<T>;
 }
 
 /** Waits until every registration that was started has been recorded. */

@@ -154,6 +154,10 @@ describe("servicemesh/testing", () => {
             );
             expect(() => mockClusters({ kubernetesversion: "v1.33.0" } as unknown as ServiceMeshMocksOptions)).to.throw(/kubernetesversion: unknown option/);
             expect(() => (mocks.options = { istiodready: false } as unknown as ServiceMeshMocksOptions)).to.throw(/istiodready: unknown option/);
+            // Every problem in one error.
+            expect(() => mockClusters({ linksAcepted: false, clusters: { east: { eastwestReady: false } } } as unknown as ServiceMeshMocksOptions)).to.throw(
+                /unknown mocks options:\n {2}- linksAcepted: unknown option; allowed: .*\n {2}- clusters\["east"\]\.eastwestReady: unknown option/,
+            );
         });
 
         it("a clusters key no cluster reached fails settle, naming it and the clusters seen", async () => {
@@ -164,6 +168,19 @@ describe("servicemesh/testing", () => {
             expect(ms).to.be.below(5000);
             // verify says the same when called on its own.
             expect(() => mocks.verify()).to.throw(/"istiodready", "kind-esat" matched no cluster/);
+        });
+
+        it("a setup's clusters keys are defaults for the clusters a test builds; a test's own key must be reached unless verify is off", async () => {
+            const setup = setServiceMeshMocks({ clusters: { north: { istiodReady: false } } }, "servicemesh", "test");
+            try {
+                expect(await settle(meshOver(["east", "west"], "1.31.1").phase)).to.equal("SUCCEEDED");
+                setup.reset({ clusters: { south: { istiodReady: false } } });
+                expect((await timed(settle(meshOver(["east", "west"], "1.31.1").phase))).error).to.contain('clusters: "south" matched no cluster');
+                setup.reset({ clusters: { south: { istiodReady: false } } });
+                expect(await settle(meshOver(["east", "west"], "1.31.1").phase, { verify: false })).to.equal("SUCCEEDED");
+            } finally {
+                resetMocks();
+            }
         });
 
         it("reset builds on the setup's options: fields replaced, releases and clusters merged by key", async () => {
