@@ -111,6 +111,7 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
 
     /**
      * @param setup the options every `reset` builds on.
+     * @param record what this instance shares with others (setServiceMeshMocks passes the process's); default its own.
      * @param pulumiMocks project, stack and preview flag for `pulumi.runtime.setMocks`; undefined: the caller installs
      *   the mocks itself.
      */
@@ -122,6 +123,7 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
         throwOnUnknownKeys(setup);
         this.record = record ?? new MockRecord();
         this.record.options = setup;
+        this.record.setupKeys = new Set(Object.keys(setup.clusters ?? {}));
     }
 
     /** The options in force; they may be changed between tests (or call `reset`). */
