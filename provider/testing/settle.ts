@@ -45,22 +45,40 @@ export function settle<T>(output: pulumi.Input<T>, options: SettleOptions = {}):
     const out = pulumi.output(output) as unknown as { promise(): Promise<pulumi.Unwrap<T>> };
     let onUnhandled: (reason: unknown) => void = () => undefined;
     const failed = new Promise<never>((_, reject) => {
-        onUnhandled = (reason) => reject(reason);
-        const seen = watched?.failures[0];
+        onUnhandled = (reason) => void (isReported(reason) || reject(reason));
+        const seen = unreported();
         if (seen) reject(seen);
     });
     process.on("unhandledRejection", onUnhandled);
     const value = (async () => {
         const v = await out.promise();
         await quiet();
-        const late = watched?.failures[0];
+        const late = unreported();
         if (late) throw late;
         if (options.verify !== false) watched?.verify();
         return v;
     })();
     return Promise.race([value, failed])
-        .catch((e) => Promise.reject(undecorated(e)))
+        .catch((e) => Promise.reject(reported(undecorated(e))))
         .finally(() => process.off("unhandledRejection", onUnhandled));
+}
+
+// Errors a settle already failed with: Pulumi raises one failure from each of its awaiters, so the same error can come
+// again, unhandled, while a later settle waits.
+const alreadyReported = new WeakSet<object>();
+
+function reported(e: unknown): unknown {
+    if (typeof e === "object" && e !== null) alreadyReported.add(e);
+    return e;
+}
+
+/** The first failure of the mocks no settle has failed with yet. */
+function unreported(): Error | undefined {
+    return watched?.failures.find((f) => !isReported(f));
+}
+
+function isReported(e: unknown): boolean {
+    return typeof e === "object" && e !== null && alreadyReported.has(e);
 }
 
 /**

@@ -124,6 +124,23 @@ describe("servicemesh/testing", () => {
             expect(ms).to.be.below(5000);
         });
 
+        it("rejects when a registration of the program fails (an unhandled rejection, which pulumi up would report)", async () => {
+            const failing = Promise.reject(new Error("the program's own input failed"));
+            failing.catch(() => undefined); // rejected only where the registration reads it
+            class Thing extends pulumi.CustomResource {
+                constructor(name: string, input: pulumi.Input<string>) {
+                    super("example:index:Thing", name, { input });
+                }
+            }
+            const res = new Thing("thing", pulumi.output(failing));
+            expect((await timed(settle(res.id))).error).to.equal("the program's own input failed");
+            // Awaiting something else that waits forever: the failed registration still ends the wait.
+            new Thing("other", pulumi.output(Promise.reject(new Error("another input failed"))));
+            const { error, ms } = await timed(settle(pulumi.output(new Promise<string>(() => undefined))));
+            expect(error).to.equal("another input failed");
+            expect(ms).to.be.below(5000);
+        });
+
         it("settled gives every output of a resource by name", async () => {
             const out = await settled(new ServiceMeshController("mesh", base));
             expect(out.phase).to.equal("SUCCEEDED");
