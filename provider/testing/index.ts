@@ -300,7 +300,7 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
     private keyOf(identity: ClusterIdentity): string {
         const clusters = this.options.clusters ?? {};
         const names = [identity.context, identity.cluster, identity.provider].filter((n): n is string => n !== undefined);
-        const matched = [...new Set(names.filter((n) => n in clusters))];
+        const matched = [...new Set(names.filter((n) => Object.hasOwn(clusters, n)))];
         if (matched.length > 1) {
             throw this.failure(`clusters: ${matched.map((k) => `"${k}"`).join(" and ")} name the same cluster (${describeIdentity(identity)}); keep one`);
         }

@@ -63,16 +63,30 @@ const CLUSTER_KEYS: Record<keyof MockCluster, true> = {
     objects: true,
 };
 const OPTION_KEYS: Record<keyof ServiceMeshMocksOptions, true> = { ...CLUSTER_KEYS, clusters: true, fallback: true, gatewayApiManifest: true };
+const PREFLIGHT_KEYS: Record<keyof ClusterSnapshot, true> = {
+    serverVersion: true,
+    nodes: true,
+    apiGroups: true,
+    helmReleases: true,
+    objects: true,
+    cacerts: true,
+    installNamespace: true,
+    gatewayApi: true,
+    unread: true,
+    revisions: true,
+};
 
 /** The problems of `options`' keys: one line per unknown key, naming it and where it is. */
 export function unknownKeys(options: ServiceMeshMocksOptions): string[] {
     const unknown = (o: object, allowed: object, where: string) =>
         Object.keys(o)
-            .filter((k) => !(k in allowed))
+            .filter((k) => !Object.hasOwn(allowed, k))
             .map((k) => `${where}${k}: unknown option; allowed: ${Object.keys(allowed).join(", ")}`);
-    const problems = unknown(options, OPTION_KEYS, "");
+    const inCluster = (c: MockCluster, where: string) => (c.preflight ? unknown(c.preflight, PREFLIGHT_KEYS, `${where}preflight.`) : []);
+    const problems = [...unknown(options, OPTION_KEYS, ""), ...inCluster(options, "")];
     for (const [key, cluster] of Object.entries(options.clusters ?? {})) {
-        problems.push(...unknown(cluster ?? {}, CLUSTER_KEYS, `clusters["${key}"].`));
+        const where = `clusters["${key}"].`;
+        problems.push(...unknown(cluster ?? {}, CLUSTER_KEYS, where), ...inCluster(cluster ?? {}, where));
     }
     return problems;
 }

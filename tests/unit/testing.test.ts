@@ -171,6 +171,9 @@ describe("servicemesh/testing", () => {
             );
             expect(() => mockClusters({ kubernetesversion: "v1.33.0" } as unknown as ServiceMeshMocksOptions)).to.throw(/kubernetesversion: unknown option/);
             expect(() => (mocks.options = { istiodready: false } as unknown as ServiceMeshMocksOptions)).to.throw(/istiodready: unknown option/);
+            expect(() => mockClusters({ clusters: { east: { preflight: { helmrelease: [] } } } } as unknown as ServiceMeshMocksOptions)).to.throw(
+                /clusters\["east"\]\.preflight\.helmrelease: unknown option; allowed: serverVersion, nodes, apiGroups, helmReleases,/,
+            );
             // Every problem in one error.
             expect(() => mockClusters({ linksAcepted: false, clusters: { east: { eastwestReady: false } } } as unknown as ServiceMeshMocksOptions)).to.throw(
                 /unknown mocks options:\n {2}- linksAcepted: unknown option; allowed: .*\n {2}- clusters\["east"\]\.eastwestReady: unknown option/,
