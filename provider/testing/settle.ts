@@ -52,10 +52,12 @@ export function settle<T>(output: pulumi.Input<T>, options: SettleOptions = {}):
     process.on("unhandledRejection", onUnhandled);
     const value = (async () => {
         const v = await out.promise();
-        await quiet();
-        const late = unreported();
-        if (late) throw late;
-        if (options.verify !== false) watched?.verify();
+        if (options.verify !== false) {
+            await quiet();
+            const late = unreported();
+            if (late) throw late;
+            watched?.verify();
+        }
         return v;
     })();
     return Promise.race([value, failed])
@@ -94,8 +96,9 @@ function undecorated(e: unknown): unknown {
 
 export interface SettleOptions {
     /**
-     * false: skip the mocks' end-of-program checks (`ServiceMeshMocks.verify`), e.g. for tests that share `clusters`
-     * options while each builds only some of those clusters. Default true.
+     * false: resolve as soon as the value is known, skipping the wait for the program to go quiet and the mocks'
+     * end-of-program checks (`ServiceMeshMocks.verify`), e.g. for tests that share `clusters` options while each
+     * builds only some of those clusters. Default true.
      */
     verify?: boolean;
 }
