@@ -125,7 +125,7 @@ describe("a kubeconfig path that names no file", () => {
                 ownership: { installNamespace: spec.installNamespace, owner: "p/s/mesh", releases: {} },
                 access: { kubeconfig: missing },
                 dryRun: true,
-                log: (_level, message) => logged.push(message),
+                log: (_level: string, message: string) => logged.push(message),
             } as any);
         } catch (e) {
             error = e;
