@@ -13,7 +13,7 @@ interface ClusterConfig {
 }
 
 const config = new pulumi.Config();
-const version = config.get("istioVersion") ?? "1.24.3";
+const version = config.get("istioVersion") ?? "1.31.1";
 const clusters = config.requireObject<ClusterConfig[]>("clusters");
 const joiner = config.getObject<ClusterConfig>("joiner");
 const caDir = config.require("caDir");

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
 import { childrenRegistered, registersChildrenLate } from "../controller/controller";
-import { GatewayStatus, gatewayStatus } from "../readiness/gateways";
+import { GatewayStatus, conditionText, gatewayStatus } from "../readiness/gateways";
 import { remotePeerGateway, remotePeerGatewayName } from "../render/gateways";
 import { SpecError } from "../spec/inputs";
 import { EastWestGatewayState } from "../controller/args";
@@ -183,12 +183,12 @@ export function linkState(
     const programmed = condition("Programmed");
     const peerReadyReplicas = peer ? peer.readyReplicas : -1;
     const missing = [
-        !accepted ? "no Accepted condition reported yet" : accepted.status !== "True" && `not Accepted (${[accepted.reason, accepted.message].filter(Boolean).join(": ")})`,
-        !programmed ? "no Programmed condition reported yet" : programmed.status !== "True" && `not Programmed (${[programmed.reason, programmed.message].filter(Boolean).join(": ")})`,
+        !accepted ? "no Accepted condition reported yet" : accepted.status !== "True" && `not Accepted (${conditionText(accepted)})`,
+        !programmed ? "no Programmed condition reported yet" : programmed.status !== "True" && `not Programmed (${conditionText(programmed)})`,
         // Upstream reports every istio-remote Gateway Accepted and Programmed; Solo's peering adds its own conditions.
         ...(status?.conditions ?? [])
             .filter((c) => c.type?.startsWith("gloo.solo.io/") && c.status !== "True")
-            .map((c) => `${c.type} ${c.status} (${[c.reason, c.message].filter(Boolean).join(": ")})`),
+            .map((c) => `${c.type} ${c.status} (${conditionText(c)})`),
         peer && peer.readyReplicas === 0 && `the receiving east-west gateway has no ready replica (0/${peer.replicas}${peer.message ? `: ${peer.message}` : ""})`,
     ].filter((m): m is string => !!m);
     return {
@@ -196,6 +196,6 @@ export function linkState(
         programmed: programmed?.status === "True",
         peerReadyReplicas,
         ready: missing.length === 0,
-        message: missing.length ? missing.join("; ") : [accepted!.reason, accepted!.message].filter(Boolean).join(": "),
+        message: missing.length ? missing.join("; ") : conditionText(accepted!),
     };
 }

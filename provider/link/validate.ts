@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { looksPublished, publishedPeerProblems } from "./peer";
-import { SpecError, dnsLabel, dnsSubdomain, parseInputs } from "../spec/inputs";
+import { SpecError, dnsLabel, dnsSubdomain, resolveInputs } from "../spec/inputs";
 import { DEFAULT_EASTWEST_NAMESPACE, isEastWestAddress, timeoutSeconds } from "../spec/validate";
 
 export interface LinkSpec {
@@ -49,9 +49,12 @@ export function resolveLinkSpec(raw: unknown, component = "ClusterLink"): LinkSp
         const problems = publishedPeerProblems(to, "to");
         if (problems.length) throw new SpecError(component, problems);
     }
-    const input = parseInputs(schema, raw, component);
+    return resolveInputs(schema, raw, component, checkLink);
+}
+
+function checkLink(input: z.infer<typeof schema>, problems: string[]): LinkSpec {
     if (input.from === input.to.cluster) {
-        throw new SpecError(component, [`to.cluster: links cluster "${input.from}" to itself; allowed: a cluster other than from`]);
+        problems.push(`to.cluster: links cluster "${input.from}" to itself; allowed: a cluster other than from`);
     }
     const { cluster, network, trustDomain } = input.to;
     return {

@@ -2,7 +2,7 @@
 // resolving one ServiceMeshController spec per cluster, so the mesh rejects exactly what a cluster would.
 import { z } from "zod";
 import { ControllerSpec, resolveControllerSpec } from "../spec/validate";
-import { SpecError, dnsLabel, dnsSubdomain, parseInputs } from "../spec/inputs";
+import { SpecError, dnsLabel, dnsSubdomain, resolveInputs } from "../spec/inputs";
 import { checkOverrides, isPlainObject, layerOverrides, overridesShapeProblems } from "../render/overrides";
 import { MIN_MULTICLUSTER_VERSION, compareVersions, formatVersion, parseVersion } from "../spec/versions";
 import { rotationRefusal } from "../trust/support";
@@ -145,8 +145,14 @@ export interface MeshAccessOptions {
 }
 
 export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", access: MeshAccessOptions = {}): MeshSpec {
-    const input = parseInputs(meshSchema, raw, component) as z.infer<typeof meshSchema> & Record<string, unknown>;
-    const problems: string[] = [...accessProblems(input.clusters, access)];
+    return resolveInputs(meshSchema, raw, component, (input, problems) => checkMesh(input as MeshInput, problems, component, access));
+}
+
+type MeshInput = z.infer<typeof meshSchema> & Record<string, unknown>;
+
+/** The checks across the mesh's fields, and its resolution (returned even with problems: the caller throws). */
+function checkMesh(input: MeshInput, problems: string[], component: string, access: MeshAccessOptions): MeshSpec {
+    problems.push(...accessProblems(input.clusters, access));
 
     const unknown = Object.keys(input).filter((k) => !["clusters", "links", "rootOfTrust", "values", "eastWestGateway", ...SHARED_FIELDS].includes(k));
     if ((input.eastWestGateway as Record<string, unknown> | undefined)?.address !== undefined) {
@@ -263,9 +269,6 @@ export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", ac
                 if (!problems.includes(line)) problems.push(line);
             }
         }
-    }
-    if (problems.length) {
-        throw new SpecError(component, problems);
     }
     return { clusters, links, controllers };
 }

@@ -35,9 +35,18 @@ interface NamedEntry<T> {
     [key: string]: T | string;
 }
 
+/** A kubeconfig given as a file path names a file that does not exist (the Kubernetes provider would fail on it too). */
+export class MissingKubeconfig extends KubeReadError {
+    constructor(readonly file: string) {
+        super(`kubeconfig file "${file}" does not exist`);
+        this.name = "MissingKubeconfig";
+    }
+}
+
 /**
  * The kubeconfig text: `kubeconfig` as content, or as a file path or path list (a Kubernetes provider's kubeconfig
- * defaults to $KUBECONFIG, which may be one); unset = $KUBECONFIG (first file) or ~/.kube/config.
+ * defaults to $KUBECONFIG, which may be one); unset = $KUBECONFIG (first file) or ~/.kube/config. A path given
+ * that names no file throws MissingKubeconfig; with none given, no file found is undefined.
  */
 export function kubeconfigText(kubeconfig: string | undefined): { text: string; dir: string } | undefined {
     if (kubeconfig !== undefined && /[\n{]|^apiVersion:/.test(kubeconfig)) {
@@ -46,6 +55,7 @@ export function kubeconfigText(kubeconfig: string | undefined): { text: string; 
     const file = (kubeconfig ?? process.env.KUBECONFIG)?.split(path.delimiter).find(Boolean) ?? path.join(os.homedir(), ".kube", "config");
     const resolved = file.replace(/^~(?=$|\/)/, os.homedir());
     if (!fs.existsSync(resolved)) {
+        if (kubeconfig !== undefined) throw new MissingKubeconfig(resolved);
         return undefined;
     }
     return { text: fs.readFileSync(resolved, "utf8"), dir: path.dirname(path.resolve(resolved)) };

@@ -2,10 +2,10 @@
 // refuses the update before any child is registered or returns what the install needs (the platform). Under
 // onConflict Force, and only in a real update, it releases same-named Helm releases for takeover (takeover.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { Refusal } from "../spec/inputs";
+import { Refusal, SpecError } from "../spec/inputs";
 import { ControllerSpec } from "../spec/validate";
 import { Ownership, conflictProblem, scanConflicts } from "./conflicts";
-import { KubeConnection, connectionFrom, kubeGet, kubeconfigText } from "./kube";
+import { KubeConnection, MissingKubeconfig, connectionFrom, kubeGet, kubeconfigText } from "./kube";
 import { PlatformName, detectPlatform } from "./platform";
 import { ClusterSnapshot, ObjectRef, readSnapshot } from "./snapshot";
 import { Bundle } from "../gatewayapi/bundle";
@@ -59,9 +59,11 @@ export const httpConnector: Connector = (kubeconfig, context) => {
 
 let connector: Connector = httpConnector;
 
-/** Unit tests play the cluster through this. */
-export function useConnector(c: Connector): void {
+/** Unit tests play the cluster through this; returns the connector it replaces. */
+export function useConnector(c: Connector): Connector {
+    const previous = connector;
     connector = c;
+    return previous;
 }
 
 /** Cluster access as the component knows it: its inputs, or "opaque" when a provider object was passed in. */
@@ -146,6 +148,9 @@ async function connect(req: PreflightRequest): Promise<ClusterAccessor | string>
     try {
         return connector(kubeconfig.value, context.value, { istio: req.spec.version, cluster: req.spec.cluster }) ?? "no kubeconfig was given and none was found ($KUBECONFIG, ~/.kube/config)";
     } catch (e) {
+        if (e instanceof MissingKubeconfig) {
+            throw new SpecError(req.label, [`kubeconfig: the file "${e.file}" does not exist; allowed: the path of an existing kubeconfig file, or the kubeconfig's content`]);
+        }
         return `the kubeconfig cannot be used (${(e as Error).message})`;
     }
 }

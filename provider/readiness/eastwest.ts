@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EastWestGatewayState } from "../controller/args";
 import { EASTWEST_GATEWAY_NAME, LISTENER_PORTS as PORTS } from "../render/gateways";
 import { EastWestSpec } from "../render/eastwest";
-import { GatewayStatus } from "./gateways";
+import { GatewayStatus, conditionText } from "./gateways";
 
 
 /** What the reads return, before it is judged (pure input of eastWestState). */
@@ -21,8 +21,10 @@ export function eastWestState(ew: EastWestSpec, exposure: string, obs: EastWestO
     const programmed = obs.gateway?.conditions?.find((c) => c.type === "Programmed");
     const reported = (obs.gateway?.addresses ?? []).map((a) => a.value ?? "").filter(Boolean);
     const lb = (obs.service?.ingress ?? []).map((i) => i.ip || i.hostname || "").filter(Boolean);
-    // A NodePort gateway's status lists its ClusterIP and in-cluster host name, which no peer can use.
-    const addresses = ew.address ? [ew.address] : ew.serviceType === "NodePort" ? [] : lb.length ? lb : reported;
+    // A NodePort gateway's status lists its ClusterIP and in-cluster host name, which no peer can use; so does a
+    // LoadBalancer one while its load balancer is pending, and it is Programmed only once that has an address.
+    const fromStatus = programmed?.status === "True" ? reported : [];
+    const addresses = ew.address ? [ew.address] : ew.serviceType === "NodePort" ? [] : lb.length ? lb : fromStatus;
     const nodePort = (port: number) => obs.service?.ports?.find((p) => p.port === port)?.nodePort;
     const ports =
         ew.serviceType === "NodePort"
@@ -31,7 +33,7 @@ export function eastWestState(ew: EastWestSpec, exposure: string, obs: EastWestO
     const replicas = obs.deployment?.replicas ?? 0;
     const readyReplicas = obs.deployment?.readyReplicas ?? 0;
     const missing = [
-        programmed?.status !== "True" && `Gateway not Programmed${programmed ? ` (${[programmed.reason, programmed.message].filter(Boolean).join(": ")})` : ""}`,
+        programmed?.status !== "True" && `Gateway not Programmed${programmed ? ` (${conditionText(programmed)})` : ""}`,
         addresses.length === 0 && "no address yet",
         readyReplicas === 0 && `no replica ready (0/${replicas})`,
         ew.serviceType === "NodePort" && !ports.crossNetwork && "no node port for HBONE (15008)",

@@ -11,3 +11,8 @@ export interface GatewayStatus {
     addresses?: { type?: string; value?: string }[];
     conditions?: { type?: string; status?: string; reason?: string; message?: string }[];
 }
+
+/** A condition's reason and message as one text, e.g. `Pending: waiting for an address`. */
+export function conditionText(c: { reason?: string; message?: string }): string {
+    return [c.reason, c.message].filter(Boolean).join(": ");
+}

@@ -4,7 +4,7 @@
 import { isIP } from "net";
 import { z } from "zod";
 import { EastWestSpec } from "../render/eastwest";
-import { DNS_SUBDOMAIN, oneOf } from "./inputs";
+import { DNS_SUBDOMAIN, dnsLabel, oneOf } from "./inputs";
 import { MinorFacts } from "./versions";
 
 export const DEFAULT_EASTWEST_NAMESPACE = "istio-eastwest";
@@ -66,11 +66,7 @@ const quantities = z.strictObject(
 export const eastWestSchema = z.strictObject(
     {
         address: eastWestAddress().optional(),
-        namespace: z
-            .string()
-            .max(63, { error: "must be at most 63 characters; allowed: a DNS label (a namespace name)" })
-            .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "is not a DNS label; allowed: a namespace name" })
-            .optional(),
+        namespace: dnsLabel("a namespace name").optional(),
         serviceType: oneOf(["LoadBalancer", "NodePort"]).optional(),
         exposure: oneOf(["Internal", "Public"]).optional(),
         annotations: metadataMap("annotation", z.string({ error: "is not a string; allowed: an annotation value" })).optional(),

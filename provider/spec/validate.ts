@@ -11,7 +11,7 @@ import { EastWestSpec } from "../render/eastwest";
 import { DEFAULT_EASTWEST_NAMESPACE, eastWestSchema, resolveEastWest } from "./eastwest";
 
 export { DEFAULT_EASTWEST_NAMESPACE, eastWestAddress, isEastWestAddress } from "./eastwest";
-import { DNS_SUBDOMAIN, SpecError, dnsLabel, dnsSubdomain, oneOf, parseInputs } from "./inputs";
+import { DNS_SUBDOMAIN, dnsLabel, dnsSubdomain, oneOf, resolveInputs } from "./inputs";
 import {
     IstioVersion,
     MIN_AMBIENT_REVISIONS_VERSION,
@@ -21,6 +21,7 @@ import {
     MINORS,
     MinorFacts,
     compareVersions,
+    CURRENT_VERSION,
     formatVersion,
     minorFacts,
     minorKey,
@@ -137,10 +138,10 @@ const inputSchema = z
             .string({
                 error: (iss) =>
                     iss.input === undefined
-                        ? "is required; allowed: an Istio patch version `1.x.y` with no tags, e.g. 1.24.3"
-                        : "is not a string; allowed: an Istio patch version `1.x.y` with no tags, e.g. 1.24.3",
+                        ? `is required; allowed: an Istio patch version \`1.x.y\` with no tags, e.g. ${CURRENT_VERSION}`
+                        : `is not a string; allowed: an Istio patch version \`1.x.y\` with no tags, e.g. ${CURRENT_VERSION}`,
             }).regex(/^1\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, {
-            error: "is not an Istio patch version; allowed: `1.x.y` with no tags or prefix, e.g. 1.24.3",
+            error: `is not an Istio patch version; allowed: \`1.x.y\` with no tags or prefix, e.g. ${CURRENT_VERSION}`,
         }),
         cluster: dnsLabel("the cluster name").optional(),
         network: dnsLabel("the network name").optional(),
@@ -250,13 +251,8 @@ export function isChartRepositoryUrl(text: string): boolean {
  * `component` names the component in the error (e.g. `ServiceMeshController "mesh"`).
  */
 export function resolveControllerSpec(raw: unknown, component = "ServiceMeshController"): ControllerSpec {
-    const input = parseInputs(inputSchema, raw, component);
-    const problems: string[] = [];
-    const spec = applyDefaults(input, problems);
-    if (problems.length) {
-        throw new SpecError(component, problems);
-    }
-    return spec;
+    // An unparsable version is replaced by the current one for the other checks (whose version problems are dropped).
+    return resolveInputs(inputSchema, raw, component, applyDefaults, { version: CURRENT_VERSION });
 }
 
 function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {

@@ -117,6 +117,12 @@ export const MINORS: Readonly<Record<number, MinorFacts>> = {
     },
 };
 
+/**
+ * The version the README, the examples and the demo install, and error messages give as an example: the newest patch
+ * of the newest minor this package is tested with (tests/unit/docs-versions.test.ts holds the docs to it).
+ */
+export const CURRENT_VERSION = "1.31.1";
+
 /** The newest minor the table knows; newer ones are served like it, with a warning. */
 export const NEWEST_KNOWN_MINOR = Math.max(...Object.keys(MINORS).map(Number));
 

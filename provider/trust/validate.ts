@@ -1,7 +1,7 @@
 // Validation of RootOfTrust inputs (pure). PEM contents may be secrets or outputs of other resources, so they are
 // checked when known (see pki.ts); everything else is checked here, before anything is registered.
 import { z } from "zod";
-import { SpecError, dnsLabel, oneOf, parseInputs } from "../spec/inputs";
+import { dnsLabel, oneOf, resolveInputs } from "../spec/inputs";
 import { ROTATION_STAGES, Stage } from "./stages";
 
 export interface TrustSpec {
@@ -71,8 +71,10 @@ const schema = z
     .strict();
 
 export function resolveTrustSpec(raw: unknown, component = "RootOfTrust"): TrustSpec {
-    const input = parseInputs(schema, raw, component);
-    const problems: string[] = [];
+    return resolveInputs(schema, raw, component, checkTrust);
+}
+
+function checkTrust(input: z.infer<typeof schema>, problems: string[]): TrustSpec {
     const external = input.clusterCas !== undefined;
     const importRoot = input.rootCertPem !== undefined || input.rootKeyPem !== undefined;
     if (importRoot && (input.rootCertPem === undefined || input.rootKeyPem === undefined)) {
@@ -96,9 +98,6 @@ export function resolveTrustSpec(raw: unknown, component = "RootOfTrust"): Trust
         problems.push("clusters: no cluster given (got []); allowed: at least one cluster name, or clusterCas");
     }
     const rotation = input.rotation && resolveRotation(input.rotation, external, clusters, input.rootName, problems);
-    if (problems.length) {
-        throw new SpecError(component, problems);
-    }
     return {
         rootName: input.rootName,
         rotation,

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import * as path from "path";
 import { MultiClusterMesh, ServiceMeshController } from "../../provider";
 import { linkState } from "../../provider/link/clusterLink";
+import { eastWestState } from "../../provider/readiness/eastwest";
 import { EastWestSpec, RENDERED_FROM_ANNOTATION, eastWestGatewayManifest, eastWestParameters, exposureFor } from "../../provider/render/eastwest";
 import { resolveControllerSpec } from "../../provider/spec/validate";
 import { emptySnapshot, expectRejected, mockClusters, mocks, registered, resetMocks, settle, valueOf } from "./mocks";
@@ -305,5 +306,26 @@ describe("link readiness (pure)", () => {
     it("honours Solo's peering conditions where istiod reports them", () => {
         const pending = { type: "gloo.solo.io/PeerConnected", status: "False", reason: "Pending", message: "not connected to peer" };
         expect(linkState({ conditions: [ok, programmed, pending] }, peer)).to.deep.include({ ready: false, message: "gloo.solo.io/PeerConnected False (Pending: not connected to peer)" });
+    });
+});
+
+describe("east-west gateway state (pure)", () => {
+    const ew = resolveControllerSpec({ version: "1.31.1", cluster: "east", network: "east", eastWestGateway: {} }).eastWest!;
+    const clusterIp = { addresses: [{ type: "IPAddress", value: "10.96.0.20" }] };
+    const service = { type: "LoadBalancer", ports: [] };
+
+    it("does not report the ClusterIP istiod lists while the load balancer is pending", () => {
+        const pending = { ...clusterIp, conditions: [{ type: "Programmed", status: "False", reason: "AddressNotAssigned", message: "no load balancer address" }] };
+        expect(eastWestState(ew, "Public", { gateway: pending, service, deployment: { replicas: 2, readyReplicas: 2 } })).to.deep.include({
+            address: "",
+            addresses: [],
+            programmed: false,
+            message: "Gateway not Programmed (AddressNotAssigned: no load balancer address); no address yet",
+        });
+    });
+
+    it("takes the Gateway's address once Programmed when the Service shows no ingress", () => {
+        const programmed = { addresses: [{ value: "eastwest.example.com" }], conditions: [{ type: "Programmed", status: "True", reason: "Programmed" }] };
+        expect(eastWestState(ew, "Public", { gateway: programmed, service, deployment: { replicas: 2, readyReplicas: 1 } })).to.deep.include({ address: "eastwest.example.com", message: "" });
     });
 });

@@ -10,11 +10,11 @@ const ok = { version: "1.24.3" };
 
 // [description, input, exact expected problem line]
 const BAD_INPUTS: [string, any, string][] = [
-    ["missing version", {}, "version: is required; allowed: an Istio patch version `1.x.y` with no tags, e.g. 1.24.3"],
-    ["version with a tag", { version: "1.24.3-solo" }, 'version: is not an Istio patch version; allowed: `1.x.y` with no tags or prefix, e.g. 1.24.3 (got "1.24.3-solo")'],
-    ["version with a v prefix", { version: "v1.24.3" }, 'version: is not an Istio patch version; allowed: `1.x.y` with no tags or prefix, e.g. 1.24.3 (got "v1.24.3")'],
-    ["version as a number", { version: 1.24 }, "version: is not a string; allowed: an Istio patch version `1.x.y` with no tags, e.g. 1.24.3 (got 1.24)"],
-    ["major/minor only", { version: "1.24" }, 'version: is not an Istio patch version; allowed: `1.x.y` with no tags or prefix, e.g. 1.24.3 (got "1.24")'],
+    ["missing version", {}, "version: is required; allowed: an Istio patch version `1.x.y` with no tags, e.g. 1.31.1"],
+    ["version with a tag", { version: "1.24.3-solo" }, 'version: is not an Istio patch version; allowed: `1.x.y` with no tags or prefix, e.g. 1.31.1 (got "1.24.3-solo")'],
+    ["version with a v prefix", { version: "v1.24.3" }, 'version: is not an Istio patch version; allowed: `1.x.y` with no tags or prefix, e.g. 1.31.1 (got "v1.24.3")'],
+    ["version as a number", { version: 1.24 }, "version: is not a string; allowed: an Istio patch version `1.x.y` with no tags, e.g. 1.31.1 (got 1.24)"],
+    ["major/minor only", { version: "1.24" }, 'version: is not an Istio patch version; allowed: `1.x.y` with no tags or prefix, e.g. 1.31.1 (got "1.24")'],
     ["ambient below 1.22.3", { version: "1.22.2" }, 'version: ambient mode needs 1.22.3 or later (got "1.22.2"); allowed: 1.22.3 or later, or dataplaneMode: Sidecar'],
     ["below supported", { version: "1.21.5", dataplaneMode: "Sidecar" }, 'version: 1.21.5 is older than this component supports (got "1.21.5"); allowed: 1.22.0 or later'],
     ["unknown minor", { version: "1.21.0", dataplaneMode: "Sidecar", repository: { url: "oci://r.example/charts" } }, 'image.repository: no Solo repository is known for Istio 1.21 (got version "1.21.0"); allowed: set image.repository explicitly, or a version of 1.22 or later'],
