@@ -38,8 +38,9 @@ async function quiet(): Promise<void> {
 /**
  * The value of `output` once known (undefined when it stays unknown, as in a preview), or a rejection with the error
  * that stopped the program: the component's refusal (input, pre-flight, version), a registration that failed (the
- * unhandled rejection `pulumi up` would report), or a failure of the mocks. Once the value is known and the program
- * has gone quiet, the mocks' end-of-program checks run (`ServiceMeshMocks.verify`: an option key no cluster reached).
+ * unhandled rejection `pulumi up` would report), or a failure of the mocks; its message is the component's own, without
+ * the `error serializing property "…": ` prefix Pulumi puts on it. Once the value is known and the program has gone
+ * quiet, the mocks' end-of-program checks run (`ServiceMeshMocks.verify`: an option key no cluster reached).
  */
 export function settle<T>(output: pulumi.Input<T>, options: SettleOptions = {}): Promise<pulumi.Unwrap<T>> {
     const out = pulumi.output(output) as unknown as { promise(): Promise<pulumi.Unwrap<T>> };
