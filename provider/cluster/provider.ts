@@ -34,6 +34,19 @@ export function kubernetesProviderOption(opts: pulumi.ComponentResourceOptions |
     return list.find(isKubernetes);
 }
 
+/**
+ * What is wrong with a value given as a Kubernetes provider input, or undefined for a provider. From another language
+ * the engine hands the component a reference that the Node.js SDK rehydrates as a k8s.Provider; a reference it could
+ * not rehydrate arrives as the provider's id or URN (a string).
+ */
+export function providerProblem(value: unknown): string | undefined {
+    if (k8s.Provider.isInstance(value)) {
+        return undefined;
+    }
+    const got = typeof value === "string" ? `the string ${JSON.stringify(value)}` : pulumi.Resource.isInstance(value) ? "a resource that is not a Kubernetes provider" : `${JSON.stringify(value)}`;
+    return `is ${got}; allowed: a Kubernetes provider resource (a kubernetes.Provider of the program, passed as the resource itself)`;
+}
+
 /** True when the resource options already target a Kubernetes provider. */
 export function hasKubernetesProviderOption(opts: pulumi.ComponentResourceOptions | undefined): boolean {
     return kubernetesProviderOption(opts) !== undefined;
