@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { looksPublished, publishedPeerProblems } from "./peer";
-import { providerProblem } from "../cluster/provider";
+import { accessProblems } from "../cluster/provider";
 import { SpecError, dnsLabel, dnsSubdomain, parseInputs } from "../spec/inputs";
 import { DEFAULT_EASTWEST_NAMESPACE, isEastWestAddress, timeoutSeconds } from "../spec/validate";
 
@@ -46,22 +46,7 @@ const schema = z
 
 /** One way to reach the sending cluster: the `provider` input, kubeconfig/context, or a provider resource option. */
 export function linkAccessProblems(args: { from?: unknown; kubeconfig?: unknown; context?: unknown; provider?: unknown }, providerOption: boolean): string[] {
-    const ways = [
-        ...(args.provider !== undefined ? ["provider"] : []),
-        ...(args.kubeconfig !== undefined ? ["kubeconfig"] : args.context !== undefined ? ["context"] : []),
-        ...(providerOption ? ["a kubernetes provider resource option"] : []),
-    ];
-    const problems: string[] = [];
-    const problem = args.provider !== undefined ? providerProblem(args.provider) : undefined;
-    if (problem) {
-        problems.push(`provider: ${problem}`);
-    }
-    if (ways.length > 1) {
-        problems.push(
-            `${ways[0]}: set together with ${ways.slice(1).join(" and ")}; allowed: one way to reach the sending cluster ${JSON.stringify(args.from)}, either the provider input, kubeconfig/context or the provider option`,
-        );
-    }
-    return problems;
+    return accessProblems(args, providerOption, `the sending cluster ${JSON.stringify(args.from)}`);
 }
 
 export function resolveLinkSpec(raw: unknown, component = "ClusterLink"): LinkSpec {

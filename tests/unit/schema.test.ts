@@ -43,6 +43,7 @@ describe("package schema", function () {
         const ref = `/kubernetes/v${k8sVersion}/schema.json#/resources/pulumi:providers:kubernetes`;
         expect(schema.types["servicemesh:index:MeshCluster"].properties.provider.$ref).to.equal(ref);
         expect(schema.resources["servicemesh:index:ClusterLink"].inputProperties.provider.$ref).to.equal(ref);
+        expect(schema.resources["servicemesh:index:ServiceMeshController"].inputProperties.provider.$ref).to.equal(ref);
         expect(schema.dependencies).to.deep.include({ name: "kubernetes", version: k8sVersion });
     });
 
@@ -75,7 +76,7 @@ describe("package schema", function () {
         expect(Object.keys(res.inputProperties)).to.have.members([
             "version", "cluster", "network", "dataplaneMode", "distribution", "image", "installNamespace", "onConflict",
             "repository", "scalingProfile", "trafficCaptureMode", "trustDomain", "gatewayApi", "createNamespace",
-            "timeoutSeconds", "kubeconfig", "context", "cacerts", "eastWestGateway", "license", "platform", "allowVersionSkew",
+            "timeoutSeconds", "kubeconfig", "context", "provider", "cacerts", "eastWestGateway", "license", "platform", "allowVersionSkew",
             "removeCrdsOnDelete", "values", "allowProtectedValueOverrides", "upgradeStrategy", "revisionTags",
             "inactiveRevisionDeletionGracePeriodSeconds", "forceRemoveRevisions",
         ]);
