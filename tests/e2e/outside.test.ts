@@ -35,10 +35,11 @@ describe("outside the repository: plugin archive, SDK wheel, copied Python examp
     let venv: string;
     let archive: string;
     let wheel: string;
+    let scratch: string;
 
     before(async () => {
         const e = env();
-        const scratch = tempDir("servicemesh-outside-");
+        scratch = tempDir("servicemesh-outside-");
         // The plugin archive, built from the compiled package as `npm run package` builds it.
         archive = (await run("bash", [path.join(REPO, "scripts", "package.sh"), path.join(scratch, "artifacts")])).stdout.trim();
         // A fresh venv; the Python SDK built into a wheel with it (the wheel's name is whatever sdk/python calls the
@@ -109,6 +110,8 @@ describe("outside the repository: plugin archive, SDK wheel, copied Python examp
 
     after(async () => {
         await stack?.workspace.removeStack("outside", { force: true }).catch(() => undefined);
+        // The archive, the venv and the wheel take hundreds of MB.
+        if (scratch && process.env.SERVICEMESH_E2E_KEEP !== "1") fs.rmSync(scratch, { recursive: true, force: true });
     });
 });
 
