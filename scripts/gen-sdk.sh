@@ -17,6 +17,9 @@ bin="$("$REPO/scripts/tools.sh" --print-bindir)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 export PULUMI_HOME="$tmp/home" PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+# The schema references the kubernetes provider (per-cluster provider inputs): binding it reads the kubernetes
+# plugin's schema, found on PATH like every other tool.
+export PATH="$bin:$PATH"
 mkdir -p "$tmp/sdk"
 
 # An absolute path is read as a plugin path. The cwd is outside the repository: the CLI refuses to run package

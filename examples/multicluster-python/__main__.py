@@ -1,9 +1,11 @@
 """A multicluster ambient mesh from Python: one root of trust with an intermediate CA per cluster, Istio with an
 east-west gateway on every cluster (installed in parallel), and the clusters linked as `istioctl multicluster link`
-would. The same program as examples/multicluster-ts, through the generated Python SDK (sdk/python)."""
+would. The same program as examples/multicluster-ts, through the generated Python SDK (sdk/python). Each cluster is
+reached through a Kubernetes provider of this program, handed to the mesh per cluster."""
 import os
 
 import pulumi
+import pulumi_kubernetes as k8s
 import pulumi_servicemesh as servicemesh
 
 config = pulumi.Config()
@@ -50,6 +52,18 @@ if ca_dir:
         ]
     )
 
+# One Kubernetes provider per cluster (any the program already has would do, e.g. a managed cluster's), passed to the
+# mesh as each cluster's `provider`. The kubeconfig file's content goes in as a secret: the provider never sees a path
+# that may not exist where it runs.
+providers = {
+    c["name"]: k8s.Provider(
+        c["name"],
+        kubeconfig=pulumi.Output.secret(read(c["kubeconfig"])) if c.get("kubeconfig") else None,
+        context=c.get("context"),
+    )
+    for c in clusters
+}
+
 mesh = servicemesh.MultiClusterMesh(
     "mesh",
     version=config.get("istioVersion") or "1.31.1",
@@ -57,10 +71,8 @@ mesh = servicemesh.MultiClusterMesh(
         servicemesh.MeshClusterArgs(
             name=c["name"],
             network=c.get("network"),
-            context=c.get("context"),
             east_west_address=c.get("eastWestAddress"),
-            # The file's content, as a secret: the provider never sees a path that may not exist where it runs.
-            kubeconfig=pulumi.Output.secret(read(c["kubeconfig"])) if c.get("kubeconfig") else None,
+            provider=providers[c["name"]],
             values=chart_values(c.get("values")),
         )
         for c in clusters

@@ -5,6 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 export interface ClusterAccess {
     kubeconfig?: pulumi.Input<string>;
     context?: pulumi.Input<string>;
+    /** The program's provider for the cluster, given as an input (the way other languages hand one over). */
+    provider?: pulumi.ProviderResource;
 }
 
 /**
@@ -12,7 +14,10 @@ export interface ClusterAccess {
  * kubeconfig is given), or undefined when neither is given so that children inherit the provider from the resource
  * options. The kubeconfig is always a secret.
  */
-export function providerFor(name: string, access: ClusterAccess, parent: pulumi.Resource): k8s.Provider | undefined {
+export function providerFor(name: string, access: ClusterAccess, parent: pulumi.Resource): pulumi.ProviderResource | undefined {
+    if (access.provider) {
+        return access.provider;
+    }
     if (access.kubeconfig === undefined && access.context === undefined) {
         return undefined;
     }
@@ -32,6 +37,42 @@ export function kubernetesProviderOption(opts: pulumi.ComponentResourceOptions |
     const providers = opts.providers;
     const list = !providers ? [] : Array.isArray(providers) ? providers : Object.values(providers);
     return list.find(isKubernetes);
+}
+
+/**
+ * What is wrong with a value given as a Kubernetes provider input, or undefined for a provider. From another language
+ * the engine hands the component a reference that the Node.js SDK rehydrates as a k8s.Provider; a reference it could
+ * not rehydrate arrives as the provider's id or URN (a string).
+ */
+export function providerProblem(value: unknown): string | undefined {
+    if (k8s.Provider.isInstance(value)) {
+        return undefined;
+    }
+    const got = typeof value === "string" ? `the string ${JSON.stringify(value)}` : pulumi.Resource.isInstance(value) ? "a resource that is not a Kubernetes provider" : `${JSON.stringify(value)}`;
+    return `is ${got}; allowed: a Kubernetes provider resource (a kubernetes.Provider of the program, passed as the resource itself)`;
+}
+
+/**
+ * One way to reach a component's cluster: the `provider` input, `kubeconfig`/`context`, or a Kubernetes provider
+ * resource option; `target` says which cluster (e.g. `the sending cluster "east"`). Also checks the provider input.
+ */
+export function accessProblems(access: { kubeconfig?: unknown; context?: unknown; provider?: unknown }, providerOption: boolean, target: string): string[] {
+    const ways = [
+        ...(access.provider !== undefined ? ["provider"] : []),
+        ...(access.kubeconfig !== undefined ? ["kubeconfig"] : access.context !== undefined ? ["context"] : []),
+        ...(providerOption ? ["a kubernetes provider resource option"] : []),
+    ];
+    const problems: string[] = [];
+    const problem = access.provider !== undefined ? providerProblem(access.provider) : undefined;
+    if (problem) {
+        problems.push(`provider: ${problem}`);
+    }
+    if (ways.length > 1) {
+        problems.push(
+            `${ways[0]}: set together with ${ways.slice(1).join(" and ")}; allowed: one way to reach ${target}, either the provider input, kubeconfig/context or the provider option`,
+        );
+    }
+    return problems;
 }
 
 /** True when the resource options already target a Kubernetes provider. */
@@ -56,13 +97,14 @@ export function clusterProvider(name: string, access: ClusterAccess, opts: pulum
 /**
  * How the pre-flight can reach the cluster: the access inputs; those a known provider was built from; the
  * `kubeconfig`/`context` a @pulumi/kubernetes Provider object carries as outputs (the SDK sets them from its inputs,
- * `kubeconfig` defaulting to $KUBECONFIG); or "opaque" for a provider whose settings cannot be read (a reference to a
- * provider made in another language's program).
+ * `kubeconfig` defaulting to $KUBECONFIG; a provider input from another language's program arrives rehydrated from the
+ * engine's state, with them); or "opaque" for a provider whose settings cannot be read (a provider resource option
+ * from another language's program, which arrives as a bare reference).
  */
 export function accessFor(access: ClusterAccess, opts: pulumi.ComponentResourceOptions | undefined): ClusterAccess | "opaque" {
-    const provider = kubernetesProviderOption(opts);
+    const provider = access.provider ?? kubernetesProviderOption(opts);
     if (access.kubeconfig !== undefined || access.context !== undefined || !provider) {
-        return access;
+        return { kubeconfig: access.kubeconfig, context: access.context };
     }
     const known = accessByProvider.get(provider);
     if (known) {

@@ -2,6 +2,7 @@
 // language's SDK) from these declarations, so they use only what inference supports: named interfaces, TS enums,
 // arrays and JSDoc. Fields that shape the resource graph (which releases exist, which charts, which namespace) are
 // plain, not Input<T>: they must be known at preview so that validation is complete before anything is registered.
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Cacerts } from "../trust/args";
 
@@ -375,8 +376,8 @@ export interface ServiceMeshControllerArgs {
     allowProtectedValueOverrides?: boolean;
     /**
      * Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
-     * Kubernetes provider; otherwise it uses the `provider`/`providers` resource option or the ambient
-     * kubeconfig. Always handled as a secret.
+     * Kubernetes provider; otherwise it uses the `provider` input, the `provider`/`providers` resource option or the
+     * ambient kubeconfig. Always handled as a secret.
      */
     kubeconfig?: pulumi.Input<string>;
     /**
@@ -384,6 +385,11 @@ export interface ServiceMeshControllerArgs {
      * Kubernetes provider for it. Default: the kubeconfig's current context.
      */
     context?: pulumi.Input<string>;
+    /**
+     * The Kubernetes provider that reaches the cluster, instead of `kubeconfig`/`context` or a provider resource
+     * option. From Python, Go or YAML this is the way to hand over a provider the pre-flight can read.
+     */
+    provider?: k8s.Provider;
 }
 
 /** One readiness condition, as the Gloo operator reports it in the ServiceMeshController status. */

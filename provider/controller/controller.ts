@@ -9,7 +9,7 @@ import { Bundle } from "../gatewayapi/bundle";
 import { isUrl, loadBundle, readLocalManifest } from "../gatewayapi/manifest";
 import { applyGatewayApi } from "../gatewayapi/resources";
 import { GatewayApiPlan } from "../preflight/gatewayapi";
-import { accessFor, hasKubernetesProviderOption, providerFor } from "../cluster/provider";
+import { accessFor, accessProblems, hasKubernetesProviderOption, providerFor } from "../cluster/provider";
 import { pullSecretReads } from "../cluster/secrets";
 import { OWNER_ANNOTATION } from "../preflight/conflicts";
 import { known, runPreflight } from "../preflight/run";
@@ -135,11 +135,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         // Validate before registering anything: a rejected input creates nothing, not even this component.
         const label = `ServiceMeshController "${name}"`;
         const spec = resolveControllerSpec(args, label);
-        const accessField = args.kubeconfig !== undefined ? "kubeconfig" : args.context !== undefined ? "context" : undefined;
-        if (accessField && hasKubernetesProviderOption(opts)) {
-            throw new SpecError(label, [
-                `${accessField}: set together with a kubernetes provider resource option; allowed: one way to reach the cluster, either kubeconfig/context or the provider option`,
-            ]);
+        const access = accessProblems(args, hasKubernetesProviderOption(opts), "the cluster");
+        if (access.length) {
+            throw new SpecError(label, access);
         }
         const gatewayApiYaml = readGatewayApiFile(spec, label);
         super(SERVICE_MESH_CONTROLLER_TYPE, name, {}, opts);

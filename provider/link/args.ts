@@ -1,5 +1,6 @@
 // Public types of ClusterLink: the receiving cluster as its ServiceMeshController reports it, and how to reach the
-// sending cluster, where the peer Gateway goes (kubeconfig/context from every language; a provider option from TS).
+// sending cluster, where the peer Gateway goes (a provider or kubeconfig/context input, or the provider option).
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EastWestGatewayState, EastWestPorts } from "../controller/args";
 
@@ -38,7 +39,7 @@ export interface LinkPeer {
 
 /**
  * The inputs of ClusterLink: a one-way link from one multicluster member to another. The peer Gateway is created in
- * the sending cluster, reached through `kubeconfig`/`context` or the `provider` resource option.
+ * the sending cluster, reached through the `provider` input, `kubeconfig`/`context` or the `provider` resource option.
  */
 export interface ClusterLinkArgs {
     /** The name of the sending cluster (its controller's `cluster`): its workloads can then reach `to`'s services. */
@@ -51,9 +52,15 @@ export interface ClusterLinkArgs {
     timeoutSeconds?: number;
     /**
      * Kubeconfig of the sending cluster (content or file path). When set, the link builds its own Kubernetes provider;
-     * otherwise it uses the `provider`/`providers` resource option or the ambient kubeconfig. Always handled as a secret.
+     * otherwise it uses the `provider` input, the `provider`/`providers` resource option or the ambient kubeconfig.
+     * Always handled as a secret.
      */
     kubeconfig?: pulumi.Input<string>;
     /** Context of `kubeconfig` (or of the ambient kubeconfig) for the sending cluster. */
     context?: pulumi.Input<string>;
+    /**
+     * The Kubernetes provider that reaches the sending cluster, instead of `kubeconfig`/`context` or a provider
+     * resource option (the one way to hand a link a provider from Python, Go or YAML).
+     */
+    provider?: k8s.Provider;
 }

@@ -4,6 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
+import { linkAccessProblems } from "./validate";
 import { childrenRegistered, registersChildrenLate } from "../controller/controller";
 import { GatewayStatus, conditionText, gatewayStatus } from "../readiness/gateways";
 import { remotePeerGateway, remotePeerGatewayName } from "../render/gateways";
@@ -59,10 +60,9 @@ export class ClusterLink extends pulumi.ComponentResource {
         const later = pulumi.Output.isInstance(args.to) || args.to instanceof Promise;
         const spec = later ? undefined : resolveLinkSpec(args, label);
         const ownAccess = args.kubeconfig !== undefined || args.context !== undefined;
-        if (ownAccess && hasKubernetesProviderOption(opts)) {
-            throw new SpecError(label, [
-                `${args.kubeconfig !== undefined ? "kubeconfig" : "context"}: set together with a kubernetes provider resource option; allowed: one way to reach the sending cluster "${args.from}", either kubeconfig/context or the provider option`,
-            ]);
+        const accessProblems = linkAccessProblems(args, hasKubernetesProviderOption(opts));
+        if (accessProblems.length) {
+            throw new SpecError(label, accessProblems);
         }
         super(CLUSTER_LINK_TYPE, name, {}, opts);
 
@@ -98,7 +98,7 @@ export class ClusterLink extends pulumi.ComponentResource {
 
     /** Registers the peer Gateway once `to` is valid; its state as outputs. */
     private wire(name: string, label: string, spec: LinkSpec, to: LinkPeer, args: ClusterLinkArgs, ownAccess: boolean, opts?: pulumi.ComponentResourceOptions) {
-        const provider = ownAccess ? clusterProvider(`${name}-k8s`, args, { parent: this }) : undefined;
+        const provider = args.provider ?? (ownAccess ? clusterProvider(`${name}-k8s`, args, { parent: this }) : undefined);
         const address = pulumi.output(to.eastWestAddress).apply((a) => {
             const problems = checkPeerAddress(a, spec.to.cluster);
             if (problems.length) {

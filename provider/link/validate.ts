@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { looksPublished, publishedPeerProblems } from "./peer";
+import { accessProblems } from "../cluster/provider";
 import { SpecError, dnsLabel, dnsSubdomain, resolveInputs } from "../spec/inputs";
 import { DEFAULT_EASTWEST_NAMESPACE, isEastWestAddress, timeoutSeconds } from "../spec/validate";
 
@@ -38,8 +39,15 @@ const schema = z
         timeoutSeconds: timeoutSeconds(),
         kubeconfig: z.any().optional(),
         context: z.any().optional(),
+        // Checked by linkAccessProblems.
+        provider: z.any().optional(),
     })
     .strict();
+
+/** One way to reach the sending cluster: the `provider` input, kubeconfig/context, or a provider resource option. */
+export function linkAccessProblems(args: { from?: unknown; kubeconfig?: unknown; context?: unknown; provider?: unknown }, providerOption: boolean): string[] {
+    return accessProblems(args, providerOption, `the sending cluster ${JSON.stringify(args.from)}`);
+}
 
 export function resolveLinkSpec(raw: unknown, component = "ClusterLink"): LinkSpec {
     const to = (raw as { to?: unknown } | undefined)?.to;

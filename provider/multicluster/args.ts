@@ -1,5 +1,6 @@
 // Public types of MultiClusterMesh. Shared mesh settings reuse ServiceMeshController's types; per-cluster access is
-// kubeconfig/context inputs, which every Pulumi language can pass (a provider resource per cluster could not be).
+// a Kubernetes provider or kubeconfig/context inputs, both of which every Pulumi language can pass.
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
     ChartValues,
@@ -33,8 +34,13 @@ export interface MeshCluster {
     trustDomain?: string;
     /** Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig. */
     kubeconfig?: pulumi.Input<string>;
-    /** Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default. */
+    /** Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default. */
     context?: pulumi.Input<string>;
+    /**
+     * The Kubernetes provider that reaches the cluster (one the program already has, e.g. an EKS cluster's provider),
+     * instead of `kubeconfig`/`context`: each cluster is reached exactly one way.
+     */
+    provider?: k8s.Provider;
     /** The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway. */
     eastWestAddress?: string;
     /**

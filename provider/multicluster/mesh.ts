@@ -82,8 +82,8 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         // Every member's cacerts waits for the check of every cluster's deployed cacerts against the requested stage.
         const checked = meshTrustCheck(label, trust, () => Object.entries(members).map(([c, m]) => [c, m.controller] as const));
         for (const cluster of spec.clusters) {
-            // The program's own provider for the cluster, or one built from the cluster's kubeconfig/context.
-            const provider = clusterProviders[cluster.name] ?? clusterProvider(`${name}-${cluster.name}`, byName[cluster.name], { parent: this });
+            // The program's own provider for the cluster (input or TypeScript option), or one built from its kubeconfig/context.
+            const provider = byName[cluster.name].provider ?? clusterProviders[cluster.name] ?? clusterProvider(`${name}-${cluster.name}`, byName[cluster.name], { parent: this });
             // No dependency between clusters: each controller waits only for its own provider and CA material.
             const controller = new ServiceMeshController(
                 `${name}-${cluster.name}`,

@@ -6,6 +6,7 @@ import { SpecError, dnsLabel, dnsSubdomain, resolveInputs } from "../spec/inputs
 import { checkOverrides, isPlainObject, layerOverrides, overridesShapeProblems } from "../render/overrides";
 import { MIN_MULTICLUSTER_VERSION, compareVersions, formatVersion, parseVersion } from "../spec/versions";
 import { rotationRefusal } from "../trust/support";
+import { providerProblem } from "../cluster/provider";
 
 export interface ResolvedCluster {
     name: string;
@@ -42,6 +43,8 @@ const clusterSchema = z
         trustDomain: dnsSubdomain("a trust domain").optional(),
         kubeconfig: z.any().optional(),
         context: z.any().optional(),
+        // A Kubernetes provider resource (checked by accessProblems).
+        provider: z.any().optional(),
         eastWestAddress: z.string().optional(),
         // Checked with the mesh's settings, as the member's eastWestGateway (spec/eastwest.ts).
         eastWestGateway: z.record(z.string(), z.any(), { error: "is not an object; allowed: east-west gateway settings, e.g. {annotations: {...}}" }).optional(),
@@ -56,7 +59,7 @@ const clusterSchema = z
 // Only the mesh's own fields; the shared ServiceMeshController settings pass through to resolveControllerSpec.
 const meshSchema = z
     .object({
-        clusters: z.array(clusterSchema, { error: "is required; allowed: a list of {name, network?, trustDomain?, kubeconfig?, context?}" }),
+        clusters: z.array(clusterSchema, { error: "is required; allowed: a list of {name, network?, trustDomain?, kubeconfig?, context?, provider?}" }),
         links: z.array(z.object({ from: z.string(), to: z.string() }).strict()).optional(),
         rootOfTrust: z.any().optional(),
         eastWestGateway: z.record(z.string(), z.any(), { error: "is not an object; allowed: east-west gateway settings, e.g. {exposure: Internal}" }).optional(),
@@ -273,30 +276,38 @@ function checkMesh(input: MeshInput, problems: string[], component: string, acce
     return { clusters, links, controllers };
 }
 
-/** Exactly one way to reach each cluster: a provider (clusterProviders), or its kubeconfig/context. */
-function accessProblems(clusters: { name: string; kubeconfig?: unknown; context?: unknown }[], access: MeshAccessOptions): string[] {
+/** Exactly one way to reach each cluster: its `provider` input, a provider in clusterProviders, or its kubeconfig/context. */
+function accessProblems(clusters: { name: string; kubeconfig?: unknown; context?: unknown; provider?: unknown }[], access: MeshAccessOptions): string[] {
     const problems: string[] = [];
-    const withProvider = new Set(access.clusterProviders ?? []);
+    const withOption = new Set(access.clusterProviders ?? []);
     const names = clusters.map((c) => c.name);
     if (access.providerOption) {
         problems.push(
-            "provider: a kubernetes provider resource option does not say which cluster it reaches; allowed: clusterProviders (a provider per cluster name) or each cluster's kubeconfig/context",
+            "provider: a kubernetes provider resource option does not say which cluster it reaches; allowed: each cluster's provider, kubeconfig or context (or clusterProviders in TypeScript)",
         );
     }
-    for (const name of withProvider) {
+    for (const name of withOption) {
         if (!names.includes(name)) {
             problems.push(`clusterProviders: "${name}" is not a cluster of this mesh; allowed: ${names.join(", ")}`);
         }
     }
     clusters.forEach((c, i) => {
-        const fields = (["kubeconfig", "context"] as const).filter((f) => c[f] !== undefined);
-        if (withProvider.has(c.name) && fields.length) {
+        const ways = [
+            ...(["kubeconfig", "context"] as const).filter((f) => c[f] !== undefined),
+            ...(c.provider !== undefined ? ["provider"] : []),
+            ...(withOption.has(c.name) ? [`clusterProviders.${c.name}`] : []),
+        ];
+        const problem = c.provider !== undefined ? providerProblem(c.provider) : undefined;
+        if (problem) {
+            problems.push(`clusters[${i}] (${c.name}).provider: ${problem}`);
+        }
+        if (ways.length > 1 && !(ways.length === 2 && ways[0] === "kubeconfig" && ways[1] === "context")) {
             problems.push(
-                `clusters[${i}] (${c.name}): ${fields.join(" and ")} set together with clusterProviders.${c.name}; allowed: one way to reach the cluster, either its provider or kubeconfig/context`,
+                `clusters[${i}] (${c.name}): ${ways.join(" and ")} set together; allowed: one way to reach the cluster, either a provider or kubeconfig/context`,
             );
-        } else if (!withProvider.has(c.name) && !fields.length && clusters.length > 1) {
+        } else if (!ways.length && clusters.length > 1) {
             problems.push(
-                `clusters[${i}] (${c.name}): has no kubeconfig, context or provider; allowed: one of them (a provider through clusterProviders in TypeScript), so that each cluster is reached through its own provider`,
+                `clusters[${i}] (${c.name}): has no kubeconfig, context or provider; allowed: one of them, so that each cluster is reached through its own provider`,
             );
         }
     });

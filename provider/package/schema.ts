@@ -18,6 +18,31 @@ export const LANGUAGE_OPTIONS: Record<string, Record<string, unknown>> = {
     go: { generateExtraInputTypes: true },
 };
 
+/**
+ * Resource references the analyzer cannot name right, by the token it writes and the one the schema binds. It writes
+ * a reference as `/<pkg>/v<version>/schema.json#/resources/<__pulumiType>`, and a provider class's `__pulumiType` is
+ * its bare package name (`kubernetes`), where the binder and the SDK generators want the provider's resource token.
+ */
+export const RESOURCE_REFERENCE_TOKENS: Record<string, string> = {
+    kubernetes: "pulumi:providers:kubernetes",
+};
+
+/** The property (or array/map of it) with its resource reference renamed through RESOURCE_REFERENCE_TOKENS. Pure. */
+function renameReferences(prop: any): any {
+    if (!prop || typeof prop !== "object") return prop;
+    const out = { ...prop };
+    const ref = /^(\/[^/]+\/v[^/]+\/schema\.json#\/resources\/)(.+)$/.exec(prop.$ref ?? "");
+    if (ref && RESOURCE_REFERENCE_TOKENS[ref[2]]) out.$ref = ref[1] + RESOURCE_REFERENCE_TOKENS[ref[2]];
+    if (prop.items) out.items = renameReferences(prop.items);
+    if (prop.additionalProperties) out.additionalProperties = renameReferences(prop.additionalProperties);
+    return out;
+}
+
+/** Every property of a resource or type with its references renamed. Pure. */
+function renameAll(props: Record<string, any> | undefined): Record<string, any> | undefined {
+    return props && Object.fromEntries(Object.entries(props).map(([k, p]) => [k, renameReferences(p)]));
+}
+
 /** The package's TypeScript entry point, which the schema is inferred from (package.json `main` is the compiled one). */
 export const SOURCE_ENTRY = "provider/index.ts";
 
@@ -30,9 +55,19 @@ export interface PackageAnalysis {
 /** Where the build writes the analysis: beside this module, so only the compiled package (dist/package/) has one. */
 export const PREBUILT_ANALYSIS = path.join(__dirname, "schema.json");
 
-/** Adds the inferred type descriptions and the language options to an inferred schema. Pure. */
+/**
+ * Adds the inferred type descriptions and the language options to an inferred schema, and names its provider
+ * references by their resource token (RESOURCE_REFERENCE_TOKENS). Pure.
+ */
 export function completeSchema(schema: any, typeDefinitions: Record<string, { description?: string }>): any {
-    const types: Record<string, any> = { ...schema.types };
+    const types: Record<string, any> = {};
+    for (const [token, type] of Object.entries<any>(schema.types ?? {})) {
+        types[token] = type.properties ? { ...type, properties: renameAll(type.properties) } : type;
+    }
+    const resources: Record<string, any> = {};
+    for (const [token, r] of Object.entries<any>(schema.resources ?? {})) {
+        resources[token] = { ...r, inputProperties: renameAll(r.inputProperties), properties: renameAll(r.properties) };
+    }
     const prefix = `${schema.name}:index:`;
     for (const [name, def] of Object.entries(typeDefinitions ?? {})) {
         const token = prefix + name;
@@ -44,11 +79,11 @@ export function completeSchema(schema: any, typeDefinitions: Record<string, { de
     for (const [lang, options] of Object.entries(LANGUAGE_OPTIONS)) {
         language[lang] = { ...language[lang], ...options };
     }
-    return { ...schema, types, language };
+    return { ...schema, types, resources, language };
 }
 
 /** The package root: two folders up from provider/package/ (sources) or dist/package/ (compiled). */
-const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
+export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
 
 /**
  * Infers the schema from the TypeScript sources, the way the component host does (same analyzer, same

@@ -232,6 +232,8 @@ const inputSchema = z
         // Cluster access is checked for shape only: these may be secrets or outputs of other resources.
         kubeconfig: z.any().optional(),
         context: z.any().optional(),
+        // A Kubernetes provider resource (checked with the resource options: cluster/provider.ts accessProblems).
+        provider: z.any().optional(),
     })
     .strict();
 

@@ -7,6 +7,8 @@ import * as outputs from "./types/output";
 import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
+import * as pulumiKubernetes from "@pulumi/kubernetes";
+
 /**
  * A one-way link between two multicluster members: the peer Gateway in the sending cluster's east-west namespace
  * that points at the receiving cluster's east-west gateway, as `istioctl multicluster link` creates it. The update
@@ -86,6 +88,7 @@ export class ClusterLink extends pulumi.ComponentResource {
             resourceInputs["eastWestNamespace"] = args?.eastWestNamespace;
             resourceInputs["from"] = args?.from;
             resourceInputs["kubeconfig"] = args?.kubeconfig;
+            resourceInputs["provider"] = args?.provider;
             resourceInputs["timeoutSeconds"] = args?.timeoutSeconds;
             resourceInputs["to"] = args?.to;
             resourceInputs["accepted"] = undefined /*out*/;
@@ -129,9 +132,15 @@ export interface ClusterLinkArgs {
     from: string;
     /**
      * Kubeconfig of the sending cluster (content or file path). When set, the link builds its own Kubernetes provider;
-     * otherwise it uses the `provider`/`providers` resource option or the ambient kubeconfig. Always handled as a secret.
+     * otherwise it uses the `provider` input, the `provider`/`providers` resource option or the ambient kubeconfig.
+     * Always handled as a secret.
      */
     kubeconfig?: pulumi.Input<string | undefined>;
+    /**
+     * The Kubernetes provider that reaches the sending cluster, instead of `kubeconfig`/`context` or a provider
+     * resource option (the one way to hand a link a provider from Python, Go or YAML).
+     */
+    provider?: pulumiKubernetes.Provider;
     /**
      * Seconds to wait until istiod in the sending cluster accepts the link. Default 600.
      */

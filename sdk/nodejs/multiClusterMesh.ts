@@ -7,6 +7,8 @@ import * as outputs from "./types/output";
 import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
+import * as pulumiKubernetes from "@pulumi/kubernetes";
+
 /**
  * An Istio ambient mesh across several Kubernetes clusters: a shared root of trust, the mesh installed on every
  * cluster with an east-west gateway, and the clusters linked (every pair both ways, or the links given).

@@ -7,6 +7,8 @@ import * as outputs from "./types/output";
 import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
+import * as pulumiKubernetes from "@pulumi/kubernetes";
+
 /**
  * An Istio service mesh (ambient or sidecar) on one Kubernetes cluster, installed from the Solo distribution's Helm
  * charts the way the Gloo operator's ServiceMeshController resource describes it, with the operator's readiness
@@ -127,6 +129,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["network"] = args?.network;
             resourceInputs["onConflict"] = args?.onConflict;
             resourceInputs["platform"] = args?.platform;
+            resourceInputs["provider"] = args?.provider;
             resourceInputs["removeCrdsOnDelete"] = args?.removeCrdsOnDelete;
             resourceInputs["repository"] = args?.repository;
             resourceInputs["revisionTags"] = args?.revisionTags;
@@ -243,8 +246,8 @@ export interface ServiceMeshControllerArgs {
     installNamespace?: string;
     /**
      * Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
-     * Kubernetes provider; otherwise it uses the `provider`/`providers` resource option or the ambient
-     * kubeconfig. Always handled as a secret.
+     * Kubernetes provider; otherwise it uses the `provider` input, the `provider`/`providers` resource option or the
+     * ambient kubeconfig. Always handled as a secret.
      */
     kubeconfig?: pulumi.Input<string | undefined>;
     /**
@@ -268,6 +271,11 @@ export interface ServiceMeshControllerArgs {
      * (API groups, server version, node labels); `Generic` when the cluster cannot be read.
      */
     platform?: enums.Platform;
+    /**
+     * The Kubernetes provider that reaches the cluster, instead of `kubeconfig`/`context` or a provider resource
+     * option. From Python, Go or YAML this is the way to hand over a provider the pre-flight can read.
+     */
+    provider?: pulumiKubernetes.Provider;
     /**
      * Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
      * the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.

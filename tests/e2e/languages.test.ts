@@ -98,9 +98,21 @@ describe("every Pulumi language (real engine)", function () {
             await stack.setConfig("clusters[1].values.ztunnel.resources.requests.cpu", { value: "150m" }, true);
         });
         meshExampleLifecycle(() => stack, () => caDir, [
-            "passed its values overrides: the shared ones to every cluster, west's own to west only",
+            "reached each cluster through the program's provider (clusters[].provider), and passed its values overrides: the shared ones to every cluster, west's own to west only",
             async () => {
                 const e = env();
+                // The Python program's providers (one per cluster, named after it) hold every Kubernetes resource of
+                // their cluster's controller and of the links it sends; the mesh made no provider of its own.
+                const resources = (await stack.exportStack()).deployment.resources as any[];
+                const providers = resources.filter((r) => r.type === "pulumi:providers:kubernetes").map((r) => r.urn.split("::").pop());
+                expect(providers.filter((p: string) => !p.startsWith("default"))).to.have.members(CLUSTERS);
+                for (const name of CLUSTERS) {
+                    const own = resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && (r.urn.endsWith(`::mesh-${name}`) || r.urn.includes(`::mesh-${name}-`) || r.urn.includes(`::mesh-link-${name}-to-`)));
+                    expect(own.length, name).to.be.greaterThan(10);
+                    for (const r of own) {
+                        expect(r.provider, r.urn).to.match(new RegExp(`::pulumi:providers:kubernetes::${name}::`));
+                    }
+                }
                 for (const name of CLUSTERS) {
                     const configMap = JSON.parse(await e.kubectl(name, ["get", "configmap", "istio", "-n", "istio-system", "-o", "json"]));
                     expect(configMap.data.mesh, name).to.match(/^accessLogFile: \/dev\/stdout$/m);

@@ -199,6 +199,38 @@ describe("ServiceMeshController (mocks)", () => {
         expect(registered).to.deep.equal([]);
     });
 
+    it("uses the provider input (what Python, Go and YAML pass) for every child, and pre-flights through it", async () => {
+        const provider = new k8s.Provider("east", { kubeconfig: "/tmp/east.yaml", context: "east-ctx" });
+        await deploy({ ...base, provider });
+        await settle();
+        const children = registered.filter((r) => r.custom && r.type !== "pulumi:providers:kubernetes");
+        expect(children.length).to.be.greaterThan(5);
+        const providerUrn = await valueOf(provider.urn);
+        for (const child of children) {
+            expect(child.provider, `${child.type} ${child.name}`).to.equal(`${providerUrn}::east-id`);
+        }
+        expect(registered.filter((r) => r.type === "pulumi:providers:kubernetes").map((r) => r.name)).to.deep.equal(["east"]);
+        expect(mocks.preflights).to.deep.equal([{ kubeconfig: "/tmp/east.yaml", context: "east-ctx" }]);
+    });
+
+    it("rejects the provider input together with kubeconfig or a provider option, or a value that is no provider, creating nothing", async () => {
+        const provider = new k8s.Provider("east", {});
+        await settle();
+        registered.length = 0;
+        await expectRejected(
+            () => new ServiceMeshController("mesh", { ...base, provider, kubeconfig: "x" }),
+            "provider: set together with kubeconfig; allowed: one way to reach the cluster, either the provider input, kubeconfig/context or the provider option",
+        );
+        await expectRejected(
+            () => new ServiceMeshController("mesh", { ...base, provider }, { provider }),
+            "provider: set together with a kubernetes provider resource option; allowed: one way to reach the cluster, either the provider input, kubeconfig/context or the provider option",
+        );
+        await expectRejected(
+            () => new ServiceMeshController("mesh", { ...base, provider: { context: "east" } as any }),
+            'provider: is {"context":"east"}; allowed: a Kubernetes provider resource (a kubernetes.Provider of the program, passed as the resource itself)',
+        );
+    });
+
     it("builds a provider for a context of the ambient kubeconfig, so nothing lands on its current context", async () => {
         await deploy({ ...base, context: "east" });
         const providers = registered.filter((r) => r.type === "pulumi:providers:kubernetes");

@@ -109,7 +109,7 @@ describe("ClusterLink (mocks)", function () {
         registered.length = 0;
         await expectRejected(
             () => new ClusterLink("l", { from: "a", to: peer("b"), context: "a" }, { provider }),
-            'context: set together with a kubernetes provider resource option; allowed: one way to reach the sending cluster "a", either kubeconfig/context or the provider option',
+            'context: set together with a kubernetes provider resource option; allowed: one way to reach the sending cluster "a", either the provider input, kubeconfig/context or the provider option',
         );
     });
 });
@@ -143,6 +143,51 @@ describe("MultiClusterMesh with the program's providers (mocks)", function () {
         expect(gateways().filter((g) => g.name.startsWith("mesh-link-"))).to.have.length(12);
     });
 
+    it("takes each cluster's provider as an input (what Python, Go and YAML pass), as it takes clusterProviders", async () => {
+        const providers = Object.fromEntries(["east", "west"].map((n) => [n, new k8s.Provider(n, { context: `ctx-${n}` })]));
+        const mesh = new MultiClusterMesh("mesh", {
+            ...shared,
+            clusters: [{ name: "east", provider: providers.east }, { name: "west", provider: providers.west }, { name: "south", context: "ctx-south" }],
+        });
+        expect(await valueOf(mesh.phase)).to.equal("SUCCEEDED");
+        await settle();
+        const own = registered.filter((r) => r.type === "pulumi:providers:kubernetes" && r.name.startsWith("mesh"));
+        expect(own.map((p) => p.name)).to.deep.equal(["mesh-south"]);
+        for (const n of ["east", "west"]) {
+            const ref = `${await valueOf(providers[n].urn)}::${n}-id`;
+            const children = registered.filter((r) => r.custom && (r.name.startsWith(`mesh-${n}-`) || r.name.startsWith(`mesh-link-${n}-to-`)));
+            expect(children.length, n).to.be.greaterThan(10);
+            for (const c of children) {
+                expect(c.provider, `${c.type} ${c.name}`).to.equal(ref);
+            }
+        }
+        expect(mocks.preflights.map((c) => c.context).sort()).to.deep.equal(["ctx-east", "ctx-south", "ctx-west"]);
+    });
+
+    it("puts a link's Gateway on its provider input", async () => {
+        const provider = new k8s.Provider("a", { context: "ctx-a" });
+        const link = new ClusterLink("l", { from: "a", to: peer("b"), provider });
+        await valueOf(link.accepted);
+        await settle();
+        const gateway = registered.find((r) => r.type.endsWith(":Gateway") && r.name === "l")!;
+        expect(gateway.provider).to.equal(`${await valueOf(provider.urn)}::a-id`);
+        expect(registered.filter((r) => r.type === "pulumi:providers:kubernetes" && r.name.startsWith("l"))).to.deep.equal([]);
+    });
+
+    it("rejects a link's provider input together with a context, or a value that is no provider, creating nothing", async () => {
+        const provider = new k8s.Provider("a", { context: "a" });
+        await settle();
+        registered.length = 0;
+        await expectRejected(
+            () => new ClusterLink("l", { from: "a", to: peer("b"), provider, context: "a" }),
+            'provider: set together with context; allowed: one way to reach the sending cluster "a", either the provider input, kubeconfig/context or the provider option',
+        );
+        await expectRejected(
+            () => new ClusterLink("l", { from: "a", to: peer("b"), provider: "urn:pulumi:s::p::pulumi:providers:kubernetes::a" as any }),
+            'provider: is the string "urn:pulumi:s::p::pulumi:providers:kubernetes::a"; allowed: a Kubernetes provider resource (a kubernetes.Provider of the program, passed as the resource itself)',
+        );
+    });
+
     it("keeps each link's Gateway URN from before ClusterLink (an alias to the mesh as parent)", async () => {
         const aliases: Record<string, pulumi.Input<pulumi.URN>[]> = {};
         const mesh = new MultiClusterMesh("mesh", { ...shared, clusters: [{ name: "east", context: "e" }, { name: "west", context: "w" }] }, {
@@ -174,22 +219,30 @@ describe("MultiClusterMesh with the program's providers (mocks)", function () {
 
     const BAD: [string, any, (p: Record<string, k8s.Provider>) => any, string][] = [
         ["a provider and a context for one cluster", [{ name: "east", context: "e" }, { name: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west } }),
-            "clusters[0] (east): context set together with clusterProviders.east; allowed: one way to reach the cluster, either its provider or kubeconfig/context"],
+            "clusters[0] (east): context and clusterProviders.east set together; allowed: one way to reach the cluster, either a provider or kubeconfig/context"],
         ["a provider and a kubeconfig for one cluster", [{ name: "east", kubeconfig: "k", context: "e" }, { name: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west } }),
-            "clusters[0] (east): kubeconfig and context set together with clusterProviders.east; allowed: one way to reach the cluster, either its provider or kubeconfig/context"],
+            "clusters[0] (east): kubeconfig and context and clusterProviders.east set together; allowed: one way to reach the cluster, either a provider or kubeconfig/context"],
         ["a provider for a cluster not in the mesh", [{ name: "east" }, { name: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west, south: p.east } }),
             'clusterProviders: "south" is not a cluster of this mesh; allowed: east, west'],
         ["a cluster left without access", [{ name: "east" }, { name: "west" }], (p) => ({ clusterProviders: { east: p.east } }),
-            "clusters[1] (west): has no kubeconfig, context or provider; allowed: one of them (a provider through clusterProviders in TypeScript), so that each cluster is reached through its own provider"],
+            "clusters[1] (west): has no kubeconfig, context or provider; allowed: one of them, so that each cluster is reached through its own provider"],
+        ["a provider input and a context for one cluster", [{ name: "east", context: "e", provider: "P:east" }, { name: "west", context: "w" }], () => ({}),
+            "clusters[0] (east): context and provider set together; allowed: one way to reach the cluster, either a provider or kubeconfig/context"],
+        ["a provider input and clusterProviders for one cluster", [{ name: "east", provider: "P:east" }, { name: "west", context: "w" }], (p) => ({ clusterProviders: { east: p.east } }),
+            "clusters[0] (east): provider and clusterProviders.east set together; allowed: one way to reach the cluster, either a provider or kubeconfig/context"],
+        ["a provider input that is no provider", [{ name: "east", provider: "not-a-provider" }, { name: "west", context: "w" }], () => ({}),
+            'clusters[0] (east).provider: is the string "not-a-provider"; allowed: a Kubernetes provider resource (a kubernetes.Provider of the program, passed as the resource itself)'],
         ["one provider option for the whole mesh", [{ name: "east", context: "e" }, { name: "west", context: "w" }], (p) => ({ provider: p.east }),
-            "provider: a kubernetes provider resource option does not say which cluster it reaches; allowed: clusterProviders (a provider per cluster name) or each cluster's kubeconfig/context"],
+            "provider: a kubernetes provider resource option does not say which cluster it reaches; allowed: each cluster's provider, kubeconfig or context (or clusterProviders in TypeScript)"],
     ];
     for (const [what, clusters, opts, problem] of BAD) {
         it(`rejects ${what}, creating nothing`, async () => {
             const providers = { east: new k8s.Provider("east", {}), west: new k8s.Provider("west", {}) };
             await settle();
             registered.length = 0;
-            await expectRejected(() => new MultiClusterMesh("mesh", { ...shared, clusters }, opts(providers)), problem, 'MultiClusterMesh "mesh"');
+            // "P:<name>" in a cluster stands for that provider (made inside the test, after the mocks' reset).
+            const withProviders = clusters.map((c: any) => (typeof c.provider === "string" && c.provider.startsWith("P:") ? { ...c, provider: (providers as any)[c.provider.slice(2)] } : c));
+            await expectRejected(() => new MultiClusterMesh("mesh", { ...shared, clusters: withProviders }, opts(providers)), problem, 'MultiClusterMesh "mesh"');
         });
     }
 });

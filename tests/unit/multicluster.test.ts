@@ -267,7 +267,7 @@ describe("MultiClusterMesh (mocks)", function () {
         ["a link to an unknown cluster", { links: [{ from: "east", to: "south" }] }, 'links[0].to: "south" is not a cluster of this mesh; allowed: east, west'],
         ["a link to itself", { links: [{ from: "east", to: "east" }] }, 'links[0]: links cluster "east" to itself; allowed: a link between two different clusters'],
         ["a duplicate link", { links: [{ from: "east", to: "west" }, { from: "east", to: "west" }] }, "links[1]: east->west is listed twice"],
-        ["a cluster without access", { clusters: [{ name: "east", context: "e" }, { name: "west" }] }, "clusters[1] (west): has no kubeconfig, context or provider; allowed: one of them (a provider through clusterProviders in TypeScript), so that each cluster is reached through its own provider"],
+        ["a cluster without access", { clusters: [{ name: "east", context: "e" }, { name: "west" }] }, "clusters[1] (west): has no kubeconfig, context or provider; allowed: one of them, so that each cluster is reached through its own provider"],
         ["no clusters", { clusters: [] }, "clusters: is empty; allowed: at least one cluster"],
         ["a bad cluster name", { clusters: [{ name: "East", context: "e" }] }, "clusters.0.name: is not a DNS label; allowed: lower-case letters, digits and '-', starting and ending with a letter or digit (the cluster name) (got \"East\")"],
         ["a bad shared setting", { scalingProfile: "Huge" }, 'scalingProfile: is not allowed; allowed values: Default, Large (got "Huge")'],

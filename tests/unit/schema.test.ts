@@ -31,16 +31,25 @@ describe("package schema", function () {
         }
     });
 
-    it("takes per-cluster kubeconfig/context in MultiClusterMesh, the kubeconfig as an input (secret-capable)", () => {
+    it("takes per-cluster kubeconfig/context or provider in MultiClusterMesh, the kubeconfig as an input (secret-capable)", () => {
         const cluster = schema.types["servicemesh:index:MeshCluster"].properties;
-        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress", "eastWestGateway", "values", "upgradeStrategy", "revisionTags", "forceRemoveRevisions");
+        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "provider", "eastWestAddress", "eastWestGateway", "values", "upgradeStrategy", "revisionTags", "forceRemoveRevisions");
         expect(cluster.kubeconfig.plain).to.equal(undefined);
         expect(schema.resources["servicemesh:index:MultiClusterMesh"].requiredInputs).to.deep.equal(["clusters", "version"]);
     });
 
+    it("types the per-cluster provider inputs by reference to the kubernetes package's provider, and depends on that package", () => {
+        const k8sVersion = require("@pulumi/kubernetes/package.json").version;
+        const ref = `/kubernetes/v${k8sVersion}/schema.json#/resources/pulumi:providers:kubernetes`;
+        expect(schema.types["servicemesh:index:MeshCluster"].properties.provider.$ref).to.equal(ref);
+        expect(schema.resources["servicemesh:index:ClusterLink"].inputProperties.provider.$ref).to.equal(ref);
+        expect(schema.resources["servicemesh:index:ServiceMeshController"].inputProperties.provider.$ref).to.equal(ref);
+        expect(schema.dependencies).to.deep.include({ name: "kubernetes", version: k8sVersion });
+    });
+
     it("takes ClusterLink's receiving end as the values a controller reports, and kubeconfig/context for the sending cluster", () => {
         const link = schema.resources["servicemesh:index:ClusterLink"];
-        expect(Object.keys(link.inputProperties)).to.have.members(["from", "to", "eastWestNamespace", "timeoutSeconds", "kubeconfig", "context"]);
+        expect(Object.keys(link.inputProperties)).to.have.members(["from", "to", "eastWestNamespace", "timeoutSeconds", "kubeconfig", "context", "provider"]);
         expect(link.requiredInputs).to.deep.equal(["from", "to"]);
         expect(Object.keys(link.properties)).to.have.members(["from", "to", "gateway", "address", "accepted", "programmed", "peerReadyReplicas", "ready", "message"]);
         const peer = schema.types["servicemesh:index:LinkPeer"];
@@ -67,7 +76,7 @@ describe("package schema", function () {
         expect(Object.keys(res.inputProperties)).to.have.members([
             "version", "cluster", "network", "dataplaneMode", "distribution", "image", "installNamespace", "onConflict",
             "repository", "scalingProfile", "trafficCaptureMode", "trustDomain", "gatewayApi", "createNamespace",
-            "timeoutSeconds", "kubeconfig", "context", "cacerts", "eastWestGateway", "license", "platform", "allowVersionSkew",
+            "timeoutSeconds", "kubeconfig", "context", "provider", "cacerts", "eastWestGateway", "license", "platform", "allowVersionSkew",
             "removeCrdsOnDelete", "values", "allowProtectedValueOverrides", "upgradeStrategy", "revisionTags",
             "inactiveRevisionDeletionGracePeriodSeconds", "forceRemoveRevisions",
         ]);

@@ -9,6 +9,7 @@ import (
 
 	"errors"
 	"example.com/pulumi-servicemesh/sdk/go/servicemesh/internal"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -66,8 +67,12 @@ type clusterLinkArgs struct {
 	// The name of the sending cluster (its controller's `cluster`): its workloads can then reach `to`'s services.
 	From string `pulumi:"from"`
 	// Kubeconfig of the sending cluster (content or file path). When set, the link builds its own Kubernetes provider;
-	// otherwise it uses the `provider`/`providers` resource option or the ambient kubeconfig. Always handled as a secret.
+	// otherwise it uses the `provider` input, the `provider`/`providers` resource option or the ambient kubeconfig.
+	// Always handled as a secret.
 	Kubeconfig *string `pulumi:"kubeconfig"`
+	// The Kubernetes provider that reaches the sending cluster, instead of `kubeconfig`/`context` or a provider
+	// resource option (the one way to hand a link a provider from Python, Go or YAML).
+	Provider *kubernetes.Provider `pulumi:"provider"`
 	// Seconds to wait until istiod in the sending cluster accepts the link. Default 600.
 	TimeoutSeconds *float64 `pulumi:"timeoutSeconds"`
 	// The receiving cluster: its values, or its controller's `peer` output (e.g. read from another stack by a StackReference).
@@ -83,8 +88,12 @@ type ClusterLinkArgs struct {
 	// The name of the sending cluster (its controller's `cluster`): its workloads can then reach `to`'s services.
 	From string
 	// Kubeconfig of the sending cluster (content or file path). When set, the link builds its own Kubernetes provider;
-	// otherwise it uses the `provider`/`providers` resource option or the ambient kubeconfig. Always handled as a secret.
+	// otherwise it uses the `provider` input, the `provider`/`providers` resource option or the ambient kubeconfig.
+	// Always handled as a secret.
 	Kubeconfig pulumi.StringPtrInput
+	// The Kubernetes provider that reaches the sending cluster, instead of `kubeconfig`/`context` or a provider
+	// resource option (the one way to hand a link a provider from Python, Go or YAML).
+	Provider *kubernetes.Provider
 	// Seconds to wait until istiod in the sending cluster accepts the link. Default 600.
 	TimeoutSeconds *float64
 	// The receiving cluster: its values, or its controller's `peer` output (e.g. read from another stack by a StackReference).

@@ -8,6 +8,7 @@ import (
 	"reflect"
 
 	"example.com/pulumi-servicemesh/sdk/go/servicemesh/internal"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -2799,7 +2800,7 @@ func (o MeshAppliedValuesArrayOutput) Index(i pulumi.IntInput) MeshAppliedValues
 
 // One cluster of the mesh and how to reach it.
 type MeshCluster struct {
-	// Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
+	// Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default.
 	Context *string `pulumi:"context"`
 	// The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
 	EastWestAddress *string `pulumi:"eastWestAddress"`
@@ -2814,6 +2815,9 @@ type MeshCluster struct {
 	Name string `pulumi:"name"`
 	// The cluster's network (unique in the mesh). Default: the cluster name.
 	Network *string `pulumi:"network"`
+	// The Kubernetes provider that reaches the cluster (one the program already has, e.g. an EKS cluster's provider),
+	// instead of `kubeconfig`/`context`: each cluster is reached exactly one way.
+	Provider *kubernetes.Provider `pulumi:"provider"`
 	// This cluster's revision tags, replacing the mesh's (RevisionBased).
 	RevisionTags []RevisionTag `pulumi:"revisionTags"`
 	// The cluster's trust domain. Default: the cluster name.
@@ -2837,7 +2841,7 @@ type MeshClusterInput interface {
 
 // One cluster of the mesh and how to reach it.
 type MeshClusterArgs struct {
-	// Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
+	// Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default.
 	Context pulumi.StringPtrInput `pulumi:"context"`
 	// The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
 	EastWestAddress *string `pulumi:"eastWestAddress"`
@@ -2852,6 +2856,9 @@ type MeshClusterArgs struct {
 	Name string `pulumi:"name"`
 	// The cluster's network (unique in the mesh). Default: the cluster name.
 	Network *string `pulumi:"network"`
+	// The Kubernetes provider that reaches the cluster (one the program already has, e.g. an EKS cluster's provider),
+	// instead of `kubeconfig`/`context`: each cluster is reached exactly one way.
+	Provider *kubernetes.Provider `pulumi:"provider"`
 	// This cluster's revision tags, replacing the mesh's (RevisionBased).
 	RevisionTags []RevisionTagArgs `pulumi:"revisionTags"`
 	// The cluster's trust domain. Default: the cluster name.
@@ -2914,7 +2921,7 @@ func (o MeshClusterOutput) ToMeshClusterOutputWithContext(ctx context.Context) M
 	return o
 }
 
-// Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
+// Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default.
 func (o MeshClusterOutput) Context() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.Context }).(pulumi.StringPtrOutput)
 }
@@ -2948,6 +2955,12 @@ func (o MeshClusterOutput) Name() pulumi.StringOutput {
 // The cluster's network (unique in the mesh). Default: the cluster name.
 func (o MeshClusterOutput) Network() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.Network }).(pulumi.StringPtrOutput)
+}
+
+// The Kubernetes provider that reaches the cluster (one the program already has, e.g. an EKS cluster's provider),
+// instead of `kubeconfig`/`context`: each cluster is reached exactly one way.
+func (o MeshClusterOutput) Provider() kubernetes.ProviderOutput {
+	return o.ApplyT(func(v MeshCluster) *kubernetes.Provider { return v.Provider }).(kubernetes.ProviderOutput)
 }
 
 // This cluster's revision tags, replacing the mesh's (RevisionBased).

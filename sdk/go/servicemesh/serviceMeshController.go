@@ -9,6 +9,7 @@ import (
 
 	"errors"
 	"example.com/pulumi-servicemesh/sdk/go/servicemesh/internal"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -112,8 +113,8 @@ type serviceMeshControllerArgs struct {
 	// Namespace to install the mesh components into. Default `istio-system`.
 	InstallNamespace *string `pulumi:"installNamespace"`
 	// Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
-	// Kubernetes provider; otherwise it uses the `provider`/`providers` resource option or the ambient
-	// kubeconfig. Always handled as a secret.
+	// Kubernetes provider; otherwise it uses the `provider` input, the `provider`/`providers` resource option or the
+	// ambient kubeconfig. Always handled as a secret.
 	Kubeconfig *string `pulumi:"kubeconfig"`
 	// Solo license key, needed for multicluster. Kept in the Secret `solo-istio-license` of the install namespace and
 	// referenced from the istiod chart (1.25+; on 1.24 it is passed as istiod's SOLO_LICENSE_KEY). Handled as a secret.
@@ -128,6 +129,9 @@ type serviceMeshControllerArgs struct {
 	// The Kubernetes platform, for Istio's platform chart values. Default: detected from the cluster by the pre-flight
 	// (API groups, server version, node labels); `Generic` when the cluster cannot be read.
 	Platform *Platform `pulumi:"platform"`
+	// The Kubernetes provider that reaches the cluster, instead of `kubeconfig`/`context` or a provider resource
+	// option. From Python, Go or YAML this is the way to hand over a provider the pre-flight can read.
+	Provider *kubernetes.Provider `pulumi:"provider"`
 	// Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
 	// the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
 	RemoveCrdsOnDelete *bool `pulumi:"removeCrdsOnDelete"`
@@ -200,8 +204,8 @@ type ServiceMeshControllerArgs struct {
 	// Namespace to install the mesh components into. Default `istio-system`.
 	InstallNamespace *string
 	// Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
-	// Kubernetes provider; otherwise it uses the `provider`/`providers` resource option or the ambient
-	// kubeconfig. Always handled as a secret.
+	// Kubernetes provider; otherwise it uses the `provider` input, the `provider`/`providers` resource option or the
+	// ambient kubeconfig. Always handled as a secret.
 	Kubeconfig pulumi.StringPtrInput
 	// Solo license key, needed for multicluster. Kept in the Secret `solo-istio-license` of the install namespace and
 	// referenced from the istiod chart (1.25+; on 1.24 it is passed as istiod's SOLO_LICENSE_KEY). Handled as a secret.
@@ -216,6 +220,9 @@ type ServiceMeshControllerArgs struct {
 	// The Kubernetes platform, for Istio's platform chart values. Default: detected from the cluster by the pre-flight
 	// (API groups, server version, node labels); `Generic` when the cluster cannot be read.
 	Platform *Platform
+	// The Kubernetes provider that reaches the cluster, instead of `kubeconfig`/`context` or a provider resource
+	// option. From Python, Go or YAML this is the way to hand over a provider the pre-flight can read.
+	Provider *kubernetes.Provider
 	// Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
 	// the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
 	RemoveCrdsOnDelete *bool

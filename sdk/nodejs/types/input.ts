@@ -6,6 +6,8 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
+import * as pulumiKubernetes from "@pulumi/kubernetes";
+
 /**
  * The four files of Istio's plug-in CA Secret `cacerts` for one cluster.
  */
@@ -312,7 +314,7 @@ export interface LinkPeerArgs {
  */
 export interface MeshClusterArgs {
     /**
-     * Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
+     * Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default.
      */
     context?: pulumi.Input<string | undefined>;
     /**
@@ -340,6 +342,11 @@ export interface MeshClusterArgs {
      * The cluster's network (unique in the mesh). Default: the cluster name.
      */
     network?: string;
+    /**
+     * The Kubernetes provider that reaches the cluster (one the program already has, e.g. an EKS cluster's provider),
+     * instead of `kubeconfig`/`context`: each cluster is reached exactly one way.
+     */
+    provider?: pulumiKubernetes.Provider;
     /**
      * This cluster's revision tags, replacing the mesh's (RevisionBased).
      */

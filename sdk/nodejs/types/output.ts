@@ -6,6 +6,8 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
+import * as pulumiKubernetes from "@pulumi/kubernetes";
+
 /**
  * The Helm values the component applied to one release: the values it computed from the inputs, with the `values`
  * overrides merged over them. The chart's own defaults are not included (as `helm get values` shows a release).

@@ -14,6 +14,7 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from ._enums import *
+import pulumi_kubernetes
 
 __all__ = [
     'CacertsArgs',
@@ -1337,7 +1338,7 @@ class MeshClusterArgsDict(TypedDict):
     """
     context: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
+    Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default.
     """
     east_west_address: NotRequired[_builtins.str]
     """
@@ -1359,6 +1360,11 @@ class MeshClusterArgsDict(TypedDict):
     network: NotRequired[_builtins.str]
     """
     The cluster's network (unique in the mesh). Default: the cluster name.
+    """
+    provider: NotRequired['pulumi_kubernetes.Provider']
+    """
+    The Kubernetes provider that reaches the cluster (one the program already has, e.g. an EKS cluster's provider),
+    instead of `kubeconfig`/`context`: each cluster is reached exactly one way.
     """
     revision_tags: NotRequired[Sequence['RevisionTagArgsDict']]
     """
@@ -1387,6 +1393,7 @@ class MeshClusterArgs:
                  force_remove_revisions: Optional[Sequence[_builtins.str]] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
                  network: Optional[_builtins.str] = None,
+                 provider: Optional['pulumi_kubernetes.Provider'] = None,
                  revision_tags: Optional[Sequence['RevisionTagArgs']] = None,
                  trust_domain: Optional[_builtins.str] = None,
                  upgrade_strategy: Optional['UpgradeStrategy'] = None,
@@ -1395,13 +1402,15 @@ class MeshClusterArgs:
         One cluster of the mesh and how to reach it.
 
         :param _builtins.str name: Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
-        :param pulumi.Input[_builtins.str] context: Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
+        :param pulumi.Input[_builtins.str] context: Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default.
         :param _builtins.str east_west_address: The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
         :param 'EastWestGatewayArgs' east_west_gateway: This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
                labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
         :param Sequence[_builtins.str] force_remove_revisions: Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
         :param _builtins.str network: The cluster's network (unique in the mesh). Default: the cluster name.
+        :param 'pulumi_kubernetes.Provider' provider: The Kubernetes provider that reaches the cluster (one the program already has, e.g. an EKS cluster's provider),
+               instead of `kubeconfig`/`context`: each cluster is reached exactly one way.
         :param Sequence['RevisionTagArgs'] revision_tags: This cluster's revision tags, replacing the mesh's (RevisionBased).
         :param _builtins.str trust_domain: The cluster's trust domain. Default: the cluster name.
         :param 'UpgradeStrategy' upgrade_strategy: This cluster's upgrade strategy, replacing the mesh's (e.g. RevisionBased on one cluster first).
@@ -1420,6 +1429,8 @@ class MeshClusterArgs:
             pulumi.set(__self__, "kubeconfig", kubeconfig)
         if network is not None:
             pulumi.set(__self__, "network", network)
+        if provider is not None:
+            pulumi.set(__self__, "provider", provider)
         if revision_tags is not None:
             pulumi.set(__self__, "revision_tags", revision_tags)
         if trust_domain is not None:
@@ -1445,7 +1456,7 @@ class MeshClusterArgs:
     @pulumi.getter
     def context(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
+        Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default.
         """
         return pulumi.get(self, "context")
 
@@ -1513,6 +1524,19 @@ class MeshClusterArgs:
     @network.setter
     def network(self, value: Optional[_builtins.str]):
         pulumi.set(self, "network", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def provider(self) -> Optional['pulumi_kubernetes.Provider']:
+        """
+        The Kubernetes provider that reaches the cluster (one the program already has, e.g. an EKS cluster's provider),
+        instead of `kubeconfig`/`context`: each cluster is reached exactly one way.
+        """
+        return pulumi.get(self, "provider")
+
+    @provider.setter
+    def provider(self, value: Optional['pulumi_kubernetes.Provider']):
+        pulumi.set(self, "provider", value)
 
     @_builtins.property
     @pulumi.getter(name="revisionTags")

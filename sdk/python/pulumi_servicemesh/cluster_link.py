@@ -15,6 +15,7 @@ else:
 from . import _utilities
 from . import outputs
 from ._inputs import *
+import pulumi_kubernetes
 
 __all__ = ['ClusterLinkArgs', 'ClusterLink']
 
@@ -26,6 +27,7 @@ class ClusterLinkArgs:
                  context: pulumi.Input[Optional[_builtins.str]] = None,
                  east_west_namespace: Optional[_builtins.str] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
+                 provider: Optional['pulumi_kubernetes.Provider'] = None,
                  timeout_seconds: Optional[_builtins.float] = None):
         """
         The set of arguments for constructing a ClusterLink resource.
@@ -35,7 +37,10 @@ class ClusterLinkArgs:
         :param pulumi.Input[_builtins.str] context: Context of `kubeconfig` (or of the ambient kubeconfig) for the sending cluster.
         :param _builtins.str east_west_namespace: The east-west gateway namespace of the sending cluster (its controller's `eastWestGateway.namespace`). Default `istio-eastwest`.
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the sending cluster (content or file path). When set, the link builds its own Kubernetes provider;
-               otherwise it uses the `provider`/`providers` resource option or the ambient kubeconfig. Always handled as a secret.
+               otherwise it uses the `provider` input, the `provider`/`providers` resource option or the ambient kubeconfig.
+               Always handled as a secret.
+        :param 'pulumi_kubernetes.Provider' provider: The Kubernetes provider that reaches the sending cluster, instead of `kubeconfig`/`context` or a provider
+               resource option (the one way to hand a link a provider from Python, Go or YAML).
         :param _builtins.float timeout_seconds: Seconds to wait until istiod in the sending cluster accepts the link. Default 600.
         """
         pulumi.set(__self__, "from_", from_)
@@ -46,6 +51,8 @@ class ClusterLinkArgs:
             pulumi.set(__self__, "east_west_namespace", east_west_namespace)
         if kubeconfig is not None:
             pulumi.set(__self__, "kubeconfig", kubeconfig)
+        if provider is not None:
+            pulumi.set(__self__, "provider", provider)
         if timeout_seconds is not None:
             pulumi.set(__self__, "timeout_seconds", timeout_seconds)
 
@@ -102,13 +109,27 @@ class ClusterLinkArgs:
     def kubeconfig(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         Kubeconfig of the sending cluster (content or file path). When set, the link builds its own Kubernetes provider;
-        otherwise it uses the `provider`/`providers` resource option or the ambient kubeconfig. Always handled as a secret.
+        otherwise it uses the `provider` input, the `provider`/`providers` resource option or the ambient kubeconfig.
+        Always handled as a secret.
         """
         return pulumi.get(self, "kubeconfig")
 
     @kubeconfig.setter
     def kubeconfig(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "kubeconfig", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def provider(self) -> Optional['pulumi_kubernetes.Provider']:
+        """
+        The Kubernetes provider that reaches the sending cluster, instead of `kubeconfig`/`context` or a provider
+        resource option (the one way to hand a link a provider from Python, Go or YAML).
+        """
+        return pulumi.get(self, "provider")
+
+    @provider.setter
+    def provider(self, value: Optional['pulumi_kubernetes.Provider']):
+        pulumi.set(self, "provider", value)
 
     @_builtins.property
     @pulumi.getter(name="timeoutSeconds")
@@ -133,6 +154,7 @@ class ClusterLink(pulumi.ComponentResource):
                  east_west_namespace: Optional[_builtins.str] = None,
                  from_: Optional[_builtins.str] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
+                 provider: Optional['pulumi_kubernetes.Provider'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
                  to: pulumi.Input[Optional[Union['LinkPeerArgs', 'LinkPeerArgsDict']]] = None,
                  __props__=None):
@@ -147,7 +169,10 @@ class ClusterLink(pulumi.ComponentResource):
         :param _builtins.str east_west_namespace: The east-west gateway namespace of the sending cluster (its controller's `eastWestGateway.namespace`). Default `istio-eastwest`.
         :param _builtins.str from_: The name of the sending cluster (its controller's `cluster`): its workloads can then reach `to`'s services.
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the sending cluster (content or file path). When set, the link builds its own Kubernetes provider;
-               otherwise it uses the `provider`/`providers` resource option or the ambient kubeconfig. Always handled as a secret.
+               otherwise it uses the `provider` input, the `provider`/`providers` resource option or the ambient kubeconfig.
+               Always handled as a secret.
+        :param 'pulumi_kubernetes.Provider' provider: The Kubernetes provider that reaches the sending cluster, instead of `kubeconfig`/`context` or a provider
+               resource option (the one way to hand a link a provider from Python, Go or YAML).
         :param _builtins.float timeout_seconds: Seconds to wait until istiod in the sending cluster accepts the link. Default 600.
         :param pulumi.Input[Union['LinkPeerArgs', 'LinkPeerArgsDict']] to: The receiving cluster: its values, or its controller's `peer` output (e.g. read from another stack by a StackReference).
         """
@@ -181,6 +206,7 @@ class ClusterLink(pulumi.ComponentResource):
                  east_west_namespace: Optional[_builtins.str] = None,
                  from_: Optional[_builtins.str] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
+                 provider: Optional['pulumi_kubernetes.Provider'] = None,
                  timeout_seconds: Optional[_builtins.float] = None,
                  to: pulumi.Input[Optional[Union['LinkPeerArgs', 'LinkPeerArgsDict']]] = None,
                  __props__=None):
@@ -200,6 +226,7 @@ class ClusterLink(pulumi.ComponentResource):
                 raise TypeError("Missing required property 'from_'")
             __props__.__dict__["from_"] = from_
             __props__.__dict__["kubeconfig"] = kubeconfig
+            __props__.__dict__["provider"] = provider
             __props__.__dict__["timeout_seconds"] = timeout_seconds
             if to is None and not opts.urn:
                 raise TypeError("Missing required property 'to'")

@@ -16,6 +16,7 @@ from . import _utilities
 from . import outputs
 from ._enums import *
 from ._inputs import *
+import pulumi_kubernetes
 
 __all__ = ['MultiClusterMeshArgs', 'MultiClusterMesh']
 

@@ -16,6 +16,7 @@ from . import _utilities
 from . import outputs
 from ._enums import *
 from ._inputs import *
+import pulumi_kubernetes
 
 __all__ = ['ServiceMeshControllerArgs', 'ServiceMeshController']
 
@@ -42,6 +43,7 @@ class ServiceMeshControllerArgs:
                  network: Optional[_builtins.str] = None,
                  on_conflict: Optional['OnConflict'] = None,
                  platform: Optional['Platform'] = None,
+                 provider: Optional['pulumi_kubernetes.Provider'] = None,
                  remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional['RepositoryArgs'] = None,
                  revision_tags: Optional[Sequence['RevisionTagArgs']] = None,
@@ -82,8 +84,8 @@ class ServiceMeshControllerArgs:
                removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
         :param _builtins.str install_namespace: Namespace to install the mesh components into. Default `istio-system`.
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
-               Kubernetes provider; otherwise it uses the `provider`/`providers` resource option or the ambient
-               kubeconfig. Always handled as a secret.
+               Kubernetes provider; otherwise it uses the `provider` input, the `provider`/`providers` resource option or the
+               ambient kubeconfig. Always handled as a secret.
         :param pulumi.Input[_builtins.str] license: Solo license key, needed for multicluster. Kept in the Secret `solo-istio-license` of the install namespace and
                referenced from the istiod chart (1.25+; on 1.24 it is passed as istiod's SOLO_LICENSE_KEY). Handled as a secret.
         :param _builtins.str network: The network of this cluster's workloads (e.g. the cluster name). Labels the install namespace `topology.istio.io/network`.
@@ -93,6 +95,8 @@ class ServiceMeshControllerArgs:
                upgrades them to this spec (anything else still fails).
         :param 'Platform' platform: The Kubernetes platform, for Istio's platform chart values. Default: detected from the cluster by the pre-flight
                (API groups, server version, node labels); `Generic` when the cluster cannot be read.
+        :param 'pulumi_kubernetes.Provider' provider: The Kubernetes provider that reaches the cluster, instead of `kubeconfig`/`context` or a provider resource
+               option. From Python, Go or YAML this is the way to hand over a provider the pre-flight can read.
         :param _builtins.bool remove_crds_on_delete: Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
                the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
         :param 'RepositoryArgs' repository: Helm chart source, credentials and TLS verification.
@@ -149,6 +153,8 @@ class ServiceMeshControllerArgs:
             pulumi.set(__self__, "on_conflict", on_conflict)
         if platform is not None:
             pulumi.set(__self__, "platform", platform)
+        if provider is not None:
+            pulumi.set(__self__, "provider", provider)
         if remove_crds_on_delete is not None:
             pulumi.set(__self__, "remove_crds_on_delete", remove_crds_on_delete)
         if repository is not None:
@@ -365,8 +371,8 @@ class ServiceMeshControllerArgs:
     def kubeconfig(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
-        Kubernetes provider; otherwise it uses the `provider`/`providers` resource option or the ambient
-        kubeconfig. Always handled as a secret.
+        Kubernetes provider; otherwise it uses the `provider` input, the `provider`/`providers` resource option or the
+        ambient kubeconfig. Always handled as a secret.
         """
         return pulumi.get(self, "kubeconfig")
 
@@ -426,6 +432,19 @@ class ServiceMeshControllerArgs:
     @platform.setter
     def platform(self, value: Optional['Platform']):
         pulumi.set(self, "platform", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def provider(self) -> Optional['pulumi_kubernetes.Provider']:
+        """
+        The Kubernetes provider that reaches the cluster, instead of `kubeconfig`/`context` or a provider resource
+        option. From Python, Go or YAML this is the way to hand over a provider the pre-flight can read.
+        """
+        return pulumi.get(self, "provider")
+
+    @provider.setter
+    def provider(self, value: Optional['pulumi_kubernetes.Provider']):
+        pulumi.set(self, "provider", value)
 
     @_builtins.property
     @pulumi.getter(name="removeCrdsOnDelete")
@@ -568,6 +587,7 @@ class ServiceMeshController(pulumi.ComponentResource):
                  network: Optional[_builtins.str] = None,
                  on_conflict: Optional['OnConflict'] = None,
                  platform: Optional['Platform'] = None,
+                 provider: Optional['pulumi_kubernetes.Provider'] = None,
                  remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional[Union['RepositoryArgs', 'RepositoryArgsDict']] = None,
                  revision_tags: Optional[Sequence[Union['RevisionTagArgs', 'RevisionTagArgsDict']]] = None,
@@ -613,8 +633,8 @@ class ServiceMeshController(pulumi.ComponentResource):
                removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
         :param _builtins.str install_namespace: Namespace to install the mesh components into. Default `istio-system`.
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
-               Kubernetes provider; otherwise it uses the `provider`/`providers` resource option or the ambient
-               kubeconfig. Always handled as a secret.
+               Kubernetes provider; otherwise it uses the `provider` input, the `provider`/`providers` resource option or the
+               ambient kubeconfig. Always handled as a secret.
         :param pulumi.Input[_builtins.str] license: Solo license key, needed for multicluster. Kept in the Secret `solo-istio-license` of the install namespace and
                referenced from the istiod chart (1.25+; on 1.24 it is passed as istiod's SOLO_LICENSE_KEY). Handled as a secret.
         :param _builtins.str network: The network of this cluster's workloads (e.g. the cluster name). Labels the install namespace `topology.istio.io/network`.
@@ -624,6 +644,8 @@ class ServiceMeshController(pulumi.ComponentResource):
                upgrades them to this spec (anything else still fails).
         :param 'Platform' platform: The Kubernetes platform, for Istio's platform chart values. Default: detected from the cluster by the pre-flight
                (API groups, server version, node labels); `Generic` when the cluster cannot be read.
+        :param 'pulumi_kubernetes.Provider' provider: The Kubernetes provider that reaches the cluster, instead of `kubeconfig`/`context` or a provider resource
+               option. From Python, Go or YAML this is the way to hand over a provider the pre-flight can read.
         :param _builtins.bool remove_crds_on_delete: Remove the Istio CRDs (and so every Istio resource in the cluster) when the component is deleted. Default false:
                the CRDs stay, as Istio's base chart marks them `helm.sh/resource-policy: keep`. Needs Istio 1.24 or later.
         :param Union['RepositoryArgs', 'RepositoryArgsDict'] repository: Helm chart source, credentials and TLS verification.
@@ -687,6 +709,7 @@ class ServiceMeshController(pulumi.ComponentResource):
                  network: Optional[_builtins.str] = None,
                  on_conflict: Optional['OnConflict'] = None,
                  platform: Optional['Platform'] = None,
+                 provider: Optional['pulumi_kubernetes.Provider'] = None,
                  remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional[Union['RepositoryArgs', 'RepositoryArgsDict']] = None,
                  revision_tags: Optional[Sequence[Union['RevisionTagArgs', 'RevisionTagArgsDict']]] = None,
@@ -727,6 +750,7 @@ class ServiceMeshController(pulumi.ComponentResource):
             __props__.__dict__["network"] = network
             __props__.__dict__["on_conflict"] = on_conflict
             __props__.__dict__["platform"] = platform
+            __props__.__dict__["provider"] = provider
             __props__.__dict__["remove_crds_on_delete"] = remove_crds_on_delete
             __props__.__dict__["repository"] = repository
             __props__.__dict__["revision_tags"] = revision_tags

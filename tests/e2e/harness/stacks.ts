@@ -37,6 +37,18 @@ export async function multiclusterStack(
     version = "1.24.3",
 ): Promise<{ stack: Stack; cas: Record<string, IssuedCa>; caDir: string }> {
     const stack = await e.stack(example, stackName, extraEnv);
+    const { cas, caDir } = await configureMulticluster(e, stack, stackName, clusters, version);
+    return { stack, cas, caDir };
+}
+
+/** The config of examples/multicluster-ts and multicluster-python for `clusters` in this environment (see above). */
+export async function configureMulticluster(
+    e: Environment,
+    stack: Stack,
+    stackName: string,
+    clusters: string[],
+    version = "1.24.3",
+): Promise<{ cas: Record<string, IssuedCa>; caDir: string }> {
     await stack.setAllConfig({
         istioVersion: { value: version },
         repositoryUrl: { value: e.repo.url },
@@ -53,7 +65,7 @@ export async function multiclusterStack(
         await stack.setConfig(`clusters[${i}].kubeconfig`, { value: e.clusters[name].kubeconfig }, true);
         await stack.setConfig(`clusters[${i}].context`, { value: e.clusters[name].context }, true);
     }
-    return { stack, cas, caDir };
+    return { cas, caDir };
 }
 
 /** examples/single-cluster-ts on `cluster`, from the authenticated chart repository with its certificate trusted. */

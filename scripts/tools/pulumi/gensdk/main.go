@@ -6,6 +6,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,6 +16,10 @@ import (
 	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+	pkghost "github.com/pulumi/pulumi/pkg/v3/host"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
+	"github.com/pulumi/pulumi/pkg/v3/resource/plugin"
 )
 
 func main() {
@@ -26,7 +31,18 @@ func main() {
 	must(err)
 	var spec schema.PackageSpec
 	must(json.Unmarshal(raw, &spec))
-	loader := schema.NewPluginLoader(nil) // no external package references in this schema
+	// The schema references other packages' resources (the kubernetes provider): the loader reads their schemas from
+	// their plugins, resolved as the CLI resolves them (PATH, then the plugin cache).
+	sink := diag.DefaultSink(os.Stderr, os.Stderr, diag.FormatOptions{Color: colors.Never})
+	host, err := pkghost.New(context.Background(), sink, sink, nil, nil, schema.NewLoaderServerFromContext, nil, nil)
+	must(err)
+	defer host.Close()
+	wd, err := os.Getwd()
+	must(err)
+	pctx, err := plugin.NewContext(context.Background(), sink, sink, host, nil, wd, nil, false, nil, nil)
+	must(err)
+	defer pctx.Close()
+	loader := schema.NewPluginLoader(pctx)
 	pkg, diags, err := schema.BindSpec(spec, loader, schema.ValidationOptions{})
 	must(err)
 	for _, d := range diags {
