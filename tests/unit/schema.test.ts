@@ -4,6 +4,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
 import { packageSchema } from "../../scripts/schema";
+import { DataplaneMode, ServiceMeshControllerArgs } from "../../provider/controller/args";
+import { MultiClusterMeshArgs } from "../../provider/multicluster/args";
+import { KeyAlgorithm, RotationStage } from "../../provider/trust/args";
 
 const GOLDEN = path.join(__dirname, "..", "golden", "schema.json");
 
@@ -96,6 +99,17 @@ describe("package schema", function () {
         expect(values("OnConflict")).to.deep.equal(["Force", "Abort"]);
         expect(values("ScalingProfile")).to.deep.equal(["Default", "Large"]);
         expect(values("TrafficCaptureMode")).to.deep.equal(["Auto", "InitContainer"]);
+    });
+
+    // Type-checked by `npm run build` (tsconfig.tests.json): an enum input takes its string literal as the other
+    // languages' SDKs do, and the enum's members are those literals.
+    it("takes an enum input as its string literal in TypeScript, and keeps it a schema enum", () => {
+        const controller: ServiceMeshControllerArgs = { version: "1.31.1", dataplaneMode: "Ambient", upgradeStrategy: "RevisionBased", platform: "GKE" };
+        const mesh: MultiClusterMeshArgs = { version: "1.31.1", clusters: [], rootOfTrust: { keyAlgorithm: "ECDSA", rotation: { stage: "TrustBoth" } } };
+        expect(controller.dataplaneMode).to.equal(DataplaneMode.Ambient);
+        expect(mesh.rootOfTrust!.keyAlgorithm).to.equal(KeyAlgorithm.ECDSA);
+        expect(schema.types["servicemesh:index:KeyAlgorithm"]).to.include({ type: "string" });
+        expect(schema.types["servicemesh:index:RotationStage"].enum.map((e: any) => e.value)).to.deep.equal(Object.values(RotationStage));
     });
 
     it("describes every resource, input, output, type, type property and enum value", () => {
