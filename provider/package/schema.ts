@@ -18,6 +18,26 @@ export const LANGUAGE_OPTIONS: Record<string, Record<string, unknown>> = {
     go: { generateExtraInputTypes: true },
 };
 
+/**
+ * Every property that holds a license key, a private key or a kubeconfig, by resource or type name: `secret: true` in
+ * the schema, which the analyzer cannot infer. The SDKs then send a plain value of a resource's top-level secret input
+ * as a secret, and read a secret output as one; nested ones are marked for the docs and the SDKs that honour them (the
+ * component keeps them all secret wherever it uses them). Chart-repository and image-pull credentials are never inputs:
+ * `repository.secrets` and `image.secrets` name Secrets in the cluster, read as secrets.
+ */
+export const SECRET_PROPERTIES: Record<string, string[]> = {
+    ServiceMeshController: ["license", "kubeconfig", "cacerts"],
+    MultiClusterMesh: ["license"],
+    ClusterLink: ["kubeconfig"],
+    RootOfTrust: ["rootKeyPem", "cacerts"],
+    MeshCluster: ["kubeconfig"],
+    Cacerts: ["caKeyPem"],
+    ClusterCa: ["caKeyPem"],
+    ClusterCacerts: ["caKeyPem"],
+    NextRoot: ["rootKeyPem"],
+    RootOfTrustSettings: ["rootKeyPem"],
+};
+
 /** The package's TypeScript entry point, which the schema is inferred from (package.json `main` is the compiled one). */
 export const SOURCE_ENTRY = "provider/index.ts";
 
@@ -30,7 +50,7 @@ export interface PackageAnalysis {
 /** Where the build writes the analysis: beside this module, so only the compiled package (dist/package/) has one. */
 export const PREBUILT_ANALYSIS = path.join(__dirname, "schema.json");
 
-/** Adds the inferred type descriptions and the language options to an inferred schema. Pure. */
+/** Adds the inferred type descriptions, the secret marks and the language options to an inferred schema. Pure. */
 export function completeSchema(schema: any, typeDefinitions: Record<string, { description?: string }>): any {
     const types: Record<string, any> = { ...schema.types };
     const prefix = `${schema.name}:index:`;
@@ -40,11 +60,34 @@ export function completeSchema(schema: any, typeDefinitions: Record<string, { de
             types[token] = { description: def.description, ...types[token] };
         }
     }
+    const resources: Record<string, any> = { ...schema.resources };
+    for (const [name, props] of Object.entries(SECRET_PROPERTIES)) {
+        const token = prefix + name;
+        if (resources[token]) {
+            resources[token] = {
+                ...resources[token],
+                inputProperties: markSecret(resources[token].inputProperties, props),
+                properties: markSecret(resources[token].properties, props),
+            };
+        } else if (types[token]) {
+            types[token] = { ...types[token], properties: markSecret(types[token].properties, props) };
+        } else {
+            throw new Error(`SECRET_PROPERTIES: ${name} is neither a resource nor a type of the schema`);
+        }
+        const missing = props.filter((p) => !resources[token]?.inputProperties?.[p] && !resources[token]?.properties?.[p] && !types[token]?.properties?.[p]);
+        if (missing.length) throw new Error(`SECRET_PROPERTIES: ${name} has no property ${missing.join(", ")}`);
+    }
     const language: Record<string, any> = { ...schema.language };
     for (const [lang, options] of Object.entries(LANGUAGE_OPTIONS)) {
         language[lang] = { ...language[lang], ...options };
     }
-    return { ...schema, types, language };
+    return { ...schema, resources, types, language };
+}
+
+/** The given properties with `secret: true` on those named (the others as they are). */
+function markSecret(properties: Record<string, any> | undefined, names: string[]): Record<string, any> | undefined {
+    if (!properties) return properties;
+    return Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, names.includes(k) ? { ...v, secret: true } : v]));
 }
 
 /** The package root: two folders up from provider/package/ (sources) or dist/package/ (compiled). */
