@@ -4,7 +4,7 @@ would. The same program as examples/multicluster-ts, through the generated Pytho
 import os
 
 import pulumi
-import pulumi_servicemesh as servicemesh
+import pulumi_servicemesh_sdk as servicemesh
 
 config = pulumi.Config()
 # [{name, context?, kubeconfig? (a file path), network?, eastWestAddress?}, ...], set with `pulumi config set --path`
@@ -55,10 +55,11 @@ mesh = servicemesh.MultiClusterMesh(
     version=config.get("istioVersion") or "1.31.1",
     clusters=[
         servicemesh.MeshClusterArgs(
-            name=c["name"],
+            cluster=c["name"],
             network=c.get("network"),
             context=c.get("context"),
-            east_west_address=c.get("eastWestAddress"),
+            # A fixed address (static IP, NodePort) goes with the cluster's own east-west gateway settings.
+            east_west_gateway=servicemesh.EastWestGatewayArgs(address=c["eastWestAddress"]) if c.get("eastWestAddress") else None,
             # The file's content, as a secret: the provider never sees a path that may not exist where it runs.
             kubeconfig=pulumi.Output.secret(read(c["kubeconfig"])) if c.get("kubeconfig") else None,
             values=chart_values(c.get("values")),

@@ -10,7 +10,7 @@ export function buildMesh(contexts: string[], license?: pulumi.Input<string>) {
         "mesh",
         {
             version: "1.26.2",
-            clusters: contexts.map((name) => ({ name })),
+            clusters: contexts.map((cluster) => ({ cluster })),
             license,
             rootOfTrust: { keyAlgorithm: "ECDSA" },
         },

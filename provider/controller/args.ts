@@ -398,6 +398,17 @@ export interface ServiceMeshControllerArgs {
     context?: pulumi.Input<string>;
 }
 
+/** Where the mesh stands, as the Gloo operator reports a ServiceMeshController's phase. */
+export const Phase = {
+    /** Every readiness condition is True (for a mesh: every cluster, and every link is up). */
+    SUCCEEDED: "SUCCEEDED",
+    /** A Helm release failed (for a mesh: a cluster failed). */
+    FAILED: "FAILED",
+    /** Still converging: a condition is not True yet, or a link is not up. */
+    PENDING: "PENDING",
+} as const;
+export type Phase = (typeof Phase)[keyof typeof Phase];
+
 /** One readiness condition, as the Gloo operator reports it in the ServiceMeshController status. */
 export interface Condition {
     /** Initialized, CRDInstalled, ControlPlaneDeployed, CNIDeployed, ZtunnelDeployed, WebhookDeployed or Ready. */

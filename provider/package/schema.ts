@@ -12,10 +12,25 @@ import * as fs from "fs";
 import * as path from "path";
 import * as inferred from "@pulumi/pulumi/provider/experimental/schema";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental/provider";
+import { RENAMES, deprecationMessage } from "../spec/renames";
+
+/**
+ * The generated SDKs' names: one name, `pulumi-servicemesh-sdk`, spelled as each registry spells packages. It claims
+ * no one else's namespace (Pulumi's own packages are `@pulumi/<name>` on npm and `pulumi_<name>` on PyPI), and it says
+ * what it is: the SDK generated for this package, apart from the TypeScript package `servicemesh` itself. A Go module
+ * path starts with a host its publisher controls; until the SDK is published there, it is the reserved `example.com`.
+ */
+export const SDK_NAMES = {
+    nodejs: "pulumi-servicemesh-sdk",
+    python: "pulumi_servicemesh_sdk",
+    go: "example.com/pulumi-servicemesh-sdk/servicemesh",
+};
 
 /** Per-language options of the schema, merged over the SDK's defaults. */
 export const LANGUAGE_OPTIONS: Record<string, Record<string, unknown>> = {
-    go: { generateExtraInputTypes: true },
+    nodejs: { packageName: SDK_NAMES.nodejs },
+    python: { packageName: SDK_NAMES.python },
+    go: { generateExtraInputTypes: true, importBasePath: SDK_NAMES.go },
 };
 
 /**
@@ -50,7 +65,10 @@ export interface PackageAnalysis {
 /** Where the build writes the analysis: beside this module, so only the compiled package (dist/package/) has one. */
 export const PREBUILT_ANALYSIS = path.join(__dirname, "schema.json");
 
-/** Adds the inferred type descriptions, the secret marks and the language options to an inferred schema. Pure. */
+/**
+ * Adds the inferred type descriptions, the secret marks, the deprecation of renamed properties and the language
+ * options to an inferred schema. Pure.
+ */
 export function completeSchema(schema: any, typeDefinitions: Record<string, { description?: string }>): any {
     const types: Record<string, any> = { ...schema.types };
     const prefix = `${schema.name}:index:`;
@@ -76,6 +94,15 @@ export function completeSchema(schema: any, typeDefinitions: Record<string, { de
         }
         const missing = props.filter((p) => !resources[token]?.inputProperties?.[p] && !resources[token]?.properties?.[p] && !types[token]?.properties?.[p]);
         if (missing.length) throw new Error(`SECRET_PROPERTIES: ${name} has no property ${missing.join(", ")}`);
+    }
+    for (const r of RENAMES) {
+        const token = prefix + r.owner;
+        const owner = resources[token] ?? types[token];
+        const field = r.kind === "input" && resources[token] ? "inputProperties" : "properties";
+        if (!owner?.[field]?.[r.old]) throw new Error(`RENAMES: ${r.owner} has no ${r.kind} ${r.old}`);
+        const target = { ...owner, [field]: { ...owner[field], [r.old]: { description: deprecationMessage(r), ...owner[field][r.old], deprecationMessage: deprecationMessage(r) } } };
+        if (resources[token]) resources[token] = target;
+        else types[token] = target;
     }
     const language: Record<string, any> = { ...schema.language };
     for (const [lang, options] of Object.entries(LANGUAGE_OPTIONS)) {

@@ -124,7 +124,7 @@ describe("MultiClusterMesh with the program's providers (mocks)", function () {
         // One cluster reached through its kubeconfig/context, the others through the program's providers.
         const mesh = new MultiClusterMesh(
             "mesh",
-            { ...shared, clusters: [{ name: "east" }, { name: "west" }, { name: "north" }, { name: "south", context: "ctx-south" }] },
+            { ...shared, clusters: [{ cluster: "east" }, { cluster: "west" }, { cluster: "north" }, { cluster: "south", context: "ctx-south" }] },
             { clusterProviders: providers },
         );
         expect(await valueOf(mesh.phase)).to.equal("SUCCEEDED");
@@ -145,7 +145,7 @@ describe("MultiClusterMesh with the program's providers (mocks)", function () {
 
     it("keeps each link's Gateway URN from before ClusterLink (an alias to the mesh as parent)", async () => {
         const aliases: Record<string, pulumi.Input<pulumi.URN>[]> = {};
-        const mesh = new MultiClusterMesh("mesh", { ...shared, clusters: [{ name: "east", context: "e" }, { name: "west", context: "w" }] }, {
+        const mesh = new MultiClusterMesh("mesh", { ...shared, clusters: [{ cluster: "east", context: "e" }, { cluster: "west", context: "w" }] }, {
             transformations: [(a) => {
                 if (a.type.endsWith(":Gateway") && a.name.startsWith("mesh-link-")) {
                     aliases[a.name] = (a.opts.aliases ?? []).map((al: any) => pulumi.createUrn(a.name, a.type, al.parent));
@@ -173,15 +173,15 @@ describe("MultiClusterMesh with the program's providers (mocks)", function () {
     });
 
     const BAD: [string, any, (p: Record<string, k8s.Provider>) => any, string][] = [
-        ["a provider and a context for one cluster", [{ name: "east", context: "e" }, { name: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west } }),
+        ["a provider and a context for one cluster", [{ cluster: "east", context: "e" }, { cluster: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west } }),
             "clusters[0] (east): context set together with clusterProviders.east; allowed: one way to reach the cluster, either its provider or kubeconfig/context"],
-        ["a provider and a kubeconfig for one cluster", [{ name: "east", kubeconfig: "k", context: "e" }, { name: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west } }),
+        ["a provider and a kubeconfig for one cluster", [{ cluster: "east", kubeconfig: "k", context: "e" }, { cluster: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west } }),
             "clusters[0] (east): kubeconfig and context set together with clusterProviders.east; allowed: one way to reach the cluster, either its provider or kubeconfig/context"],
-        ["a provider for a cluster not in the mesh", [{ name: "east" }, { name: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west, south: p.east } }),
+        ["a provider for a cluster not in the mesh", [{ cluster: "east" }, { cluster: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west, south: p.east } }),
             'clusterProviders: "south" is not a cluster of this mesh; allowed: east, west'],
-        ["a cluster left without access", [{ name: "east" }, { name: "west" }], (p) => ({ clusterProviders: { east: p.east } }),
+        ["a cluster left without access", [{ cluster: "east" }, { cluster: "west" }], (p) => ({ clusterProviders: { east: p.east } }),
             "clusters[1] (west): has no kubeconfig, context or provider; allowed: one of them (a provider through clusterProviders in TypeScript), so that each cluster is reached through its own provider"],
-        ["one provider option for the whole mesh", [{ name: "east", context: "e" }, { name: "west", context: "w" }], (p) => ({ provider: p.east }),
+        ["one provider option for the whole mesh", [{ cluster: "east", context: "e" }, { cluster: "west", context: "w" }], (p) => ({ provider: p.east }),
             "provider: a kubernetes provider resource option does not say which cluster it reaches; allowed: clusterProviders (a provider per cluster name) or each cluster's kubeconfig/context"],
     ];
     for (const [what, clusters, opts, problem] of BAD) {

@@ -225,7 +225,7 @@ describe("root rotation: components (mocks)", function () {
     const meshArgs = (stage: string, version = "1.26.1") => ({
         version,
         gatewayApi: { install: false },
-        clusters: ["east", "west"].map((name) => ({ name, context: `ctx-${name}` })),
+        clusters: ["east", "west"].map((name) => ({ cluster: name, context: `ctx-${name}` })),
         rootOfTrust: { clusterCas: external(A), rotation: { stage, next: { clusterCas: external(B) } } },
     });
 

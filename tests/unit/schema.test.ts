@@ -36,7 +36,7 @@ describe("package schema", function () {
 
     it("takes per-cluster kubeconfig/context in MultiClusterMesh, the kubeconfig as an input (secret-capable)", () => {
         const cluster = schema.types["servicemesh:index:MeshCluster"].properties;
-        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress", "eastWestGateway", "values", "upgradeStrategy", "revisionTags", "forceRemoveRevisions");
+        expect(cluster).to.have.keys("cluster", "name", "network", "trustDomain", "kubeconfig", "context", "eastWestAddress", "eastWestGateway", "values", "upgradeStrategy", "revisionTags", "forceRemoveRevisions");
         expect(cluster.kubeconfig.plain).to.equal(undefined);
         expect(schema.resources["servicemesh:index:MultiClusterMesh"].requiredInputs).to.deep.equal(["clusters", "version"]);
     });
@@ -45,7 +45,7 @@ describe("package schema", function () {
         const link = schema.resources["servicemesh:index:ClusterLink"];
         expect(Object.keys(link.inputProperties)).to.have.members(["from", "to", "eastWestNamespace", "timeoutSeconds", "kubeconfig", "context"]);
         expect(link.requiredInputs).to.deep.equal(["from", "to"]);
-        expect(Object.keys(link.properties)).to.have.members(["from", "to", "gateway", "address", "accepted", "programmed", "peerReadyReplicas", "ready", "message"]);
+        expect(Object.keys(link.properties)).to.have.members(["from", "to", "gateway", "eastWestAddress", "address", "accepted", "programmed", "peerReadyReplicas", "ready", "message"]);
         const peer = schema.types["servicemesh:index:LinkPeer"];
         expect(peer.properties).to.include.keys("cluster", "network", "trustDomain", "eastWestAddress", "eastWest");
         expect(peer.properties.eastWestAddress.plain).to.equal(undefined);
@@ -132,6 +132,13 @@ describe("package schema", function () {
             }
         }
         expect(missing).to.deep.equal([]);
+    });
+
+    it("names the SDKs one way in every language, outside Pulumi's own namespaces", () => {
+        expect(schema.language.nodejs.packageName).to.equal("pulumi-servicemesh-sdk");
+        expect(schema.language.python.packageName).to.equal("pulumi_servicemesh_sdk");
+        expect(schema.language.go.importBasePath).to.equal("example.com/pulumi-servicemesh-sdk/servicemesh");
+        expect(schema.language.nodejs.packageName).to.not.match(/^@pulumi\//);
     });
 
     // pkg/v3's Go generator only emits MeshClusterArgs with this option (see provider/package/schema.ts).

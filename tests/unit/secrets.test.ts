@@ -50,7 +50,7 @@ function pki(name: string, clusters: string[]): { cas: Record<string, IssuedCa>;
 }
 
 const controller = { version: "1.24.3", gatewayApi: { manifest: CRDS } };
-const meshClusters = [{ name: "east", context: "ctx-east" }, { name: "west", context: "ctx-west" }];
+const meshClusters = [{ cluster: "east", context: "ctx-east" }, { cluster: "west", context: "ctx-west" }];
 const mesh = { version: "1.24.3", gatewayApi: { manifest: CRDS }, rootOfTrust: { rsaBits: 2048 } };
 const clusterCas = (cas: Record<string, IssuedCa>) => Object.entries(cas).map(([cluster, f]) => ({ cluster, ...f }));
 
@@ -79,7 +79,7 @@ const importedRoot = (where: "RootOfTrust" | "MultiClusterMesh"): Scenario => as
         where === "RootOfTrust"
             ? new RootOfTrust("imported", { ...settings, clusters: ["east"] })
             : new MultiClusterMesh("imported", { ...mesh, clusters: meshClusters, rootOfTrust: settings });
-    await valueOf(component instanceof RootOfTrust ? component.cacerts : (component as MultiClusterMesh).phase);
+    await (component instanceof RootOfTrust ? valueOf(component.cacerts) : valueOf((component as MultiClusterMesh).phase));
     return { needle: rootKeyPem.trim(), components: [component] };
 };
 
@@ -110,7 +110,7 @@ const kubeconfig = (where: "ServiceMeshController" | "MultiClusterMesh" | "Clust
         component = new ServiceMeshController("kc", { ...controller, kubeconfig: needle });
         await valueOf((component as ServiceMeshController).phase);
     } else if (where === "MultiClusterMesh") {
-        component = new MultiClusterMesh("kc", { ...mesh, clusters: meshClusters.map((c) => ({ name: c.name, kubeconfig: needle, context: c.context })) });
+        component = new MultiClusterMesh("kc", { ...mesh, clusters: meshClusters.map((c) => ({ ...c, kubeconfig: needle })) });
         await valueOf((component as MultiClusterMesh).phase);
     } else {
         component = new ClusterLink("kc", { from: "east", to: { cluster: "west", eastWestAddress: "10.0.0.9" }, kubeconfig: needle });
