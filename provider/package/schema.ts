@@ -78,43 +78,44 @@ export function completeSchema(schema: any, typeDefinitions: Record<string, { de
             types[token] = { description: def.description, ...types[token] };
         }
     }
-    const resources: Record<string, any> = { ...schema.resources };
-    for (const [name, props] of Object.entries(SECRET_PROPERTIES)) {
-        const token = prefix + name;
-        if (resources[token]) {
-            resources[token] = {
-                ...resources[token],
-                inputProperties: markSecret(resources[token].inputProperties, props),
-                properties: markSecret(resources[token].properties, props),
-            };
-        } else if (types[token]) {
-            types[token] = { ...types[token], properties: markSecret(types[token].properties, props) };
-        } else {
-            throw new Error(`SECRET_PROPERTIES: ${name} is neither a resource nor a type of the schema`);
-        }
-        const missing = props.filter((p) => !resources[token]?.inputProperties?.[p] && !resources[token]?.properties?.[p] && !types[token]?.properties?.[p]);
-        if (missing.length) throw new Error(`SECRET_PROPERTIES: ${name} has no property ${missing.join(", ")}`);
+    const owners = { resources: { ...schema.resources } as Record<string, any>, types };
+    for (const [owner, props] of Object.entries(SECRET_PROPERTIES)) {
+        for (const prop of props) patchProperty(owners, prefix + owner, prop, "any", { secret: true });
     }
     for (const r of RENAMES) {
-        const token = prefix + r.owner;
-        const owner = resources[token] ?? types[token];
-        const field = r.kind === "input" && resources[token] ? "inputProperties" : "properties";
-        if (!owner?.[field]?.[r.old]) throw new Error(`RENAMES: ${r.owner} has no ${r.kind} ${r.old}`);
-        const target = { ...owner, [field]: { ...owner[field], [r.old]: { description: deprecationMessage(r), ...owner[field][r.old], deprecationMessage: deprecationMessage(r) } } };
-        if (resources[token]) resources[token] = target;
-        else types[token] = target;
+        const message = deprecationMessage(r);
+        patchProperty(owners, prefix + r.owner, r.old, r.kind, { deprecationMessage: message }, { description: message });
     }
     const language: Record<string, any> = { ...schema.language };
     for (const [lang, options] of Object.entries(LANGUAGE_OPTIONS)) {
         language[lang] = { ...language[lang], ...options };
     }
-    return { ...schema, resources, types, language };
+    return { ...schema, resources: owners.resources, types, language };
 }
 
-/** The given properties with `secret: true` on those named (the others as they are). */
-function markSecret(properties: Record<string, any> | undefined, names: string[]): Record<string, any> | undefined {
-    if (!properties) return properties;
-    return Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, names.includes(k) ? { ...v, secret: true } : v]));
+/**
+ * Sets `patch` (over `defaults`) on the property `prop` of the resource or type `token`: a resource's input, its
+ * output, or both ("any") where it has them. Throws when there is no such property, so the tables stay true.
+ */
+function patchProperty(
+    owners: { resources: Record<string, any>; types: Record<string, any> },
+    token: string,
+    prop: string,
+    kind: "input" | "output" | "any",
+    patch: Record<string, unknown>,
+    defaults: Record<string, unknown> = {},
+): void {
+    const isResource = token in owners.resources;
+    const table = isResource ? owners.resources : owners.types;
+    const fields = !isResource ? ["properties"] : kind === "input" ? ["inputProperties"] : kind === "output" ? ["properties"] : ["inputProperties", "properties"];
+    let found = false;
+    for (const field of fields) {
+        const property = table[token]?.[field]?.[prop];
+        if (!property) continue;
+        table[token] = { ...table[token], [field]: { ...table[token][field], [prop]: { ...defaults, ...property, ...patch } } };
+        found = true;
+    }
+    if (!found) throw new Error(`schema completion: ${token} has no ${kind === "any" ? "" : kind + " "}property ${prop}`);
 }
 
 /** The package root: two folders up from provider/package/ (sources) or dist/package/ (compiled). */

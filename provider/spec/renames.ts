@@ -6,8 +6,9 @@
 // The rules the names follow: the cluster's name is `cluster` wherever it appears (inputs, outputs, entries), as
 // istiod's cluster ID; `name` is kept for the names of things the component creates (releases, revisions, tags, the
 // next root). A property of a thing's own object is short (`eastWestGateway.address`, `rotation.stage`, `trust.
-// intermediateExpiry`); standing alone it says whose it is (`eastWestAddress`, `rotationStage`). Each value is given
-// in one place only.
+// intermediateExpiry`); standing alone it says whose it is (`eastWestAddress`, `rotationStage`). An input is taken
+// in one place only; an output object gives each value once, except a member's east-west address, also at the top
+// of its status (`eastWestAddress`) because that is what a link takes (`ClusterLink.to.eastWestAddress`).
 
 /** The package's minor that renamed them, and the minor that no longer reads or publishes the old names. */
 export const RENAMED_IN = "0.2";
