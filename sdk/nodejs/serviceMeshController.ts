@@ -72,7 +72,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     /**
      * `SUCCEEDED` when every condition is True, `FAILED` when a Helm release failed, otherwise `PENDING`.
      */
-    declare public /*out*/ readonly phase: pulumi.Output<string>;
+    declare public /*out*/ readonly phase: pulumi.Output<enums.Phase>;
     /**
      * The state of each Helm release, as Helm reports it.
      */
@@ -110,7 +110,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             }
             resourceInputs["allowProtectedValueOverrides"] = args?.allowProtectedValueOverrides;
             resourceInputs["allowVersionSkew"] = args?.allowVersionSkew;
-            resourceInputs["cacerts"] = args?.cacerts;
+            resourceInputs["cacerts"] = args?.cacerts ? pulumi.secret(args.cacerts) : undefined;
             resourceInputs["cluster"] = args?.cluster;
             resourceInputs["context"] = args?.context;
             resourceInputs["createNamespace"] = args?.createNamespace;
@@ -122,8 +122,8 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["image"] = args?.image;
             resourceInputs["inactiveRevisionDeletionGracePeriodSeconds"] = args?.inactiveRevisionDeletionGracePeriodSeconds;
             resourceInputs["installNamespace"] = args?.installNamespace;
-            resourceInputs["kubeconfig"] = args?.kubeconfig;
-            resourceInputs["license"] = args?.license;
+            resourceInputs["kubeconfig"] = args?.kubeconfig ? pulumi.secret(args.kubeconfig) : undefined;
+            resourceInputs["license"] = args?.license ? pulumi.secret(args.license) : undefined;
             resourceInputs["network"] = args?.network;
             resourceInputs["onConflict"] = args?.onConflict;
             resourceInputs["platform"] = args?.platform;

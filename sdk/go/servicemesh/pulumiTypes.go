@@ -7,7 +7,7 @@ import (
 	"context"
 	"reflect"
 
-	"example.com/pulumi-servicemesh/sdk/go/servicemesh/internal"
+	"example.com/pulumi-servicemesh-sdk/servicemesh/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -2799,19 +2799,26 @@ func (o MeshAppliedValuesArrayOutput) Index(i pulumi.IntInput) MeshAppliedValues
 
 // One cluster of the mesh and how to reach it.
 type MeshCluster struct {
+	// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. Required.
+	Cluster *string `pulumi:"cluster"`
 	// Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
 	Context *string `pulumi:"context"`
-	// The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
+	// Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
+	//
+	// Deprecated: Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
 	EastWestAddress *string `pulumi:"eastWestAddress"`
 	// This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
-	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
+	// it at when fixed in advance (a static IP, a DNS name in front of the nodes).
 	EastWestGateway *EastWestGateway `pulumi:"eastWestGateway"`
 	// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
 	ForceRemoveRevisions []string `pulumi:"forceRemoveRevisions"`
 	// Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
 	Kubeconfig *string `pulumi:"kubeconfig"`
-	// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
-	Name string `pulumi:"name"`
+	// Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+	//
+	// Deprecated: Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+	Name *string `pulumi:"name"`
 	// The cluster's network (unique in the mesh). Default: the cluster name.
 	Network *string `pulumi:"network"`
 	// This cluster's revision tags, replacing the mesh's (RevisionBased).
@@ -2837,19 +2844,26 @@ type MeshClusterInput interface {
 
 // One cluster of the mesh and how to reach it.
 type MeshClusterArgs struct {
+	// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. Required.
+	Cluster *string `pulumi:"cluster"`
 	// Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
 	Context pulumi.StringPtrInput `pulumi:"context"`
-	// The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
+	// Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
+	//
+	// Deprecated: Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
 	EastWestAddress *string `pulumi:"eastWestAddress"`
 	// This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
-	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
+	// it at when fixed in advance (a static IP, a DNS name in front of the nodes).
 	EastWestGateway *EastWestGatewayArgs `pulumi:"eastWestGateway"`
 	// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
 	ForceRemoveRevisions []string `pulumi:"forceRemoveRevisions"`
 	// Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
 	Kubeconfig pulumi.StringPtrInput `pulumi:"kubeconfig"`
-	// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
-	Name string `pulumi:"name"`
+	// Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+	//
+	// Deprecated: Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+	Name *string `pulumi:"name"`
 	// The cluster's network (unique in the mesh). Default: the cluster name.
 	Network *string `pulumi:"network"`
 	// This cluster's revision tags, replacing the mesh's (RevisionBased).
@@ -2914,18 +2928,26 @@ func (o MeshClusterOutput) ToMeshClusterOutputWithContext(ctx context.Context) M
 	return o
 }
 
+// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. Required.
+func (o MeshClusterOutput) Cluster() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MeshCluster) *string { return v.Cluster }).(pulumi.StringPtrOutput)
+}
+
 // Context of the kubeconfig. Each cluster needs a kubeconfig or a context, so no two share the ambient default.
 func (o MeshClusterOutput) Context() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.Context }).(pulumi.StringPtrOutput)
 }
 
-// The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
+// Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
+//
+// Deprecated: Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
 func (o MeshClusterOutput) EastWestAddress() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.EastWestAddress }).(pulumi.StringPtrOutput)
 }
 
 // This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
-// labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+// labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
+// it at when fixed in advance (a static IP, a DNS name in front of the nodes).
 func (o MeshClusterOutput) EastWestGateway() EastWestGatewayPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *EastWestGateway { return v.EastWestGateway }).(EastWestGatewayPtrOutput)
 }
@@ -2940,9 +2962,11 @@ func (o MeshClusterOutput) Kubeconfig() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.Kubeconfig }).(pulumi.StringPtrOutput)
 }
 
-// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
-func (o MeshClusterOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v MeshCluster) string { return v.Name }).(pulumi.StringOutput)
+// Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+//
+// Deprecated: Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+func (o MeshClusterOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MeshCluster) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
 // The cluster's network (unique in the mesh). Default: the cluster name.
@@ -2994,6 +3018,8 @@ func (o MeshClusterArrayOutput) Index(i pulumi.IntInput) MeshClusterOutput {
 type MeshClusterStatus struct {
 	// The revision its `version` installs (`default` for InPlace).
 	ActiveRevision string `pulumi:"activeRevision"`
+	// The cluster name.
+	Cluster string `pulumi:"cluster"`
 	// The cluster's readiness conditions.
 	Conditions []Condition `pulumi:"conditions"`
 	// The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
@@ -3002,14 +3028,18 @@ type MeshClusterStatus struct {
 	EastWestAddress string `pulumi:"eastWestAddress"`
 	// The Gateway API bundle in force on the cluster after the update, and whether the mesh manages it.
 	GatewayApi GatewayApiState `pulumi:"gatewayApi"`
-	// When the cluster's intermediate CA certificate expires (RFC 3339).
+	// Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
+	//
+	// Deprecated: Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
 	IntermediateExpiry string `pulumi:"intermediateExpiry"`
-	// The cluster name.
+	// Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
+	//
+	// Deprecated: Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
 	Name string `pulumi:"name"`
 	// The cluster's network.
 	Network string `pulumi:"network"`
 	// The cluster's ServiceMeshController phase.
-	Phase string `pulumi:"phase"`
+	Phase Phase `pulumi:"phase"`
 	// RevisionBased: where its revision tags point.
 	RevisionTags []RevisionTagState `pulumi:"revisionTags"`
 	// RevisionBased: its istiod revisions with readiness and the pods using each.
@@ -3035,6 +3065,8 @@ type MeshClusterStatusInput interface {
 type MeshClusterStatusArgs struct {
 	// The revision its `version` installs (`default` for InPlace).
 	ActiveRevision pulumi.StringInput `pulumi:"activeRevision"`
+	// The cluster name.
+	Cluster pulumi.StringInput `pulumi:"cluster"`
 	// The cluster's readiness conditions.
 	Conditions ConditionArrayInput `pulumi:"conditions"`
 	// The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
@@ -3043,14 +3075,18 @@ type MeshClusterStatusArgs struct {
 	EastWestAddress pulumi.StringInput `pulumi:"eastWestAddress"`
 	// The Gateway API bundle in force on the cluster after the update, and whether the mesh manages it.
 	GatewayApi GatewayApiStateInput `pulumi:"gatewayApi"`
-	// When the cluster's intermediate CA certificate expires (RFC 3339).
+	// Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
+	//
+	// Deprecated: Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
 	IntermediateExpiry pulumi.StringInput `pulumi:"intermediateExpiry"`
-	// The cluster name.
+	// Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
+	//
+	// Deprecated: Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
 	Name pulumi.StringInput `pulumi:"name"`
 	// The cluster's network.
 	Network pulumi.StringInput `pulumi:"network"`
 	// The cluster's ServiceMeshController phase.
-	Phase pulumi.StringInput `pulumi:"phase"`
+	Phase PhaseInput `pulumi:"phase"`
 	// RevisionBased: where its revision tags point.
 	RevisionTags RevisionTagStateArrayInput `pulumi:"revisionTags"`
 	// RevisionBased: its istiod revisions with readiness and the pods using each.
@@ -3118,6 +3154,11 @@ func (o MeshClusterStatusOutput) ActiveRevision() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshClusterStatus) string { return v.ActiveRevision }).(pulumi.StringOutput)
 }
 
+// The cluster name.
+func (o MeshClusterStatusOutput) Cluster() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshClusterStatus) string { return v.Cluster }).(pulumi.StringOutput)
+}
+
 // The cluster's readiness conditions.
 func (o MeshClusterStatusOutput) Conditions() ConditionArrayOutput {
 	return o.ApplyT(func(v MeshClusterStatus) []Condition { return v.Conditions }).(ConditionArrayOutput)
@@ -3138,12 +3179,16 @@ func (o MeshClusterStatusOutput) GatewayApi() GatewayApiStateOutput {
 	return o.ApplyT(func(v MeshClusterStatus) GatewayApiState { return v.GatewayApi }).(GatewayApiStateOutput)
 }
 
-// When the cluster's intermediate CA certificate expires (RFC 3339).
+// Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
+//
+// Deprecated: Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
 func (o MeshClusterStatusOutput) IntermediateExpiry() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshClusterStatus) string { return v.IntermediateExpiry }).(pulumi.StringOutput)
 }
 
-// The cluster name.
+// Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
+//
+// Deprecated: Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
 func (o MeshClusterStatusOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshClusterStatus) string { return v.Name }).(pulumi.StringOutput)
 }
@@ -3154,8 +3199,8 @@ func (o MeshClusterStatusOutput) Network() pulumi.StringOutput {
 }
 
 // The cluster's ServiceMeshController phase.
-func (o MeshClusterStatusOutput) Phase() pulumi.StringOutput {
-	return o.ApplyT(func(v MeshClusterStatus) string { return v.Phase }).(pulumi.StringOutput)
+func (o MeshClusterStatusOutput) Phase() PhaseOutput {
+	return o.ApplyT(func(v MeshClusterStatus) Phase { return v.Phase }).(PhaseOutput)
 }
 
 // RevisionBased: where its revision tags point.
@@ -3311,8 +3356,12 @@ func (o MeshLinkArrayOutput) Index(i pulumi.IntInput) MeshLinkOutput {
 type MeshLinkStatus struct {
 	// Whether the Gateway reports Accepted=True.
 	Accepted bool `pulumi:"accepted"`
-	// The address of `to`'s east-west gateway the link points at.
+	// Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+	//
+	// Deprecated: Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
 	Address string `pulumi:"address"`
+	// The address of `to`'s east-west gateway the link points at.
+	EastWestAddress string `pulumi:"eastWestAddress"`
 	// The sending cluster.
 	From string `pulumi:"from"`
 	// The peer Gateway in `from` (`<namespace>/istio-remote-peer-<to network>`).
@@ -3344,8 +3393,12 @@ type MeshLinkStatusInput interface {
 type MeshLinkStatusArgs struct {
 	// Whether the Gateway reports Accepted=True.
 	Accepted pulumi.BoolInput `pulumi:"accepted"`
-	// The address of `to`'s east-west gateway the link points at.
+	// Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+	//
+	// Deprecated: Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
 	Address pulumi.StringInput `pulumi:"address"`
+	// The address of `to`'s east-west gateway the link points at.
+	EastWestAddress pulumi.StringInput `pulumi:"eastWestAddress"`
 	// The sending cluster.
 	From pulumi.StringInput `pulumi:"from"`
 	// The peer Gateway in `from` (`<namespace>/istio-remote-peer-<to network>`).
@@ -3419,9 +3472,16 @@ func (o MeshLinkStatusOutput) Accepted() pulumi.BoolOutput {
 	return o.ApplyT(func(v MeshLinkStatus) bool { return v.Accepted }).(pulumi.BoolOutput)
 }
 
-// The address of `to`'s east-west gateway the link points at.
+// Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+//
+// Deprecated: Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
 func (o MeshLinkStatusOutput) Address() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshLinkStatus) string { return v.Address }).(pulumi.StringOutput)
+}
+
+// The address of `to`'s east-west gateway the link points at.
+func (o MeshLinkStatusOutput) EastWestAddress() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshLinkStatus) string { return v.EastWestAddress }).(pulumi.StringOutput)
 }
 
 // The sending cluster.

@@ -8,7 +8,7 @@ import (
 	"reflect"
 
 	"errors"
-	"example.com/pulumi-servicemesh/sdk/go/servicemesh/internal"
+	"example.com/pulumi-servicemesh-sdk/servicemesh/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -41,7 +41,7 @@ type ServiceMeshController struct {
 	// hand it, read through a StackReference, to another stack's `ClusterLink.to` as is.
 	Peer MeshPeerPtrOutput `pulumi:"peer"`
 	// `SUCCEEDED` when every condition is True, `FAILED` when a Helm release failed, otherwise `PENDING`.
-	Phase pulumi.StringOutput `pulumi:"phase"`
+	Phase PhaseOutput `pulumi:"phase"`
 	// The state of each Helm release, as Helm reports it.
 	Releases ReleaseStateArrayOutput `pulumi:"releases"`
 	// RevisionBased: where each revision tag points (empty for InPlace).
@@ -61,6 +61,15 @@ func NewServiceMeshController(ctx *pulumi.Context,
 		return nil, errors.New("missing one or more required arguments")
 	}
 
+	if args.Cacerts != nil {
+		args.Cacerts = pulumi.ToSecret(args.Cacerts).(CacertsPtrInput)
+	}
+	if args.Kubeconfig != nil {
+		args.Kubeconfig = pulumi.ToSecret(args.Kubeconfig).(pulumi.StringPtrInput)
+	}
+	if args.License != nil {
+		args.License = pulumi.ToSecret(args.License).(pulumi.StringPtrInput)
+	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource ServiceMeshController
 	err := ctx.RegisterRemoteComponentResource("servicemesh:index:ServiceMeshController", name, args, &resource, opts...)
@@ -335,8 +344,8 @@ func (o ServiceMeshControllerOutput) Peer() MeshPeerPtrOutput {
 }
 
 // `SUCCEEDED` when every condition is True, `FAILED` when a Helm release failed, otherwise `PENDING`.
-func (o ServiceMeshControllerOutput) Phase() pulumi.StringOutput {
-	return o.ApplyT(func(v *ServiceMeshController) pulumi.StringOutput { return v.Phase }).(pulumi.StringOutput)
+func (o ServiceMeshControllerOutput) Phase() PhaseOutput {
+	return o.ApplyT(func(v *ServiceMeshController) PhaseOutput { return v.Phase }).(PhaseOutput)
 }
 
 // The state of each Helm release, as Helm reports it.

@@ -204,6 +204,10 @@ export interface MeshClusterStatus {
      */
     activeRevision: string;
     /**
+     * The cluster name.
+     */
+    cluster: string;
+    /**
      * The cluster's readiness conditions.
      */
     conditions: outputs.Condition[];
@@ -220,11 +224,15 @@ export interface MeshClusterStatus {
      */
     gatewayApi: outputs.GatewayApiState;
     /**
-     * When the cluster's intermediate CA certificate expires (RFC 3339).
+     * Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
+     *
+     * @deprecated Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
      */
     intermediateExpiry: string;
     /**
-     * The cluster name.
+     * Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
+     *
+     * @deprecated Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
      */
     name: string;
     /**
@@ -234,7 +242,7 @@ export interface MeshClusterStatus {
     /**
      * The cluster's ServiceMeshController phase.
      */
-    phase: string;
+    phase: enums.Phase;
     /**
      * RevisionBased: where its revision tags point.
      */
@@ -262,9 +270,15 @@ export interface MeshLinkStatus {
      */
     accepted: boolean;
     /**
-     * The address of `to`'s east-west gateway the link points at.
+     * Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+     *
+     * @deprecated Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
      */
     address: string;
+    /**
+     * The address of `to`'s east-west gateway the link points at.
+     */
+    eastWestAddress: string;
     /**
      * The sending cluster.
      */

@@ -710,7 +710,7 @@ class ServiceMeshController(pulumi.ComponentResource):
 
             __props__.__dict__["allow_protected_value_overrides"] = allow_protected_value_overrides
             __props__.__dict__["allow_version_skew"] = allow_version_skew
-            __props__.__dict__["cacerts"] = cacerts
+            __props__.__dict__["cacerts"] = None if cacerts is None else pulumi.Output.secret(cacerts)
             __props__.__dict__["cluster"] = cluster
             __props__.__dict__["context"] = context
             __props__.__dict__["create_namespace"] = create_namespace
@@ -722,8 +722,8 @@ class ServiceMeshController(pulumi.ComponentResource):
             __props__.__dict__["image"] = image
             __props__.__dict__["inactive_revision_deletion_grace_period_seconds"] = inactive_revision_deletion_grace_period_seconds
             __props__.__dict__["install_namespace"] = install_namespace
-            __props__.__dict__["kubeconfig"] = kubeconfig
-            __props__.__dict__["license"] = license
+            __props__.__dict__["kubeconfig"] = None if kubeconfig is None else pulumi.Output.secret(kubeconfig)
+            __props__.__dict__["license"] = None if license is None else pulumi.Output.secret(license)
             __props__.__dict__["network"] = network
             __props__.__dict__["on_conflict"] = on_conflict
             __props__.__dict__["platform"] = platform
@@ -839,7 +839,7 @@ class ServiceMeshController(pulumi.ComponentResource):
 
     @_builtins.property
     @pulumi.getter
-    def phase(self) -> pulumi.Output[_builtins.str]:
+    def phase(self) -> pulumi.Output['Phase']:
         """
         `SUCCEEDED` when every condition is True, `FAILED` when a Helm release failed, otherwise `PENDING`.
         """
