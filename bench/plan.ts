@@ -12,7 +12,7 @@ export const ISTIO_VERSION = "1.24.3";
 
 /** The component's resolved spec and release plan for `cluster` in a full mesh of `clusters`. */
 export function clusterPlan(clusters: string[], cluster: string) {
-    const mesh = { version: ISTIO_VERSION, clusters: clusters.map((name) => ({ name, context: name })) };
+    const mesh = { version: ISTIO_VERSION, clusters: clusters.map((name) => ({ cluster: name, context: name })) };
     const spec = resolveMeshSpec(mesh).controllers[cluster];
     return { spec, releases: planReleases(spec) };
 }

@@ -63,7 +63,13 @@ function multiCluster() {
     const mesh = new MultiClusterMesh("mesh", {
         ...settings,
         version,
-        clusters: clusters.map((c) => ({ ...c, kubeconfig: kubeconfigOf(c) })),
+        // The stack config's `name` and `eastWestAddress` are the component's `cluster` and `eastWestGateway.address`.
+        clusters: clusters.map(({ name, eastWestAddress, ...c }) => ({
+            ...c,
+            cluster: name,
+            kubeconfig: kubeconfigOf({ name, ...c }),
+            eastWestGateway: eastWestAddress === undefined ? c.eastWestGateway : { ...c.eastWestGateway, address: eastWestAddress },
+        })),
         links: config.getObject<{ from: string; to: string }[]>("links"),
         license,
         rootOfTrust: caDir ? { clusterCas: clusterCasFrom(caDir) } : config.getObject("rootOfTrust"),

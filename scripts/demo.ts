@@ -34,7 +34,7 @@ async function up(): Promise<number> {
         const result = await stack.up({ onOutput: (out) => process.stdout.write(out) });
         const phase = result.outputs.phase.value as string;
         const clusters = result.outputs.clusterStates.value as {
-            name: string;
+            cluster: string;
             phase: string;
             eastWestAddress: string;
             conditions: { type: string; status: string }[];
@@ -45,7 +45,7 @@ async function up(): Promise<number> {
         console.log(result.outputs.summary.value);
         console.log("\nConditions per cluster:");
         const types = clusters[0].conditions.map((c) => c.type);
-        const header = ["CONDITION", ...clusters.map((c) => c.name)];
+        const header = ["CONDITION", ...clusters.map((c) => c.cluster)];
         const rows = types.map((t) => [t, ...clusters.map((c) => c.conditions.find((x) => x.type === t)?.status ?? "-")]);
         rows.push(["Gateway API", ...clusters.map((c) => `${c.gatewayApi.version} ${c.gatewayApi.channel} (${c.gatewayApi.action})`)]);
         const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));

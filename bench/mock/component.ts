@@ -9,7 +9,7 @@ import { GATEWAY_API_CRDS } from "./program";
 export function component(names: string[], cas: Record<string, IssuedCa>): Promise<string> {
     const mesh = new MultiClusterMesh("mesh", {
         version: "1.24.3",
-        clusters: names.map((name) => ({ name, context: `ctx-${name}` })),
+        clusters: names.map((name) => ({ cluster: name, context: `ctx-${name}` })),
         gatewayApi: { manifest: GATEWAY_API_CRDS },
         rootOfTrust: { clusterCas: names.map((cluster) => ({ cluster, ...cas[cluster] })) },
     });

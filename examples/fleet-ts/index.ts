@@ -37,7 +37,7 @@ function trustStack() {
         clusterCas: caDir ? material(caDir) : undefined,
         rotation: stage ? { stage, next: nextCaDir ? { clusterCas: material(nextCaDir) } : undefined } : undefined,
     });
-    return { cacerts: trust.cacerts, rootCertPem: trust.rootCertPem, rotationStage: trust.stage };
+    return { cacerts: trust.cacerts, rootCertPem: trust.rootCertPem, rotationStage: trust.rotationStage };
 }
 
 async function memberStack() {

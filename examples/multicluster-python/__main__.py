@@ -6,7 +6,7 @@ import os
 
 import pulumi
 import pulumi_kubernetes as k8s
-import pulumi_servicemesh as servicemesh
+import pulumi_servicemesh_sdk as servicemesh
 
 config = pulumi.Config()
 # [{name, context?, kubeconfig? (a file path), network?, eastWestAddress?}, ...], set with `pulumi config set --path`
@@ -69,10 +69,11 @@ mesh = servicemesh.MultiClusterMesh(
     version=config.get("istioVersion") or "1.31.1",
     clusters=[
         servicemesh.MeshClusterArgs(
-            name=c["name"],
+            cluster=c["name"],
             network=c.get("network"),
-            east_west_address=c.get("eastWestAddress"),
             provider=providers[c["name"]],
+            # A fixed address (static IP, NodePort) goes with the cluster's own east-west gateway settings.
+            east_west_gateway=servicemesh.EastWestGatewayArgs(address=c["eastWestAddress"]) if c.get("eastWestAddress") else None,
             values=chart_values(c.get("values")),
         )
         for c in clusters

@@ -51,11 +51,11 @@ const rotation = rotationStage
 const mesh = new MultiClusterMesh("mesh", {
     version: config.get("istioVersion") ?? "1.31.1",
     clusters: clusters.map((c) => ({
-        name: c.name,
+        cluster: c.name,
         network: c.network,
         context: c.context,
-        eastWestAddress: c.eastWestAddress,
-        eastWestGateway: c.eastWestGateway,
+        // A fixed address (static IP, NodePort) goes with the cluster's own east-west gateway settings.
+        eastWestGateway: c.eastWestAddress ? { ...c.eastWestGateway, address: c.eastWestAddress } : c.eastWestGateway,
         // The file's content, as a secret: the provider never sees a path that may not exist where it runs.
         kubeconfig: c.kubeconfig ? pulumi.secret(fs.readFileSync(c.kubeconfig, "utf8")) : undefined,
     })),

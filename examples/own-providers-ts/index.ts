@@ -41,7 +41,7 @@ const mesh = new MultiClusterMesh(
     "mesh",
     {
         ...shared,
-        clusters: clusters.map((c) => ({ name: c.name })),
+        clusters: clusters.map((c) => ({ cluster: c.name })),
         rootOfTrust: { clusterCas: clusters.map((c) => ({ cluster: c.name, ...cacerts(c.name) })) },
     },
     { clusterProviders: providers },
@@ -61,7 +61,7 @@ function join(j: ClusterConfig) {
         { provider },
     );
     const links = clusters.flatMap((m) => {
-        const member = mesh.clusters.apply((cs) => cs.find((c) => c.name === m.name)!);
+        const member = mesh.clusters.apply((cs) => cs.find((c) => c.cluster === m.name)!);
         return [
             new ClusterLink(
                 `${j.name}-to-${m.name}`,
@@ -78,7 +78,7 @@ function join(j: ClusterConfig) {
     return {
         phase: controller.phase,
         links: pulumi.all(
-            links.map((l) => pulumi.all([l.from, l.to, l.accepted, l.address]).apply(([from, to, accepted, address]) => ({ from, to, accepted, address }))),
+            links.map((l) => pulumi.all([l.from, l.to, l.accepted, l.eastWestAddress]).apply(([from, to, accepted, eastWestAddress]) => ({ from, to, accepted, eastWestAddress }))),
         ),
     };
 }

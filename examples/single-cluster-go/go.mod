@@ -3,7 +3,7 @@ module servicemesh.local/examples/single-cluster-go
 go 1.26.6
 
 require (
-	example.com/pulumi-servicemesh/sdk/go v0.0.0
+	example.com/pulumi-servicemesh-sdk v0.0.0
 	github.com/pulumi/pulumi/sdk/v3 v3.274.1
 )
 
@@ -120,4 +120,4 @@ require (
 )
 
 // The SDK generated from this package (sdk/go); `pulumi package add` writes the same kind of replace.
-replace example.com/pulumi-servicemesh/sdk/go => ../../sdk/go
+replace example.com/pulumi-servicemesh-sdk => ../../sdk/go

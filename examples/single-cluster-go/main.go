@@ -4,7 +4,7 @@
 package main
 
 import (
-	servicemesh "example.com/pulumi-servicemesh/sdk/go/servicemesh"
+	servicemesh "example.com/pulumi-servicemesh-sdk/servicemesh"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )

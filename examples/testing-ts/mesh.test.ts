@@ -20,7 +20,7 @@ for (const version of [DEFAULT_VERSION, "1.24.3"]) {
             const { mesh, providers } = buildMesh(["east", "west"], { version });
             const { phase, clusters, links } = await settled(mesh);
             expect(phase).to.equal("SUCCEEDED");
-            expect(clusters.map((c) => [c.name, c.phase])).to.deep.equal([["east", "SUCCEEDED"], ["west", "SUCCEEDED"]]);
+            expect(clusters.map((c) => [c.cluster, c.phase])).to.deep.equal([["east", "SUCCEEDED"], ["west", "SUCCEEDED"]]);
             expect(clusters[0].conditions.every((c) => c.status === "True")).to.equal(true);
             expect(links.map((l) => `${l.from}->${l.to} ${l.accepted}`)).to.deep.equal(["east->west true", "west->east true"]);
             // The Helm values the mesh gave istiod in the cluster behind the "west" provider.
@@ -35,9 +35,9 @@ for (const version of [DEFAULT_VERSION, "1.24.3"]) {
             const { mesh } = buildMesh(["east", "west"], { version });
             const { phase, clusters } = await settled(mesh);
             expect(phase).to.equal("PENDING");
-            const west = clusters.find((c) => c.name === "west")!;
+            const west = clusters.find((c) => c.cluster === "west")!;
             expect(west.conditions.find((c) => c.type === "ControlPlaneDeployed")).to.include({ status: "False", reason: "DeploymentNotReady" });
-            expect(clusters.find((c) => c.name === "east")!.phase).to.equal("SUCCEEDED");
+            expect(clusters.find((c) => c.cluster === "east")!.phase).to.equal("SUCCEEDED");
         });
 
         it("reports FAILED when a Helm release failed", async () => {
@@ -45,7 +45,7 @@ for (const version of [DEFAULT_VERSION, "1.24.3"]) {
             const { mesh } = buildMesh(["east", "west"], { version });
             const clusters = await settle(mesh.clusters);
             expect(await settle(mesh.phase)).to.equal("FAILED");
-            expect(clusters.find((c) => c.name === "east")!.conditions.find((c) => c.type === "ZtunnelDeployed")).to.include({ status: "False", reason: "ReleaseNotDeployed" });
+            expect(clusters.find((c) => c.cluster === "east")!.conditions.find((c) => c.type === "ZtunnelDeployed")).to.include({ status: "False", reason: "ReleaseNotDeployed" });
         });
 
         it("fails at once with the pre-flight's refusal when a cluster's Kubernetes is too old for the version", async () => {

@@ -2,7 +2,7 @@
 // program that already has them would) and a multicluster mesh over them.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KeyAlgorithm, MultiClusterMesh } from "servicemesh";
+import { MultiClusterMesh } from "servicemesh";
 
 /** The Istio version the program installs unless told otherwise: the newest minor servicemesh knows. */
 export const DEFAULT_VERSION = "1.31.1";
@@ -13,9 +13,9 @@ export function buildMesh(contexts: string[], options: { version?: string; licen
         "mesh",
         {
             version: options.version ?? DEFAULT_VERSION,
-            clusters: contexts.map((name) => ({ name })),
+            clusters: contexts.map((cluster) => ({ cluster })),
             license: options.license,
-            rootOfTrust: { keyAlgorithm: KeyAlgorithm.ECDSA },
+            rootOfTrust: { keyAlgorithm: "ECDSA" },
         },
         { clusterProviders: providers },
     );

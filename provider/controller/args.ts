@@ -1,86 +1,95 @@
 // The public input and output types of ServiceMeshController. Pulumi infers the package schema (and so every
-// language's SDK) from these declarations, so they use only what inference supports: named interfaces, TS enums,
-// arrays and JSDoc. Fields that shape the resource graph (which releases exist, which charts, which namespace) are
+// language's SDK) from these declarations, so they use only what inference supports: named interfaces, enums,
+// arrays and JSDoc. Enums are `as const` objects with a type of their values (the form Pulumi's analyzer reads as a
+// schema enum, and the form the generated Node.js SDK has): TypeScript accepts `DataplaneMode.Ambient` and "Ambient"
+// alike, as every other language's SDK does. Fields that shape the resource graph (which releases exist, which charts, which namespace) are
 // plain, not Input<T>: they must be known at preview so that validation is complete before anything is registered.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Cacerts } from "../trust/args";
 
 /** The dataplane mode of the mesh. */
-export enum DataplaneMode {
+export const DataplaneMode = {
     /** Sidecar-less mesh: ztunnel on every node, optional waypoints for L7. */
-    Ambient = "Ambient",
+    Ambient: "Ambient",
     /** Classic mesh: an Envoy sidecar injected into every workload pod. */
-    Sidecar = "Sidecar",
-}
+    Sidecar: "Sidecar",
+} as const;
+export type DataplaneMode = (typeof DataplaneMode)[keyof typeof DataplaneMode];
 
 /** Which image build of the Solo distribution of Istio to run. */
-export enum Distribution {
+export const Distribution = {
     /** The standard images (tag `<version>-solo`). */
-    Standard = "Standard",
+    Standard: "Standard",
     /** FIPS 140-2 compliant images (tag `<version>-solo-fips`). */
-    FIPS = "FIPS",
-}
+    FIPS: "FIPS",
+} as const;
+export type Distribution = (typeof Distribution)[keyof typeof Distribution];
 
 /** What to do when the cluster already holds Istio resources that this component does not own. */
-export enum OnConflict {
+export const OnConflict = {
     /** Take the existing resources over and converge them to this spec. */
-    Force = "Force",
+    Force: "Force",
     /** Leave the existing resources unchanged and fail before changing anything. */
-    Abort = "Abort",
-}
+    Abort: "Abort",
+} as const;
+export type OnConflict = (typeof OnConflict)[keyof typeof OnConflict];
 
 /**
  * The Kubernetes platform, for the platform-specific chart values (Istio's `global.platform` overlay: CNI paths,
  * OpenShift security contexts, ...). Unset: detected by the pre-flight checks.
  */
-export enum Platform {
+export const Platform = {
     /** Google Kubernetes Engine (`global.platform=gke` from Istio 1.25). */
-    GKE = "GKE",
+    GKE: "GKE",
     /** Amazon EKS (no chart overlay; see the README for the VPC CNI settings). */
-    EKS = "EKS",
+    EKS: "EKS",
     /** Azure Kubernetes Service (no chart overlay). */
-    AKS = "AKS",
+    AKS: "AKS",
     /** Red Hat OpenShift (`global.platform=openshift` from 1.24). */
-    OpenShift = "OpenShift",
+    OpenShift: "OpenShift",
     /** k3s (`global.platform=k3s` from 1.24). */
-    K3s = "K3s",
+    K3s: "K3s",
     /** k3d (`global.platform=k3d` from 1.24). */
-    K3d = "K3d",
+    K3d: "K3d",
     /** MicroK8s (`global.platform=microk8s` from 1.24). */
-    MicroK8s = "MicroK8s",
+    MicroK8s: "MicroK8s",
     /** minikube (`global.platform=minikube` from 1.24). */
-    Minikube = "Minikube",
+    Minikube: "Minikube",
     /** Any other cluster: no platform-specific values. */
-    Generic = "Generic",
-}
+    Generic: "Generic",
+} as const;
+export type Platform = (typeof Platform)[keyof typeof Platform];
 
 /** istiod scaling settings, exactly as the Gloo operator defines them. */
-export enum ScalingProfile {
+export const ScalingProfile = {
     /** Requests 1000m CPU / 1Gi, limits 2000m / 2Gi, autoscaling 2–25 replicas at 80% CPU. */
-    Default = "Default",
+    Default: "Default",
     /** Requests and limits 4000m CPU / 4Gi, autoscaling 4–50 replicas at 75% CPU. */
-    Large = "Large",
-}
+    Large: "Large",
+} as const;
+export type ScalingProfile = (typeof ScalingProfile)[keyof typeof ScalingProfile];
 
 /** How workload traffic is redirected into the mesh. */
-export enum TrafficCaptureMode {
+export const TrafficCaptureMode = {
     /** Pick the best mechanism for the environment: the Istio CNI node agent. */
-    Auto = "Auto",
+    Auto: "Auto",
     /** An `istio-init` init container (NET_ADMIN) in every pod. Only valid with dataplaneMode Sidecar. */
-    InitContainer = "InitContainer",
-}
+    InitContainer: "InitContainer",
+} as const;
+export type TrafficCaptureMode = (typeof TrafficCaptureMode)[keyof typeof TrafficCaptureMode];
 
 /** How a version change reaches istiod. */
-export enum UpgradeStrategy {
+export const UpgradeStrategy = {
     /** One istiod, upgraded in place by `helm upgrade` (every proxy gets its config from the new istiod at once). */
-    InPlace = "InPlace",
+    InPlace: "InPlace",
     /**
      * istiod runs as a revision named after its version (`1-31-1`, release `istiod-1-31-1`); a new version installs a
      * new revision next to the old one, and revision tags say which namespaces use which.
      */
-    RevisionBased = "RevisionBased",
-}
+    RevisionBased: "RevisionBased",
+} as const;
+export type UpgradeStrategy = (typeof UpgradeStrategy)[keyof typeof UpgradeStrategy];
 
 /** A revision tag: namespaces labelled `istio.io/rev=<name>` (or `istio-injection=enabled` for `default`) use its revision. */
 export interface RevisionTag {
@@ -135,44 +144,47 @@ export interface GatewayApi {
     /**
      * The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
      * standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
-     * `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
+     * `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.0/standard-install.yaml`.
      */
     manifest?: string;
 }
 
 /** How the east-west gateway's Service is exposed to the peers. */
-export enum EastWestServiceType {
+export const EastWestServiceType = {
     /** A cloud (or MetalLB, kube-vip...) load balancer in front of the gateway: peers reach its address. */
-    LoadBalancer = "LoadBalancer",
+    LoadBalancer: "LoadBalancer",
     /**
      * A NodePort Service: peers reach the nodes' addresses on the node ports (Solo Istio 1.28 or later, beta there).
      * For networks where every node is routable from the peers and load balancers are not wanted (on-premises).
      */
-    NodePort = "NodePort",
-}
+    NodePort: "NodePort",
+} as const;
+export type EastWestServiceType = (typeof EastWestServiceType)[keyof typeof EastWestServiceType];
 
 /** Who can reach a LoadBalancer east-west gateway. */
-export enum Exposure {
+export const Exposure = {
     /**
      * Only the private network: the component sets the internal load balancer annotations of the platform (EKS: AWS
      * Load Balancer Controller NLB, scheme internal; GKE: `networking.gke.io/load-balancer-type: Internal`; AKS:
      * `service.beta.kubernetes.io/azure-load-balancer-internal`). Refused on a platform it has no mapping for, unless
      * `annotations` say how.
      */
-    Internal = "Internal",
+    Internal: "Internal",
     /** Whatever the platform makes of a plain LoadBalancer Service: on a public cloud, an internet-facing address. */
-    Public = "Public",
-}
+    Public: "Public",
+} as const;
+export type Exposure = (typeof Exposure)[keyof typeof Exposure];
 
 /** Pod anti-affinity of the east-west gateway's replicas. */
-export enum AntiAffinity {
+export const AntiAffinity = {
     /** Spread replicas over nodes and zones when the scheduler can (preferred anti-affinity, zone spread). */
-    Preferred = "Preferred",
+    Preferred: "Preferred",
     /** Never two replicas on one node (required anti-affinity); a replica stays Pending when no node is free. */
-    Required = "Required",
+    Required: "Required",
     /** No anti-affinity. */
-    None = "None",
-}
+    None: "None",
+} as const;
+export type AntiAffinity = (typeof AntiAffinity)[keyof typeof AntiAffinity];
 
 /** CPU and memory of one kind (requests or limits), as Kubernetes quantities. */
 export interface ResourceQuantities {
@@ -269,7 +281,7 @@ export interface ChartValues {
 
 /** The inputs of ServiceMeshController: the fields of the Gloo operator's ServiceMeshController resource, plus how to reach the cluster. */
 export interface ServiceMeshControllerArgs {
-    /** The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later. */
+    /** The Istio patch version to install, `1.x.y` with no tags (e.g. `1.31.1`). Ambient needs 1.22.3 or later. */
     version: string;
     /** The name of the cluster. Sets istiod's cluster ID and, when `trustDomain` is unset, the trust domain. */
     cluster?: string;
@@ -296,7 +308,7 @@ export interface ServiceMeshControllerArgs {
      */
     platform?: Platform;
     /**
-     * Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+     * Allow an in-place version change that skips a minor or goes down (e.g. skipping 1.30 from 1.29.3 to 1.31.1, or going back from 1.31.1 to 1.30.2).
      * Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
      */
     allowVersionSkew?: boolean;
@@ -392,6 +404,17 @@ export interface ServiceMeshControllerArgs {
     provider?: k8s.Provider;
 }
 
+/** Where the mesh stands, as the Gloo operator reports a ServiceMeshController's phase. */
+export const Phase = {
+    /** Every readiness condition is True (for a mesh: every cluster, and every link is up). */
+    SUCCEEDED: "SUCCEEDED",
+    /** A Helm release failed (for a mesh: a cluster failed). */
+    FAILED: "FAILED",
+    /** Still converging: a condition is not True yet, or a link is not up. */
+    PENDING: "PENDING",
+} as const;
+export type Phase = (typeof Phase)[keyof typeof Phase];
+
 /** One readiness condition, as the Gloo operator reports it in the ServiceMeshController status. */
 export interface Condition {
     /** Initialized, CRDInstalled, ControlPlaneDeployed, CNIDeployed, ZtunnelDeployed, WebhookDeployed or Ready. */
@@ -406,7 +429,7 @@ export interface Condition {
 
 /** The Gateway API bundle in force on a cluster, as the pre-flight decided it. */
 export interface GatewayApiState {
-    /** The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed). */
+    /** The bundle version in force, e.g. `v1.6.0` (`unknown` when its CRDs do not say; empty when not installed). */
     version: string;
     /** Its channel, `standard` or `experimental`. */
     channel: string;

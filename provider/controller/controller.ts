@@ -38,6 +38,7 @@ import {
     EastWestGatewayState,
     GatewayApiState,
     MeshPeer,
+    Phase,
     ReleaseState,
     RevisionState,
     RevisionTagState,
@@ -52,7 +53,7 @@ const DROP_CRD_KEEP = path.join(__dirname, "..", "render", "drop-crd-keep.js");
 /** What install() registered, as the component's outputs. */
 interface Installed {
     conditions: pulumi.Output<Condition[]>;
-    phase: pulumi.Output<string>;
+    phase: pulumi.Output<Phase>;
     releases: pulumi.Output<ReleaseState[]>;
     eastWestAddress: pulumi.Output<string>;
     eastWest: pulumi.Output<EastWestGatewayState | undefined>;
@@ -95,7 +96,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     /** Readiness conditions (Initialized, CRDInstalled, ControlPlaneDeployed, CNIDeployed, ZtunnelDeployed, WebhookDeployed, Ready), read from the cluster after the releases completed. */
     public readonly conditions!: pulumi.Output<Condition[]>;
     /** `SUCCEEDED` when every condition is True, `FAILED` when a Helm release failed, otherwise `PENDING`. */
-    public readonly phase!: pulumi.Output<string>;
+    public readonly phase!: pulumi.Output<Phase>;
     /** The Istio version installed. */
     public readonly version!: pulumi.Output<string>;
     /** The resolved trust domain. */

@@ -38,6 +38,8 @@ export class ClusterLink extends pulumi.ComponentResource {
     /** The peer Gateway in the sending cluster (`<namespace>/istio-remote-peer-<to network>`). */
     public readonly gateway!: pulumi.Output<string>;
     /** The receiving cluster's east-west address the link points at. */
+    public readonly eastWestAddress!: pulumi.Output<string>;
+    /** @deprecated Renamed to `eastWestAddress` (published under both names until 0.3). */
     public readonly address!: pulumi.Output<string>;
     /** Whether istiod in the sending cluster reports the Gateway Accepted=True. */
     public readonly accepted!: pulumi.Output<boolean>;
@@ -77,7 +79,8 @@ export class ClusterLink extends pulumi.ComponentResource {
         this.from = pulumi.output(args.from);
         this.to = out.apply((w) => w.to);
         this.gateway = out.apply((w) => w.gateway);
-        this.address = out.apply((w) => w.address);
+        this.eastWestAddress = out.apply((w) => w.address);
+        this.address = this.eastWestAddress;
         this.accepted = out.apply((w) => w.state.accepted);
         this.programmed = out.apply((w) => w.state.programmed);
         this.peerReadyReplicas = out.apply((w) => w.state.peerReadyReplicas);
@@ -87,6 +90,7 @@ export class ClusterLink extends pulumi.ComponentResource {
             from: this.from,
             to: this.to,
             gateway: this.gateway,
+            eastWestAddress: this.eastWestAddress,
             address: this.address,
             accepted: this.accepted,
             programmed: this.programmed,

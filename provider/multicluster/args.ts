@@ -13,6 +13,7 @@ import {
     GatewayApiState,
     Image,
     OnConflict,
+    Phase,
     Platform,
     Repository,
     RevisionState,
@@ -26,8 +27,10 @@ import { ClusterTrust, RootOfTrustSettings } from "../trust/args";
 
 /** One cluster of the mesh and how to reach it. */
 export interface MeshCluster {
-    /** Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. */
-    name: string;
+    /** Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. Required. */
+    cluster?: string;
+    /** @deprecated The cluster name: renamed to `cluster` (read as `cluster`, with a warning, until 0.3). */
+    name?: string;
     /** The cluster's network (unique in the mesh). Default: the cluster name. */
     network?: string;
     /** The cluster's trust domain. Default: the cluster name. */
@@ -41,11 +44,12 @@ export interface MeshCluster {
      * instead of `kubeconfig`/`context`: each cluster is reached exactly one way.
      */
     provider?: k8s.Provider;
-    /** The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway. */
+    /** @deprecated The east-west gateway's fixed address: renamed to `eastWestGateway.address` (read as it, with a warning, until 0.3). */
     eastWestAddress?: string;
     /**
      * This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
-     * labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+     * labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
+     * it at when fixed in advance (a static IP, a DNS name in front of the nodes).
      */
     eastWestGateway?: EastWestGateway;
     /** Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace). */
@@ -115,7 +119,7 @@ export interface MultiClusterMeshArgs {
     rootOfTrust?: RootOfTrustSettings;
     /**
      * East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
-     * cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+     * cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestGateway.address`).
      * A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
      */
     eastWestGateway?: EastWestGateway;
@@ -135,20 +139,22 @@ export interface MultiClusterMeshArgs {
 /** The readiness of one cluster of the mesh. */
 export interface MeshClusterStatus {
     /** The cluster name. */
+    cluster: string;
+    /** @deprecated The cluster name: renamed to `cluster` (published under both names until 0.3). */
     name: string;
     /** The cluster's network. */
     network: string;
     /** The cluster's trust domain. */
     trustDomain: string;
     /** The cluster's ServiceMeshController phase. */
-    phase: string;
+    phase: Phase;
     /** The cluster's readiness conditions. */
     conditions: Condition[];
     /** The cluster's east-west gateway address. */
     eastWestAddress: string;
     /** The cluster's east-west gateway: exposure, addresses, ports, replicas ready. */
     eastWest: EastWestGatewayState;
-    /** When the cluster's intermediate CA certificate expires (RFC 3339). */
+    /** @deprecated When the cluster's intermediate CA certificate expires: given once, as `trust.intermediateExpiry` (published here too until 0.3). */
     intermediateExpiry: string;
     /** The roots its cacerts trusts, the root that issued its intermediate, and days until each expires. */
     trust: ClusterTrust;
@@ -183,6 +189,8 @@ export interface MeshLinkStatus {
     /** The peer Gateway in `from` (`<namespace>/istio-remote-peer-<to network>`). */
     gateway: string;
     /** The address of `to`'s east-west gateway the link points at. */
+    eastWestAddress: string;
+    /** @deprecated Renamed to `eastWestAddress` (published under both names until 0.3). */
     address: string;
     /** Whether the Gateway reports Accepted=True. */
     accepted: boolean;

@@ -3,12 +3,12 @@
 // create, wired so clusters install in parallel and each link waits only for its two ends.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Condition, EastWestGatewayState } from "../controller/args";
+import { Condition, EastWestGatewayState, Phase } from "../controller/args";
 import { ServiceMeshController, childrenRegistered, deployedCacertsOf, registersChildrenLate } from "../controller/controller";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
 import { ClusterLink, linksWereChildrenOf } from "../link/clusterLink";
 import { SpecError } from "../spec/inputs";
-import { ClusterCacerts } from "../trust/args";
+import { ClusterCacerts, RotationStage } from "../trust/args";
 import { RotationInfo, RootOfTrust, rotationOf } from "../trust/rootOfTrust";
 import { readableTrust, transitionProblems, trustState } from "../trust/stages";
 import { ControllerSpec } from "../spec/validate";
@@ -51,9 +51,9 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
     /** The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots. */
     public readonly rootCertPem!: pulumi.Output<string>;
     /** The root rotation stage the mesh is at (`Current` without a rotation). */
-    public readonly rotationStage!: pulumi.Output<string>;
+    public readonly rotationStage!: pulumi.Output<RotationStage>;
     /** `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`. */
-    public readonly phase!: pulumi.Output<string>;
+    public readonly phase!: pulumi.Output<Phase>;
     /** A readable table of the clusters and links. */
     public readonly summary!: pulumi.Output<string>;
 
@@ -63,20 +63,25 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             clusterProviders: Object.keys(clusterProviders),
             providerOption: hasKubernetesProviderOption(opts),
         });
+        // The inputs under their current names; a deprecated one still given is named in a warning.
+        const inputs = spec.inputs as MultiClusterMeshArgs;
         const { clusterProviders: _, ...resourceOpts } = opts ?? {};
         super(MULTI_CLUSTER_MESH_TYPE, name, {}, resourceOpts);
+        for (const warning of spec.deprecations) {
+            pulumi.log.warn(`MultiClusterMesh "${name}": ${warning}`, this);
+        }
 
         const installNamespace = spec.controllers[spec.clusters[0].name].installNamespace;
         // Material issued elsewhere names its clusters itself; otherwise one intermediate is issued per cluster.
         const trust = new RootOfTrust(
             `${name}-trust`,
-            args.rootOfTrust?.clusterCas
-                ? { ...args.rootOfTrust, installNamespace }
-                : { ...args.rootOfTrust, clusters: spec.clusters.map((c) => c.name), installNamespace },
+            inputs.rootOfTrust?.clusterCas
+                ? { ...inputs.rootOfTrust, installNamespace }
+                : { ...inputs.rootOfTrust, clusters: spec.clusters.map((c) => c.name), installNamespace },
             { parent: this },
         );
 
-        const byName = Object.fromEntries(args.clusters.map((c) => [c.name, c]));
+        const byName = Object.fromEntries(inputs.clusters.map((c) => [c.cluster, c]));
         const members: Record<string, Member> = {};
         const label = `MultiClusterMesh "${name}"`;
         // Every member's cacerts waits for the check of every cluster's deployed cacerts against the requested stage.
@@ -87,7 +92,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             // No dependency between clusters: each controller waits only for its own provider and CA material.
             const controller = new ServiceMeshController(
                 `${name}-${cluster.name}`,
-                { ...controllerArgsFor(args, cluster), cacerts: checked.apply((all) => all[cluster.name]) },
+                { ...controllerArgsFor(inputs, cluster), cacerts: checked.apply((all) => all[cluster.name]) },
                 { parent: this, provider },
             );
             members[cluster.name] = { provider, controller, cluster, spec: spec.controllers[cluster.name] };
@@ -100,13 +105,14 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         const linkStates = spec.links.map((link) => meshLink(name, link, members[link.from], members[link.to], this));
 
         this.rootCertPem = trust.rootCertPem;
-        this.rotationStage = trust.stage;
+        this.rotationStage = trust.rotationStage;
         this.clusters = pulumi.all(
             spec.clusters.map((c) => {
                 const m = members[c.name].controller;
                 return pulumi
                     .all([m.phase, m.conditions, m.eastWestAddress, m.eastWest, trust.intermediateExpiries, trust.clusterTrust, pulumi.all([m.activeRevision, m.revisions, m.revisionTags]), m.gatewayApi])
-                    .apply(([phase, conditions, eastWestAddress, eastWest, expiries, clusterTrust, [activeRevision, revisions, revisionTags], gatewayApi]) => ({
+                    .apply(([phase, conditions, eastWestAddress, eastWest, expiries, clusterTrust, [activeRevision, revisions, revisionTags], gatewayApi]): MeshClusterStatus => ({
+                        cluster: c.name,
                         name: c.name,
                         network: c.network,
                         trustDomain: c.trustDomain,
@@ -163,7 +169,8 @@ function meshLink(name: string, link: ResolvedLink, from: Member, to: Member, me
             from: l.from,
             to: l.to,
             gateway: l.gateway,
-            address: l.address,
+            eastWestAddress: l.eastWestAddress,
+            address: l.eastWestAddress,
             accepted: l.accepted,
             programmed: l.programmed,
             peerReadyReplicas: l.peerReadyReplicas,
@@ -215,7 +222,7 @@ export function meshStepProblems(
         .filter((p) => !seen.has(p) && seen.add(p) !== undefined);
 }
 
-export function meshPhase(clusters: { phase: string }[], links: { ready: boolean }[]): string {
+export function meshPhase(clusters: { phase: string }[], links: { ready: boolean }[]): Phase {
     if (clusters.every((c) => c.phase === "SUCCEEDED") && links.every((l) => l.ready)) {
         return "SUCCEEDED";
     }

@@ -7,6 +7,7 @@ import { checkOverrides, isPlainObject, layerOverrides, overridesShapeProblems }
 import { MIN_MULTICLUSTER_VERSION, compareVersions, formatVersion, parseVersion } from "../spec/versions";
 import { rotationRefusal } from "../trust/support";
 import { providerProblem } from "../cluster/provider";
+import { withCurrentNames } from "../spec/renames";
 
 export interface ResolvedCluster {
     name: string;
@@ -34,18 +35,33 @@ export interface MeshSpec {
     links: ResolvedLink[];
     /** Each cluster's controller spec, by cluster name. */
     controllers: Record<string, ControllerSpec>;
+    /** The inputs under their current names (provider/spec/renames.ts). */
+    inputs: unknown;
+    /** One warning per deprecated name the inputs used. */
+    deprecations: string[];
+}
+
+/** The mesh's inputs with each cluster's deprecated names moved to the current ones. */
+function meshWithCurrentNames(raw: unknown): { value: unknown; warnings: string[]; problems: string[] } {
+    const clusters = (raw as { clusters?: unknown } | undefined)?.clusters;
+    if (!Array.isArray(clusters)) return { value: raw, warnings: [], problems: [] };
+    const renamed = clusters.map((c, i) => withCurrentNames("MeshCluster", c, `clusters[${i}]`));
+    return {
+        value: { ...(raw as object), clusters: renamed.map((r) => r.value) },
+        warnings: renamed.flatMap((r) => r.warnings),
+        problems: renamed.flatMap((r) => r.problems),
+    };
 }
 
 const clusterSchema = z
     .object({
-        name: dnsLabel("the cluster name"),
+        cluster: dnsLabel("the cluster name"),
         network: dnsLabel("the network name").optional(),
         trustDomain: dnsSubdomain("a trust domain").optional(),
         kubeconfig: z.any().optional(),
         context: z.any().optional(),
         // A Kubernetes provider resource (checked by accessProblems).
         provider: z.any().optional(),
-        eastWestAddress: z.string().optional(),
         // Checked with the mesh's settings, as the member's eastWestGateway (spec/eastwest.ts).
         eastWestGateway: z.record(z.string(), z.any(), { error: "is not an object; allowed: east-west gateway settings, e.g. {annotations: {...}}" }).optional(),
         values: z.any().optional(),
@@ -59,7 +75,7 @@ const clusterSchema = z
 // Only the mesh's own fields; the shared ServiceMeshController settings pass through to resolveControllerSpec.
 const meshSchema = z
     .object({
-        clusters: z.array(clusterSchema, { error: "is required; allowed: a list of {name, network?, trustDomain?, kubeconfig?, context?, provider?}" }),
+        clusters: z.array(clusterSchema, { error: "is required; allowed: a list of {cluster, network?, trustDomain?, kubeconfig?, context?, provider?}" }),
         links: z.array(z.object({ from: z.string(), to: z.string() }).strict()).optional(),
         rootOfTrust: z.any().optional(),
         eastWestGateway: z.record(z.string(), z.any(), { error: "is not an object; allowed: east-west gateway settings, e.g. {exposure: Internal}" }).optional(),
@@ -148,24 +164,28 @@ export interface MeshAccessOptions {
 }
 
 export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", access: MeshAccessOptions = {}): MeshSpec {
-    return resolveInputs(meshSchema, raw, component, (input, problems) => checkMesh(input as MeshInput, problems, component, access));
+    const renamed = meshWithCurrentNames(raw);
+    let spec: Resolved;
+    try {
+        spec = resolveInputs(meshSchema, renamed.value, component, (input, problems) => checkMesh(input as MeshInput, problems, component, access));
+    } catch (e) {
+        throw e instanceof SpecError && renamed.problems.length ? new SpecError(component, [...renamed.problems, ...e.problems]) : e;
+    }
+    if (renamed.problems.length) throw new SpecError(component, renamed.problems);
+    return { ...spec, inputs: renamed.value, deprecations: renamed.warnings };
 }
 
 type MeshInput = z.infer<typeof meshSchema> & Record<string, unknown>;
+type Resolved = Omit<MeshSpec, "inputs" | "deprecations">;
 
 /** The checks across the mesh's fields, and its resolution (returned even with problems: the caller throws). */
-function checkMesh(input: MeshInput, problems: string[], component: string, access: MeshAccessOptions): MeshSpec {
-    problems.push(...accessProblems(input.clusters, access));
+function checkMesh(input: MeshInput, problems: string[], component: string, access: MeshAccessOptions): Resolved {
+    problems.push(...accessProblems(input.clusters.map((c) => ({ ...c, name: c.cluster })), access));
 
     const unknown = Object.keys(input).filter((k) => !["clusters", "links", "rootOfTrust", "values", "eastWestGateway", ...SHARED_FIELDS].includes(k));
     if ((input.eastWestGateway as Record<string, unknown> | undefined)?.address !== undefined) {
-        problems.push(`eastWestGateway.address: is per cluster (got ${JSON.stringify(input.eastWestGateway!.address)}); allowed: clusters[].eastWestAddress`);
+        problems.push(`eastWestGateway.address: is per cluster (got ${JSON.stringify(input.eastWestGateway!.address)}); allowed: clusters[].eastWestGateway.address`);
     }
-    input.clusters.forEach((c, i) => {
-        if (c.eastWestGateway?.address !== undefined && c.eastWestAddress !== undefined) {
-            problems.push(`clusters[${i}] (${c.name}): eastWestGateway.address set together with eastWestAddress; allowed: one of them`);
-        }
-    });
     if (unknown.length) {
         problems.push(`unknown field ${unknown.map((k) => `"${k}"`).join(", ")}; check the spelling against the documented inputs`);
     }
@@ -185,10 +205,10 @@ function checkMesh(input: MeshInput, problems: string[], component: string, acce
     }
 
     const clusters: ResolvedCluster[] = input.clusters.map((c) => ({
-        name: c.name,
-        network: c.network ?? c.name,
-        trustDomain: c.trustDomain ?? c.name,
-        eastWestAddress: c.eastWestAddress ?? (c.eastWestGateway?.address as string | undefined),
+        name: c.cluster,
+        network: c.network ?? c.cluster,
+        trustDomain: c.trustDomain ?? c.cluster,
+        eastWestAddress: c.eastWestGateway?.address as string | undefined,
         eastWestGateway: c.eastWestGateway,
         values: c.values,
         revisions: Object.fromEntries(CLUSTER_REVISION_FIELDS.filter((f) => c[f] !== undefined).map((f) => [f, c[f]])),
@@ -196,20 +216,20 @@ function checkMesh(input: MeshInput, problems: string[], component: string, acce
     if (clusters.length === 0) {
         problems.push("clusters: is empty; allowed: at least one cluster");
     }
-    for (const [field, values] of [
-        ["name", clusters.map((c) => c.name)],
-        ["network", clusters.map((c) => c.network)],
+    for (const [field, what, values] of [
+        ["cluster", "cluster name", clusters.map((c) => c.name)],
+        ["network", "network", clusters.map((c) => c.network)],
     ] as const) {
         const dupes = [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
         for (const d of dupes) {
-            problems.push(`clusters: ${field} "${d}" is used by more than one cluster; allowed: a unique ${field} per cluster`);
+            problems.push(`clusters[].${field}: "${d}" is used by more than one cluster; allowed: a unique ${what} per cluster`);
         }
     }
 
     // Values are checked per layer, so a problem names the layer it is in; the merged ones are not reported again below.
     const allowProtected = input.allowProtectedValueOverrides === true;
     const ambientCharts = ["base", "istiod", "cni", "ztunnel"] as const;
-    for (const [field, values] of [["values", input.values], ...input.clusters.map((c, i) => [`clusters[${i}] (${c.name}).values`, c.values])] as [string, unknown][]) {
+    for (const [field, values] of [["values", input.values], ...input.clusters.map((c, i) => [`clusters[${i}] (${c.cluster}).values`, c.values])] as [string, unknown][]) {
         problems.push(...overridesShapeProblems(values, ambientCharts, field));
         if (isPlainObject(values)) {
             problems.push(...checkOverrides(values, allowProtected, field).problems);
@@ -263,12 +283,7 @@ function checkMesh(input: MeshInput, problems: string[], component: string, acce
                 // The mesh states its own multicluster version/mode rules above.
                 if (/^(version|dataplaneMode): multicluster/.test(p) || /^values[.:]/.test(p)) continue;
                 const field = /^eastWestGateway\.([A-Za-z]+)/.exec(p)?.[1];
-                const line =
-                    field === "address"
-                        ? `clusters (${c.name}): eastWestAddress${p.slice("eastWestGateway.address".length)}`
-                        : field && c.eastWestGateway && field in c.eastWestGateway
-                          ? `clusters (${c.name}): ${p}`
-                          : p;
+                const line = field && c.eastWestGateway && field in c.eastWestGateway ? `clusters (${c.name}): ${p}` : p;
                 if (!problems.includes(line)) problems.push(line);
             }
         }

@@ -12,10 +12,45 @@ import * as fs from "fs";
 import * as path from "path";
 import * as inferred from "@pulumi/pulumi/provider/experimental/schema";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental/provider";
+import { RENAMES, deprecationMessage } from "../spec/renames";
+
+/**
+ * The generated SDKs' names: one name, `pulumi-servicemesh-sdk`, spelled as each registry spells packages. It claims
+ * no one else's namespace (Pulumi's own packages are `@pulumi/<name>` on npm and `pulumi_<name>` on PyPI), and it says
+ * what it is: the SDK generated for this package, apart from the TypeScript package `servicemesh` itself. A Go module
+ * path starts with a host its publisher controls; until the SDK is published there, it is the reserved `example.com`.
+ */
+export const SDK_NAMES = {
+    nodejs: "pulumi-servicemesh-sdk",
+    python: "pulumi_servicemesh_sdk",
+    go: "example.com/pulumi-servicemesh-sdk/servicemesh",
+};
 
 /** Per-language options of the schema, merged over the SDK's defaults. */
 export const LANGUAGE_OPTIONS: Record<string, Record<string, unknown>> = {
-    go: { generateExtraInputTypes: true },
+    nodejs: { packageName: SDK_NAMES.nodejs },
+    python: { packageName: SDK_NAMES.python },
+    go: { generateExtraInputTypes: true, importBasePath: SDK_NAMES.go },
+};
+
+/**
+ * Every property that holds a license key, a private key or a kubeconfig, by resource or type name: `secret: true` in
+ * the schema, which the analyzer cannot infer. The SDKs then send a plain value of a resource's top-level secret input
+ * as a secret, and read a secret output as one; nested ones are marked for the docs and the SDKs that honour them (the
+ * component keeps them all secret wherever it uses them). Chart-repository and image-pull credentials are never inputs:
+ * `repository.secrets` and `image.secrets` name Secrets in the cluster, read as secrets.
+ */
+export const SECRET_PROPERTIES: Record<string, string[]> = {
+    ServiceMeshController: ["license", "kubeconfig", "cacerts"],
+    MultiClusterMesh: ["license"],
+    ClusterLink: ["kubeconfig"],
+    RootOfTrust: ["rootKeyPem", "cacerts"],
+    MeshCluster: ["kubeconfig"],
+    Cacerts: ["caKeyPem"],
+    ClusterCa: ["caKeyPem"],
+    ClusterCacerts: ["caKeyPem"],
+    NextRoot: ["rootKeyPem"],
+    RootOfTrustSettings: ["rootKeyPem"],
 };
 
 /**
@@ -56,8 +91,9 @@ export interface PackageAnalysis {
 export const PREBUILT_ANALYSIS = path.join(__dirname, "schema.json");
 
 /**
- * Adds the inferred type descriptions and the language options to an inferred schema, and names its provider
- * references by their resource token (RESOURCE_REFERENCE_TOKENS). Pure.
+ * Adds the inferred type descriptions, the secret marks, the deprecation of renamed properties and the language
+ * options to an inferred schema, and names its provider references by their resource token
+ * (RESOURCE_REFERENCE_TOKENS). Pure.
  */
 export function completeSchema(schema: any, typeDefinitions: Record<string, { description?: string }>): any {
     const types: Record<string, any> = {};
@@ -75,11 +111,44 @@ export function completeSchema(schema: any, typeDefinitions: Record<string, { de
             types[token] = { description: def.description, ...types[token] };
         }
     }
+    const owners = { resources, types };
+    for (const [owner, props] of Object.entries(SECRET_PROPERTIES)) {
+        for (const prop of props) patchProperty(owners, prefix + owner, prop, "any", { secret: true });
+    }
+    for (const r of RENAMES) {
+        const message = deprecationMessage(r);
+        patchProperty(owners, prefix + r.owner, r.old, r.kind, { deprecationMessage: message }, { description: message });
+    }
     const language: Record<string, any> = { ...schema.language };
     for (const [lang, options] of Object.entries(LANGUAGE_OPTIONS)) {
         language[lang] = { ...language[lang], ...options };
     }
-    return { ...schema, types, resources, language };
+    return { ...schema, resources: owners.resources, types, language };
+}
+
+/**
+ * Sets `patch` (over `defaults`) on the property `prop` of the resource or type `token`: a resource's input, its
+ * output, or both ("any") where it has them. Throws when there is no such property, so the tables stay true.
+ */
+function patchProperty(
+    owners: { resources: Record<string, any>; types: Record<string, any> },
+    token: string,
+    prop: string,
+    kind: "input" | "output" | "any",
+    patch: Record<string, unknown>,
+    defaults: Record<string, unknown> = {},
+): void {
+    const isResource = token in owners.resources;
+    const table = isResource ? owners.resources : owners.types;
+    const fields = !isResource ? ["properties"] : kind === "input" ? ["inputProperties"] : kind === "output" ? ["properties"] : ["inputProperties", "properties"];
+    let found = false;
+    for (const field of fields) {
+        const property = table[token]?.[field]?.[prop];
+        if (!property) continue;
+        table[token] = { ...table[token], [field]: { ...table[token][field], [prop]: { ...defaults, ...property, ...patch } } };
+        found = true;
+    }
+    if (!found) throw new Error(`schema completion: ${token} has no ${kind === "any" ? "" : kind + " "}property ${prop}`);
 }
 
 /** The package root: two folders up from provider/package/ (sources) or dist/package/ (compiled). */

@@ -15,7 +15,8 @@ export const CONDITION_TYPES = [
     "Ready",
 ] as const;
 
-export type Phase = "SUCCEEDED" | "FAILED" | "PENDING";
+import { Phase } from "../controller/args";
+export { Phase };
 
 export interface DeploymentObservation {
     name: string;

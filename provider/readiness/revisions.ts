@@ -3,7 +3,7 @@
 // SUCCEEDED only when every revision a tag points at is ready.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Condition, RevisionState } from "../controller/args";
+import { Condition, Phase, RevisionState } from "../controller/args";
 import { RevisionPlan, revisionObjects } from "../render/revisions";
 import { formatVersion } from "../spec/versions";
 import { deploymentReady } from "./conditions";
@@ -23,7 +23,7 @@ export function revisionConditions(r: Pick<RevisionPlan, "name" | "pods" | "name
 }
 
 /** SUCCEEDED needs every tagged revision ready on top of the cluster's own conditions. */
-export function revisionsPhase(phase: string, revisions: RevisionState[]): string {
+export function revisionsPhase(phase: Phase, revisions: RevisionState[]): Phase {
     if (phase !== "SUCCEEDED") return phase;
     return revisions.every((r) => r.ready || r.tags.length === 0) ? phase : "PENDING";
 }

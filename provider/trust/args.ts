@@ -3,12 +3,13 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /** Key algorithm of generated CA keys. */
-export enum KeyAlgorithm {
+export const KeyAlgorithm = {
     /** RSA keys (`rsaBits`, default 4096), as Istio's reference tooling makes them. */
-    RSA = "RSA",
+    RSA: "RSA",
     /** ECDSA keys on `ecdsaCurve` (default P256). */
-    ECDSA = "ECDSA",
-}
+    ECDSA: "ECDSA",
+} as const;
+export type KeyAlgorithm = (typeof KeyAlgorithm)[keyof typeof KeyAlgorithm];
 
 /** The four files of Istio's plug-in CA Secret `cacerts` for one cluster. */
 export interface Cacerts {
@@ -37,16 +38,17 @@ export interface ClusterCa {
 }
 
 /** The stage of a root rotation; each is one `pulumi up` that converges the whole mesh before the next may run. */
-export enum RotationStage {
+export const RotationStage = {
     /** The current root only: what every cluster has before a rotation starts. */
-    Current = "Current",
+    Current: "Current",
     /** Every cluster trusts both roots; intermediates are still issued by the current root. */
-    TrustBoth = "TrustBoth",
+    TrustBoth: "TrustBoth",
     /** Every cluster's intermediate is issued by the next root; both roots are still trusted. */
-    IssueFromNext = "IssueFromNext",
+    IssueFromNext: "IssueFromNext",
     /** The next root only: the rotation is finished. */
-    NextOnly = "NextOnly",
-}
+    NextOnly: "NextOnly",
+} as const;
+export type RotationStage = (typeof RotationStage)[keyof typeof RotationStage];
 
 /** The root a rotation moves to: generated (default, with the same settings as the current one), imported, or issued elsewhere. */
 export interface NextRoot {

@@ -6,7 +6,7 @@ import { X509Certificate } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { SpecError } from "../spec/inputs";
-import { ClusterCa, ClusterCacerts, ClusterTrust, RootOfTrustArgs } from "./args";
+import { ClusterCa, ClusterCacerts, ClusterTrust, RootOfTrustArgs, RotationStage } from "./args";
 import { CacertsFiles, certificateExpiry, checkCacerts, fingerprint, splitPemCertificates } from "./pki";
 import { Stage, stageCacerts } from "./stages";
 import { TrustSpec, resolveTrustSpec } from "./validate";
@@ -65,7 +65,9 @@ export class RootOfTrust extends pulumi.ComponentResource {
     /** When each cluster's intermediate certificate expires (RFC 3339), by cluster name. */
     public readonly intermediateExpiries!: pulumi.Output<Record<string, string>>;
     /** The rotation stage the material is at (`Current` without a rotation). */
-    public readonly stage!: pulumi.Output<string>;
+    public readonly rotationStage!: pulumi.Output<RotationStage>;
+    /** @deprecated Renamed to `rotationStage` (published under both names until 0.3). */
+    public readonly stage!: pulumi.Output<RotationStage>;
     /** The next root certificate of a rotation (PEM; empty without one). */
     public readonly nextRootCertPem!: pulumi.Output<string>;
     /** Per cluster: the roots trusted, the issuing root and days until each certificate expires. */
@@ -94,7 +96,8 @@ export class RootOfTrust extends pulumi.ComponentResource {
         this.rootExpiry = publicParts.apply((all) => certificateExpiry(issuerOf(all[0])));
         this.cacerts = pulumi.secret(pulumi.all(staged).apply((files) => Object.fromEntries(clusters.map((c, i) => [c, files[i]]))));
         this.intermediateExpiries = publicParts.apply((all) => Object.fromEntries(clusters.map((c, i) => [c, certificateExpiry(all[i].caCertPem)])));
-        this.stage = pulumi.output(stage);
+        this.rotationStage = pulumi.output(stage);
+        this.stage = this.rotationStage;
         this.nextRootCertPem = next ? next.rootCertPem : pulumi.output("");
         this.clusterTrust = publicParts.apply((all) => clusters.map((c, i) => clusterTrust(c, all[i])));
         this.clusterTrust.apply((trust) => {
@@ -116,6 +119,7 @@ export class RootOfTrust extends pulumi.ComponentResource {
             cacerts: this.cacerts,
             rootExpiry: this.rootExpiry,
             intermediateExpiries: this.intermediateExpiries,
+            rotationStage: this.rotationStage,
             stage: this.stage,
             nextRootCertPem: this.nextRootCertPem,
             clusterTrust: this.clusterTrust,

@@ -1,4 +1,4 @@
-module example.com/pulumi-servicemesh/sdk/go
+module example.com/pulumi-servicemesh-sdk
 
 go 1.25
 

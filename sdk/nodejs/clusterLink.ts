@@ -34,9 +34,15 @@ export class ClusterLink extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly accepted: pulumi.Output<boolean>;
     /**
-     * The receiving cluster's east-west address the link points at.
+     * Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+     *
+     * @deprecated Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
      */
     declare public /*out*/ readonly address: pulumi.Output<string>;
+    /**
+     * The receiving cluster's east-west address the link points at.
+     */
+    declare public /*out*/ readonly eastWestAddress: pulumi.Output<string>;
     /**
      * The sending cluster.
      */
@@ -87,12 +93,13 @@ export class ClusterLink extends pulumi.ComponentResource {
             resourceInputs["context"] = args?.context;
             resourceInputs["eastWestNamespace"] = args?.eastWestNamespace;
             resourceInputs["from"] = args?.from;
-            resourceInputs["kubeconfig"] = args?.kubeconfig;
+            resourceInputs["kubeconfig"] = args?.kubeconfig ? pulumi.secret(args.kubeconfig) : undefined;
             resourceInputs["provider"] = args?.provider;
             resourceInputs["timeoutSeconds"] = args?.timeoutSeconds;
             resourceInputs["to"] = args?.to;
             resourceInputs["accepted"] = undefined /*out*/;
             resourceInputs["address"] = undefined /*out*/;
+            resourceInputs["eastWestAddress"] = undefined /*out*/;
             resourceInputs["gateway"] = undefined /*out*/;
             resourceInputs["message"] = undefined /*out*/;
             resourceInputs["peerReadyReplicas"] = undefined /*out*/;
@@ -101,6 +108,7 @@ export class ClusterLink extends pulumi.ComponentResource {
         } else {
             resourceInputs["accepted"] = undefined /*out*/;
             resourceInputs["address"] = undefined /*out*/;
+            resourceInputs["eastWestAddress"] = undefined /*out*/;
             resourceInputs["from"] = undefined /*out*/;
             resourceInputs["gateway"] = undefined /*out*/;
             resourceInputs["message"] = undefined /*out*/;

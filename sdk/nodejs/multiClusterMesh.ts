@@ -44,7 +44,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
     /**
      * `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`.
      */
-    declare public /*out*/ readonly phase: pulumi.Output<string>;
+    declare public /*out*/ readonly phase: pulumi.Output<enums.Phase>;
     /**
      * The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
      */
@@ -52,7 +52,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
     /**
      * The root rotation stage the mesh is at (`Current` without a rotation).
      */
-    declare public /*out*/ readonly rotationStage: pulumi.Output<string>;
+    declare public /*out*/ readonly rotationStage: pulumi.Output<enums.RotationStage>;
     /**
      * A readable table of the clusters and links.
      */
@@ -86,7 +86,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             resourceInputs["image"] = args?.image;
             resourceInputs["inactiveRevisionDeletionGracePeriodSeconds"] = args?.inactiveRevisionDeletionGracePeriodSeconds;
             resourceInputs["installNamespace"] = args?.installNamespace;
-            resourceInputs["license"] = args?.license;
+            resourceInputs["license"] = args?.license ? pulumi.secret(args.license) : undefined;
             resourceInputs["links"] = args?.links;
             resourceInputs["onConflict"] = args?.onConflict;
             resourceInputs["platform"] = args?.platform;
@@ -145,7 +145,7 @@ export interface MultiClusterMeshArgs {
     distribution?: enums.Distribution;
     /**
      * East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
-     * cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+     * cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestGateway.address`).
      * A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
      */
     eastWestGateway?: inputs.EastWestGatewayArgs;

@@ -54,7 +54,13 @@ export class RootOfTrust extends pulumi.ComponentResource {
     /**
      * The rotation stage the material is at (`Current` without a rotation).
      */
-    declare public /*out*/ readonly stage: pulumi.Output<string>;
+    declare public /*out*/ readonly rotationStage: pulumi.Output<enums.RotationStage>;
+    /**
+     * Use `rotationStage` (one name per value since 0.2); `stage` is published too until 0.3.
+     *
+     * @deprecated Use `rotationStage` (one name per value since 0.2); `stage` is published too until 0.3.
+     */
+    declare public /*out*/ readonly stage: pulumi.Output<enums.RotationStage>;
 
     /**
      * Create a RootOfTrust resource with the given unique name, arguments, and options.
@@ -76,7 +82,7 @@ export class RootOfTrust extends pulumi.ComponentResource {
             resourceInputs["keyAlgorithm"] = args?.keyAlgorithm;
             resourceInputs["organization"] = args?.organization;
             resourceInputs["rootCertPem"] = args?.rootCertPem;
-            resourceInputs["rootKeyPem"] = args?.rootKeyPem;
+            resourceInputs["rootKeyPem"] = args?.rootKeyPem ? pulumi.secret(args.rootKeyPem) : undefined;
             resourceInputs["rootName"] = args?.rootName;
             resourceInputs["rootValidityHours"] = args?.rootValidityHours;
             resourceInputs["rotation"] = args?.rotation;
@@ -86,6 +92,7 @@ export class RootOfTrust extends pulumi.ComponentResource {
             resourceInputs["intermediateExpiries"] = undefined /*out*/;
             resourceInputs["nextRootCertPem"] = undefined /*out*/;
             resourceInputs["rootExpiry"] = undefined /*out*/;
+            resourceInputs["rotationStage"] = undefined /*out*/;
             resourceInputs["stage"] = undefined /*out*/;
         } else {
             resourceInputs["cacerts"] = undefined /*out*/;
@@ -94,9 +101,12 @@ export class RootOfTrust extends pulumi.ComponentResource {
             resourceInputs["nextRootCertPem"] = undefined /*out*/;
             resourceInputs["rootCertPem"] = undefined /*out*/;
             resourceInputs["rootExpiry"] = undefined /*out*/;
+            resourceInputs["rotationStage"] = undefined /*out*/;
             resourceInputs["stage"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
+        const secretOpts = { additionalSecretOutputs: ["cacerts"] };
+        opts = pulumi.mergeOptions(opts, secretOpts);
         super(RootOfTrust.__pulumiType, name, resourceInputs, opts, true /*remote*/);
     }
 }

@@ -74,7 +74,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
     /**
      * `SUCCEEDED` when every condition is True, `FAILED` when a Helm release failed, otherwise `PENDING`.
      */
-    declare public /*out*/ readonly phase: pulumi.Output<string>;
+    declare public /*out*/ readonly phase: pulumi.Output<enums.Phase>;
     /**
      * The state of each Helm release, as Helm reports it.
      */
@@ -112,7 +112,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             }
             resourceInputs["allowProtectedValueOverrides"] = args?.allowProtectedValueOverrides;
             resourceInputs["allowVersionSkew"] = args?.allowVersionSkew;
-            resourceInputs["cacerts"] = args?.cacerts;
+            resourceInputs["cacerts"] = args?.cacerts ? pulumi.secret(args.cacerts) : undefined;
             resourceInputs["cluster"] = args?.cluster;
             resourceInputs["context"] = args?.context;
             resourceInputs["createNamespace"] = args?.createNamespace;
@@ -124,8 +124,8 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             resourceInputs["image"] = args?.image;
             resourceInputs["inactiveRevisionDeletionGracePeriodSeconds"] = args?.inactiveRevisionDeletionGracePeriodSeconds;
             resourceInputs["installNamespace"] = args?.installNamespace;
-            resourceInputs["kubeconfig"] = args?.kubeconfig;
-            resourceInputs["license"] = args?.license;
+            resourceInputs["kubeconfig"] = args?.kubeconfig ? pulumi.secret(args.kubeconfig) : undefined;
+            resourceInputs["license"] = args?.license ? pulumi.secret(args.license) : undefined;
             resourceInputs["network"] = args?.network;
             resourceInputs["onConflict"] = args?.onConflict;
             resourceInputs["platform"] = args?.platform;
@@ -182,7 +182,7 @@ export interface ServiceMeshControllerArgs {
      */
     allowProtectedValueOverrides?: boolean;
     /**
-     * Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+     * Allow an in-place version change that skips a minor or goes down (e.g. skipping 1.30 from 1.29.3 to 1.31.1, or going back from 1.31.1 to 1.30.2).
      * Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
      */
     allowVersionSkew?: boolean;
@@ -320,7 +320,7 @@ export interface ServiceMeshControllerArgs {
      */
     values?: inputs.ChartValuesArgs;
     /**
-     * The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later.
+     * The Istio patch version to install, `1.x.y` with no tags (e.g. `1.31.1`). Ambient needs 1.22.3 or later.
      */
     version: string;
 }

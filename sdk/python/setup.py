@@ -18,7 +18,7 @@ def readme():
         return "servicemesh Pulumi Package - Development Version"
 
 
-setup(name='pulumi_servicemesh',
+setup(name='pulumi_servicemesh_sdk',
       python_requires='>=3.9',
       version=VERSION,
       description="Pulumi components that install and run Istio service meshes (ambient or sidecar) on one or many Kubernetes clusters.",
@@ -26,7 +26,7 @@ setup(name='pulumi_servicemesh',
       long_description_content_type='text/markdown',
       packages=find_packages(),
       package_data={
-          'pulumi_servicemesh': [
+          'pulumi_servicemesh_sdk': [
               'py.typed',
               'pulumi-plugin.json',
           ]

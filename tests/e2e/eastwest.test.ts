@@ -37,7 +37,7 @@ describe("east-west gateways in production (real engine)", function () {
         const result = await stack.up({ onOutput: (l) => process.stderr.write(l) });
         expect(result.outputs.phase.value, result.outputs.summary?.value).to.equal("SUCCEEDED");
         const states = result.outputs.clusterStates.value as any[];
-        expect(states.map((c) => [c.name, c.eastWest.exposure, c.eastWest.replicas, c.eastWest.readyReplicas, c.eastWest.programmed])).to.deep.equal(
+        expect(states.map((c) => [c.cluster, c.eastWest.exposure, c.eastWest.replicas, c.eastWest.readyReplicas, c.eastWest.programmed])).to.deep.equal(
             CLUSTERS.map((n) => [n, "Internal", 2, 2, true]),
         );
         expect((result.outputs.meshLinks.value as any[]).map((l) => [l.from, l.to, l.accepted, l.programmed, l.ready])).to.have.deep.members([
@@ -94,7 +94,7 @@ describe("east-west gateways in production (real engine)", function () {
         // The shared Internal exposure is for load balancers: the NodePort cluster is not bound by it.
         const result = await stack.up({ onOutput: (l) => process.stderr.write(l) });
         expect(result.outputs.phase.value, result.outputs.summary?.value).to.equal("SUCCEEDED");
-        const west = (result.outputs.clusterStates.value as any[]).find((c) => c.name === "west");
+        const west = (result.outputs.clusterStates.value as any[]).find((c) => c.cluster === "west");
         expect(west.eastWest).to.deep.include({ serviceType: "NodePort", exposure: "NodePort", address: nodeIp });
         expect(west.eastWest.ports).to.deep.equal({ crossNetwork: 31008, xds: 31012 });
         const svc = await get("west", "service/istio-eastwest");

@@ -133,7 +133,7 @@ describe("faults during up of a multicluster mesh (real engine)", function () {
     it("converged: every cluster SUCCEEDED, each release installed once, six links, and a further up changes nothing", async () => {
         const result = await stack.up();
         expect(changes(result.summary.resourceChanges)).to.deep.equal({});
-        expect((result.outputs.clusterStates.value as any[]).map((c) => [c.name, c.phase])).to.deep.equal(CLUSTERS.map((n) => [n, "SUCCEEDED"]));
+        expect((result.outputs.clusterStates.value as any[]).map((c) => [c.cluster, c.phase])).to.deep.equal(CLUSTERS.map((n) => [n, "SUCCEEDED"]));
         expect((result.outputs.meshLinks.value as any[]).filter((l) => l.accepted)).to.have.length(6);
         for (const name of CLUSTERS) {
             const releases = await releasesOn(name);

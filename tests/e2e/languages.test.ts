@@ -26,7 +26,7 @@ function meshExampleLifecycle(stackOf: () => Stack, caDirOf: () => string, deplo
         const result = await stackOf().up({ onOutput: (l) => process.stderr.write(l) });
         expect(result.outputs.phase.value, result.outputs.summary?.value).to.equal("SUCCEEDED");
         const clusters = result.outputs.clusterStates.value as any[];
-        expect(clusters.map((c) => [c.name, c.phase, c.eastWestAddress])).to.deep.equal(CLUSTERS.map((n) => [n, "SUCCEEDED", e.addresses[n]]));
+        expect(clusters.map((c) => [c.cluster, c.phase, c.eastWestAddress])).to.deep.equal(CLUSTERS.map((n) => [n, "SUCCEEDED", e.addresses[n]]));
         const links = result.outputs.meshLinks.value as any[];
         expect(links.map((l) => [l.from, l.to, l.accepted])).to.have.deep.members([
             ["east", "west", true],

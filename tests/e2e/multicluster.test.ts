@@ -20,11 +20,11 @@ describe("multicluster mesh of three clusters (real engine)", function () {
         const result = await stack.up({ onOutput: (l) => process.stderr.write(l) });
         expect(result.outputs.phase.value, result.outputs.summary?.value).to.equal("SUCCEEDED");
         const clusters = result.outputs.clusterStates.value as any[];
-        expect(clusters.map((c) => [c.name, c.phase, c.eastWestAddress])).to.deep.equal(CLUSTERS.map((n) => [n, "SUCCEEDED", env().addresses[n]]));
+        expect(clusters.map((c) => [c.cluster, c.phase, c.eastWestAddress])).to.deep.equal(CLUSTERS.map((n) => [n, "SUCCEEDED", env().addresses[n]]));
         for (const c of clusters) {
-            expect(c.conditions.every((x: any) => x.status === "True"), c.name).to.equal(true);
+            expect(c.conditions.every((x: any) => x.status === "True"), c.cluster).to.equal(true);
             // The stand-in of the bundle 1.31 is built against, as the component applies by default.
-            expect(c.gatewayApi, c.name).to.deep.equal({ version: "v1.6.0", channel: "standard", managed: true, action: "install" });
+            expect(c.gatewayApi, c.cluster).to.deep.equal({ version: "v1.6.0", channel: "standard", managed: true, action: "install" });
         }
         const links = result.outputs.meshLinks.value as any[];
         expect(links).to.have.length(6);

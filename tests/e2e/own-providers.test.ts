@@ -70,7 +70,7 @@ describe("the program's own providers, ClusterLink and the root project (real en
             const result = await stack.up({ onOutput: (l) => ((output += l), log(l)) });
             expect(result.outputs.phase.value, result.outputs.summary?.value).to.equal("SUCCEEDED");
             const clusters = result.outputs.clusterStates.value as any[];
-            expect(clusters.map((c) => [c.name, c.phase, c.eastWestAddress])).to.deep.equal(MESH.map((n) => [n, "SUCCEEDED", e.addresses[n]]));
+            expect(clusters.map((c) => [c.cluster, c.phase, c.eastWestAddress])).to.deep.equal(MESH.map((n) => [n, "SUCCEEDED", e.addresses[n]]));
             const links = result.outputs.meshLinks.value as any[];
             expect(links).to.have.length(6);
             expect(links.every((l) => l.accepted)).to.equal(true);
@@ -92,7 +92,7 @@ describe("the program's own providers, ClusterLink and the root project (real en
             expect(result.outputs.joinerPhase.value).to.equal("SUCCEEDED");
             expect(result.outputs.phase.value).to.equal("SUCCEEDED");
             const links = result.outputs.joinerLinks.value as any[];
-            expect(links.map((l) => [l.from, l.to, l.accepted, l.address])).to.have.deep.members(
+            expect(links.map((l) => [l.from, l.to, l.accepted, l.eastWestAddress])).to.have.deep.members(
                 MESH.flatMap((n) => [
                     [JOINER, n, true, e.addresses[n]],
                     [n, JOINER, true, e.addresses[JOINER]],

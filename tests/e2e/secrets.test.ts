@@ -2,7 +2,8 @@
 // repository credentials, a license), then everything Pulumi and the component leave behind is searched for them in
 // plain text: the exported state, the stack outputs, the engine's output and events, the state backend's files
 // (checkpoints, history, backups), the stack's config file, the component's chart cache and every file written to
-// the temp dir meanwhile. Each secret may appear only as ciphertext.
+// the temp dir meanwhile. Each secret may appear only as ciphertext. Run for the TypeScript example (the component
+// in the program) and for the Python example (the component in the plugin, reached through the generated SDK).
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,6 +12,7 @@ import * as yaml from "js-yaml";
 import { Stack } from "@pulumi/pulumi/automation";
 import { IssuedCa } from "../support/pki";
 import { Needle, findIn, findInFiles, findInJson, needles, recentFiles } from "./harness/scan";
+import { installRequirements, pythonEnv } from "./harness/python";
 import { exportedState, multiclusterStack } from "./harness/stacks";
 import { REPO, tempDir } from "./harness/tools";
 import { env } from "./hooks";
@@ -32,7 +34,32 @@ function kubeconfigNeedles(file: string, cluster: string): Needle[] {
     return list;
 }
 
-describe("secrets in state, outputs, logs and files (real engine)", function () {
+/** How a scan's stack is made: the example it runs and the environment its program needs. */
+interface Program {
+    example: "multicluster-ts" | "multicluster-python";
+    stackName: string;
+    /** Variables the program's language needs (the Python venv), and config beyond multiclusterStack's. */
+    prepare(stack?: Stack): Promise<Record<string, string>>;
+}
+
+const TYPESCRIPT: Program = { example: "multicluster-ts", stackName: "e2e-secrets", prepare: async () => ({}) };
+
+const PYTHON: Program = {
+    example: "multicluster-python",
+    stackName: "e2e-secrets-python",
+    async prepare(stack?: Stack) {
+        if (stack) {
+            // The example's internal east-west gateway: the local clusters' MetalLB pool, as languages.test.ts sets it.
+            await stack.setConfig('eastWestAnnotations["metallb.universe.tf/address-pool"]', { value: "internal" }, true);
+            return {};
+        }
+        const py = await pythonEnv();
+        await installRequirements(py, path.join(REPO, "examples", "multicluster-python"));
+        return py.env(env().env.PATH);
+    },
+};
+
+for (const program of [TYPESCRIPT, PYTHON]) describe(`secrets in state, outputs, logs and files (real engine, examples/${program.example})`, function () {
     let stack: Stack;
     let cas: Record<string, IssuedCa>;
     let cacheDir: string;
@@ -45,8 +72,10 @@ describe("secrets in state, outputs, logs and files (real engine)", function () 
     before(async () => {
         const e = env();
         cacheDir = tempDir("servicemesh-chart-cache-");
-        ({ stack, cas } = await multiclusterStack(e, "e2e-secrets", CLUSTERS, { SERVICEMESH_CACHE_DIR: cacheDir }));
-        caDir = path.join(e.stateDir, "cas-e2e-secrets");
+        const programEnv = await program.prepare();
+        ({ stack, cas } = await multiclusterStack(e, program.stackName, CLUSTERS, { ...programEnv, SERVICEMESH_CACHE_DIR: cacheDir }, program.example));
+        await program.prepare(stack);
+        caDir = path.join(e.stateDir, `cas-${program.stackName}`);
         await stack.setConfig("license", { value: license, secret: true });
         const auth = `${e.repo.username}:${e.repo.password}`;
         all = [
@@ -62,7 +91,7 @@ describe("secrets in state, outputs, logs and files (real engine)", function () 
 
     after(async () => {
         await stack?.destroy();
-        await stack?.workspace.removeStack("e2e-secrets");
+        await stack?.workspace.removeStack(program.stackName);
     });
 
     it("deploys with every kind of secret in play", async () => {
@@ -92,8 +121,16 @@ describe("secrets in state, outputs, logs and files (real engine)", function () 
         const outputs = await stack.outputs();
         const plainOutputs = Object.fromEntries(Object.entries(outputs).filter(([, o]) => !o.secret));
         expect([...inState, ...findIn(exported, "stack export", all), ...findInJson(plainOutputs, "stack outputs", all)]).to.deep.equal([]);
-        // The applied values hold istiod's license (1.24 takes it as an environment variable): a secret as a whole.
-        expect(outputs.appliedValues.secret).to.equal(true);
+        if (program === TYPESCRIPT) {
+            // The applied values hold istiod's license (1.24 takes it as an environment variable): a secret as a whole.
+            expect(outputs.appliedValues.secret).to.equal(true);
+        } else {
+            // Through the plugin, the engine records the component's outputs and none of its inputs; the output that
+            // holds the license (istiod's values) is ciphertext there.
+            const component = (deployment.deployment.resources as any[]).find((r) => r.type === "servicemesh:index:MultiClusterMesh");
+            expect(component.inputs ?? {}).to.deep.equal({});
+            expect(component.outputs.appliedValues?.[SECRET_SIG], "MultiClusterMesh output appliedValues").to.not.equal(undefined);
+        }
         // They are there, encrypted: the providers' kubeconfigs, the cacerts Secrets' data, istiod's values (license).
         const types = ["pulumi:providers:kubernetes", "kubernetes:core/v1:Secret", "kubernetes:helm.sh/v3:Release"];
         const resources = (deployment.deployment.resources as any[]).filter((r) => types.includes(r.type) && /mesh-(east|west)(-cacerts|-istiod)?$/.test(r.urn));
@@ -121,10 +158,10 @@ describe("secrets in state, outputs, logs and files (real engine)", function () 
         const kwokRoot = process.env.SERVICEMESH_KWOK_ROOT;
         // Excluded: where the test itself keeps the secrets (its CA files, the clusters' own kubeconfigs and PKI).
         const exclude = [caDir, ...(kwokRoot ? [path.resolve(kwokRoot)] : [])];
-        const files = recentFiles([os.tmpdir(), e.stateDir, cacheDir, path.join(REPO, "examples", "multicluster-ts")], started, exclude);
+        const files = recentFiles([os.tmpdir(), e.stateDir, cacheDir, path.join(REPO, "examples", program.example)], started, exclude);
         expect(files.some((f) => f.startsWith(path.join(e.stateDir, "backend")))).to.equal(true);
         expect(files.filter((f) => f.startsWith(cacheDir) && f.endsWith(".tgz"))).to.have.length(4);
-        expect(files).to.include(path.join(REPO, "examples", "multicluster-ts", "Pulumi.e2e-secrets.yaml"));
+        expect(files).to.include(path.join(REPO, "examples", program.example, `Pulumi.${program.stackName}.yaml`));
         expect(findInFiles([...new Set(files)], all)).to.deep.equal([]);
     });
 });

@@ -133,7 +133,7 @@ describe("chart pulls", () => {
             };
             const mesh = new ServiceMeshController("mesh", {
                 version: "1.24.3",
-                dataplaneMode: "Sidecar" as any,
+                dataplaneMode: "Sidecar",
                 trafficCaptureMode: "InitContainer" as any,
                 gatewayApi: { install: false },
                 repository: { url: registry.url, secrets: ["other/chart-creds"], insecureSkipVerify: true },

@@ -1,5 +1,7 @@
 // Inputs as the provider server hands them to Construct when another language's program passes per-cluster
 // providers: the `clusters` list arrives wrapped in an Output (it depends on the providers), and is unwrapped.
+import * as fs from "fs";
+import * as path from "path";
 import { expect } from "chai";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -49,11 +51,13 @@ describe("Construct inputs from other languages", function () {
 
     it("names a provider reference by the provider's resource token in the schema", () => {
         const ref = (t: string) => ({ $ref: `/kubernetes/v4.34.2/schema.json#/resources/${t}` });
+        // The package's own schema (the secret and rename tables need its properties) with two made-up entries.
+        const own = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "golden", "schema.json"), "utf8"));
         const schema = completeSchema(
             {
-                name: "servicemesh",
-                types: { "servicemesh:index:C": { type: "object", properties: { provider: ref("kubernetes"), list: { type: "array", items: ref("kubernetes") } } } },
-                resources: { "servicemesh:index:L": { inputProperties: { provider: ref("kubernetes"), other: ref("kubernetes:core/v1:Namespace") }, properties: {} } },
+                ...own,
+                types: { ...own.types, "servicemesh:index:C": { type: "object", properties: { provider: ref("kubernetes"), list: { type: "array", items: ref("kubernetes") } } } },
+                resources: { ...own.resources, "servicemesh:index:L": { inputProperties: { provider: ref("kubernetes"), other: ref("kubernetes:core/v1:Namespace") }, properties: {} } },
             },
             {},
         );

@@ -401,7 +401,7 @@ describe("ServiceMeshController values overrides (mocks)", () => {
     });
 
     it("checks the shape of values held in a secret as a whole, before registering any child", async () => {
-        const mesh = new ServiceMeshController("mesh", { ...base, dataplaneMode: "Sidecar" as any, values: pulumi.secret({ ztunnel: { resources: {} } }) });
+        const mesh = new ServiceMeshController("mesh", { ...base, dataplaneMode: "Sidecar", values: pulumi.secret({ ztunnel: { resources: {} } }) });
         expect(await rejection(mesh)).to.contain("values.ztunnel: this update installs no ztunnel chart (it installs base, istiod, cni)");
         await settle();
         expect(registered.filter((r) => r.custom)).to.deep.equal([]);

@@ -253,8 +253,8 @@ describe("east-west gateway: a mesh's links (mocks)", () => {
             gatewayApi: { manifest: CRDS },
             rootOfTrust: { rsaBits: 2048 },
             clusters: [
-                { name: "east", context: "ctx-east" },
-                { name: "west", context: "ctx-west", eastWestGateway: { serviceType: "NodePort", nodePorts: { crossNetwork: 31008, xds: 31012 } }, eastWestAddress: "192.0.2.20" },
+                { cluster: "east", context: "ctx-east" },
+                { cluster: "west", context: "ctx-west", eastWestGateway: { serviceType: "NodePort", nodePorts: { crossNetwork: 31008, xds: 31012 } }, eastWestAddress: "192.0.2.20" },
             ],
             ...extra,
         } as any);
@@ -285,7 +285,7 @@ describe("east-west gateway: a mesh's links (mocks)", () => {
     });
 
     it("refuses an address at mesh level, naming the per-cluster field", () =>
-        expectRejected(() => mesh({ eastWestGateway: { address: "10.0.0.1" } }), 'eastWestGateway.address: is per cluster (got "10.0.0.1"); allowed: clusters[].eastWestAddress'));
+        expectRejected(() => mesh({ eastWestGateway: { address: "10.0.0.1" } }), 'eastWestGateway.address: is per cluster (got "10.0.0.1"); allowed: clusters[].eastWestGateway.address'));
 
     it("names the cluster whose own settings are refused", () =>
         expectRejected(

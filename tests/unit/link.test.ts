@@ -124,7 +124,7 @@ describe("MultiClusterMesh with the program's providers (mocks)", function () {
         // One cluster reached through its kubeconfig/context, the others through the program's providers.
         const mesh = new MultiClusterMesh(
             "mesh",
-            { ...shared, clusters: [{ name: "east" }, { name: "west" }, { name: "north" }, { name: "south", context: "ctx-south" }] },
+            { ...shared, clusters: [{ cluster: "east" }, { cluster: "west" }, { cluster: "north" }, { cluster: "south", context: "ctx-south" }] },
             { clusterProviders: providers },
         );
         expect(await valueOf(mesh.phase)).to.equal("SUCCEEDED");
@@ -190,7 +190,7 @@ describe("MultiClusterMesh with the program's providers (mocks)", function () {
 
     it("keeps each link's Gateway URN from before ClusterLink (an alias to the mesh as parent)", async () => {
         const aliases: Record<string, pulumi.Input<pulumi.URN>[]> = {};
-        const mesh = new MultiClusterMesh("mesh", { ...shared, clusters: [{ name: "east", context: "e" }, { name: "west", context: "w" }] }, {
+        const mesh = new MultiClusterMesh("mesh", { ...shared, clusters: [{ cluster: "east", context: "e" }, { cluster: "west", context: "w" }] }, {
             transformations: [(a) => {
                 if (a.type.endsWith(":Gateway") && a.name.startsWith("mesh-link-")) {
                     aliases[a.name] = (a.opts.aliases ?? []).map((al: any) => pulumi.createUrn(a.name, a.type, al.parent));
@@ -218,21 +218,21 @@ describe("MultiClusterMesh with the program's providers (mocks)", function () {
     });
 
     const BAD: [string, any, (p: Record<string, k8s.Provider>) => any, string][] = [
-        ["a provider and a context for one cluster", [{ name: "east", context: "e" }, { name: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west } }),
+        ["a provider and a context for one cluster", [{ cluster: "east", context: "e" }, { cluster: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west } }),
             "clusters[0] (east): context and clusterProviders.east set together; allowed: one way to reach the cluster, either a provider or kubeconfig/context"],
-        ["a provider and a kubeconfig for one cluster", [{ name: "east", kubeconfig: "k", context: "e" }, { name: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west } }),
+        ["a provider and a kubeconfig for one cluster", [{ cluster: "east", kubeconfig: "k", context: "e" }, { cluster: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west } }),
             "clusters[0] (east): kubeconfig and context and clusterProviders.east set together; allowed: one way to reach the cluster, either a provider or kubeconfig/context"],
-        ["a provider for a cluster not in the mesh", [{ name: "east" }, { name: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west, south: p.east } }),
+        ["a provider for a cluster not in the mesh", [{ cluster: "east" }, { cluster: "west" }], (p) => ({ clusterProviders: { east: p.east, west: p.west, south: p.east } }),
             'clusterProviders: "south" is not a cluster of this mesh; allowed: east, west'],
-        ["a cluster left without access", [{ name: "east" }, { name: "west" }], (p) => ({ clusterProviders: { east: p.east } }),
+        ["a cluster left without access", [{ cluster: "east" }, { cluster: "west" }], (p) => ({ clusterProviders: { east: p.east } }),
             "clusters[1] (west): has no kubeconfig, context or provider; allowed: one of them, so that each cluster is reached through its own provider"],
-        ["a provider input and a context for one cluster", [{ name: "east", context: "e", provider: "P:east" }, { name: "west", context: "w" }], () => ({}),
+        ["a provider input and a context for one cluster", [{ cluster: "east", context: "e", provider: "P:east" }, { cluster: "west", context: "w" }], () => ({}),
             "clusters[0] (east): context and provider set together; allowed: one way to reach the cluster, either a provider or kubeconfig/context"],
-        ["a provider input and clusterProviders for one cluster", [{ name: "east", provider: "P:east" }, { name: "west", context: "w" }], (p) => ({ clusterProviders: { east: p.east } }),
+        ["a provider input and clusterProviders for one cluster", [{ cluster: "east", provider: "P:east" }, { cluster: "west", context: "w" }], (p) => ({ clusterProviders: { east: p.east } }),
             "clusters[0] (east): provider and clusterProviders.east set together; allowed: one way to reach the cluster, either a provider or kubeconfig/context"],
-        ["a provider input that is no provider", [{ name: "east", provider: "not-a-provider" }, { name: "west", context: "w" }], () => ({}),
+        ["a provider input that is no provider", [{ cluster: "east", provider: "not-a-provider" }, { cluster: "west", context: "w" }], () => ({}),
             'clusters[0] (east).provider: is the string "not-a-provider"; allowed: a Kubernetes provider resource (a kubernetes.Provider of the program, passed as the resource itself)'],
-        ["one provider option for the whole mesh", [{ name: "east", context: "e" }, { name: "west", context: "w" }], (p) => ({ provider: p.east }),
+        ["one provider option for the whole mesh", [{ cluster: "east", context: "e" }, { cluster: "west", context: "w" }], (p) => ({ provider: p.east }),
             "provider: a kubernetes provider resource option does not say which cluster it reaches; allowed: each cluster's provider, kubeconfig or context (or clusterProviders in TypeScript)"],
     ];
     for (const [what, clusters, opts, problem] of BAD) {

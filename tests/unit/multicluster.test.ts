@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 
 const CRDS = path.join(__dirname, "..", "fixtures", "gateway-api-crds.yaml");
-const clusters = (names: string[]) => names.map((name) => ({ name, context: `ctx-${name}` }));
+const clusters = (names: string[]) => names.map((name) => ({ cluster: name, context: `ctx-${name}` }));
 const shared = { version: "1.24.3", gatewayApi: { manifest: CRDS }, rootOfTrust: { rsaBits: 2048 } };
 
 async function deploy(args: any) {
@@ -47,7 +47,7 @@ describe("MultiClusterMesh (mocks)", function () {
     it("reports per cluster the Gateway API bundle in force and the values applied to each release", async () => {
         const { mesh, clusterStates } = await deploy({
             ...shared,
-            clusters: [{ name: "east", context: "ctx-east", values: { ztunnel: { resources: { requests: { cpu: "500m" } } } } }, { name: "west", context: "ctx-west" }],
+            clusters: [{ cluster: "east", context: "ctx-east", values: { ztunnel: { resources: { requests: { cpu: "500m" } } } } }, { cluster: "west", context: "ctx-west" }],
             values: { istiod: { meshConfig: { accessLogFile: "/dev/stdout" } } },
         });
         expect(clusterStates.map((c) => [c.name, c.gatewayApi])).to.deep.equal(
@@ -76,7 +76,7 @@ describe("MultiClusterMesh (mocks)", function () {
     });
 
     it("puts every child of a cluster on that cluster's provider, built from its context", async () => {
-        await deploy({ ...shared, clusters: [{ name: "east", kubeconfig: "kc-east" }, { name: "west", context: "ctx-west" }] });
+        await deploy({ ...shared, clusters: [{ cluster: "east", kubeconfig: "kc-east" }, { cluster: "west", context: "ctx-west" }] });
         const providers = providersByName();
         // Mocks show secret inputs as a wrapper around the value.
         expect(providers["mesh-east"].inputs.kubeconfig.value).to.equal("kc-east");
@@ -149,7 +149,7 @@ describe("MultiClusterMesh (mocks)", function () {
     });
 
     it("links with istioctl's names, labels, annotations and the peer's address (IP or host name)", async () => {
-        const { links } = await deploy({ ...shared, clusters: [...clusters(["east", "north"])].map((c) => (c.name === "north" ? { ...c, network: "net-north", trustDomain: "north.example" } : c)) });
+        const { links } = await deploy({ ...shared, clusters: [...clusters(["east", "north"])].map((c) => (c.cluster === "north" ? { ...c, network: "net-north", trustDomain: "north.example" } : c)) });
         const eastToNorth = gateways().find((g) => g.name === "mesh-link-east-to-north")!;
         expect(eastToNorth.inputs.metadata).to.deep.equal({
             name: "istio-remote-peer-net-north",
@@ -184,7 +184,7 @@ describe("MultiClusterMesh (mocks)", function () {
     });
 
     it("points links at a given east-west address, still waiting until istiod programs the gateway", async () => {
-        const { clusterStates } = await deploy({ ...shared, clusters: [{ name: "east", context: "e", eastWestAddress: "192.0.2.7" }, { name: "west", context: "w" }] });
+        const { clusterStates } = await deploy({ ...shared, clusters: [{ cluster: "east", context: "e", eastWestGateway: { address: "192.0.2.7" } }, { cluster: "west", context: "w" }] });
         expect(clusterStates[0].eastWestAddress).to.equal("192.0.2.7");
         expect(clusterStates[0].eastWest.addresses).to.deep.equal(["192.0.2.7"]);
         const ew = gateways().find((g) => g.name === "mesh-east-eastwest-gateway")!;
@@ -204,7 +204,8 @@ describe("MultiClusterMesh (mocks)", function () {
         const license = registered.find((r) => r.name === "mesh-east-license")!;
         expect(license.inputs.metadata).to.deep.include({ name: "solo-istio-license", namespace: "istio-system" });
         for (const c of clusterStates) {
-            expect(new Date(c.intermediateExpiry).getTime()).to.be.greaterThan(Date.now());
+            expect(new Date(c.trust.intermediateExpiry).getTime()).to.be.greaterThan(Date.now());
+            expect(c.intermediateExpiry, "the deprecated duplicate, until 0.3").to.equal(c.trust.intermediateExpiry);
         }
     });
 
@@ -243,8 +244,8 @@ describe("MultiClusterMesh (mocks)", function () {
             ...shared,
             values: { istiod: { meshConfig: { accessLogFile: "/dev/stdout" } }, ztunnel: { resources: { requests: { cpu: "200m" } } } },
             clusters: [
-                { name: "east", context: "e", values: { ztunnel: { resources: { requests: { cpu: "1" } }, tolerations: [{ key: "gpu", operator: "Exists" }] } } },
-                { name: "west", context: "w" },
+                { cluster: "east", context: "e", values: { ztunnel: { resources: { requests: { cpu: "1" } }, tolerations: [{ key: "gpu", operator: "Exists" }] } } },
+                { cluster: "west", context: "w" },
             ],
         });
         const values = (cluster: string, release: string) =>
@@ -262,20 +263,20 @@ describe("MultiClusterMesh (mocks)", function () {
     const BAD: [string, any, string][] = [
         ["an old version", { version: "1.24.2" }, 'version: multicluster needs 1.24.3 or later (got "1.24.2"); allowed: 1.24.3 or later'],
         ["Sidecar", { dataplaneMode: "Sidecar" }, 'dataplaneMode: multicluster supports Ambient only (got "Sidecar"); Sidecar multi-primary is not supported yet'],
-        ["duplicate names", { clusters: clusters(["east", "east"]) }, 'clusters: name "east" is used by more than one cluster; allowed: a unique name per cluster'],
-        ["duplicate networks", { clusters: [{ name: "a", context: "a", network: "n" }, { name: "b", context: "b", network: "n" }] }, 'clusters: network "n" is used by more than one cluster; allowed: a unique network per cluster'],
+        ["duplicate names", { clusters: clusters(["east", "east"]) }, 'clusters[].cluster: "east" is used by more than one cluster; allowed: a unique cluster name per cluster'],
+        ["duplicate networks", { clusters: [{ cluster: "a", context: "a", network: "n" }, { cluster: "b", context: "b", network: "n" }] }, 'clusters[].network: "n" is used by more than one cluster; allowed: a unique network per cluster'],
         ["a link to an unknown cluster", { links: [{ from: "east", to: "south" }] }, 'links[0].to: "south" is not a cluster of this mesh; allowed: east, west'],
         ["a link to itself", { links: [{ from: "east", to: "east" }] }, 'links[0]: links cluster "east" to itself; allowed: a link between two different clusters'],
         ["a duplicate link", { links: [{ from: "east", to: "west" }, { from: "east", to: "west" }] }, "links[1]: east->west is listed twice"],
-        ["a cluster without access", { clusters: [{ name: "east", context: "e" }, { name: "west" }] }, "clusters[1] (west): has no kubeconfig, context or provider; allowed: one of them, so that each cluster is reached through its own provider"],
+        ["a cluster without access", { clusters: [{ cluster: "east", context: "e" }, { cluster: "west" }] }, "clusters[1] (west): has no kubeconfig, context or provider; allowed: one of them, so that each cluster is reached through its own provider"],
         ["no clusters", { clusters: [] }, "clusters: is empty; allowed: at least one cluster"],
-        ["a bad cluster name", { clusters: [{ name: "East", context: "e" }] }, "clusters.0.name: is not a DNS label; allowed: lower-case letters, digits and '-', starting and ending with a letter or digit (the cluster name) (got \"East\")"],
+        ["a bad cluster name", { clusters: [{ cluster: "East", context: "e" }] }, "clusters.0.cluster: is not a DNS label; allowed: lower-case letters, digits and '-', starting and ending with a letter or digit (the cluster name) (got \"East\")"],
         ["a bad shared setting", { scalingProfile: "Huge" }, 'scalingProfile: is not allowed; allowed values: Default, Large (got "Huge")'],
-        ["a bad east-west address", { clusters: [{ name: "east", context: "e", eastWestAddress: "not an address!" }] }, 'clusters (east): eastWestAddress: is not an IP address or host name; allowed: e.g. 172.18.0.10 or eastwest.example.com (got "not an address!")'],
+        ["a bad east-west address", { clusters: [{ cluster: "east", context: "e", eastWestGateway: { address: "not an address!" } }] }, 'clusters (east): eastWestGateway.address: is not an IP address or host name; allowed: e.g. 172.18.0.10 or eastwest.example.com (got "not an address!")'],
         ["CA material for other clusters", { rootOfTrust: { clusterCas: [{ cluster: "east" }, { cluster: "south" }] } }, "rootOfTrust.clusterCas: must hold one entry per cluster of the mesh (missing: west; not in the mesh: south)"],
         ["an unknown field", { cluster: "x" }, 'unknown field "cluster"; check the spelling against the documented inputs'],
         ["an owned value in the shared values", { values: { istiod: { platforms: { peering: { enabled: false } } } } }, "values.istiod.platforms.peering.enabled: is owned by the component, set from the `eastWestGateway (multicluster peering)` input; allowed: set `eastWestGateway (multicluster peering)` instead, or set allowProtectedValueOverrides: true to override it anyway"],
-        ["an owned value in one cluster's values", { clusters: [{ name: "east", context: "e" }, { name: "west", context: "w", values: { ztunnel: { network: "x" } } }] }, "clusters[1] (west).values.ztunnel.network: is owned by the component, set from the `network` input; allowed: set `network` instead, or set allowProtectedValueOverrides: true to override it anyway"],
+        ["an owned value in one cluster's values", { clusters: [{ cluster: "east", context: "e" }, { cluster: "west", context: "w", values: { ztunnel: { network: "x" } } }] }, "clusters[1] (west).values.ztunnel.network: is owned by the component, set from the `network` input; allowed: set `network` instead, or set allowProtectedValueOverrides: true to override it anyway"],
         ["values for an unknown chart", { values: { eastwest: {} } }, 'values: unknown chart "eastwest"; allowed: an object with the keys base, istiod, cni, ztunnel, each an object of that chart\'s Helm values (the east-west gateway is no Helm release: istiod deploys it)'],
     ];
     for (const [what, input, message] of BAD) {

@@ -341,8 +341,8 @@ describe("revisions: MultiClusterMesh (mocks)", function () {
             upgradeStrategy: "RevisionBased",
             revisionTags: [{ name: "prod" }],
             clusters: [
-                { name: "east", context: "ctx-east" },
-                { name: "west", context: "ctx-west", upgradeStrategy: "InPlace" },
+                { cluster: "east", context: "ctx-east" },
+                { cluster: "west", context: "ctx-west", upgradeStrategy: "InPlace" },
             ],
         } as any);
         const clusters = await valueOf(mesh.clusters);
@@ -363,7 +363,7 @@ describe("revisions: MultiClusterMesh (mocks)", function () {
             () =>
                 new MultiClusterMesh("mesh", {
                     version: "1.31.1",
-                    clusters: [{ name: "east", context: "ctx-east", revisionTags: [{ name: "prod" }] }],
+                    clusters: [{ cluster: "east", context: "ctx-east", revisionTags: [{ name: "prod" }] }],
                 } as any),
             'revisionTags: applies to upgradeStrategy RevisionBased only (got upgradeStrategy "InPlace"); allowed: unset it, or upgradeStrategy: RevisionBased',
         );

@@ -158,7 +158,7 @@ describe("root rotation: components (mocks)", function () {
     });
 
     it("after NextOnly, rootName takes over the next root's resources by name (nothing is re-issued)", async () => {
-        new RootOfTrust("trust", { clusters: ["east"], rsaBits: 2048, rotation: { stage: "NextOnly" as any, next: { name: "r2" } } });
+        new RootOfTrust("trust", { clusters: ["east"], rsaBits: 2048, rotation: { stage: "NextOnly", next: { name: "r2" } } });
         await settle();
         const during = registered.filter((r) => r.type.startsWith("tls:")).map((r) => r.name);
         resetMocks();
@@ -171,7 +171,7 @@ describe("root rotation: components (mocks)", function () {
     });
 
     it("RootOfTrust stages material issued elsewhere for the next root", async () => {
-        const trust = new RootOfTrust("trust", { clusterCas: external(A), rotation: { stage: "IssueFromNext" as any, next: { clusterCas: external(B) } } });
+        const trust = new RootOfTrust("trust", { clusterCas: external(A), rotation: { stage: "IssueFromNext", next: { clusterCas: external(B) } } });
         const cacerts = await valueOf(trust.cacerts);
         expect(cacerts.west).to.deep.equal(staged("IssueFromNext", "west"));
         expect(await valueOf(trust.rootCertPem)).to.equal(staged("IssueFromNext").rootCertPem);
@@ -225,7 +225,7 @@ describe("root rotation: components (mocks)", function () {
     const meshArgs = (stage: string, version = "1.26.1") => ({
         version,
         gatewayApi: { install: false },
-        clusters: ["east", "west"].map((name) => ({ name, context: `ctx-${name}` })),
+        clusters: ["east", "west"].map((name) => ({ cluster: name, context: `ctx-${name}` })),
         rootOfTrust: { clusterCas: external(A), rotation: { stage, next: { clusterCas: external(B) } } },
     });
 

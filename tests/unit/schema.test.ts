@@ -4,6 +4,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
 import { packageSchema } from "../../scripts/schema";
+import { DataplaneMode, ServiceMeshControllerArgs } from "../../provider/controller/args";
+import { MultiClusterMeshArgs } from "../../provider/multicluster/args";
+import { KeyAlgorithm, RotationStage } from "../../provider/trust/args";
 
 const GOLDEN = path.join(__dirname, "..", "golden", "schema.json");
 
@@ -33,7 +36,7 @@ describe("package schema", function () {
 
     it("takes per-cluster kubeconfig/context or provider in MultiClusterMesh, the kubeconfig as an input (secret-capable)", () => {
         const cluster = schema.types["servicemesh:index:MeshCluster"].properties;
-        expect(cluster).to.have.keys("name", "network", "trustDomain", "kubeconfig", "context", "provider", "eastWestAddress", "eastWestGateway", "values", "upgradeStrategy", "revisionTags", "forceRemoveRevisions");
+        expect(cluster).to.have.keys("cluster", "name", "network", "trustDomain", "kubeconfig", "context", "provider", "eastWestAddress", "eastWestGateway", "values", "upgradeStrategy", "revisionTags", "forceRemoveRevisions");
         expect(cluster.kubeconfig.plain).to.equal(undefined);
         expect(schema.resources["servicemesh:index:MultiClusterMesh"].requiredInputs).to.deep.equal(["clusters", "version"]);
     });
@@ -51,7 +54,7 @@ describe("package schema", function () {
         const link = schema.resources["servicemesh:index:ClusterLink"];
         expect(Object.keys(link.inputProperties)).to.have.members(["from", "to", "eastWestNamespace", "timeoutSeconds", "kubeconfig", "context", "provider"]);
         expect(link.requiredInputs).to.deep.equal(["from", "to"]);
-        expect(Object.keys(link.properties)).to.have.members(["from", "to", "gateway", "address", "accepted", "programmed", "peerReadyReplicas", "ready", "message"]);
+        expect(Object.keys(link.properties)).to.have.members(["from", "to", "gateway", "eastWestAddress", "address", "accepted", "programmed", "peerReadyReplicas", "ready", "message"]);
         const peer = schema.types["servicemesh:index:LinkPeer"];
         expect(peer.properties).to.include.keys("cluster", "network", "trustDomain", "eastWestAddress", "eastWest");
         expect(peer.properties.eastWestAddress.plain).to.equal(undefined);
@@ -107,6 +110,17 @@ describe("package schema", function () {
         expect(values("TrafficCaptureMode")).to.deep.equal(["Auto", "InitContainer"]);
     });
 
+    // Type-checked by `npm run build` (tsconfig.tests.json): an enum input takes its string literal as the other
+    // languages' SDKs do, and the enum's members are those literals.
+    it("takes an enum input as its string literal in TypeScript, and keeps it a schema enum", () => {
+        const controller: ServiceMeshControllerArgs = { version: "1.31.1", dataplaneMode: "Ambient", upgradeStrategy: "RevisionBased", platform: "GKE" };
+        const mesh: MultiClusterMeshArgs = { version: "1.31.1", clusters: [], rootOfTrust: { keyAlgorithm: "ECDSA", rotation: { stage: "TrustBoth" } } };
+        expect(controller.dataplaneMode).to.equal(DataplaneMode.Ambient);
+        expect(mesh.rootOfTrust!.keyAlgorithm).to.equal(KeyAlgorithm.ECDSA);
+        expect(schema.types["servicemesh:index:KeyAlgorithm"]).to.include({ type: "string" });
+        expect(schema.types["servicemesh:index:RotationStage"].enum.map((e: any) => e.value)).to.deep.equal(Object.values(RotationStage));
+    });
+
     it("describes every resource, input, output, type, type property and enum value", () => {
         const missing: string[] = [];
         const check = (where: string, props: Record<string, any> = {}) => {
@@ -127,6 +141,13 @@ describe("package schema", function () {
             }
         }
         expect(missing).to.deep.equal([]);
+    });
+
+    it("names the SDKs one way in every language, outside Pulumi's own namespaces", () => {
+        expect(schema.language.nodejs.packageName).to.equal("pulumi-servicemesh-sdk");
+        expect(schema.language.python.packageName).to.equal("pulumi_servicemesh_sdk");
+        expect(schema.language.go.importBasePath).to.equal("example.com/pulumi-servicemesh-sdk/servicemesh");
+        expect(schema.language.nodejs.packageName).to.not.match(/^@pulumi\//);
     });
 
     // pkg/v3's Go generator only emits MeshClusterArgs with this option (see provider/package/schema.ts).

@@ -56,7 +56,7 @@ describe("RootOfTrust", function () {
     });
 
     it("asks the tls provider for RSA 4096 by default, or the chosen algorithm and validity", async () => {
-        new RootOfTrust("a", { clusters: ["east"], rsaBits: 2048, keyAlgorithm: "ECDSA" as any, ecdsaCurve: "P384", intermediateValidityHours: 48, rootValidityHours: 96 });
+        new RootOfTrust("a", { clusters: ["east"], rsaBits: 2048, keyAlgorithm: "ECDSA", ecdsaCurve: "P384", intermediateValidityHours: 48, rootValidityHours: 96 });
         await settle();
         const keys = registered.filter((r) => r.type === "tls:index/privateKey:PrivateKey");
         expect(keys.map((k) => [k.inputs.algorithm, k.inputs.ecdsaCurve])).to.deep.equal([["ECDSA", "P384"], ["ECDSA", "P384"]]);

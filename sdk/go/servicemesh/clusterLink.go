@@ -8,7 +8,7 @@ import (
 	"reflect"
 
 	"errors"
-	"example.com/pulumi-servicemesh/sdk/go/servicemesh/internal"
+	"example.com/pulumi-servicemesh-sdk/servicemesh/internal"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -21,8 +21,12 @@ type ClusterLink struct {
 
 	// Whether istiod in the sending cluster reports the Gateway Accepted=True.
 	Accepted pulumi.BoolOutput `pulumi:"accepted"`
-	// The receiving cluster's east-west address the link points at.
+	// Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+	//
+	// Deprecated: Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
 	Address pulumi.StringOutput `pulumi:"address"`
+	// The receiving cluster's east-west address the link points at.
+	EastWestAddress pulumi.StringOutput `pulumi:"eastWestAddress"`
 	// The sending cluster.
 	From pulumi.StringOutput `pulumi:"from"`
 	// The peer Gateway in the sending cluster (`<namespace>/istio-remote-peer-<to network>`).
@@ -49,6 +53,9 @@ func NewClusterLink(ctx *pulumi.Context,
 
 	if args.To == nil {
 		return nil, errors.New("invalid value for required argument 'To'")
+	}
+	if args.Kubeconfig != nil {
+		args.Kubeconfig = pulumi.ToSecret(args.Kubeconfig).(pulumi.StringPtrInput)
 	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource ClusterLink
@@ -142,9 +149,16 @@ func (o ClusterLinkOutput) Accepted() pulumi.BoolOutput {
 	return o.ApplyT(func(v *ClusterLink) pulumi.BoolOutput { return v.Accepted }).(pulumi.BoolOutput)
 }
 
-// The receiving cluster's east-west address the link points at.
+// Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+//
+// Deprecated: Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
 func (o ClusterLinkOutput) Address() pulumi.StringOutput {
 	return o.ApplyT(func(v *ClusterLink) pulumi.StringOutput { return v.Address }).(pulumi.StringOutput)
+}
+
+// The receiving cluster's east-west address the link points at.
+func (o ClusterLinkOutput) EastWestAddress() pulumi.StringOutput {
+	return o.ApplyT(func(v *ClusterLink) pulumi.StringOutput { return v.EastWestAddress }).(pulumi.StringOutput)
 }
 
 // The sending cluster.

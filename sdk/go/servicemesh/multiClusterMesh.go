@@ -8,7 +8,7 @@ import (
 	"reflect"
 
 	"errors"
-	"example.com/pulumi-servicemesh/sdk/go/servicemesh/internal"
+	"example.com/pulumi-servicemesh-sdk/servicemesh/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -25,11 +25,11 @@ type MultiClusterMesh struct {
 	// Per link: the peer Gateway, the address it points at and whether it was accepted.
 	Links MeshLinkStatusArrayOutput `pulumi:"links"`
 	// `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`.
-	Phase pulumi.StringOutput `pulumi:"phase"`
+	Phase PhaseOutput `pulumi:"phase"`
 	// The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
 	RootCertPem pulumi.StringOutput `pulumi:"rootCertPem"`
 	// The root rotation stage the mesh is at (`Current` without a rotation).
-	RotationStage pulumi.StringOutput `pulumi:"rotationStage"`
+	RotationStage RotationStageOutput `pulumi:"rotationStage"`
 	// A readable table of the clusters and links.
 	Summary pulumi.StringOutput `pulumi:"summary"`
 }
@@ -43,6 +43,9 @@ func NewMultiClusterMesh(ctx *pulumi.Context,
 
 	if args.Clusters == nil {
 		return nil, errors.New("invalid value for required argument 'Clusters'")
+	}
+	if args.License != nil {
+		args.License = pulumi.ToSecret(args.License).(pulumi.StringPtrInput)
 	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource MultiClusterMesh
@@ -65,7 +68,7 @@ type multiClusterMeshArgs struct {
 	// The image distribution: `Standard` (default) or `FIPS`.
 	Distribution *Distribution `pulumi:"distribution"`
 	// East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
-	// cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+	// cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestGateway.address`).
 	// A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
 	EastWestGateway *EastWestGateway `pulumi:"eastWestGateway"`
 	// Revisions to remove although pods use them, on every cluster (RevisionBased).
@@ -123,7 +126,7 @@ type MultiClusterMeshArgs struct {
 	// The image distribution: `Standard` (default) or `FIPS`.
 	Distribution *Distribution
 	// East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
-	// cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+	// cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestGateway.address`).
 	// A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
 	EastWestGateway *EastWestGatewayArgs
 	// Revisions to remove although pods use them, on every cluster (RevisionBased).
@@ -222,8 +225,8 @@ func (o MultiClusterMeshOutput) Links() MeshLinkStatusArrayOutput {
 }
 
 // `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`.
-func (o MultiClusterMeshOutput) Phase() pulumi.StringOutput {
-	return o.ApplyT(func(v *MultiClusterMesh) pulumi.StringOutput { return v.Phase }).(pulumi.StringOutput)
+func (o MultiClusterMeshOutput) Phase() PhaseOutput {
+	return o.ApplyT(func(v *MultiClusterMesh) PhaseOutput { return v.Phase }).(PhaseOutput)
 }
 
 // The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
@@ -232,8 +235,8 @@ func (o MultiClusterMeshOutput) RootCertPem() pulumi.StringOutput {
 }
 
 // The root rotation stage the mesh is at (`Current` without a rotation).
-func (o MultiClusterMeshOutput) RotationStage() pulumi.StringOutput {
-	return o.ApplyT(func(v *MultiClusterMesh) pulumi.StringOutput { return v.RotationStage }).(pulumi.StringOutput)
+func (o MultiClusterMeshOutput) RotationStage() RotationStageOutput {
+	return o.ApplyT(func(v *MultiClusterMesh) RotationStageOutput { return v.RotationStage }).(RotationStageOutput)
 }
 
 // A readable table of the clusters and links.

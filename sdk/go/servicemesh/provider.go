@@ -7,7 +7,7 @@ import (
 	"context"
 	"reflect"
 
-	"example.com/pulumi-servicemesh/sdk/go/servicemesh/internal"
+	"example.com/pulumi-servicemesh-sdk/servicemesh/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

@@ -1193,6 +1193,177 @@ func (in *onConflictPtr) ToOnConflictPtrOutputWithContext(ctx context.Context) O
 	return pulumi.ToOutputWithContext(ctx, in).(OnConflictPtrOutput)
 }
 
+// Where the mesh stands, as the Gloo operator reports a ServiceMeshController's phase.
+type Phase string
+
+const (
+	// Every readiness condition is True (for a mesh: every cluster, and every link is up).
+	PhaseSUCCEEDED = Phase("SUCCEEDED")
+	// A Helm release failed (for a mesh: a cluster failed).
+	PhaseFAILED = Phase("FAILED")
+	// Still converging: a condition is not True yet, or a link is not up.
+	PhasePENDING = Phase("PENDING")
+)
+
+func (Phase) ElementType() reflect.Type {
+	return reflect.TypeOf((*Phase)(nil)).Elem()
+}
+
+func (e Phase) ToPhaseOutput() PhaseOutput {
+	return pulumi.ToOutput(e).(PhaseOutput)
+}
+
+func (e Phase) ToPhaseOutputWithContext(ctx context.Context) PhaseOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(PhaseOutput)
+}
+
+func (e Phase) ToPhasePtrOutput() PhasePtrOutput {
+	return e.ToPhasePtrOutputWithContext(context.Background())
+}
+
+func (e Phase) ToPhasePtrOutputWithContext(ctx context.Context) PhasePtrOutput {
+	return Phase(e).ToPhaseOutputWithContext(ctx).ToPhasePtrOutputWithContext(ctx)
+}
+
+func (e Phase) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e Phase) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e Phase) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e Phase) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type PhaseOutput struct{ *pulumi.OutputState }
+
+func (PhaseOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Phase)(nil)).Elem()
+}
+
+func (o PhaseOutput) ToPhaseOutput() PhaseOutput {
+	return o
+}
+
+func (o PhaseOutput) ToPhaseOutputWithContext(ctx context.Context) PhaseOutput {
+	return o
+}
+
+func (o PhaseOutput) ToPhasePtrOutput() PhasePtrOutput {
+	return o.ToPhasePtrOutputWithContext(context.Background())
+}
+
+func (o PhaseOutput) ToPhasePtrOutputWithContext(ctx context.Context) PhasePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v Phase) *Phase {
+		return &v
+	}).(PhasePtrOutput)
+}
+
+func (o PhaseOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o PhaseOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e Phase) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o PhaseOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o PhaseOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e Phase) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type PhasePtrOutput struct{ *pulumi.OutputState }
+
+func (PhasePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Phase)(nil)).Elem()
+}
+
+func (o PhasePtrOutput) ToPhasePtrOutput() PhasePtrOutput {
+	return o
+}
+
+func (o PhasePtrOutput) ToPhasePtrOutputWithContext(ctx context.Context) PhasePtrOutput {
+	return o
+}
+
+func (o PhasePtrOutput) Elem() PhaseOutput {
+	return o.ApplyT(func(v *Phase) Phase {
+		if v != nil {
+			return *v
+		}
+		var ret Phase
+		return ret
+	}).(PhaseOutput)
+}
+
+func (o PhasePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o PhasePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *Phase) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// PhaseInput is an input type that accepts values of the Phase enum
+// A concrete instance of `PhaseInput` can be one of the following:
+//
+//	PhaseSUCCEEDED
+//	PhaseFAILED
+//	PhasePENDING
+type PhaseInput interface {
+	pulumi.Input
+
+	ToPhaseOutput() PhaseOutput
+	ToPhaseOutputWithContext(context.Context) PhaseOutput
+}
+
+var phasePtrType = reflect.TypeOf((**Phase)(nil)).Elem()
+
+type PhasePtrInput interface {
+	pulumi.Input
+
+	ToPhasePtrOutput() PhasePtrOutput
+	ToPhasePtrOutputWithContext(context.Context) PhasePtrOutput
+}
+
+type phasePtr string
+
+func PhasePtr(v string) PhasePtrInput {
+	return (*phasePtr)(&v)
+}
+
+func (*phasePtr) ElementType() reflect.Type {
+	return phasePtrType
+}
+
+func (in *phasePtr) ToPhasePtrOutput() PhasePtrOutput {
+	return pulumi.ToOutput(in).(PhasePtrOutput)
+}
+
+func (in *phasePtr) ToPhasePtrOutputWithContext(ctx context.Context) PhasePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(PhasePtrOutput)
+}
+
 // The Kubernetes platform, for the platform-specific chart values (Istio's `global.platform` overlay: CNI paths,
 // OpenShift security contexts, ...). Unset: detected by the pre-flight checks.
 type Platform string
@@ -2077,6 +2248,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*KeyAlgorithmPtrInput)(nil)).Elem(), KeyAlgorithm("RSA"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OnConflictInput)(nil)).Elem(), OnConflict("Force"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OnConflictPtrInput)(nil)).Elem(), OnConflict("Force"))
+	pulumi.RegisterInputType(reflect.TypeOf((*PhaseInput)(nil)).Elem(), Phase("SUCCEEDED"))
+	pulumi.RegisterInputType(reflect.TypeOf((*PhasePtrInput)(nil)).Elem(), Phase("SUCCEEDED"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PlatformInput)(nil)).Elem(), Platform("GKE"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PlatformPtrInput)(nil)).Elem(), Platform("GKE"))
 	pulumi.RegisterInputType(reflect.TypeOf((*RotationStageInput)(nil)).Elem(), RotationStage("Current"))
@@ -2101,6 +2274,8 @@ func init() {
 	pulumi.RegisterOutputType(KeyAlgorithmPtrOutput{})
 	pulumi.RegisterOutputType(OnConflictOutput{})
 	pulumi.RegisterOutputType(OnConflictPtrOutput{})
+	pulumi.RegisterOutputType(PhaseOutput{})
+	pulumi.RegisterOutputType(PhasePtrOutput{})
 	pulumi.RegisterOutputType(PlatformOutput{})
 	pulumi.RegisterOutputType(PlatformPtrOutput{})
 	pulumi.RegisterOutputType(RotationStageOutput{})

@@ -7,7 +7,7 @@ import (
 	"context"
 	"reflect"
 
-	"example.com/pulumi-servicemesh/sdk/go/servicemesh/internal"
+	"example.com/pulumi-servicemesh-sdk/servicemesh/internal"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -2104,7 +2104,7 @@ type GatewayApi struct {
 	Install *bool `pulumi:"install"`
 	// The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
 	// standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
-	// `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
+	// `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.0/standard-install.yaml`.
 	Manifest *string `pulumi:"manifest"`
 }
 
@@ -2126,7 +2126,7 @@ type GatewayApiArgs struct {
 	Install *bool `pulumi:"install"`
 	// The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
 	// standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
-	// `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
+	// `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.0/standard-install.yaml`.
 	Manifest *string `pulumi:"manifest"`
 }
 
@@ -2216,7 +2216,7 @@ func (o GatewayApiOutput) Install() pulumi.BoolPtrOutput {
 
 // The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
 // standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
-// `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
+// `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.0/standard-install.yaml`.
 func (o GatewayApiOutput) Manifest() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GatewayApi) *string { return v.Manifest }).(pulumi.StringPtrOutput)
 }
@@ -2258,7 +2258,7 @@ func (o GatewayApiPtrOutput) Install() pulumi.BoolPtrOutput {
 
 // The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
 // standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
-// `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
+// `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.0/standard-install.yaml`.
 func (o GatewayApiPtrOutput) Manifest() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GatewayApi) *string {
 		if v == nil {
@@ -2276,7 +2276,7 @@ type GatewayApiState struct {
 	Channel string `pulumi:"channel"`
 	// True when this component applies (and upgrades) the bundle; false when it leaves the cluster's own alone.
 	Managed bool `pulumi:"managed"`
-	// The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed).
+	// The bundle version in force, e.g. `v1.6.0` (`unknown` when its CRDs do not say; empty when not installed).
 	Version string `pulumi:"version"`
 }
 
@@ -2299,7 +2299,7 @@ type GatewayApiStateArgs struct {
 	Channel pulumi.StringInput `pulumi:"channel"`
 	// True when this component applies (and upgrades) the bundle; false when it leaves the cluster's own alone.
 	Managed pulumi.BoolInput `pulumi:"managed"`
-	// The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed).
+	// The bundle version in force, e.g. `v1.6.0` (`unknown` when its CRDs do not say; empty when not installed).
 	Version pulumi.StringInput `pulumi:"version"`
 }
 
@@ -2345,7 +2345,7 @@ func (o GatewayApiStateOutput) Managed() pulumi.BoolOutput {
 	return o.ApplyT(func(v GatewayApiState) bool { return v.Managed }).(pulumi.BoolOutput)
 }
 
-// The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed).
+// The bundle version in force, e.g. `v1.6.0` (`unknown` when its CRDs do not say; empty when not installed).
 func (o GatewayApiStateOutput) Version() pulumi.StringOutput {
 	return o.ApplyT(func(v GatewayApiState) string { return v.Version }).(pulumi.StringOutput)
 }
@@ -2800,19 +2800,26 @@ func (o MeshAppliedValuesArrayOutput) Index(i pulumi.IntInput) MeshAppliedValues
 
 // One cluster of the mesh and how to reach it.
 type MeshCluster struct {
+	// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. Required.
+	Cluster *string `pulumi:"cluster"`
 	// Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default.
 	Context *string `pulumi:"context"`
-	// The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
+	// Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
+	//
+	// Deprecated: Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
 	EastWestAddress *string `pulumi:"eastWestAddress"`
 	// This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
-	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
+	// it at when fixed in advance (a static IP, a DNS name in front of the nodes).
 	EastWestGateway *EastWestGateway `pulumi:"eastWestGateway"`
 	// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
 	ForceRemoveRevisions []string `pulumi:"forceRemoveRevisions"`
 	// Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
 	Kubeconfig *string `pulumi:"kubeconfig"`
-	// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
-	Name string `pulumi:"name"`
+	// Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+	//
+	// Deprecated: Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+	Name *string `pulumi:"name"`
 	// The cluster's network (unique in the mesh). Default: the cluster name.
 	Network *string `pulumi:"network"`
 	// The Kubernetes provider that reaches the cluster (one the program already has, e.g. an EKS cluster's provider),
@@ -2841,19 +2848,26 @@ type MeshClusterInput interface {
 
 // One cluster of the mesh and how to reach it.
 type MeshClusterArgs struct {
+	// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. Required.
+	Cluster *string `pulumi:"cluster"`
 	// Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default.
 	Context pulumi.StringPtrInput `pulumi:"context"`
-	// The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
+	// Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
+	//
+	// Deprecated: Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
 	EastWestAddress *string `pulumi:"eastWestAddress"`
 	// This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
-	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
+	// it at when fixed in advance (a static IP, a DNS name in front of the nodes).
 	EastWestGateway *EastWestGatewayArgs `pulumi:"eastWestGateway"`
 	// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
 	ForceRemoveRevisions []string `pulumi:"forceRemoveRevisions"`
 	// Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
 	Kubeconfig pulumi.StringPtrInput `pulumi:"kubeconfig"`
-	// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
-	Name string `pulumi:"name"`
+	// Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+	//
+	// Deprecated: Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+	Name *string `pulumi:"name"`
 	// The cluster's network (unique in the mesh). Default: the cluster name.
 	Network *string `pulumi:"network"`
 	// The Kubernetes provider that reaches the cluster (one the program already has, e.g. an EKS cluster's provider),
@@ -2921,18 +2935,26 @@ func (o MeshClusterOutput) ToMeshClusterOutputWithContext(ctx context.Context) M
 	return o
 }
 
+// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. Required.
+func (o MeshClusterOutput) Cluster() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MeshCluster) *string { return v.Cluster }).(pulumi.StringPtrOutput)
+}
+
 // Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default.
 func (o MeshClusterOutput) Context() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.Context }).(pulumi.StringPtrOutput)
 }
 
-// The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
+// Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
+//
+// Deprecated: Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
 func (o MeshClusterOutput) EastWestAddress() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.EastWestAddress }).(pulumi.StringPtrOutput)
 }
 
 // This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
-// labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+// labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
+// it at when fixed in advance (a static IP, a DNS name in front of the nodes).
 func (o MeshClusterOutput) EastWestGateway() EastWestGatewayPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *EastWestGateway { return v.EastWestGateway }).(EastWestGatewayPtrOutput)
 }
@@ -2947,9 +2969,11 @@ func (o MeshClusterOutput) Kubeconfig() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *string { return v.Kubeconfig }).(pulumi.StringPtrOutput)
 }
 
-// Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
-func (o MeshClusterOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v MeshCluster) string { return v.Name }).(pulumi.StringOutput)
+// Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+//
+// Deprecated: Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+func (o MeshClusterOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MeshCluster) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
 // The cluster's network (unique in the mesh). Default: the cluster name.
@@ -3007,6 +3031,8 @@ func (o MeshClusterArrayOutput) Index(i pulumi.IntInput) MeshClusterOutput {
 type MeshClusterStatus struct {
 	// The revision its `version` installs (`default` for InPlace).
 	ActiveRevision string `pulumi:"activeRevision"`
+	// The cluster name.
+	Cluster string `pulumi:"cluster"`
 	// The cluster's readiness conditions.
 	Conditions []Condition `pulumi:"conditions"`
 	// The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
@@ -3015,14 +3041,18 @@ type MeshClusterStatus struct {
 	EastWestAddress string `pulumi:"eastWestAddress"`
 	// The Gateway API bundle in force on the cluster after the update, and whether the mesh manages it.
 	GatewayApi GatewayApiState `pulumi:"gatewayApi"`
-	// When the cluster's intermediate CA certificate expires (RFC 3339).
+	// Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
+	//
+	// Deprecated: Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
 	IntermediateExpiry string `pulumi:"intermediateExpiry"`
-	// The cluster name.
+	// Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
+	//
+	// Deprecated: Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
 	Name string `pulumi:"name"`
 	// The cluster's network.
 	Network string `pulumi:"network"`
 	// The cluster's ServiceMeshController phase.
-	Phase string `pulumi:"phase"`
+	Phase Phase `pulumi:"phase"`
 	// RevisionBased: where its revision tags point.
 	RevisionTags []RevisionTagState `pulumi:"revisionTags"`
 	// RevisionBased: its istiod revisions with readiness and the pods using each.
@@ -3048,6 +3078,8 @@ type MeshClusterStatusInput interface {
 type MeshClusterStatusArgs struct {
 	// The revision its `version` installs (`default` for InPlace).
 	ActiveRevision pulumi.StringInput `pulumi:"activeRevision"`
+	// The cluster name.
+	Cluster pulumi.StringInput `pulumi:"cluster"`
 	// The cluster's readiness conditions.
 	Conditions ConditionArrayInput `pulumi:"conditions"`
 	// The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
@@ -3056,14 +3088,18 @@ type MeshClusterStatusArgs struct {
 	EastWestAddress pulumi.StringInput `pulumi:"eastWestAddress"`
 	// The Gateway API bundle in force on the cluster after the update, and whether the mesh manages it.
 	GatewayApi GatewayApiStateInput `pulumi:"gatewayApi"`
-	// When the cluster's intermediate CA certificate expires (RFC 3339).
+	// Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
+	//
+	// Deprecated: Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
 	IntermediateExpiry pulumi.StringInput `pulumi:"intermediateExpiry"`
-	// The cluster name.
+	// Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
+	//
+	// Deprecated: Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
 	Name pulumi.StringInput `pulumi:"name"`
 	// The cluster's network.
 	Network pulumi.StringInput `pulumi:"network"`
 	// The cluster's ServiceMeshController phase.
-	Phase pulumi.StringInput `pulumi:"phase"`
+	Phase PhaseInput `pulumi:"phase"`
 	// RevisionBased: where its revision tags point.
 	RevisionTags RevisionTagStateArrayInput `pulumi:"revisionTags"`
 	// RevisionBased: its istiod revisions with readiness and the pods using each.
@@ -3131,6 +3167,11 @@ func (o MeshClusterStatusOutput) ActiveRevision() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshClusterStatus) string { return v.ActiveRevision }).(pulumi.StringOutput)
 }
 
+// The cluster name.
+func (o MeshClusterStatusOutput) Cluster() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshClusterStatus) string { return v.Cluster }).(pulumi.StringOutput)
+}
+
 // The cluster's readiness conditions.
 func (o MeshClusterStatusOutput) Conditions() ConditionArrayOutput {
 	return o.ApplyT(func(v MeshClusterStatus) []Condition { return v.Conditions }).(ConditionArrayOutput)
@@ -3151,12 +3192,16 @@ func (o MeshClusterStatusOutput) GatewayApi() GatewayApiStateOutput {
 	return o.ApplyT(func(v MeshClusterStatus) GatewayApiState { return v.GatewayApi }).(GatewayApiStateOutput)
 }
 
-// When the cluster's intermediate CA certificate expires (RFC 3339).
+// Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
+//
+// Deprecated: Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
 func (o MeshClusterStatusOutput) IntermediateExpiry() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshClusterStatus) string { return v.IntermediateExpiry }).(pulumi.StringOutput)
 }
 
-// The cluster name.
+// Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
+//
+// Deprecated: Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
 func (o MeshClusterStatusOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshClusterStatus) string { return v.Name }).(pulumi.StringOutput)
 }
@@ -3167,8 +3212,8 @@ func (o MeshClusterStatusOutput) Network() pulumi.StringOutput {
 }
 
 // The cluster's ServiceMeshController phase.
-func (o MeshClusterStatusOutput) Phase() pulumi.StringOutput {
-	return o.ApplyT(func(v MeshClusterStatus) string { return v.Phase }).(pulumi.StringOutput)
+func (o MeshClusterStatusOutput) Phase() PhaseOutput {
+	return o.ApplyT(func(v MeshClusterStatus) Phase { return v.Phase }).(PhaseOutput)
 }
 
 // RevisionBased: where its revision tags point.
@@ -3324,8 +3369,12 @@ func (o MeshLinkArrayOutput) Index(i pulumi.IntInput) MeshLinkOutput {
 type MeshLinkStatus struct {
 	// Whether the Gateway reports Accepted=True.
 	Accepted bool `pulumi:"accepted"`
-	// The address of `to`'s east-west gateway the link points at.
+	// Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+	//
+	// Deprecated: Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
 	Address string `pulumi:"address"`
+	// The address of `to`'s east-west gateway the link points at.
+	EastWestAddress string `pulumi:"eastWestAddress"`
 	// The sending cluster.
 	From string `pulumi:"from"`
 	// The peer Gateway in `from` (`<namespace>/istio-remote-peer-<to network>`).
@@ -3357,8 +3406,12 @@ type MeshLinkStatusInput interface {
 type MeshLinkStatusArgs struct {
 	// Whether the Gateway reports Accepted=True.
 	Accepted pulumi.BoolInput `pulumi:"accepted"`
-	// The address of `to`'s east-west gateway the link points at.
+	// Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+	//
+	// Deprecated: Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
 	Address pulumi.StringInput `pulumi:"address"`
+	// The address of `to`'s east-west gateway the link points at.
+	EastWestAddress pulumi.StringInput `pulumi:"eastWestAddress"`
 	// The sending cluster.
 	From pulumi.StringInput `pulumi:"from"`
 	// The peer Gateway in `from` (`<namespace>/istio-remote-peer-<to network>`).
@@ -3432,9 +3485,16 @@ func (o MeshLinkStatusOutput) Accepted() pulumi.BoolOutput {
 	return o.ApplyT(func(v MeshLinkStatus) bool { return v.Accepted }).(pulumi.BoolOutput)
 }
 
-// The address of `to`'s east-west gateway the link points at.
+// Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+//
+// Deprecated: Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
 func (o MeshLinkStatusOutput) Address() pulumi.StringOutput {
 	return o.ApplyT(func(v MeshLinkStatus) string { return v.Address }).(pulumi.StringOutput)
+}
+
+// The address of `to`'s east-west gateway the link points at.
+func (o MeshLinkStatusOutput) EastWestAddress() pulumi.StringOutput {
+	return o.ApplyT(func(v MeshLinkStatus) string { return v.EastWestAddress }).(pulumi.StringOutput)
 }
 
 // The sending cluster.

@@ -7,7 +7,7 @@ import (
 	"context"
 	"reflect"
 
-	"example.com/pulumi-servicemesh/sdk/go/servicemesh/internal"
+	"example.com/pulumi-servicemesh-sdk/servicemesh/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -30,7 +30,11 @@ type RootOfTrust struct {
 	// When the root that issues the intermediates expires (RFC 3339).
 	RootExpiry pulumi.StringOutput `pulumi:"rootExpiry"`
 	// The rotation stage the material is at (`Current` without a rotation).
-	Stage pulumi.StringOutput `pulumi:"stage"`
+	RotationStage RotationStageOutput `pulumi:"rotationStage"`
+	// Use `rotationStage` (one name per value since 0.2); `stage` is published too until 0.3.
+	//
+	// Deprecated: Use `rotationStage` (one name per value since 0.2); `stage` is published too until 0.3.
+	Stage RotationStageOutput `pulumi:"stage"`
 }
 
 // NewRootOfTrust registers a new resource with the given unique name, arguments, and options.
@@ -40,6 +44,13 @@ func NewRootOfTrust(ctx *pulumi.Context,
 		args = &RootOfTrustArgs{}
 	}
 
+	if args.RootKeyPem != nil {
+		args.RootKeyPem = pulumi.ToSecret(args.RootKeyPem).(pulumi.StringPtrInput)
+	}
+	secrets := pulumi.AdditionalSecretOutputs([]string{
+		"cacerts",
+	})
+	opts = append(opts, secrets)
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource RootOfTrust
 	err := ctx.RegisterRemoteComponentResource("servicemesh:index:RootOfTrust", name, args, &resource, opts...)
@@ -184,8 +195,15 @@ func (o RootOfTrustOutput) RootExpiry() pulumi.StringOutput {
 }
 
 // The rotation stage the material is at (`Current` without a rotation).
-func (o RootOfTrustOutput) Stage() pulumi.StringOutput {
-	return o.ApplyT(func(v *RootOfTrust) pulumi.StringOutput { return v.Stage }).(pulumi.StringOutput)
+func (o RootOfTrustOutput) RotationStage() RotationStageOutput {
+	return o.ApplyT(func(v *RootOfTrust) RotationStageOutput { return v.RotationStage }).(RotationStageOutput)
+}
+
+// Use `rotationStage` (one name per value since 0.2); `stage` is published too until 0.3.
+//
+// Deprecated: Use `rotationStage` (one name per value since 0.2); `stage` is published too until 0.3.
+func (o RootOfTrustOutput) Stage() RotationStageOutput {
+	return o.ApplyT(func(v *RootOfTrust) RotationStageOutput { return v.Stage }).(RotationStageOutput)
 }
 
 func init() {

@@ -8,7 +8,7 @@ import (
 	"reflect"
 
 	"errors"
-	"example.com/pulumi-servicemesh/sdk/go/servicemesh/internal"
+	"example.com/pulumi-servicemesh-sdk/servicemesh/internal"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -42,7 +42,7 @@ type ServiceMeshController struct {
 	// hand it, read through a StackReference, to another stack's `ClusterLink.to` as is.
 	Peer MeshPeerPtrOutput `pulumi:"peer"`
 	// `SUCCEEDED` when every condition is True, `FAILED` when a Helm release failed, otherwise `PENDING`.
-	Phase pulumi.StringOutput `pulumi:"phase"`
+	Phase PhaseOutput `pulumi:"phase"`
 	// The state of each Helm release, as Helm reports it.
 	Releases ReleaseStateArrayOutput `pulumi:"releases"`
 	// RevisionBased: where each revision tag points (empty for InPlace).
@@ -62,6 +62,15 @@ func NewServiceMeshController(ctx *pulumi.Context,
 		return nil, errors.New("missing one or more required arguments")
 	}
 
+	if args.Cacerts != nil {
+		args.Cacerts = pulumi.ToSecret(args.Cacerts).(CacertsPtrInput)
+	}
+	if args.Kubeconfig != nil {
+		args.Kubeconfig = pulumi.ToSecret(args.Kubeconfig).(pulumi.StringPtrInput)
+	}
+	if args.License != nil {
+		args.License = pulumi.ToSecret(args.License).(pulumi.StringPtrInput)
+	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource ServiceMeshController
 	err := ctx.RegisterRemoteComponentResource("servicemesh:index:ServiceMeshController", name, args, &resource, opts...)
@@ -75,7 +84,7 @@ type serviceMeshControllerArgs struct {
 	// Let `values` override values the component owns; each such key is logged as a warning. Default false. The
 	// component's readiness and upgrade logic assume its own values, so use it knowingly.
 	AllowProtectedValueOverrides *bool `pulumi:"allowProtectedValueOverrides"`
-	// Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+	// Allow an in-place version change that skips a minor or goes down (e.g. skipping 1.30 from 1.29.3 to 1.31.1, or going back from 1.31.1 to 1.30.2).
 	// Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
 	AllowVersionSkew *bool `pulumi:"allowVersionSkew"`
 	// Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
@@ -157,7 +166,7 @@ type serviceMeshControllerArgs struct {
 	// Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
 	// scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
 	Values *ChartValues `pulumi:"values"`
-	// The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later.
+	// The Istio patch version to install, `1.x.y` with no tags (e.g. `1.31.1`). Ambient needs 1.22.3 or later.
 	Version string `pulumi:"version"`
 }
 
@@ -166,7 +175,7 @@ type ServiceMeshControllerArgs struct {
 	// Let `values` override values the component owns; each such key is logged as a warning. Default false. The
 	// component's readiness and upgrade logic assume its own values, so use it knowingly.
 	AllowProtectedValueOverrides *bool
-	// Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+	// Allow an in-place version change that skips a minor or goes down (e.g. skipping 1.30 from 1.29.3 to 1.31.1, or going back from 1.31.1 to 1.30.2).
 	// Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
 	AllowVersionSkew *bool
 	// Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
@@ -248,7 +257,7 @@ type ServiceMeshControllerArgs struct {
 	// Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
 	// scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
 	Values *ChartValuesArgs
-	// The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later.
+	// The Istio patch version to install, `1.x.y` with no tags (e.g. `1.31.1`). Ambient needs 1.22.3 or later.
 	Version string
 }
 
@@ -342,8 +351,8 @@ func (o ServiceMeshControllerOutput) Peer() MeshPeerPtrOutput {
 }
 
 // `SUCCEEDED` when every condition is True, `FAILED` when a Helm release failed, otherwise `PENDING`.
-func (o ServiceMeshControllerOutput) Phase() pulumi.StringOutput {
-	return o.ApplyT(func(v *ServiceMeshController) pulumi.StringOutput { return v.Phase }).(pulumi.StringOutput)
+func (o ServiceMeshControllerOutput) Phase() PhaseOutput {
+	return o.ApplyT(func(v *ServiceMeshController) PhaseOutput { return v.Phase }).(PhaseOutput)
 }
 
 // The state of each Helm release, as Helm reports it.

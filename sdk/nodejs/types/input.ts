@@ -235,7 +235,7 @@ export interface GatewayApiArgs {
     /**
      * The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
      * standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
-     * `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
+     * `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.0/standard-install.yaml`.
      */
     manifest?: string;
 }
@@ -314,16 +314,23 @@ export interface LinkPeerArgs {
  */
 export interface MeshClusterArgs {
     /**
+     * Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. Required.
+     */
+    cluster?: string;
+    /**
      * Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default.
      */
     context?: pulumi.Input<string | undefined>;
     /**
-     * The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
+     * Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
+     *
+     * @deprecated Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
      */
     eastWestAddress?: string;
     /**
      * This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
-     * labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+     * labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
+     * it at when fixed in advance (a static IP, a DNS name in front of the nodes).
      */
     eastWestGateway?: inputs.EastWestGatewayArgs;
     /**
@@ -335,9 +342,11 @@ export interface MeshClusterArgs {
      */
     kubeconfig?: pulumi.Input<string | undefined>;
     /**
-     * Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
+     * Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+     *
+     * @deprecated Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
      */
-    name: string;
+    name?: string;
     /**
      * The cluster's network (unique in the mesh). Default: the cluster name.
      */

@@ -170,7 +170,7 @@ export interface GatewayApiState {
      */
     managed: boolean;
     /**
-     * The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed).
+     * The bundle version in force, e.g. `v1.6.0` (`unknown` when its CRDs do not say; empty when not installed).
      */
     version: string;
 }
@@ -206,6 +206,10 @@ export interface MeshClusterStatus {
      */
     activeRevision: string;
     /**
+     * The cluster name.
+     */
+    cluster: string;
+    /**
      * The cluster's readiness conditions.
      */
     conditions: outputs.Condition[];
@@ -222,11 +226,15 @@ export interface MeshClusterStatus {
      */
     gatewayApi: outputs.GatewayApiState;
     /**
-     * When the cluster's intermediate CA certificate expires (RFC 3339).
+     * Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
+     *
+     * @deprecated Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
      */
     intermediateExpiry: string;
     /**
-     * The cluster name.
+     * Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
+     *
+     * @deprecated Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
      */
     name: string;
     /**
@@ -236,7 +244,7 @@ export interface MeshClusterStatus {
     /**
      * The cluster's ServiceMeshController phase.
      */
-    phase: string;
+    phase: enums.Phase;
     /**
      * RevisionBased: where its revision tags point.
      */
@@ -264,9 +272,15 @@ export interface MeshLinkStatus {
      */
     accepted: boolean;
     /**
-     * The address of `to`'s east-west gateway the link points at.
+     * Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+     *
+     * @deprecated Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
      */
     address: string;
+    /**
+     * The address of `to`'s east-west gateway the link points at.
+     */
+    eastWestAddress: string;
     /**
      * The sending cluster.
      */

@@ -122,6 +122,26 @@ export const OnConflict = {
  */
 export type OnConflict = (typeof OnConflict)[keyof typeof OnConflict];
 
+export const Phase = {
+    /**
+     * Every readiness condition is True (for a mesh: every cluster, and every link is up).
+     */
+    SUCCEEDED: "SUCCEEDED",
+    /**
+     * A Helm release failed (for a mesh: a cluster failed).
+     */
+    FAILED: "FAILED",
+    /**
+     * Still converging: a condition is not True yet, or a link is not up.
+     */
+    PENDING: "PENDING",
+} as const;
+
+/**
+ * Where the mesh stands, as the Gloo operator reports a ServiceMeshController's phase.
+ */
+export type Phase = (typeof Phase)[keyof typeof Phase];
+
 export const Platform = {
     /**
      * Google Kubernetes Engine (`global.platform=gke` from Istio 1.25).

@@ -20,7 +20,7 @@ _utilities.register(
  {
   "pkg": "servicemesh",
   "mod": "index",
-  "fqn": "pulumi_servicemesh",
+  "fqn": "pulumi_servicemesh_sdk",
   "classes": {
    "servicemesh:index:ClusterLink": "ClusterLink",
    "servicemesh:index:MultiClusterMesh": "MultiClusterMesh",
@@ -35,7 +35,7 @@ _utilities.register(
  {
   "pkg": "servicemesh",
   "token": "pulumi:providers:servicemesh",
-  "fqn": "pulumi_servicemesh",
+  "fqn": "pulumi_servicemesh_sdk",
   "class": "Provider"
  }
 ]

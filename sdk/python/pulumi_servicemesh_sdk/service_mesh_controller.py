@@ -56,10 +56,10 @@ class ServiceMeshControllerArgs:
         """
         The set of arguments for constructing a ServiceMeshController resource.
 
-        :param _builtins.str version: The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later.
+        :param _builtins.str version: The Istio patch version to install, `1.x.y` with no tags (e.g. `1.31.1`). Ambient needs 1.22.3 or later.
         :param _builtins.bool allow_protected_value_overrides: Let `values` override values the component owns; each such key is logged as a warning. Default false. The
                component's readiness and upgrade logic assume its own values, so use it knowingly.
-        :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+        :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down (e.g. skipping 1.30 from 1.29.3 to 1.31.1, or going back from 1.31.1 to 1.30.2).
                Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
         :param pulumi.Input['CacertsArgs'] cacerts: Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
                RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
@@ -178,7 +178,7 @@ class ServiceMeshControllerArgs:
     @pulumi.getter
     def version(self) -> _builtins.str:
         """
-        The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later.
+        The Istio patch version to install, `1.x.y` with no tags (e.g. `1.31.1`). Ambient needs 1.22.3 or later.
         """
         return pulumi.get(self, "version")
 
@@ -203,7 +203,7 @@ class ServiceMeshControllerArgs:
     @pulumi.getter(name="allowVersionSkew")
     def allow_version_skew(self) -> Optional[_builtins.bool]:
         """
-        Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+        Allow an in-place version change that skips a minor or goes down (e.g. skipping 1.30 from 1.29.3 to 1.31.1, or going back from 1.31.1 to 1.30.2).
         Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
         """
         return pulumi.get(self, "allow_version_skew")
@@ -608,7 +608,7 @@ class ServiceMeshController(pulumi.ComponentResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param _builtins.bool allow_protected_value_overrides: Let `values` override values the component owns; each such key is logged as a warning. Default false. The
                component's readiness and upgrade logic assume its own values, so use it knowingly.
-        :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down (e.g. 1.24.3 → 1.26.1, or 1.25.2 → 1.24.3).
+        :param _builtins.bool allow_version_skew: Allow an in-place version change that skips a minor or goes down (e.g. skipping 1.30 from 1.29.3 to 1.31.1, or going back from 1.31.1 to 1.30.2).
                Default false: the pre-flight refuses it, naming the version deployed in the cluster and the one requested.
         :param pulumi.Input[Union['CacertsArgs', 'CacertsArgsDict']] cacerts: Plug-in CA material (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`), e.g. one entry of
                RootOfTrust's `cacerts`. Written to the Secret `cacerts` in the install namespace before istiod starts, so the
@@ -662,7 +662,7 @@ class ServiceMeshController(pulumi.ComponentResource):
         :param Union['ChartValuesArgs', 'ChartValuesArgsDict'] values: Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
                Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
                scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
-        :param _builtins.str version: The Istio patch version to install, `1.x.y` with no tags (e.g. `1.24.3`). Ambient needs 1.22.3 or later.
+        :param _builtins.str version: The Istio patch version to install, `1.x.y` with no tags (e.g. `1.31.1`). Ambient needs 1.22.3 or later.
         """
         ...
     @overload
@@ -733,7 +733,7 @@ class ServiceMeshController(pulumi.ComponentResource):
 
             __props__.__dict__["allow_protected_value_overrides"] = allow_protected_value_overrides
             __props__.__dict__["allow_version_skew"] = allow_version_skew
-            __props__.__dict__["cacerts"] = cacerts
+            __props__.__dict__["cacerts"] = None if cacerts is None else pulumi.Output.secret(cacerts)
             __props__.__dict__["cluster"] = cluster
             __props__.__dict__["context"] = context
             __props__.__dict__["create_namespace"] = create_namespace
@@ -745,8 +745,8 @@ class ServiceMeshController(pulumi.ComponentResource):
             __props__.__dict__["image"] = image
             __props__.__dict__["inactive_revision_deletion_grace_period_seconds"] = inactive_revision_deletion_grace_period_seconds
             __props__.__dict__["install_namespace"] = install_namespace
-            __props__.__dict__["kubeconfig"] = kubeconfig
-            __props__.__dict__["license"] = license
+            __props__.__dict__["kubeconfig"] = None if kubeconfig is None else pulumi.Output.secret(kubeconfig)
+            __props__.__dict__["license"] = None if license is None else pulumi.Output.secret(license)
             __props__.__dict__["network"] = network
             __props__.__dict__["on_conflict"] = on_conflict
             __props__.__dict__["platform"] = platform
@@ -863,7 +863,7 @@ class ServiceMeshController(pulumi.ComponentResource):
 
     @_builtins.property
     @pulumi.getter
-    def phase(self) -> pulumi.Output[_builtins.str]:
+    def phase(self) -> pulumi.Output['Phase']:
         """
         `SUCCEEDED` when every condition is True, `FAILED` when a Helm release failed, otherwise `PENDING`.
         """

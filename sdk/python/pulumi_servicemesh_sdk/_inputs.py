@@ -979,7 +979,7 @@ class GatewayApiArgsDict(TypedDict):
     """
     The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
     standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
-    `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
+    `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.0/standard-install.yaml`.
     """
 
 @pulumi.input_type
@@ -994,7 +994,7 @@ class GatewayApiArgs:
                experimental channel, or managed by another tool are left alone; an older standard bundle is upgraded.
         :param _builtins.str manifest: The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
                standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
-               `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
+               `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.0/standard-install.yaml`.
         """
         if install is not None:
             pulumi.set(__self__, "install", install)
@@ -1020,7 +1020,7 @@ class GatewayApiArgs:
         """
         The bundle manifest to apply: a local file path or an http(s) URL (fetched by the component). Default: the
         standard channel of the Gateway API release the Istio minor is built against, e.g. for 1.30
-        `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml`.
+        `https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.0/standard-install.yaml`.
         """
         return pulumi.get(self, "manifest")
 
@@ -1332,9 +1332,9 @@ class MeshClusterArgsDict(TypedDict):
     """
     One cluster of the mesh and how to reach it.
     """
-    name: _builtins.str
+    cluster: NotRequired[_builtins.str]
     """
-    Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
+    Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. Required.
     """
     context: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -1342,12 +1342,13 @@ class MeshClusterArgsDict(TypedDict):
     """
     east_west_address: NotRequired[_builtins.str]
     """
-    The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
+    Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
     """
     east_west_gateway: NotRequired['EastWestGatewayArgsDict']
     """
     This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
-    labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+    labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
+    it at when fixed in advance (a static IP, a DNS name in front of the nodes).
     """
     force_remove_revisions: NotRequired[Sequence[_builtins.str]]
     """
@@ -1356,6 +1357,10 @@ class MeshClusterArgsDict(TypedDict):
     kubeconfig: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
+    """
+    name: NotRequired[_builtins.str]
+    """
+    Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
     """
     network: NotRequired[_builtins.str]
     """
@@ -1386,12 +1391,13 @@ class MeshClusterArgsDict(TypedDict):
 @pulumi.input_type
 class MeshClusterArgs:
     def __init__(__self__, *,
-                 name: _builtins.str,
+                 cluster: Optional[_builtins.str] = None,
                  context: pulumi.Input[Optional[_builtins.str]] = None,
                  east_west_address: Optional[_builtins.str] = None,
                  east_west_gateway: Optional['EastWestGatewayArgs'] = None,
                  force_remove_revisions: Optional[Sequence[_builtins.str]] = None,
                  kubeconfig: pulumi.Input[Optional[_builtins.str]] = None,
+                 name: Optional[_builtins.str] = None,
                  network: Optional[_builtins.str] = None,
                  provider: Optional['pulumi_kubernetes.Provider'] = None,
                  revision_tags: Optional[Sequence['RevisionTagArgs']] = None,
@@ -1401,13 +1407,15 @@ class MeshClusterArgs:
         """
         One cluster of the mesh and how to reach it.
 
-        :param _builtins.str name: Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
+        :param _builtins.str cluster: Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. Required.
         :param pulumi.Input[_builtins.str] context: Context of the kubeconfig. Each cluster needs a kubeconfig, a context or a provider, so no two share the ambient default.
-        :param _builtins.str east_west_address: The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
+        :param _builtins.str east_west_address: Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
         :param 'EastWestGatewayArgs' east_west_gateway: This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
-               labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+               labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
+               it at when fixed in advance (a static IP, a DNS name in front of the nodes).
         :param Sequence[_builtins.str] force_remove_revisions: Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
+        :param _builtins.str name: Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
         :param _builtins.str network: The cluster's network (unique in the mesh). Default: the cluster name.
         :param 'pulumi_kubernetes.Provider' provider: The Kubernetes provider that reaches the cluster (one the program already has, e.g. an EKS cluster's provider),
                instead of `kubeconfig`/`context`: each cluster is reached exactly one way.
@@ -1416,9 +1424,13 @@ class MeshClusterArgs:
         :param 'UpgradeStrategy' upgrade_strategy: This cluster's upgrade strategy, replacing the mesh's (e.g. RevisionBased on one cluster first).
         :param 'ChartValuesArgs' values: Helm values for this cluster only, merged over the mesh's `values` (deep merge; lists replace).
         """
-        pulumi.set(__self__, "name", name)
+        if cluster is not None:
+            pulumi.set(__self__, "cluster", cluster)
         if context is not None:
             pulumi.set(__self__, "context", context)
+        if east_west_address is not None:
+            warnings.warn("""Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.""", DeprecationWarning)
+            pulumi.log.warn("""east_west_address is deprecated: Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.""")
         if east_west_address is not None:
             pulumi.set(__self__, "east_west_address", east_west_address)
         if east_west_gateway is not None:
@@ -1427,6 +1439,11 @@ class MeshClusterArgs:
             pulumi.set(__self__, "force_remove_revisions", force_remove_revisions)
         if kubeconfig is not None:
             pulumi.set(__self__, "kubeconfig", kubeconfig)
+        if name is not None:
+            warnings.warn("""Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.""", DeprecationWarning)
+            pulumi.log.warn("""name is deprecated: Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.""")
+        if name is not None:
+            pulumi.set(__self__, "name", name)
         if network is not None:
             pulumi.set(__self__, "network", network)
         if provider is not None:
@@ -1442,15 +1459,15 @@ class MeshClusterArgs:
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> _builtins.str:
+    def cluster(self) -> Optional[_builtins.str]:
         """
-        Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality.
+        Cluster name (DNS label, unique in the mesh): istiod's cluster ID and the intermediate CA's locality. Required.
         """
-        return pulumi.get(self, "name")
+        return pulumi.get(self, "cluster")
 
-    @name.setter
-    def name(self, value: _builtins.str):
-        pulumi.set(self, "name", value)
+    @cluster.setter
+    def cluster(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "cluster", value)
 
     @_builtins.property
     @pulumi.getter
@@ -1466,9 +1483,10 @@ class MeshClusterArgs:
 
     @_builtins.property
     @pulumi.getter(name="eastWestAddress")
+    @_utilities.deprecated("""Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.""")
     def east_west_address(self) -> Optional[_builtins.str]:
         """
-        The cluster's east-west gateway address when fixed in advance (static IP, NodePort); otherwise read from the gateway.
+        Use `eastWestGateway.address` (one name per value since 0.2); `eastWestAddress` is read as `eastWestGateway.address`, with a warning, until 0.3.
         """
         return pulumi.get(self, "east_west_address")
 
@@ -1481,7 +1499,8 @@ class MeshClusterArgs:
     def east_west_gateway(self) -> Optional['EastWestGatewayArgs']:
         """
         This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
-        labels merged key by key), e.g. the annotations of the cloud this cluster runs on.
+        labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
+        it at when fixed in advance (a static IP, a DNS name in front of the nodes).
         """
         return pulumi.get(self, "east_west_gateway")
 
@@ -1512,6 +1531,19 @@ class MeshClusterArgs:
     @kubeconfig.setter
     def kubeconfig(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "kubeconfig", value)
+
+    @_builtins.property
+    @pulumi.getter
+    @_utilities.deprecated("""Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.""")
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "name", value)
 
     @_builtins.property
     @pulumi.getter

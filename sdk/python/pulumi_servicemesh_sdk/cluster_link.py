@@ -225,7 +225,7 @@ class ClusterLink(pulumi.ComponentResource):
             if from_ is None and not opts.urn:
                 raise TypeError("Missing required property 'from_'")
             __props__.__dict__["from_"] = from_
-            __props__.__dict__["kubeconfig"] = kubeconfig
+            __props__.__dict__["kubeconfig"] = None if kubeconfig is None else pulumi.Output.secret(kubeconfig)
             __props__.__dict__["provider"] = provider
             __props__.__dict__["timeout_seconds"] = timeout_seconds
             if to is None and not opts.urn:
@@ -233,6 +233,7 @@ class ClusterLink(pulumi.ComponentResource):
             __props__.__dict__["to"] = to
             __props__.__dict__["accepted"] = None
             __props__.__dict__["address"] = None
+            __props__.__dict__["east_west_address"] = None
             __props__.__dict__["gateway"] = None
             __props__.__dict__["message"] = None
             __props__.__dict__["peer_ready_replicas"] = None
@@ -255,11 +256,20 @@ class ClusterLink(pulumi.ComponentResource):
 
     @_builtins.property
     @pulumi.getter
+    @_utilities.deprecated("""Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.""")
     def address(self) -> pulumi.Output[_builtins.str]:
+        """
+        Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+        """
+        return pulumi.get(self, "address")
+
+    @_builtins.property
+    @pulumi.getter(name="eastWestAddress")
+    def east_west_address(self) -> pulumi.Output[_builtins.str]:
         """
         The receiving cluster's east-west address the link points at.
         """
-        return pulumi.get(self, "address")
+        return pulumi.get(self, "east_west_address")
 
     @_builtins.property
     @pulumi.getter(name="from")

@@ -58,7 +58,7 @@ class MultiClusterMeshArgs:
         :param 'DataplaneMode' dataplane_mode: The dataplane mode. Only `Ambient` (default) is supported for multicluster.
         :param 'Distribution' distribution: The image distribution: `Standard` (default) or `FIPS`.
         :param 'EastWestGatewayArgs' east_west_gateway: East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
-               cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+               cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestGateway.address`).
                A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
         :param Sequence[_builtins.str] force_remove_revisions: Revisions to remove although pods use them, on every cluster (RevisionBased).
         :param 'GatewayApiArgs' gateway_api: Gateway API CRDs, for every cluster.
@@ -207,7 +207,7 @@ class MultiClusterMeshArgs:
     def east_west_gateway(self) -> Optional['EastWestGatewayArgs']:
         """
         East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
-        cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+        cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestGateway.address`).
         A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
         """
         return pulumi.get(self, "east_west_gateway")
@@ -479,7 +479,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
         :param 'DataplaneMode' dataplane_mode: The dataplane mode. Only `Ambient` (default) is supported for multicluster.
         :param 'Distribution' distribution: The image distribution: `Standard` (default) or `FIPS`.
         :param Union['EastWestGatewayArgs', 'EastWestGatewayArgsDict'] east_west_gateway: East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
-               cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestAddress`).
+               cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestGateway.address`).
                A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
         :param Sequence[_builtins.str] force_remove_revisions: Revisions to remove although pods use them, on every cluster (RevisionBased).
         :param Union['GatewayApiArgs', 'GatewayApiArgsDict'] gateway_api: Gateway API CRDs, for every cluster.
@@ -577,7 +577,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
             __props__.__dict__["image"] = image
             __props__.__dict__["inactive_revision_deletion_grace_period_seconds"] = inactive_revision_deletion_grace_period_seconds
             __props__.__dict__["install_namespace"] = install_namespace
-            __props__.__dict__["license"] = license
+            __props__.__dict__["license"] = None if license is None else pulumi.Output.secret(license)
             __props__.__dict__["links"] = links
             __props__.__dict__["on_conflict"] = on_conflict
             __props__.__dict__["platform"] = platform
@@ -632,7 +632,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
 
     @_builtins.property
     @pulumi.getter
-    def phase(self) -> pulumi.Output[_builtins.str]:
+    def phase(self) -> pulumi.Output['Phase']:
         """
         `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`.
         """
@@ -648,7 +648,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
 
     @_builtins.property
     @pulumi.getter(name="rotationStage")
-    def rotation_stage(self) -> pulumi.Output[_builtins.str]:
+    def rotation_stage(self) -> pulumi.Output['RotationStage']:
         """
         The root rotation stage the mesh is at (`Current` without a rotation).
         """

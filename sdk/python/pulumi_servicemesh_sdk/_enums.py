@@ -14,6 +14,7 @@ __all__ = [
     'Exposure',
     'KeyAlgorithm',
     'OnConflict',
+    'Phase',
     'Platform',
     'RotationStage',
     'ScalingProfile',
@@ -132,6 +133,25 @@ class OnConflict(_builtins.str, Enum):
     ABORT = "Abort"
     """
     Leave the existing resources unchanged and fail before changing anything.
+    """
+
+
+@pulumi.type_token("servicemesh:index:Phase")
+class Phase(_builtins.str, Enum):
+    """
+    Where the mesh stands, as the Gloo operator reports a ServiceMeshController's phase.
+    """
+    SUCCEEDED = "SUCCEEDED"
+    """
+    Every readiness condition is True (for a mesh: every cluster, and every link is up).
+    """
+    FAILED = "FAILED"
+    """
+    A Helm release failed (for a mesh: a cluster failed).
+    """
+    PENDING = "PENDING"
+    """
+    Still converging: a condition is not True yet, or a link is not up.
     """
 
 

@@ -361,7 +361,7 @@ class RootOfTrust(pulumi.ComponentResource):
             __props__.__dict__["key_algorithm"] = key_algorithm
             __props__.__dict__["organization"] = organization
             __props__.__dict__["root_cert_pem"] = root_cert_pem
-            __props__.__dict__["root_key_pem"] = root_key_pem
+            __props__.__dict__["root_key_pem"] = None if root_key_pem is None else pulumi.Output.secret(root_key_pem)
             __props__.__dict__["root_name"] = root_name
             __props__.__dict__["root_validity_hours"] = root_validity_hours
             __props__.__dict__["rotation"] = rotation
@@ -371,7 +371,10 @@ class RootOfTrust(pulumi.ComponentResource):
             __props__.__dict__["intermediate_expiries"] = None
             __props__.__dict__["next_root_cert_pem"] = None
             __props__.__dict__["root_expiry"] = None
+            __props__.__dict__["rotation_stage"] = None
             __props__.__dict__["stage"] = None
+        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["cacerts"])
+        opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(RootOfTrust, __self__).__init__(
             'servicemesh:index:RootOfTrust',
             resource_name,
@@ -428,10 +431,19 @@ class RootOfTrust(pulumi.ComponentResource):
         return pulumi.get(self, "root_expiry")
 
     @_builtins.property
-    @pulumi.getter
-    def stage(self) -> pulumi.Output[_builtins.str]:
+    @pulumi.getter(name="rotationStage")
+    def rotation_stage(self) -> pulumi.Output['RotationStage']:
         """
         The rotation stage the material is at (`Current` without a rotation).
+        """
+        return pulumi.get(self, "rotation_stage")
+
+    @_builtins.property
+    @pulumi.getter
+    @_utilities.deprecated("""Use `rotationStage` (one name per value since 0.2); `stage` is published too until 0.3.""")
+    def stage(self) -> pulumi.Output['RotationStage']:
+        """
+        Use `rotationStage` (one name per value since 0.2); `stage` is published too until 0.3.
         """
         return pulumi.get(self, "stage")
 

@@ -503,7 +503,7 @@ class GatewayApiState(dict):
         :param _builtins.str action: `install`, `upgrade` (an older standard bundle applied by someone else), `manage` (its own), `leave` or `disabled`.
         :param _builtins.str channel: Its channel, `standard` or `experimental`.
         :param _builtins.bool managed: True when this component applies (and upgrades) the bundle; false when it leaves the cluster's own alone.
-        :param _builtins.str version: The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed).
+        :param _builtins.str version: The bundle version in force, e.g. `v1.6.0` (`unknown` when its CRDs do not say; empty when not installed).
         """
         pulumi.set(__self__, "action", action)
         pulumi.set(__self__, "channel", channel)
@@ -538,7 +538,7 @@ class GatewayApiState(dict):
     @pulumi.getter
     def version(self) -> _builtins.str:
         """
-        The bundle version in force, e.g. `v1.5.1` (`unknown` when its CRDs do not say; empty when not installed).
+        The bundle version in force, e.g. `v1.6.0` (`unknown` when its CRDs do not say; empty when not installed).
         """
         return pulumi.get(self, "version")
 
@@ -635,6 +635,7 @@ class MeshClusterStatus(dict):
 
     def __init__(__self__, *,
                  active_revision: _builtins.str,
+                 cluster: _builtins.str,
                  conditions: Sequence['outputs.Condition'],
                  east_west: 'outputs.EastWestGatewayState',
                  east_west_address: _builtins.str,
@@ -642,7 +643,7 @@ class MeshClusterStatus(dict):
                  intermediate_expiry: _builtins.str,
                  name: _builtins.str,
                  network: _builtins.str,
-                 phase: _builtins.str,
+                 phase: 'Phase',
                  revision_tags: Sequence['outputs.RevisionTagState'],
                  revisions: Sequence['outputs.RevisionState'],
                  trust: 'outputs.ClusterTrust',
@@ -651,20 +652,22 @@ class MeshClusterStatus(dict):
         The readiness of one cluster of the mesh.
 
         :param _builtins.str active_revision: The revision its `version` installs (`default` for InPlace).
+        :param _builtins.str cluster: The cluster name.
         :param Sequence['Condition'] conditions: The cluster's readiness conditions.
         :param 'EastWestGatewayState' east_west: The cluster's east-west gateway: exposure, addresses, ports, replicas ready.
         :param _builtins.str east_west_address: The cluster's east-west gateway address.
         :param 'GatewayApiState' gateway_api: The Gateway API bundle in force on the cluster after the update, and whether the mesh manages it.
-        :param _builtins.str intermediate_expiry: When the cluster's intermediate CA certificate expires (RFC 3339).
-        :param _builtins.str name: The cluster name.
+        :param _builtins.str intermediate_expiry: Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
+        :param _builtins.str name: Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
         :param _builtins.str network: The cluster's network.
-        :param _builtins.str phase: The cluster's ServiceMeshController phase.
+        :param 'Phase' phase: The cluster's ServiceMeshController phase.
         :param Sequence['RevisionTagState'] revision_tags: RevisionBased: where its revision tags point.
         :param Sequence['RevisionState'] revisions: RevisionBased: its istiod revisions with readiness and the pods using each.
         :param 'ClusterTrust' trust: The roots its cacerts trusts, the root that issued its intermediate, and days until each expires.
         :param _builtins.str trust_domain: The cluster's trust domain.
         """
         pulumi.set(__self__, "active_revision", active_revision)
+        pulumi.set(__self__, "cluster", cluster)
         pulumi.set(__self__, "conditions", conditions)
         pulumi.set(__self__, "east_west", east_west)
         pulumi.set(__self__, "east_west_address", east_west_address)
@@ -685,6 +688,14 @@ class MeshClusterStatus(dict):
         The revision its `version` installs (`default` for InPlace).
         """
         return pulumi.get(self, "active_revision")
+
+    @_builtins.property
+    @pulumi.getter
+    def cluster(self) -> _builtins.str:
+        """
+        The cluster name.
+        """
+        return pulumi.get(self, "cluster")
 
     @_builtins.property
     @pulumi.getter
@@ -720,17 +731,19 @@ class MeshClusterStatus(dict):
 
     @_builtins.property
     @pulumi.getter(name="intermediateExpiry")
+    @_utilities.deprecated("""Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.""")
     def intermediate_expiry(self) -> _builtins.str:
         """
-        When the cluster's intermediate CA certificate expires (RFC 3339).
+        Use `trust.intermediateExpiry` (one name per value since 0.2); `intermediateExpiry` is published too until 0.3.
         """
         return pulumi.get(self, "intermediate_expiry")
 
     @_builtins.property
     @pulumi.getter
+    @_utilities.deprecated("""Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.""")
     def name(self) -> _builtins.str:
         """
-        The cluster name.
+        Use `cluster` (one name per value since 0.2); `name` is published too until 0.3.
         """
         return pulumi.get(self, "name")
 
@@ -744,7 +757,7 @@ class MeshClusterStatus(dict):
 
     @_builtins.property
     @pulumi.getter
-    def phase(self) -> _builtins.str:
+    def phase(self) -> 'Phase':
         """
         The cluster's ServiceMeshController phase.
         """
@@ -791,7 +804,9 @@ class MeshLinkStatus(dict):
     @staticmethod
     def __key_warning(key: str):
         suggest = None
-        if key == "from":
+        if key == "eastWestAddress":
+            suggest = "east_west_address"
+        elif key == "from":
             suggest = "from_"
         elif key == "peerReadyReplicas":
             suggest = "peer_ready_replicas"
@@ -810,6 +825,7 @@ class MeshLinkStatus(dict):
     def __init__(__self__, *,
                  accepted: _builtins.bool,
                  address: _builtins.str,
+                 east_west_address: _builtins.str,
                  from_: _builtins.str,
                  gateway: _builtins.str,
                  message: _builtins.str,
@@ -821,7 +837,8 @@ class MeshLinkStatus(dict):
         The state of one link, from the peer Gateway's status.
 
         :param _builtins.bool accepted: Whether the Gateway reports Accepted=True.
-        :param _builtins.str address: The address of `to`'s east-west gateway the link points at.
+        :param _builtins.str address: Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+        :param _builtins.str east_west_address: The address of `to`'s east-west gateway the link points at.
         :param _builtins.str from_: The sending cluster.
         :param _builtins.str gateway: The peer Gateway in `from` (`<namespace>/istio-remote-peer-<to network>`).
         :param _builtins.str message: What is missing when the link is not up, or the Accepted condition's reason and message.
@@ -832,6 +849,7 @@ class MeshLinkStatus(dict):
         """
         pulumi.set(__self__, "accepted", accepted)
         pulumi.set(__self__, "address", address)
+        pulumi.set(__self__, "east_west_address", east_west_address)
         pulumi.set(__self__, "from_", from_)
         pulumi.set(__self__, "gateway", gateway)
         pulumi.set(__self__, "message", message)
@@ -850,11 +868,20 @@ class MeshLinkStatus(dict):
 
     @_builtins.property
     @pulumi.getter
+    @_utilities.deprecated("""Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.""")
     def address(self) -> _builtins.str:
+        """
+        Use `eastWestAddress` (one name per value since 0.2); `address` is published too until 0.3.
+        """
+        return pulumi.get(self, "address")
+
+    @_builtins.property
+    @pulumi.getter(name="eastWestAddress")
+    def east_west_address(self) -> _builtins.str:
         """
         The address of `to`'s east-west gateway the link points at.
         """
-        return pulumi.get(self, "address")
+        return pulumi.get(self, "east_west_address")
 
     @_builtins.property
     @pulumi.getter(name="from")
