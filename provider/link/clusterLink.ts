@@ -8,7 +8,7 @@ import { linkAccessProblems } from "./validate";
 import { childrenRegistered, registersChildrenLate } from "../controller/controller";
 import { GatewayStatus, conditionText, gatewayStatus } from "../readiness/gateways";
 import { remotePeerGateway, remotePeerGatewayName } from "../render/gateways";
-import { SpecError } from "../spec/inputs";
+import { SpecError, isDeferred } from "../spec/inputs";
 import { EastWestGatewayState } from "../controller/args";
 import { known } from "../preflight/run";
 import { ClusterLinkArgs, LinkPeer } from "./args";
@@ -59,7 +59,7 @@ export class ClusterLink extends pulumi.ComponentResource {
         const label = `ClusterLink "${name}"`;
         // A `to` given as values is checked now; one that arrives as an output (another stack's peer, read through a
         // StackReference) once known, and the Gateway is registered only after it passed: a refusal creates nothing.
-        const later = pulumi.Output.isInstance(args.to) || args.to instanceof Promise;
+        const later = isDeferred(args.to);
         const spec = later ? undefined : resolveLinkSpec(args, label);
         const ownAccess = args.kubeconfig !== undefined || args.context !== undefined;
         const accessProblems = linkAccessProblems(args, hasKubernetesProviderOption(opts));

@@ -55,7 +55,7 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
 }
 
 /** True for a value known only once the deployment runs (an Output or a Promise), not while the program plans. */
-function isDeferred(value: unknown): boolean {
+export function isDeferred(value: unknown): boolean {
     return pulumi.Output.isInstance(value) || value instanceof Promise;
 }
 
