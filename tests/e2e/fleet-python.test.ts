@@ -3,6 +3,7 @@
 // with remotePeers and the trust stack's cacerts, both read by StackReference, through the plugin and sdk/python).
 // They form one mesh with links accepted both ways; the Python member refuses a link to a region no stack publishes
 // and cacerts its peer's cluster cannot accept, changing nothing; destroy in reverse leaves nothing. Needs only the east and west clusters (SERVICEMESH_E2E_CLUSTERS=east,west).
+import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
 import { Stack } from "@pulumi/pulumi/automation";
@@ -102,6 +103,13 @@ describe("a mesh across stacks and languages: TS trust, TS east, Python west (re
         expect(await remoteGateways("west")).to.deep.equal([["east", env().addresses.east]]);
         await west.removeConfig("links");
         expect(changes((await west.up({ onOutput: show })).summary.resourceChanges)).to.deep.equal({});
+    });
+
+    after(() => {
+        // The stacks' settings files: the next environment starts from a new backend, and docs checks read examples/.
+        for (const [example, stack] of [["fleet-ts", "trust-py"], ["fleet-ts", "east-py"], ["fleet-python", "west-py"]]) {
+            fs.rmSync(path.join(REPO, "examples", example, `Pulumi.${stack}.yaml`), { force: true });
+        }
     });
 
     it("destroy in reverse (west, east, trust) leaves nothing", async () => {
