@@ -93,7 +93,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         // Every member's cacerts waits for the check of every cluster's deployed cacerts against the requested stage.
         // ... and for the check of the remote peers (other stacks' clusters) and of what their clusters can accept.
         const remote = new RemotePeers(label, inputs.remotePeers, spec.clusters, inputs.links);
-        const checked = remote.gate(meshTrustCheck(label, trust, () => Object.entries(members).map(([c, m]) => [c, m.controller] as const)), trust.rotationStage);
+        const checked = remote.gate(meshTrustCheck(label, trust, () => Object.entries(members).map(([c, m]) => [c, m.controller] as const)), trust.cacerts, trust.rotationStage);
         for (const cluster of spec.clusters) {
             // The program's own provider for the cluster (input or TypeScript option), or one built from its kubeconfig/context.
             const provider = byName[cluster.name].provider ?? clusterProviders[cluster.name] ?? clusterProvider(`${name}-${cluster.name}`, byName[cluster.name], { parent: this });

@@ -132,12 +132,24 @@ export class RemotePeers {
         this.peers.catch(() => undefined);
     }
 
-    /** The members' cacerts, released once the peers are checked and each of them can accept them at `stage`. */
-    gate(cacerts: pulumi.Output<Record<string, ClusterCacerts>>, stage: pulumi.Input<string>): pulumi.Output<Record<string, ClusterCacerts>> {
+    /**
+     * The members' cacerts (`requested`), released once the peers are checked and each of them can accept them at
+     * `stage`, and the mesh's own check (`checked`, against its clusters' deployed cacerts) passed: the problems of
+     * both in one error.
+     */
+    gate(
+        checked: pulumi.Output<Record<string, ClusterCacerts>>,
+        requested: pulumi.Output<Record<string, ClusterCacerts>>,
+        stage: pulumi.Input<string>,
+    ): pulumi.Output<Record<string, ClusterCacerts>> {
         // A mesh without remote peers releases its cacerts exactly as before.
-        if (!this.given) return cacerts;
-        const gated = pulumi.all([cacerts, stage, pulumi.output(this.peers)]).apply(([all, s, peers]) => {
-            const problems = remoteTrustProblems(all, Object.values(peers ?? {}), s);
+        if (!this.given) return checked;
+        const own: Promise<string[]> = known(checked).then(
+            () => [],
+            (e) => (e instanceof SpecError ? e.problems : Promise.reject(e)),
+        );
+        const gated = pulumi.all([requested, stage, pulumi.output(this.peers), pulumi.output(own)]).apply(([all, s, peers, ownProblems]) => {
+            const problems = [...ownProblems, ...remoteTrustProblems(all, Object.values(peers ?? {}), s)];
             if (problems.length) throw new SpecError(this.label, problems);
             return all;
         });

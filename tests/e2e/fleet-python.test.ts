@@ -105,6 +105,21 @@ describe("a mesh across stacks and languages: TS trust, TS east, Python west (re
         expect(changes((await west.up({ onOutput: show })).summary.resourceChanges)).to.deep.equal({});
     });
 
+    it("cacerts from a root neither west (deployed) nor east (published) trusts: both checks' problems in one refusal, west keeps its cacerts", async () => {
+        const e = env();
+        const caCert = async () => JSON.parse(await e.kubectl("west", ["get", "secret", "cacerts", "-n", "istio-system", "-o", "json"])).data["ca-cert.pem"];
+        const before = await caCert();
+        await trust.setConfig("caDir", { value: path.join(e.stateDir, "cas-fleet-python-other") });
+        await trust.up({ onOutput: show });
+        const message = await upError(west);
+        expect(message).to.contain('cluster "west" trusts "O=Example PKI, CN=Root CA"');
+        expect(message).to.contain('which peer cluster "east" does not trust yet');
+        expect(await caCert()).to.equal(before);
+        await trust.setConfig("caDir", { value: path.join(e.stateDir, "cas-fleet-python") });
+        await trust.up({ onOutput: show });
+        expect(changes((await west.up({ onOutput: show })).summary.resourceChanges)).to.deep.equal({});
+    });
+
     after(() => {
         // The stacks' settings files: the next environment starts from a new backend, and docs checks read examples/.
         for (const [example, stack] of [["fleet-ts", "trust-py"], ["fleet-ts", "east-py"], ["fleet-python", "west-py"]]) {
