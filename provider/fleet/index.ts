@@ -1,11 +1,13 @@
-// servicemesh/fleet: what a member stack of a mesh across stacks needs besides the components (README: "Many
-// clusters: one stack per region"): the peers other stacks publish, checked as they arrive, the cross-stack trust
-// check, the member's mesh phase; and the driver that rolls a change across the member stacks (driver.ts).
+// servicemesh/fleet: what a TypeScript member stack wired by hand (controllers and ClusterLinks, examples/fleet-ts)
+// needs besides the components (README: "Many clusters: one stack per region"): the peers other stacks publish,
+// checked as they arrive, the cross-stack trust check, the member's mesh phase; and the driver that rolls a change
+// across the member stacks (driver.ts). A member stack as one MultiClusterMesh (`remotePeers`, `peers`: every
+// language) makes these checks itself.
 import { MeshPeer } from "../controller/args";
 import { meshPhase } from "../multicluster/mesh";
 import { peerTrustProblems, publishedPeerProblems } from "../link/peer";
 import { SpecError } from "../spec/inputs";
-import { readableTrust } from "../trust/stages";
+import { remoteTrustProblems } from "../multicluster/remote";
 
 export { peerTrustProblems, publishedPeerProblems };
 export { FleetCommand, FleetOptions, FleetResult, StackOutcome, fleetReport, runFleet } from "./driver";
@@ -47,8 +49,8 @@ export function remotePeers(stacks: { stack: string; peers: unknown }[], field =
  * cacerts): the cross-stack half of the staged rotation; the controller's pre-flight checks the cluster's own half.
  */
 export function checkPeersTrust<T extends { rootCertPem: string; caCertPem: string }>(cluster: string, cacerts: T, peers: MeshPeer[], stage?: string): T {
-    const requested = readableTrust(cacerts);
-    const problems = requested ? peers.flatMap((p) => peerTrustProblems(cluster, requested, p, stage)) : [];
+    // The check MultiClusterMesh makes with `remotePeers`, for one cluster.
+    const problems = remoteTrustProblems({ [cluster]: cacerts }, peers, stage);
     if (problems.length) {
         throw new SpecError(`member cluster "${cluster}"`, problems);
     }

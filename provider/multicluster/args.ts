@@ -12,6 +12,7 @@ import {
     GatewayApi,
     GatewayApiState,
     Image,
+    MeshPeer,
     OnConflict,
     Phase,
     Platform,
@@ -75,9 +76,20 @@ export interface MultiClusterMeshArgs {
     /** The clusters of the mesh; they are installed in parallel. */
     clusters: MeshCluster[];
     /**
-     * Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
+     * Links between clusters. Omitted: every pair, both directions, and each cluster to each of `remotePeers`. A list:
+     * exactly those one-way links (`to` may name a cluster of `remotePeers`; `from` is always a cluster of this mesh).
+     * `[]`: none.
      */
     links?: MeshLink[];
+    /**
+     * The clusters of other stacks this mesh links to (a mesh across stacks: README "Many clusters: one stack per
+     * region"): another stack's `peers` output (cluster name -> peer), read through a StackReference and passed as
+     * is; with several stacks, their maps merged into one. This mesh owns the links from its clusters to them (a link
+     * belongs to the stack of its sending cluster); theirs back are their stacks'. Checked once known, before any
+     * member installs: a peer missing a field, one named like a cluster or network of this mesh, a link to a cluster
+     * no peer provides (a removed region), and cacerts (`rootOfTrust`) a peer's cluster could not accept are refused.
+     */
+    remotePeers?: pulumi.Input<Record<string, MeshPeer>>;
     /** The Istio patch version, `1.x.y`; multicluster needs 1.24.3 or later. */
     version: string;
     /** The dataplane mode. Only `Ambient` (default) is supported for multicluster. */

@@ -3,7 +3,7 @@
 // create, wired so clusters install in parallel and each link waits only for its two ends.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Condition, EastWestGatewayState, Phase } from "../controller/args";
+import { Condition, EastWestGatewayState, MeshPeer, Phase } from "../controller/args";
 import { ServiceMeshController, childrenRegistered, deployedCacertsOf, registersChildrenLate } from "../controller/controller";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
 import { ClusterLink, linksWereChildrenOf } from "../link/clusterLink";
@@ -14,6 +14,7 @@ import { readableTrust, transitionProblems, trustState } from "../trust/stages";
 import { ControllerSpec } from "../spec/validate";
 import { MeshAppliedValues, MeshClusterStatus, MeshLinkStatus, MultiClusterMeshArgs } from "./args";
 import { ResolvedCluster, ResolvedLink, controllerArgsFor, resolveMeshSpec } from "./validate";
+import { RemotePeers, meshPeers } from "./remote";
 
 /** One cluster of the mesh as the component wires it. */
 interface Member {
@@ -46,7 +47,12 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
      * over them; chart defaults aside). A secret as a whole when any of them holds a secret.
      */
     public readonly appliedValues!: pulumi.Output<MeshAppliedValues[]>;
-    /** Per link: the peer Gateway, the address it points at and whether it was accepted. */
+    /**
+     * Its clusters as peers for other stacks (cluster name -> peer: identity, east-west address and ports, trust):
+     * what another stack's MultiClusterMesh takes as `remotePeers`, or a ClusterLink as `to`, as is.
+     */
+    public readonly peers!: pulumi.Output<Record<string, MeshPeer>>;
+    /** Per link (to remote peers too): the peer Gateway, the address it points at and whether it was accepted. */
     public readonly links!: pulumi.Output<MeshLinkStatus[]>;
     /** The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots. */
     public readonly rootCertPem!: pulumi.Output<string>;
@@ -85,7 +91,9 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         const members: Record<string, Member> = {};
         const label = `MultiClusterMesh "${name}"`;
         // Every member's cacerts waits for the check of every cluster's deployed cacerts against the requested stage.
-        const checked = meshTrustCheck(label, trust, () => Object.entries(members).map(([c, m]) => [c, m.controller] as const));
+        // ... and for the check of the remote peers (other stacks' clusters) and of what their clusters can accept.
+        const remote = new RemotePeers(label, inputs.remotePeers, spec.clusters, inputs.links);
+        const checked = remote.gate(meshTrustCheck(label, trust, () => Object.entries(members).map(([c, m]) => [c, m.controller] as const)), trust.cacerts, trust.rotationStage);
         for (const cluster of spec.clusters) {
             // The program's own provider for the cluster (input or TypeScript option), or one built from its kubeconfig/context.
             const provider = byName[cluster.name].provider ?? clusterProviders[cluster.name] ?? clusterProvider(`${name}-${cluster.name}`, byName[cluster.name], { parent: this });
@@ -98,11 +106,12 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             members[cluster.name] = { provider, controller, cluster, spec: spec.controllers[cluster.name] };
         }
 
-        // A program's link into this mesh (dependsOn the mesh) waits until every member has registered its children.
-        registersChildrenLate(this, Promise.all(Object.values(members).map((m) => childrenRegistered(m.controller))));
         // Links were the mesh's own children before ClusterLink: their Gateways keep their URNs through an alias.
         linksWereChildrenOf(this);
         const linkStates = spec.links.map((link) => meshLink(name, link, members[link.from], members[link.to], this));
+        const remoteLinks = remote.wire((link, peer) => meshLink(name, link, members[link.from], peer, this));
+        // A program's link into this mesh (dependsOn the mesh) waits until every member and remote link is registered.
+        registersChildrenLate(this, Promise.all([...Object.values(members).map((m) => childrenRegistered(m.controller)), remoteLinks.registered]));
 
         this.rootCertPem = trust.rootCertPem;
         this.rotationStage = trust.rotationStage;
@@ -132,13 +141,15 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         this.appliedValues = pulumi
             .all(spec.clusters.map((c) => members[c.name].controller.appliedValues.apply((list) => list.map((a) => ({ cluster: c.name, ...a })))))
             .apply((perCluster) => perCluster.flat());
-        this.links = pulumi.all(linkStates);
+        this.links = pulumi.all([pulumi.all(linkStates), remoteLinks.states]).apply(([own, toRemote]) => [...own, ...toRemote]);
+        this.peers = meshPeers(spec.clusters.map((c) => ({ cluster: c.name, controller: members[c.name].controller })));
         this.phase = pulumi.all([this.clusters, this.links]).apply(([clusters, links]) => meshPhase(clusters, links));
         this.summary = pulumi.all([this.clusters, this.links, this.phase]).apply(([c, l, p]) => meshSummary(c, l, p));
         this.registerOutputs({
             clusters: this.clusters,
             appliedValues: this.appliedValues,
             links: this.links,
+            peers: this.peers,
             rootCertPem: this.rootCertPem,
             rotationStage: this.rotationStage,
             phase: this.phase,
@@ -147,13 +158,13 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
     }
 }
 
-/** The ClusterLink from `from` to `to`, on `from`'s provider, after `from`'s controller installed. */
-function meshLink(name: string, link: ResolvedLink, from: Member, to: Member, mesh: MultiClusterMesh): pulumi.Output<MeshLinkStatus> {
+/** The ClusterLink from `from` to `to` (a member, or a remote peer), on `from`'s provider, after `from`'s controller installed. */
+function meshLink(name: string, link: ResolvedLink, from: Member, to: Member | MeshPeer, mesh: MultiClusterMesh): pulumi.Output<MeshLinkStatus> {
     const l = new ClusterLink(
         `${name}-link-${link.from}-to-${link.to}`,
         {
             from: link.from,
-            to: {
+            to: !("controller" in to) ? to : {
                 cluster: to.cluster.name,
                 network: to.cluster.network,
                 trustDomain: to.cluster.trustDomain,

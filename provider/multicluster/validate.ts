@@ -8,6 +8,7 @@ import { MIN_MULTICLUSTER_VERSION, compareVersions, formatVersion, parseVersion 
 import { rotationRefusal } from "../trust/support";
 import { providerProblem } from "../cluster/provider";
 import { withCurrentNames } from "../spec/renames";
+import { holdsDeferred, remotePeerProblems } from "./remote";
 
 export interface ResolvedCluster {
     name: string;
@@ -78,6 +79,8 @@ const meshSchema = z
         clusters: z.array(clusterSchema, { error: "is required; allowed: a list of {cluster, network?, trustDomain?, kubeconfig?, context?, provider?}" }),
         links: z.array(z.object({ from: z.string(), to: z.string() }).strict()).optional(),
         rootOfTrust: z.any().optional(),
+        // Checked by remotePeerProblems (now, or once known when it comes from a StackReference).
+        remotePeers: z.any().optional(),
         eastWestGateway: z.record(z.string(), z.any(), { error: "is not an object; allowed: east-west gateway settings, e.g. {exposure: Internal}" }).optional(),
     })
     .passthrough();
@@ -182,7 +185,7 @@ type Resolved = Omit<MeshSpec, "inputs" | "deprecations">;
 function checkMesh(input: MeshInput, problems: string[], component: string, access: MeshAccessOptions): Resolved {
     problems.push(...accessProblems(input.clusters.map((c) => ({ ...c, name: c.cluster })), access));
 
-    const unknown = Object.keys(input).filter((k) => !["clusters", "links", "rootOfTrust", "values", "eastWestGateway", ...SHARED_FIELDS].includes(k));
+    const unknown = Object.keys(input).filter((k) => !["clusters", "links", "remotePeers", "rootOfTrust", "values", "eastWestGateway", ...SHARED_FIELDS].includes(k));
     if ((input.eastWestGateway as Record<string, unknown> | undefined)?.address !== undefined) {
         problems.push(`eastWestGateway.address: is per cluster (got ${JSON.stringify(input.eastWestGateway!.address)}); allowed: clusters[].eastWestGateway.address`);
     }
@@ -252,12 +255,15 @@ function checkMesh(input: MeshInput, problems: string[], component: string, acce
     if (input.links === undefined) {
         links = clusters.flatMap((a) => clusters.filter((b) => b.name !== a.name).map((b) => ({ from: a.name, to: b.name })));
     } else {
-        links = input.links;
+        // A link to a cluster of another stack (remotePeers) is the remote side's (remote.ts); `from` is always local.
+        const remote = input.remotePeers !== undefined;
+        links = input.links.filter((l) => !remote || names.has(l.to));
         const seen = new Set<string>();
-        links.forEach((l, i) => {
+        input.links.forEach((l, i) => {
             for (const end of ["from", "to"] as const) {
-                if (!names.has(l[end])) {
-                    problems.push(`links[${i}].${end}: "${l[end]}" is not a cluster of this mesh; allowed: ${[...names].join(", ")}`);
+                if (!names.has(l[end]) && !(remote && end === "to")) {
+                    const owner = end === "from" && remote ? " (a link belongs to the stack of its sending cluster)" : "";
+                    problems.push(`links[${i}].${end}: "${l[end]}" is not a cluster of this mesh${owner}; allowed: ${[...names].join(", ")}`);
                 }
             }
             if (l.from === l.to) {
@@ -269,6 +275,10 @@ function checkMesh(input: MeshInput, problems: string[], component: string, acce
             }
             seen.add(key);
         });
+    }
+
+    if (input.remotePeers !== undefined && !holdsDeferred(input.remotePeers)) {
+        problems.push(...remotePeerProblems(input.remotePeers, clusters, input.links));
     }
 
     // Each cluster's controller spec: the shared settings plus the cluster's identity and multicluster role.

@@ -38,9 +38,14 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
      */
     declare public readonly clusters: pulumi.Output<outputs.MeshClusterStatus[]>;
     /**
-     * Per link: the peer Gateway, the address it points at and whether it was accepted.
+     * Per link (to remote peers too): the peer Gateway, the address it points at and whether it was accepted.
      */
     declare public readonly links: pulumi.Output<outputs.MeshLinkStatus[]>;
+    /**
+     * Its clusters as peers for other stacks (cluster name -> peer: identity, east-west address and ports, trust):
+     * what another stack's MultiClusterMesh takes as `remotePeers`, or a ClusterLink as `to`, as is.
+     */
+    declare public /*out*/ readonly peers: pulumi.Output<{[key: string]: outputs.MeshPeer}>;
     /**
      * `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`.
      */
@@ -90,6 +95,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             resourceInputs["links"] = args?.links;
             resourceInputs["onConflict"] = args?.onConflict;
             resourceInputs["platform"] = args?.platform;
+            resourceInputs["remotePeers"] = args?.remotePeers;
             resourceInputs["removeCrdsOnDelete"] = args?.removeCrdsOnDelete;
             resourceInputs["repository"] = args?.repository;
             resourceInputs["revisionTags"] = args?.revisionTags;
@@ -101,6 +107,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             resourceInputs["values"] = args?.values;
             resourceInputs["version"] = args?.version;
             resourceInputs["appliedValues"] = undefined /*out*/;
+            resourceInputs["peers"] = undefined /*out*/;
             resourceInputs["phase"] = undefined /*out*/;
             resourceInputs["rootCertPem"] = undefined /*out*/;
             resourceInputs["rotationStage"] = undefined /*out*/;
@@ -109,6 +116,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             resourceInputs["appliedValues"] = undefined /*out*/;
             resourceInputs["clusters"] = undefined /*out*/;
             resourceInputs["links"] = undefined /*out*/;
+            resourceInputs["peers"] = undefined /*out*/;
             resourceInputs["phase"] = undefined /*out*/;
             resourceInputs["rootCertPem"] = undefined /*out*/;
             resourceInputs["rotationStage"] = undefined /*out*/;
@@ -174,7 +182,9 @@ export interface MultiClusterMeshArgs {
      */
     license?: pulumi.Input<string | undefined>;
     /**
-     * Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
+     * Links between clusters. Omitted: every pair, both directions, and each cluster to each of `remotePeers`. A list:
+     * exactly those one-way links (`to` may name a cluster of `remotePeers`; `from` is always a cluster of this mesh).
+     * `[]`: none.
      */
     links?: inputs.MeshLinkArgs[];
     /**
@@ -185,6 +195,15 @@ export interface MultiClusterMeshArgs {
      * The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
      */
     platform?: enums.Platform;
+    /**
+     * The clusters of other stacks this mesh links to (a mesh across stacks: README "Many clusters: one stack per
+     * region"): another stack's `peers` output (cluster name -> peer), read through a StackReference and passed as
+     * is; with several stacks, their maps merged into one. This mesh owns the links from its clusters to them (a link
+     * belongs to the stack of its sending cluster); theirs back are their stacks'. Checked once known, before any
+     * member installs: a peer missing a field, one named like a cluster or network of this mesh, a link to a cluster
+     * no peer provides (a removed region), and cacerts (`rootOfTrust`) a peer's cluster could not accept are refused.
+     */
+    remotePeers?: pulumi.Input<{[key: string]: pulumi.Input<inputs.MeshPeerArgs>} | undefined>;
     /**
      * Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
      */

@@ -22,8 +22,11 @@ type MultiClusterMesh struct {
 	AppliedValues MeshAppliedValuesArrayOutput `pulumi:"appliedValues"`
 	// Per cluster: phase, conditions, east-west address, intermediate CA expiry, trust and Gateway API bundle.
 	Clusters MeshClusterStatusArrayOutput `pulumi:"clusters"`
-	// Per link: the peer Gateway, the address it points at and whether it was accepted.
+	// Per link (to remote peers too): the peer Gateway, the address it points at and whether it was accepted.
 	Links MeshLinkStatusArrayOutput `pulumi:"links"`
+	// Its clusters as peers for other stacks (cluster name -> peer: identity, east-west address and ports, trust):
+	// what another stack's MultiClusterMesh takes as `remotePeers`, or a ClusterLink as `to`, as is.
+	Peers MeshPeerMapOutput `pulumi:"peers"`
 	// `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`.
 	Phase PhaseOutput `pulumi:"phase"`
 	// The root certificate(s) every cluster trusts (PEM): two while a rotation trusts both roots.
@@ -83,12 +86,21 @@ type multiClusterMeshArgs struct {
 	InstallNamespace *string `pulumi:"installNamespace"`
 	// Solo license key for multicluster. Handled as a secret.
 	License *string `pulumi:"license"`
-	// Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
+	// Links between clusters. Omitted: every pair, both directions, and each cluster to each of `remotePeers`. A list:
+	// exactly those one-way links (`to` may name a cluster of `remotePeers`; `from` is always a cluster of this mesh).
+	// `[]`: none.
 	Links []MeshLink `pulumi:"links"`
 	// What to do with existing Istio resources: `Abort` (default) or `Force`.
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
 	Platform *Platform `pulumi:"platform"`
+	// The clusters of other stacks this mesh links to (a mesh across stacks: README "Many clusters: one stack per
+	// region"): another stack's `peers` output (cluster name -> peer), read through a StackReference and passed as
+	// is; with several stacks, their maps merged into one. This mesh owns the links from its clusters to them (a link
+	// belongs to the stack of its sending cluster); theirs back are their stacks'. Checked once known, before any
+	// member installs: a peer missing a field, one named like a cluster or network of this mesh, a link to a cluster
+	// no peer provides (a removed region), and cacerts (`rootOfTrust`) a peer's cluster could not accept are refused.
+	RemotePeers map[string]MeshPeer `pulumi:"remotePeers"`
 	// Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
 	RemoveCrdsOnDelete *bool `pulumi:"removeCrdsOnDelete"`
 	// Helm chart source, credentials and TLS verification, for every cluster.
@@ -141,12 +153,21 @@ type MultiClusterMeshArgs struct {
 	InstallNamespace *string
 	// Solo license key for multicluster. Handled as a secret.
 	License pulumi.StringPtrInput
-	// Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
+	// Links between clusters. Omitted: every pair, both directions, and each cluster to each of `remotePeers`. A list:
+	// exactly those one-way links (`to` may name a cluster of `remotePeers`; `from` is always a cluster of this mesh).
+	// `[]`: none.
 	Links []MeshLinkArgs
 	// What to do with existing Istio resources: `Abort` (default) or `Force`.
 	OnConflict *OnConflict
 	// The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
 	Platform *Platform
+	// The clusters of other stacks this mesh links to (a mesh across stacks: README "Many clusters: one stack per
+	// region"): another stack's `peers` output (cluster name -> peer), read through a StackReference and passed as
+	// is; with several stacks, their maps merged into one. This mesh owns the links from its clusters to them (a link
+	// belongs to the stack of its sending cluster); theirs back are their stacks'. Checked once known, before any
+	// member installs: a peer missing a field, one named like a cluster or network of this mesh, a link to a cluster
+	// no peer provides (a removed region), and cacerts (`rootOfTrust`) a peer's cluster could not accept are refused.
+	RemotePeers MeshPeerMapInput
 	// Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
 	RemoveCrdsOnDelete *bool
 	// Helm chart source, credentials and TLS verification, for every cluster.
@@ -219,9 +240,15 @@ func (o MultiClusterMeshOutput) Clusters() MeshClusterStatusArrayOutput {
 	return o.ApplyT(func(v *MultiClusterMesh) MeshClusterStatusArrayOutput { return v.Clusters }).(MeshClusterStatusArrayOutput)
 }
 
-// Per link: the peer Gateway, the address it points at and whether it was accepted.
+// Per link (to remote peers too): the peer Gateway, the address it points at and whether it was accepted.
 func (o MultiClusterMeshOutput) Links() MeshLinkStatusArrayOutput {
 	return o.ApplyT(func(v *MultiClusterMesh) MeshLinkStatusArrayOutput { return v.Links }).(MeshLinkStatusArrayOutput)
+}
+
+// Its clusters as peers for other stacks (cluster name -> peer: identity, east-west address and ports, trust):
+// what another stack's MultiClusterMesh takes as `remotePeers`, or a ClusterLink as `to`, as is.
+func (o MultiClusterMeshOutput) Peers() MeshPeerMapOutput {
+	return o.ApplyT(func(v *MultiClusterMesh) MeshPeerMapOutput { return v.Peers }).(MeshPeerMapOutput)
 }
 
 // `SUCCEEDED` when every cluster is SUCCEEDED and every link up (Accepted, Programmed, peer gateway ready), `FAILED` when a cluster failed, else `PENDING`.

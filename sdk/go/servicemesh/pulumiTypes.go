@@ -3668,6 +3668,31 @@ func (i *meshPeerPtrType) ToMeshPeerPtrOutputWithContext(ctx context.Context) Me
 	return pulumi.ToOutputWithContext(ctx, i).(MeshPeerPtrOutput)
 }
 
+// MeshPeerMapInput is an input type that accepts MeshPeerMap and MeshPeerMapOutput values.
+// You can construct a concrete instance of `MeshPeerMapInput` via:
+//
+//	MeshPeerMap{ "key": MeshPeerArgs{...} }
+type MeshPeerMapInput interface {
+	pulumi.Input
+
+	ToMeshPeerMapOutput() MeshPeerMapOutput
+	ToMeshPeerMapOutputWithContext(context.Context) MeshPeerMapOutput
+}
+
+type MeshPeerMap map[string]MeshPeerInput
+
+func (MeshPeerMap) ElementType() reflect.Type {
+	return reflect.TypeOf((*map[string]MeshPeer)(nil)).Elem()
+}
+
+func (i MeshPeerMap) ToMeshPeerMapOutput() MeshPeerMapOutput {
+	return i.ToMeshPeerMapOutputWithContext(context.Background())
+}
+
+func (i MeshPeerMap) ToMeshPeerMapOutputWithContext(ctx context.Context) MeshPeerMapOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MeshPeerMapOutput)
+}
+
 // What a multicluster member publishes for the clusters that link to it, from this stack or from another one through
 // a StackReference: everything `ClusterLink.to` needs, as one typed object (export it as a stack output and hand the
 // other stack's output to `ClusterLink.to` as is). Its gateway's replicas and its trust are as of this stack's last update.
@@ -3867,6 +3892,26 @@ func (o MeshPeerPtrOutput) TrustedRoots() pulumi.StringArrayOutput {
 		}
 		return v.TrustedRoots
 	}).(pulumi.StringArrayOutput)
+}
+
+type MeshPeerMapOutput struct{ *pulumi.OutputState }
+
+func (MeshPeerMapOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*map[string]MeshPeer)(nil)).Elem()
+}
+
+func (o MeshPeerMapOutput) ToMeshPeerMapOutput() MeshPeerMapOutput {
+	return o
+}
+
+func (o MeshPeerMapOutput) ToMeshPeerMapOutputWithContext(ctx context.Context) MeshPeerMapOutput {
+	return o
+}
+
+func (o MeshPeerMapOutput) MapIndex(k pulumi.StringInput) MeshPeerOutput {
+	return pulumi.All(o, k).ApplyT(func(vs []interface{}) MeshPeer {
+		return vs[0].(map[string]MeshPeer)[vs[1].(string)]
+	}).(MeshPeerOutput)
 }
 
 // The root a rotation moves to: generated (default, with the same settings as the current one), imported, or issued elsewhere.
@@ -5798,6 +5843,7 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshLinkStatusArrayInput)(nil)).Elem(), MeshLinkStatusArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshPeerInput)(nil)).Elem(), MeshPeerArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshPeerPtrInput)(nil)).Elem(), MeshPeerArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MeshPeerMapInput)(nil)).Elem(), MeshPeerMap{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NextRootInput)(nil)).Elem(), NextRootArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NextRootPtrInput)(nil)).Elem(), NextRootArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ReleaseStateInput)(nil)).Elem(), ReleaseStateArgs{})
@@ -5860,6 +5906,7 @@ func init() {
 	pulumi.RegisterOutputType(MeshLinkStatusArrayOutput{})
 	pulumi.RegisterOutputType(MeshPeerOutput{})
 	pulumi.RegisterOutputType(MeshPeerPtrOutput{})
+	pulumi.RegisterOutputType(MeshPeerMapOutput{})
 	pulumi.RegisterOutputType(NextRootOutput{})
 	pulumi.RegisterOutputType(NextRootPtrOutput{})
 	pulumi.RegisterOutputType(ReleaseStateOutput{})

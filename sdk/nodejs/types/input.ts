@@ -389,6 +389,54 @@ export interface MeshLinkArgs {
 }
 
 /**
+ * What a multicluster member publishes for the clusters that link to it, from this stack or from another one through
+ * a StackReference: everything `ClusterLink.to` needs, as one typed object (export it as a stack output and hand the
+ * other stack's output to `ClusterLink.to` as is). Its gateway's replicas and its trust are as of this stack's last update.
+ */
+export interface MeshPeerArgs {
+    /**
+     * The cluster's name (istiod's cluster ID).
+     */
+    cluster: pulumi.Input<string>;
+    /**
+     * The address peers reach its east-west gateway at.
+     */
+    eastWestAddress: pulumi.Input<string>;
+    /**
+     * SHA-256 fingerprint of the root that issued its intermediate CA (empty without `cacerts`).
+     */
+    issuingRoot: pulumi.Input<string>;
+    /**
+     * The cluster's network.
+     */
+    network: pulumi.Input<string>;
+    /**
+     * The ports peers connect to (node ports for a NodePort gateway).
+     */
+    ports: pulumi.Input<inputs.EastWestPortsArgs>;
+    /**
+     * Replicas of its east-west gateway that were ready: a link waits for at least one.
+     */
+    readyReplicas: pulumi.Input<number>;
+    /**
+     * Replicas its east-west gateway's Deployment wants.
+     */
+    replicas: pulumi.Input<number>;
+    /**
+     * Its east-west gateway's Service type: `LoadBalancer` or `NodePort` (a NodePort peer is reached on its node ports).
+     */
+    serviceType: pulumi.Input<string>;
+    /**
+     * The cluster's trust domain.
+     */
+    trustDomain: pulumi.Input<string>;
+    /**
+     * SHA-256 fingerprints of the roots its `cacerts` trusts (empty without `cacerts`): a member stack refuses a root stage this cluster could not accept.
+     */
+    trustedRoots: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
  * The root a rotation moves to: generated (default, with the same settings as the current one), imported, or issued elsewhere.
  */
 export interface NextRootArgs {

@@ -41,6 +41,8 @@ __all__ = [
     'MeshClusterArgsDict',
     'MeshLinkArgs',
     'MeshLinkArgsDict',
+    'MeshPeerArgs',
+    'MeshPeerArgsDict',
     'NextRootArgs',
     'NextRootArgsDict',
     'RepositoryArgs',
@@ -1669,6 +1671,214 @@ class MeshLinkArgs:
     @to.setter
     def to(self, value: _builtins.str):
         pulumi.set(self, "to", value)
+
+
+class MeshPeerArgsDict(TypedDict):
+    """
+    What a multicluster member publishes for the clusters that link to it, from this stack or from another one through
+    a StackReference: everything `ClusterLink.to` needs, as one typed object (export it as a stack output and hand the
+    other stack's output to `ClusterLink.to` as is). Its gateway's replicas and its trust are as of this stack's last update.
+    """
+    cluster: pulumi.Input[_builtins.str]
+    """
+    The cluster's name (istiod's cluster ID).
+    """
+    east_west_address: pulumi.Input[_builtins.str]
+    """
+    The address peers reach its east-west gateway at.
+    """
+    issuing_root: pulumi.Input[_builtins.str]
+    """
+    SHA-256 fingerprint of the root that issued its intermediate CA (empty without `cacerts`).
+    """
+    network: pulumi.Input[_builtins.str]
+    """
+    The cluster's network.
+    """
+    ports: pulumi.Input['EastWestPortsArgsDict']
+    """
+    The ports peers connect to (node ports for a NodePort gateway).
+    """
+    ready_replicas: pulumi.Input[_builtins.float]
+    """
+    Replicas of its east-west gateway that were ready: a link waits for at least one.
+    """
+    replicas: pulumi.Input[_builtins.float]
+    """
+    Replicas its east-west gateway's Deployment wants.
+    """
+    service_type: pulumi.Input[_builtins.str]
+    """
+    Its east-west gateway's Service type: `LoadBalancer` or `NodePort` (a NodePort peer is reached on its node ports).
+    """
+    trust_domain: pulumi.Input[_builtins.str]
+    """
+    The cluster's trust domain.
+    """
+    trusted_roots: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+    """
+    SHA-256 fingerprints of the roots its `cacerts` trusts (empty without `cacerts`): a member stack refuses a root stage this cluster could not accept.
+    """
+
+@pulumi.input_type
+class MeshPeerArgs:
+    def __init__(__self__, *,
+                 cluster: pulumi.Input[_builtins.str],
+                 east_west_address: pulumi.Input[_builtins.str],
+                 issuing_root: pulumi.Input[_builtins.str],
+                 network: pulumi.Input[_builtins.str],
+                 ports: pulumi.Input['EastWestPortsArgs'],
+                 ready_replicas: pulumi.Input[_builtins.float],
+                 replicas: pulumi.Input[_builtins.float],
+                 service_type: pulumi.Input[_builtins.str],
+                 trust_domain: pulumi.Input[_builtins.str],
+                 trusted_roots: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+        """
+        What a multicluster member publishes for the clusters that link to it, from this stack or from another one through
+        a StackReference: everything `ClusterLink.to` needs, as one typed object (export it as a stack output and hand the
+        other stack's output to `ClusterLink.to` as is). Its gateway's replicas and its trust are as of this stack's last update.
+
+        :param pulumi.Input[_builtins.str] cluster: The cluster's name (istiod's cluster ID).
+        :param pulumi.Input[_builtins.str] east_west_address: The address peers reach its east-west gateway at.
+        :param pulumi.Input[_builtins.str] issuing_root: SHA-256 fingerprint of the root that issued its intermediate CA (empty without `cacerts`).
+        :param pulumi.Input[_builtins.str] network: The cluster's network.
+        :param pulumi.Input['EastWestPortsArgs'] ports: The ports peers connect to (node ports for a NodePort gateway).
+        :param pulumi.Input[_builtins.float] ready_replicas: Replicas of its east-west gateway that were ready: a link waits for at least one.
+        :param pulumi.Input[_builtins.float] replicas: Replicas its east-west gateway's Deployment wants.
+        :param pulumi.Input[_builtins.str] service_type: Its east-west gateway's Service type: `LoadBalancer` or `NodePort` (a NodePort peer is reached on its node ports).
+        :param pulumi.Input[_builtins.str] trust_domain: The cluster's trust domain.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] trusted_roots: SHA-256 fingerprints of the roots its `cacerts` trusts (empty without `cacerts`): a member stack refuses a root stage this cluster could not accept.
+        """
+        pulumi.set(__self__, "cluster", cluster)
+        pulumi.set(__self__, "east_west_address", east_west_address)
+        pulumi.set(__self__, "issuing_root", issuing_root)
+        pulumi.set(__self__, "network", network)
+        pulumi.set(__self__, "ports", ports)
+        pulumi.set(__self__, "ready_replicas", ready_replicas)
+        pulumi.set(__self__, "replicas", replicas)
+        pulumi.set(__self__, "service_type", service_type)
+        pulumi.set(__self__, "trust_domain", trust_domain)
+        pulumi.set(__self__, "trusted_roots", trusted_roots)
+
+    @_builtins.property
+    @pulumi.getter
+    def cluster(self) -> pulumi.Input[_builtins.str]:
+        """
+        The cluster's name (istiod's cluster ID).
+        """
+        return pulumi.get(self, "cluster")
+
+    @cluster.setter
+    def cluster(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "cluster", value)
+
+    @_builtins.property
+    @pulumi.getter(name="eastWestAddress")
+    def east_west_address(self) -> pulumi.Input[_builtins.str]:
+        """
+        The address peers reach its east-west gateway at.
+        """
+        return pulumi.get(self, "east_west_address")
+
+    @east_west_address.setter
+    def east_west_address(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "east_west_address", value)
+
+    @_builtins.property
+    @pulumi.getter(name="issuingRoot")
+    def issuing_root(self) -> pulumi.Input[_builtins.str]:
+        """
+        SHA-256 fingerprint of the root that issued its intermediate CA (empty without `cacerts`).
+        """
+        return pulumi.get(self, "issuing_root")
+
+    @issuing_root.setter
+    def issuing_root(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "issuing_root", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def network(self) -> pulumi.Input[_builtins.str]:
+        """
+        The cluster's network.
+        """
+        return pulumi.get(self, "network")
+
+    @network.setter
+    def network(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "network", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def ports(self) -> pulumi.Input['EastWestPortsArgs']:
+        """
+        The ports peers connect to (node ports for a NodePort gateway).
+        """
+        return pulumi.get(self, "ports")
+
+    @ports.setter
+    def ports(self, value: pulumi.Input['EastWestPortsArgs']):
+        pulumi.set(self, "ports", value)
+
+    @_builtins.property
+    @pulumi.getter(name="readyReplicas")
+    def ready_replicas(self) -> pulumi.Input[_builtins.float]:
+        """
+        Replicas of its east-west gateway that were ready: a link waits for at least one.
+        """
+        return pulumi.get(self, "ready_replicas")
+
+    @ready_replicas.setter
+    def ready_replicas(self, value: pulumi.Input[_builtins.float]):
+        pulumi.set(self, "ready_replicas", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def replicas(self) -> pulumi.Input[_builtins.float]:
+        """
+        Replicas its east-west gateway's Deployment wants.
+        """
+        return pulumi.get(self, "replicas")
+
+    @replicas.setter
+    def replicas(self, value: pulumi.Input[_builtins.float]):
+        pulumi.set(self, "replicas", value)
+
+    @_builtins.property
+    @pulumi.getter(name="serviceType")
+    def service_type(self) -> pulumi.Input[_builtins.str]:
+        """
+        Its east-west gateway's Service type: `LoadBalancer` or `NodePort` (a NodePort peer is reached on its node ports).
+        """
+        return pulumi.get(self, "service_type")
+
+    @service_type.setter
+    def service_type(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "service_type", value)
+
+    @_builtins.property
+    @pulumi.getter(name="trustDomain")
+    def trust_domain(self) -> pulumi.Input[_builtins.str]:
+        """
+        The cluster's trust domain.
+        """
+        return pulumi.get(self, "trust_domain")
+
+    @trust_domain.setter
+    def trust_domain(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "trust_domain", value)
+
+    @_builtins.property
+    @pulumi.getter(name="trustedRoots")
+    def trusted_roots(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+        """
+        SHA-256 fingerprints of the roots its `cacerts` trusts (empty without `cacerts`): a member stack refuses a root stage this cluster could not accept.
+        """
+        return pulumi.get(self, "trusted_roots")
+
+    @trusted_roots.setter
+    def trusted_roots(self, value: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+        pulumi.set(self, "trusted_roots", value)
 
 
 class NextRootArgsDict(TypedDict):

@@ -39,6 +39,7 @@ class MultiClusterMeshArgs:
                  links: Optional[Sequence['MeshLinkArgs']] = None,
                  on_conflict: Optional['OnConflict'] = None,
                  platform: Optional['Platform'] = None,
+                 remote_peers: pulumi.Input[Optional[Mapping[str, pulumi.Input['MeshPeerArgs']]]] = None,
                  remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional['RepositoryArgs'] = None,
                  revision_tags: Optional[Sequence['RevisionTagArgs']] = None,
@@ -66,9 +67,17 @@ class MultiClusterMeshArgs:
         :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
         :param _builtins.str install_namespace: Namespace to install the mesh components into, in every cluster. Default `istio-system`.
         :param pulumi.Input[_builtins.str] license: Solo license key for multicluster. Handled as a secret.
-        :param Sequence['MeshLinkArgs'] links: Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
+        :param Sequence['MeshLinkArgs'] links: Links between clusters. Omitted: every pair, both directions, and each cluster to each of `remotePeers`. A list:
+               exactly those one-way links (`to` may name a cluster of `remotePeers`; `from` is always a cluster of this mesh).
+               `[]`: none.
         :param 'OnConflict' on_conflict: What to do with existing Istio resources: `Abort` (default) or `Force`.
         :param 'Platform' platform: The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
+        :param pulumi.Input[Mapping[str, pulumi.Input['MeshPeerArgs']]] remote_peers: The clusters of other stacks this mesh links to (a mesh across stacks: README "Many clusters: one stack per
+               region"): another stack's `peers` output (cluster name -> peer), read through a StackReference and passed as
+               is; with several stacks, their maps merged into one. This mesh owns the links from its clusters to them (a link
+               belongs to the stack of its sending cluster); theirs back are their stacks'. Checked once known, before any
+               member installs: a peer missing a field, one named like a cluster or network of this mesh, a link to a cluster
+               no peer provides (a removed region), and cacerts (`rootOfTrust`) a peer's cluster could not accept are refused.
         :param _builtins.bool remove_crds_on_delete: Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
         :param 'RepositoryArgs' repository: Helm chart source, credentials and TLS verification, for every cluster.
         :param Sequence['RevisionTagArgs'] revision_tags: Revision tags on every cluster (RevisionBased); a cluster's own `revisionTags` replace them.
@@ -111,6 +120,8 @@ class MultiClusterMeshArgs:
             pulumi.set(__self__, "on_conflict", on_conflict)
         if platform is not None:
             pulumi.set(__self__, "platform", platform)
+        if remote_peers is not None:
+            pulumi.set(__self__, "remote_peers", remote_peers)
         if remove_crds_on_delete is not None:
             pulumi.set(__self__, "remove_crds_on_delete", remove_crds_on_delete)
         if repository is not None:
@@ -292,7 +303,9 @@ class MultiClusterMeshArgs:
     @pulumi.getter
     def links(self) -> Optional[Sequence['MeshLinkArgs']]:
         """
-        Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
+        Links between clusters. Omitted: every pair, both directions, and each cluster to each of `remotePeers`. A list:
+        exactly those one-way links (`to` may name a cluster of `remotePeers`; `from` is always a cluster of this mesh).
+        `[]`: none.
         """
         return pulumi.get(self, "links")
 
@@ -323,6 +336,23 @@ class MultiClusterMeshArgs:
     @platform.setter
     def platform(self, value: Optional['Platform']):
         pulumi.set(self, "platform", value)
+
+    @_builtins.property
+    @pulumi.getter(name="remotePeers")
+    def remote_peers(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input['MeshPeerArgs']]]]:
+        """
+        The clusters of other stacks this mesh links to (a mesh across stacks: README "Many clusters: one stack per
+        region"): another stack's `peers` output (cluster name -> peer), read through a StackReference and passed as
+        is; with several stacks, their maps merged into one. This mesh owns the links from its clusters to them (a link
+        belongs to the stack of its sending cluster); theirs back are their stacks'. Checked once known, before any
+        member installs: a peer missing a field, one named like a cluster or network of this mesh, a link to a cluster
+        no peer provides (a removed region), and cacerts (`rootOfTrust`) a peer's cluster could not accept are refused.
+        """
+        return pulumi.get(self, "remote_peers")
+
+    @remote_peers.setter
+    def remote_peers(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input['MeshPeerArgs']]]]):
+        pulumi.set(self, "remote_peers", value)
 
     @_builtins.property
     @pulumi.getter(name="removeCrdsOnDelete")
@@ -456,6 +486,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
                  links: Optional[Sequence[Union['MeshLinkArgs', 'MeshLinkArgsDict']]] = None,
                  on_conflict: Optional['OnConflict'] = None,
                  platform: Optional['Platform'] = None,
+                 remote_peers: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union['MeshPeerArgs', 'MeshPeerArgsDict', 'outputs.MeshPeer']]]]] = None,
                  remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional[Union['RepositoryArgs', 'RepositoryArgsDict']] = None,
                  revision_tags: Optional[Sequence[Union['RevisionTagArgs', 'RevisionTagArgsDict']]] = None,
@@ -487,9 +518,17 @@ class MultiClusterMesh(pulumi.ComponentResource):
         :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
         :param _builtins.str install_namespace: Namespace to install the mesh components into, in every cluster. Default `istio-system`.
         :param pulumi.Input[_builtins.str] license: Solo license key for multicluster. Handled as a secret.
-        :param Sequence[Union['MeshLinkArgs', 'MeshLinkArgsDict']] links: Links between clusters. Omitted: every pair, both directions. A list: exactly those one-way links. `[]`: none.
+        :param Sequence[Union['MeshLinkArgs', 'MeshLinkArgsDict']] links: Links between clusters. Omitted: every pair, both directions, and each cluster to each of `remotePeers`. A list:
+               exactly those one-way links (`to` may name a cluster of `remotePeers`; `from` is always a cluster of this mesh).
+               `[]`: none.
         :param 'OnConflict' on_conflict: What to do with existing Istio resources: `Abort` (default) or `Force`.
         :param 'Platform' platform: The Kubernetes platform of every cluster. Default: detected per cluster by the pre-flight.
+        :param pulumi.Input[Mapping[str, pulumi.Input[Union['MeshPeerArgs', 'MeshPeerArgsDict', 'outputs.MeshPeer']]]] remote_peers: The clusters of other stacks this mesh links to (a mesh across stacks: README "Many clusters: one stack per
+               region"): another stack's `peers` output (cluster name -> peer), read through a StackReference and passed as
+               is; with several stacks, their maps merged into one. This mesh owns the links from its clusters to them (a link
+               belongs to the stack of its sending cluster); theirs back are their stacks'. Checked once known, before any
+               member installs: a peer missing a field, one named like a cluster or network of this mesh, a link to a cluster
+               no peer provides (a removed region), and cacerts (`rootOfTrust`) a peer's cluster could not accept are refused.
         :param _builtins.bool remove_crds_on_delete: Remove the Istio CRDs when the mesh is deleted. Default false (they stay).
         :param Union['RepositoryArgs', 'RepositoryArgsDict'] repository: Helm chart source, credentials and TLS verification, for every cluster.
         :param Sequence[Union['RevisionTagArgs', 'RevisionTagArgsDict']] revision_tags: Revision tags on every cluster (RevisionBased); a cluster's own `revisionTags` replace them.
@@ -543,6 +582,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
                  links: Optional[Sequence[Union['MeshLinkArgs', 'MeshLinkArgsDict']]] = None,
                  on_conflict: Optional['OnConflict'] = None,
                  platform: Optional['Platform'] = None,
+                 remote_peers: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union['MeshPeerArgs', 'MeshPeerArgsDict', 'outputs.MeshPeer']]]]] = None,
                  remove_crds_on_delete: Optional[_builtins.bool] = None,
                  repository: Optional[Union['RepositoryArgs', 'RepositoryArgsDict']] = None,
                  revision_tags: Optional[Sequence[Union['RevisionTagArgs', 'RevisionTagArgsDict']]] = None,
@@ -581,6 +621,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
             __props__.__dict__["links"] = links
             __props__.__dict__["on_conflict"] = on_conflict
             __props__.__dict__["platform"] = platform
+            __props__.__dict__["remote_peers"] = remote_peers
             __props__.__dict__["remove_crds_on_delete"] = remove_crds_on_delete
             __props__.__dict__["repository"] = repository
             __props__.__dict__["revision_tags"] = revision_tags
@@ -594,6 +635,7 @@ class MultiClusterMesh(pulumi.ComponentResource):
                 raise TypeError("Missing required property 'version'")
             __props__.__dict__["version"] = version
             __props__.__dict__["applied_values"] = None
+            __props__.__dict__["peers"] = None
             __props__.__dict__["phase"] = None
             __props__.__dict__["root_cert_pem"] = None
             __props__.__dict__["rotation_stage"] = None
@@ -626,9 +668,18 @@ class MultiClusterMesh(pulumi.ComponentResource):
     @pulumi.getter
     def links(self) -> pulumi.Output[Sequence['outputs.MeshLinkStatus']]:
         """
-        Per link: the peer Gateway, the address it points at and whether it was accepted.
+        Per link (to remote peers too): the peer Gateway, the address it points at and whether it was accepted.
         """
         return pulumi.get(self, "links")
+
+    @_builtins.property
+    @pulumi.getter
+    def peers(self) -> pulumi.Output[Mapping[str, 'outputs.MeshPeer']]:
+        """
+        Its clusters as peers for other stacks (cluster name -> peer: identity, east-west address and ports, trust):
+        what another stack's MultiClusterMesh takes as `remotePeers`, or a ClusterLink as `to`, as is.
+        """
+        return pulumi.get(self, "peers")
 
     @_builtins.property
     @pulumi.getter
