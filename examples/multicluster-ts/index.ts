@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { EastWestGateway, MultiClusterMesh, RotationStage } from "servicemesh";
+import { EastWestGateway, MultiClusterMesh, RevisionTag, RotationStage, UpgradeStrategy } from "servicemesh";
 
 interface ClusterConfig {
     name: string;
@@ -72,6 +72,11 @@ const mesh = new MultiClusterMesh("mesh", {
     license: config.getSecret("license"),
     eastWestGateway,
     rootOfTrust: clusterCas || rotation ? { clusterCas, rotation } : undefined,
+    // Canary upgrades on every cluster (README, "Canary upgrades with revisions"), e.g.
+    //   pulumi config set upgradeStrategy RevisionBased
+    upgradeStrategy: config.get("upgradeStrategy") as UpgradeStrategy | undefined,
+    revisionTags: config.getObject<RevisionTag[]>("revisionTags"),
+    inactiveRevisionDeletionGracePeriodSeconds: config.getNumber("revisionGracePeriodSeconds"),
 });
 
 export const phase = mesh.phase;

@@ -358,6 +358,8 @@ export interface ServiceMeshControllerArgs {
      * revision of its version and a version change installs the new revision next to the old one (canary upgrade);
      * the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
      * (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
+     * Back to `InPlace` (at the version tag `default` points at): the revision-less istiod takes tag `default`, the
+     * revisions stay until unused and past the grace period; refused while namespaces are labelled with another tag.
      */
     upgradeStrategy?: UpgradeStrategy;
     /**
@@ -367,7 +369,8 @@ export interface ServiceMeshControllerArgs {
     revisionTags?: RevisionTag[];
     /**
      * Seconds an installed revision that is neither active nor tagged must have been without pods before an update
-     * removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
+     * removes it (RevisionBased, and InPlace going back from revisions). Default 30, as the Sail operator's
+     * `inactiveRevisionDeletionGracePeriodSeconds`.
      */
     inactiveRevisionDeletionGracePeriodSeconds?: number;
     /**
@@ -449,13 +452,21 @@ export interface RevisionState {
     active: boolean;
     /** Whether its istiod Deployment has every desired replica ready. */
     ready: boolean;
-    /** Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update. */
+    /**
+     * Pods running it, read before the update: sidecars whose `sidecar.istio.io/status` reports it, other pods labelled
+     * `istio.io/rev=<name>` (gateways, waypoints, ztunnel).
+     */
     pods: number;
     /** The namespaces of those pods, `namespace=count`. */
     namespaces: string[];
+    /**
+     * Namespaces whose next pods it injects: labelled `istio.io/rev` with its name or a tag pointing at it (for tag
+     * `default`, `istio-injection=enabled` too). A revision they name is kept.
+     */
+    labelledNamespaces: string[];
     /** The tags pointing at it. */
     tags: string[];
-    /** `Ready` and `InUse` (True when pods use it or a tag points at it). */
+    /** `Ready` and `InUse` (True when pods run it, a tag points at it or a namespace is labelled for it). */
     conditions: Condition[];
 }
 

@@ -18,7 +18,7 @@ import { observeCluster } from "../readiness/observe";
 import { observeEastWest } from "../readiness/eastwest";
 import { EASTWEST_PARAMETERS_NAME, Exposure, annotationsMakeInternal, eastWestGatewayManifest, eastWestParameters, exposureFor } from "../render/eastwest";
 import { chartOverride, checkOverrides, ignoredOverrides, isPlainObject, mergeValues, overridesShapeProblems } from "../render/overrides";
-import { ChartName, chartVersion, namespaceLabels, planReleases } from "../render/releases";
+import { ChartName, ReleasePlan, chartVersion, namespaceLabels, planReleases } from "../render/releases";
 import { revisionSource } from "./revisions";
 import { withTrustValues } from "../render/trust";
 import { HelmValues, LICENSE_SECRET } from "../render/values";
@@ -29,7 +29,7 @@ import { ClusterSnapshot } from "../preflight/snapshot";
 import { ControllerSpec, SpecError, resolveControllerSpec } from "../spec/validate";
 import { NEWEST_KNOWN_MINOR } from "../spec/versions";
 import { meshPeerOf } from "../link/peer";
-import { RevisionDecision } from "../render/revisions";
+import { DEFAULT_REVISION, DEFAULT_TAG, RevisionDecision, revisionRelease, tagWebhookName } from "../render/revisions";
 import { observeRevisions, revisionsPhase } from "../readiness/revisions";
 import { installRevisionState, installRevisionTags } from "./revisions";
 import {
@@ -252,10 +252,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const sources = chartSources(name, spec, plan.map((p) => p.chart), chartVersion(spec), childOpts);
         const releases: Record<string, k8s.helm.v3.Release> = {};
         const appliedValues: Record<string, pulumi.Input<HelmValues>> = {};
-        for (const entry of plan) {
+        const installRelease = (entry: ReleasePlan, extra: pulumi.Resource[]) => {
             // A revision of another version (RevisionBased) pulls its own chart version.
             const source = entry.chartVersion === chartVersion(spec) ? sources[entry.chart] : revisionSource(name, spec, entry, decision!, childOpts);
-            const dependsOn: pulumi.Resource[] = [ns, ...pullSecrets, ...entry.after.filter((r) => releases[r]).map((r) => releases[r])];
+            const dependsOn: pulumi.Resource[] = [ns, ...pullSecrets, ...entry.after.filter((r) => releases[r]).map((r) => releases[r]), ...extra];
             if (entry.afterGatewayApi && gatewayApi) {
                 dependsOn.push(...gatewayApi);
             }
@@ -282,16 +282,28 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                 },
                 { ...childOpts, dependsOn },
             );
+        };
+        for (const entry of plan.filter((p) => !p.afterDefaultTag)) {
+            installRelease(entry, []);
+        }
+        let injector: { name: string; ready: pulumi.Output<unknown> } | undefined;
+        if (decision) {
+            // The revision-less istiod gives up its injector only once the default tag serves its namespaces (render/releases.ts).
+            const tags = installRevisionTags(name, spec, decision, releases, owner, childOpts);
+            for (const entry of plan.filter((p) => p.afterDefaultTag)) {
+                installRelease(entry, [tags[DEFAULT_TAG]]);
+            }
+            installRevisionState(name, spec, decision, ns, childOpts);
+            if (spec.upgrade.activeRevision === DEFAULT_REVISION) {
+                // Back to InPlace: the revision-less istiod injects through the default tag until the revisions are gone.
+                injector = { name: tagWebhookName(DEFAULT_TAG, spec.installNamespace), ready: tags[DEFAULT_TAG].metadata };
+            }
         }
 
-        const activeIstiod = releases[plan.find((p) => p.chart === "istiod" && (!decision || p.name === `istiod-${spec.upgrade.activeRevision}`))!.name];
+        const activeIstiod = releases[plan.find((p) => p.chart === "istiod" && (!decision || p.name === revisionRelease(spec.upgrade.activeRevision)))!.name];
         const eastWest = exposure
             ? this.installEastWestGateway(name, spec, label, exposure, [activeIstiod, ...(gatewayApi ?? [])], childOpts)
             : undefined;
-        if (decision) {
-            installRevisionTags(name, spec, decision, releases, owner, childOpts);
-            installRevisionState(name, spec, decision, ns, childOpts);
-        }
 
         const observations = observeCluster({
             name,
@@ -301,6 +313,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             gatewayApiApplied: gatewayApi ? pulumi.all(gatewayApi.map((r) => r.urn)) : undefined,
             opts: childOpts,
             revision: decision ? spec.upgrade.activeRevision : undefined,
+            injector,
         });
         const revisions = decision ? observeRevisions(name, spec.installNamespace, decision.revisions, releases, childOpts) : pulumi.output([]);
         const summary = `${plan.map((p) => p.name).join(", ")} for Istio ${spec.versionText} (${spec.dataplaneMode})`;

@@ -1,6 +1,7 @@
 // Wiring of upgradeStrategy RevisionBased (the decisions are render/revisions.ts's): the revision tags as the
 // component's own objects, each after the release of the revision it points at, so a moved tag only ever points at an
-// istiod that already serves; the record of unused revisions; the chart source of a revision of another version.
+// istiod that already serves; the record of unused revisions; the chart source of a revision of another version. Used
+// by InPlace too while it goes back from revisions (render/revisions.ts planWayBack).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartSource, chartSources } from "../charts/source";
@@ -16,15 +17,23 @@ export function installRevisionTags(
     releases: Record<string, k8s.helm.v3.Release>,
     owner: string,
     opts: pulumi.CustomResourceOptions,
-): void {
+): Record<string, k8s.admissionregistration.v1.MutatingWebhookConfiguration> {
+    const webhooks: Record<string, k8s.admissionregistration.v1.MutatingWebhookConfiguration> = {};
     for (const tag of decision.tags) {
         const target = decision.revisions.find((r) => r.name === tag.revision)!;
-        const after = { ...opts, dependsOn: [releases[revisionRelease(tag.revision)]] };
-        new k8s.admissionregistration.v1.MutatingWebhookConfiguration(`${name}-tag-${tag.name}`, tagWebhook(tag.name, tag.revision, spec.installNamespace, owner), after);
+        // The revision-less istiod may be registered after the tags (it waits for the default tag): it serves already.
+        const release = releases[revisionRelease(tag.revision)];
+        const after = { ...opts, dependsOn: release ? [release] : [] };
+        webhooks[tag.name] = new k8s.admissionregistration.v1.MutatingWebhookConfiguration(
+            `${name}-tag-${tag.name}`,
+            tagWebhook(tag.name, tag.revision, spec.installNamespace, owner),
+            after,
+        );
         if (tagHasService(target.version)) {
             new k8s.core.v1.Service(`${name}-tag-${tag.name}-service`, tagService(tag.name, tag.revision, spec.installNamespace, owner), after);
         }
     }
+    return webhooks;
 }
 
 /** Since when each kept revision has had no pods: read back by the next pre-flight to apply the grace period. */

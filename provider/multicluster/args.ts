@@ -59,7 +59,7 @@ export interface MeshCluster {
     upgradeStrategy?: UpgradeStrategy;
     /** This cluster's revision tags, replacing the mesh's (RevisionBased). */
     revisionTags?: RevisionTag[];
-    /** Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased). */
+    /** Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased, or InPlace going back from revisions). */
     forceRemoveRevisions?: string[];
 }
 
@@ -142,9 +142,9 @@ export interface MultiClusterMeshArgs {
     upgradeStrategy?: UpgradeStrategy;
     /** Revision tags on every cluster (RevisionBased); a cluster's own `revisionTags` replace them. */
     revisionTags?: RevisionTag[];
-    /** Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30. */
+    /** Seconds an unused old revision is kept before an update removes it (RevisionBased, or InPlace going back from revisions). Default 30. */
     inactiveRevisionDeletionGracePeriodSeconds?: number;
-    /** Revisions to remove although pods use them, on every cluster (RevisionBased). */
+    /** Revisions to remove although pods use them, on every cluster (RevisionBased, or InPlace going back from revisions). */
     forceRemoveRevisions?: string[];
 }
 

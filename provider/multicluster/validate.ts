@@ -115,9 +115,10 @@ type SharedField = (typeof SHARED_FIELDS)[number];
  */
 export function controllerArgsFor<T extends object>(mesh: T, cluster: ResolvedCluster): Pick<T, Extract<keyof T, SharedField>> & MemberArgs {
     const record = mesh as Record<string, unknown>;
-    // A cluster kept InPlace does not take the mesh's revision settings (they would be refused there).
+    // A cluster kept InPlace does not take the mesh's revision tags (they would be refused there); the grace period and
+    // forced removals still apply to revisions it goes back from.
     const inPlace = cluster.revisions.upgradeStrategy === "InPlace";
-    const revisionOnly = ["revisionTags", "inactiveRevisionDeletionGracePeriodSeconds", "forceRemoveRevisions"];
+    const revisionOnly = ["revisionTags"];
     const shared = Object.fromEntries(
         SHARED_FIELDS.filter((f) => record[f] !== undefined && !(inPlace && revisionOnly.includes(f))).map((f) => [f, record[f]]),
     );

@@ -15,7 +15,7 @@ import { IstioVersion } from "../spec/versions";
 import { releaseForTakeover } from "./takeover";
 import { exposureFor } from "../render/eastwest";
 import { trustFindings } from "./trust";
-import { DEFAULT_REVISION, RevisionDecision, deployedRevisions, deployedTags, planRevisions } from "../render/revisions";
+import { DEFAULT_REVISION, RevisionDecision, deployedRevisions, deployedTags, planRevisions, planWayBack } from "../render/revisions";
 
 /** Raised when the pre-flight refuses an update; nothing was changed. */
 export class PreflightError extends Refusal {
@@ -107,22 +107,21 @@ function unchecked(req: PreflightRequest, platform: PlatformName, why: string, n
     return { platform, gatewayApi: req.gatewayApi && decideGatewayApi(req.gatewayApi, [], req.ownership.owner) };
 }
 
-/** RevisionBased: the decision on revisions and tags; InPlace: a refusal when revisions are installed. */
-function revisionFindings(req: PreflightRequest, snapshot: ClusterSnapshot): { decision?: RevisionDecision; problems: string[] } {
+/** RevisionBased: the decision on revisions and tags; InPlace: the way back while revisions remain (planWayBack). */
+function revisionFindings(req: PreflightRequest, snapshot: ClusterSnapshot): { decision?: RevisionDecision; problems: string[]; notes: string[] } {
     const { spec } = req;
     const deployed = deployedRevisions(snapshot.helmReleases, spec.installNamespace);
+    const tags = deployedTags(snapshot, spec.installNamespace);
     if (spec.upgrade.strategy !== "RevisionBased") {
-        const revisions = deployed.filter((d) => d.name !== DEFAULT_REVISION).map((d) => d.name);
-        return {
-            problems: revisions.length
-                ? [
-                      `upgradeStrategy: InPlace, but istiod revisions ${revisions.join(", ")} are installed (RevisionBased) in ${spec.installNamespace} (got "InPlace"); going back to one revision-less istiod would drop the revision tags namespaces inject through; allowed: RevisionBased (tags keep namespace labels stable across upgrades); switching back to InPlace is not supported on a cluster with revisions`,
-                  ]
-                : [],
-        };
+        return planWayBack(spec, deployed, snapshot.revisions, tags, new Date());
     }
-    const decision = planRevisions(spec, deployed, snapshot.revisions, deployedTags(snapshot, spec.installNamespace), new Date());
-    return { decision, problems: decision.problems };
+    const decision = planRevisions(spec, deployed, snapshot.revisions, tags, new Date());
+    return { decision, problems: decision.problems, notes: decision.notes };
+}
+
+/** Whether an InPlace update meets revisions of an earlier RevisionBased, whose users the pre-flight then reads too. */
+function revisionsLeft(spec: ControllerSpec, snapshot: ClusterSnapshot): boolean {
+    return deployedRevisions(snapshot.helmReleases, spec.installNamespace).some((d) => d.name !== DEFAULT_REVISION);
 }
 
 /**
@@ -168,6 +167,9 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
     try {
         const refs = (req.gatewayApi?.objects ?? []).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
         snapshot = await accessor.snapshot(spec.installNamespace, refs, spec.upgrade.strategy === "RevisionBased");
+        if (!snapshot.revisions && revisionsLeft(spec, snapshot)) {
+            snapshot = await accessor.snapshot(spec.installNamespace, refs, true);
+        }
     } catch (e) {
         req.onDeployedCacerts?.("unread");
         req.log("warn", `${label}: pre-flight checks skipped: cannot read ${accessor.describe}: ${(e as Error).message}`);
@@ -215,7 +217,7 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
     if (gatewayApi) {
         req.log("info", `${label}: ${gatewayApi.message}`);
     }
-    for (const note of revisions.decision?.notes ?? []) {
+    for (const note of revisions.notes) {
         req.log("warn", `${label}: ${note}`);
     }
     req.log("info", `${label}: pre-flight passed on ${accessor.describe}: Kubernetes ${snapshot.serverVersion}, platform ${platform} (${chosen ? "the platform input" : `detected: ${detected.evidence}`})`);

@@ -50,7 +50,10 @@ export interface ClusterSnapshot {
 
 /** Who uses which istiod revision, as the cluster says before the update. */
 export interface RevisionUse {
-    /** Pods labelled `istio.io/rev` (the injector writes the revision itself, never a tag), istiod's own left out. */
+    /**
+     * Pods that run a revision, istiod's own left out: injected ones by the revision their sidecar reports (podRevision),
+     * others (ztunnel, gateways of a revision) by their `istio.io/rev` label.
+     */
     pods: { namespace: string; revision: string }[];
     /** Namespaces labelled `istio.io/rev` or `istio-injection`, with those labels. */
     namespaces: { name: string; rev?: string; injection?: string }[];
@@ -79,10 +82,31 @@ const REVISION_READS = {
     pods: "/api/v1/pods?labelSelector=istio.io%2Frev%2Capp%21%3Distiod",
     revNamespaces: "/api/v1/namespaces?labelSelector=istio.io%2Frev",
     injectionNamespaces: "/api/v1/namespaces?labelSelector=istio-injection",
+    /** Every pod of a namespace labelled for injection: the injector labels no pod, it annotates it. */
+    namespacePods: (ns: string) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods?labelSelector=app%21%3Distiod`,
 };
 
+/**
+ * The revision a pod runs: the injector records it in the `sidecar.istio.io/status` annotation (JSON, "revision",
+ * `default` for the revision-less istiod) and labels nothing, since the pod's `istio.io/rev` label may name a tag
+ * (pkg/kube/inject/webhook.go getInjectionStatus, 1.22–1.31). Without that annotation, the pod's own `istio.io/rev`
+ * label (ztunnel and gateways of a revision carry it); undefined when it has neither.
+ */
+export function podRevision(metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined): string | undefined {
+    const status = metadata?.annotations?.["sidecar.istio.io/status"];
+    if (status) {
+        try {
+            const revision = JSON.parse(status)?.revision;
+            if (typeof revision === "string" && revision) return revision;
+        } catch {
+            // Not JSON: fall back to the label.
+        }
+    }
+    return metadata?.labels?.["istio.io/rev"] || undefined;
+}
+
 async function readRevisionUse(get: KubeGet, installNamespace: string, unread: string[]): Promise<RevisionUse> {
-    const [pods, revNs, injNs, state] = await Promise.all([
+    const [labelledPods, revNs, injNs, state] = await Promise.all([
         list(get, REVISION_READS.pods, "pods labelled istio.io/rev", unread),
         list(get, REVISION_READS.revNamespaces, "namespaces labelled istio.io/rev", unread),
         list(get, REVISION_READS.injectionNamespaces, "namespaces labelled istio-injection", unread),
@@ -99,8 +123,15 @@ async function readRevisionUse(get: KubeGet, installNamespace: string, unread: s
         const labels = n.metadata?.labels ?? {};
         namespaces.set(n.metadata?.name, { name: n.metadata?.name, rev: labels["istio.io/rev"], injection: labels["istio-injection"] });
     }
+    const namespacePods = await Promise.all([...namespaces.keys()].map((ns) => list(get, REVISION_READS.namespacePods(ns), `pods of namespace ${ns}`, unread)));
+    const pods = new Map<string, { namespace: string; revision: string }>();
+    for (const p of [...labelledPods, ...namespacePods.flat()]) {
+        const revision = podRevision(p.metadata);
+        const namespace = p.metadata?.namespace ?? "";
+        if (revision) pods.set(`${namespace}/${p.metadata?.name ?? ""}`, { namespace, revision });
+    }
     return {
-        pods: pods.map((p) => ({ namespace: p.metadata?.namespace ?? "", revision: p.metadata?.labels?.["istio.io/rev"] ?? "" })),
+        pods: [...pods.values()],
         namespaces: [...namespaces.values()],
         inactiveSince: idleRecord(state?.metadata?.annotations),
     };

@@ -18,6 +18,11 @@ export interface ObservedInputs {
     opts: pulumi.CustomResourceOptions;
     /** RevisionBased: the active revision, whose istiod (named after it) the control-plane conditions read. */
     revision?: string;
+    /**
+     * The webhook that injects for the active istiod when it is not the chart's own: the `default` tag's, while the
+     * revision-less istiod renders none (back to InPlace, render/releases.ts); read once `ready` resolves.
+     */
+    injector?: { name: string; ready: pulumi.Output<unknown> };
 }
 
 /** An id that resolves only once `release` reports a status, for an object it created. */
@@ -78,10 +83,12 @@ export function observeCluster(inputs: ObservedInputs): pulumi.Output<Observatio
         }));
     });
 
-    const hooks = revised ?? webhookTargets(spec);
+    const targets = revised ?? webhookTargets(spec);
+    const injector = inputs.injector;
+    const hooks = injector ? { ...targets, mutating: injector.name } : targets;
     const mutating = k8s.admissionregistration.v1.MutatingWebhookConfiguration.get(
         `${name}-injector-webhook-observed`,
-        afterRelease(istiodRelease, () => hooks.mutating),
+        injector ? pulumi.all([istiodRelease.status, injector.ready]).apply(() => injector.name) : afterRelease(istiodRelease, () => hooks.mutating),
         opts,
     );
     const validating = k8s.admissionregistration.v1.ValidatingWebhookConfiguration.get(

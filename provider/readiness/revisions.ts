@@ -9,16 +9,22 @@ import { formatVersion } from "../spec/versions";
 import { deploymentReady } from "./conditions";
 
 /** A revision's conditions from its readiness and use. */
-export function revisionConditions(r: Pick<RevisionPlan, "name" | "pods" | "namespaces" | "tags">, ready: boolean, detail: string): Condition[] {
-    const used = r.pods > 0 || r.tags.length > 0;
-    const by = [...(r.tags.length ? [`tags ${r.tags.join(", ")}`] : []), ...(r.pods ? [`${r.pods} pods (${r.namespaces.join(", ")})`] : [])];
+export function revisionConditions(r: Pick<RevisionPlan, "name" | "pods" | "namespaces" | "tags" | "labelledNamespaces">, ready: boolean, detail: string): Condition[] {
+    // As the pre-flight's removal decision: pods running it, tags on it, namespaces labelled for it keep it.
+    const labelled = r.labelledNamespaces ?? [];
+    const used = r.pods > 0 || r.tags.length > 0 || labelled.length > 0;
+    const by = [
+        ...(r.tags.length ? [`tags ${r.tags.join(", ")}`] : []),
+        ...(labelled.length ? [`namespaces ${labelled.join(", ")}`] : []),
+        ...(r.pods ? [`${r.pods} pods (${r.namespaces.join(", ")})`] : []),
+    ];
     return [
         ready
             ? { type: "Ready", status: "True", reason: "Healthy", message: `istiod revision ${r.name} is ready: ${detail}` }
             : { type: "Ready", status: "False", reason: "IstiodNotReady", message: `istiod revision ${r.name} is not ready: ${detail}` },
         used
             ? { type: "InUse", status: "True", reason: "ReferencedByWorkloads", message: `referenced by ${by.join(" and ")}` }
-            : { type: "InUse", status: "False", reason: "NotReferenced", message: "no tag points at it and no pod uses it" },
+            : { type: "InUse", status: "False", reason: "NotReferenced", message: "no tag points at it, no namespace is labelled for it and no pod uses it" },
     ];
 }
 
@@ -57,6 +63,7 @@ export function observeRevisions(
                     ready,
                     pods: r.pods,
                     namespaces: r.namespaces,
+                    labelledNamespaces: r.labelledNamespaces,
                     tags: r.tags,
                     conditions: revisionConditions(r, ready, detail),
                 };

@@ -18,8 +18,15 @@
 // upgrades in place only, wait for the active revision's release, so they change only once the new istiod serves
 // (istio-cni and ztunnel 1.x work with istiod 1.x and 1.x+1, Istio's ambient upgrade guide), and ztunnel follows the
 // active revision (its chart's `revision` value: istio.io/rev label, XDS and CA address istiod-<revision>).
+//
+// The revision-less istiod (`istiod`, revision `default`) next to revisions (the switch to RevisionBased, or back to
+// InPlace) renders no injection webhook of its own (global.operatorManageWebhooks): its `istio-sidecar-injector` would
+// inject the same namespaces as the component's `default` tag, two webhooks of two istiods on one pod. Injection for
+// those namespaces is the tag's alone, moved in place; when the revision-less istiod stops being the tag's target
+// (switch to RevisionBased) its release changes only after the tag was moved (afterDefaultTag), and when it is the
+// last istiod left (back to InPlace), its release takes its webhook back before Pulumi deletes the tag.
 import { ControllerSpec } from "../spec/validate";
-import { DEFAULT_REVISION, RevisionDecision, revisionRelease, specAt } from "./revisions";
+import { DEFAULT_REVISION, DEFAULT_TAG, RevisionDecision, revisionRelease, specAt } from "./revisions";
 import { HelmValues, baseValues, cniValues, istiodValues, withPlatform, ztunnelValues } from "./values";
 
 export type ReleaseName = "istio-base" | "istiod" | "istio-cni" | "ztunnel" | `istiod-${string}`;
@@ -36,6 +43,8 @@ export interface ReleasePlan {
     after: ReleaseName[];
     /** Whether it also waits for the Gateway API CRDs. */
     afterGatewayApi: boolean;
+    /** Whether it waits for the `default` revision tag's webhook (the revision-less istiod handing injection over). */
+    afterDefaultTag?: boolean;
 }
 
 export function chartVersion(spec: ControllerSpec): string {
@@ -48,24 +57,28 @@ export function chartVersion(spec: ControllerSpec): string {
  */
 export function planReleases(spec: ControllerSpec, decision?: Pick<RevisionDecision, "revisions" | "tags">): ReleasePlan[] {
     const plan = releaseOrder(spec).map((entry) => ({ ...entry, values: withPlatform(spec, entry.values) }));
-    if (spec.upgrade.strategy !== "RevisionBased") {
+    const revisionBased = spec.upgrade.strategy === "RevisionBased";
+    // InPlace takes a decision only on its way back from RevisionBased, while revisions remain (render/revisions.ts wayBack).
+    if (!revisionBased && !decision) {
         return plan;
     }
     const active = spec.upgrade.activeRevision;
     const activeRelease = revisionRelease(active);
     const revisions = decision?.revisions ?? [{ name: active, version: spec.version }];
-    const defaultTag = decision?.tags.find((t) => t.name === "default")?.revision ?? active;
+    const defaultTag = decision?.tags.find((t) => t.name === DEFAULT_TAG)?.revision ?? active;
     const out: ReleasePlan[] = [];
     for (const entry of plan) {
         if (entry.name === "istiod") {
             for (const r of revisions) {
-                const at = specAt(spec, r.version);
+                const at = r.name === active ? spec : specAt(spec, r.version);
                 const values = istiodValues(at);
+                const revisionLess = r.name === DEFAULT_REVISION;
                 out.push({
                     ...entry,
                     name: revisionRelease(r.name),
                     chartVersion: chartVersion(at),
-                    values: withPlatform(at, r.name === DEFAULT_REVISION ? values : { ...values, revision: r.name }),
+                    values: withPlatform(at, revisionLess ? withoutInjector(values) : { ...values, revision: r.name }),
+                    ...(revisionLess && defaultTag !== DEFAULT_REVISION ? { afterDefaultTag: true } : {}),
                 });
             }
             continue;
@@ -76,12 +89,18 @@ export function planReleases(spec: ControllerSpec, decision?: Pick<RevisionDecis
         } else if (entry.name === "istio-cni") {
             out.push({ ...entry, after: [...entry.after, activeRelease] });
         } else if (entry.name === "ztunnel") {
-            out.push({ ...entry, values: { ...entry.values, revision: active }, after: [activeRelease, "istio-cni"] });
+            out.push({ ...entry, values: revisionBased ? { ...entry.values, revision: active } : entry.values, after: [activeRelease, "istio-cni"] });
         } else {
             out.push(entry);
         }
     }
     return out;
+}
+
+/** The revision-less istiod's values without its injection webhook (the `default` tag injects for it). */
+function withoutInjector(values: HelmValues): HelmValues {
+    const global = (values.global ?? {}) as HelmValues;
+    return { ...values, global: { ...global, operatorManageWebhooks: true } };
 }
 
 function releaseOrder(spec: ControllerSpec): ReleasePlan[] {

@@ -25,6 +25,7 @@ import {
     soloChartRepository,
     soloImageRepository,
     soloTag,
+    ZTUNNEL_ISTIOD_SKEW_MINORS,
 } from "../spec/versions";
 
 /** The revision of an istiod installed without one (InPlace, or before the switch to RevisionBased). */
@@ -106,6 +107,8 @@ export interface RevisionPlan {
     pods: number;
     /** `namespace=count` of the pods using it. */
     namespaces: string[];
+    /** Namespaces whose next pods it injects: labelled istio.io/rev with its name or a tag on it (default: istio-injection=enabled too). */
+    labelledNamespaces: string[];
     /** Why it stays, in words (for the log). */
     why: string;
 }
@@ -188,6 +191,15 @@ export function planRevisions(
             );
         }
     }
+    for (const [tag, revision] of Object.entries(current)) {
+        const labelled = namespacesLabelled(use, tag);
+        if (tags.some((t) => t.name === tag) || !labelled.length) continue;
+        problems.push(
+            spec.upgrade.strategy === "RevisionBased"
+                ? `revisionTags: tag "${tag}" (on revision ${revision}) is no longer listed, but namespaces ${labelled.join(", ")} are labelled istio.io/rev=${tag}: removing it stops injection there (got revisionTags without "${tag}"); allowed: keep "${tag}" in revisionTags, or first relabel those namespaces with a tag that stays`
+                : `upgradeStrategy: InPlace keeps no revision tag but default, and namespaces ${labelled.join(", ")} are labelled istio.io/rev=${tag} (tag ${tag} on revision ${revision}): their pods would no longer be injected (got "InPlace"); allowed: first relabel them (kubectl label namespace ${labelled[0]} istio.io/rev=default --overwrite, or istio-injection=enabled) with upgradeStrategy RevisionBased, then switch to InPlace; or keep upgradeStrategy RevisionBased`,
+        );
+    }
     for (const f of force) {
         if (f === activeRevision || !installed.has(f)) {
             problems.push(
@@ -202,11 +214,22 @@ export function planRevisions(
     const revisions: RevisionPlan[] = [];
     const removed: RevisionDecision["removed"] = [];
     const inactiveSince: Record<string, string> = {};
-    const candidates = installed.has(activeRevision) ? deployed : [...deployed, { name: activeRevision, release: revisionRelease(activeRevision), version: spec.version }];
+    // The active revision runs `version`: for a revision that is its name; the revision-less istiod (InPlace) upgrades in place.
+    const activeEntry = { name: activeRevision, release: revisionRelease(activeRevision), version: spec.version };
+    const candidates = installed.has(activeRevision) ? deployed.map((d) => (d.name === activeRevision ? activeEntry : d)) : [...deployed, activeEntry];
     for (const d of candidates) {
         const tagged = tags.filter((t) => t.revision === d.name).map((t) => t.name);
         const pods = podsOf(use, d.name);
-        const plan = (why: string): RevisionPlan => ({ ...d, active: d.name === activeRevision, tags: tagged, pods: pods.count, namespaces: pods.namespaces, why });
+        const labelledNamespaces = [...new Set([...labelledWith(use, d.name), ...tagged.flatMap((t) => namespacesLabelled(use, t))])].sort();
+        const plan = (why: string): RevisionPlan => ({
+            ...d,
+            active: d.name === activeRevision,
+            tags: tagged,
+            pods: pods.count,
+            namespaces: pods.namespaces,
+            labelledNamespaces,
+            why,
+        });
         if (d.name === activeRevision) {
             revisions.push(plan("active"));
         } else if (tagged.length) {
@@ -236,7 +259,60 @@ export function planRevisions(
     for (const r of removed) {
         notes.push(`revision ${r.name} (release ${r.release}) is removed: ${r.why}`);
     }
+    if (spec.installZtunnel) problems.push(...ztunnelSkew(spec.version, revisions));
     return { revisions, removed, tags, inactiveSince, problems, notes };
+}
+
+/**
+ * ztunnel and istio-cni upgrade in place to `version`: refused when that puts them beyond ZTUNNEL_ISTIOD_SKEW_MINORS
+ * of an istiod revision the update keeps (its waypoints and proxies still run against it, and moving `version` back
+ * to it would make it active again).
+ */
+export function ztunnelSkew(version: IstioVersion, kept: Pick<RevisionPlan, "name" | "version">[]): string[] {
+    const far = kept.filter((r) => Math.abs(r.version.minor - version.minor) > ZTUNNEL_ISTIOD_SKEW_MINORS);
+    if (!far.length) return [];
+    const list = far.map((r) => `${r.name} (${formatVersion(r.version)})`).join(", ");
+    const names = far.map((r) => r.name);
+    return [
+        `version: ztunnel and istio-cni upgrade in place to ${formatVersion(version)}, more than ${ZTUNNEL_ISTIOD_SKEW_MINORS} minor from istiod revisions ${list} still kept, beyond the skew Istio's ambient upgrade guide allows (ztunnel 1.x with istiod 1.x and 1.x+1) (got version "${formatVersion(version)}"); allowed: first remove ${names.join(", ")} (an update once unused and past inactiveRevisionDeletionGracePeriodSeconds, or forceRemoveRevisions: [${names.map((n) => `"${n}"`).join(", ")}] after moving its tags), then this version; or a version within ${ZTUNNEL_ISTIOD_SKEW_MINORS} minor of them`,
+    ];
+}
+
+/**
+ * upgradeStrategy InPlace on a cluster where an earlier RevisionBased left revisions (the way back): the revision-less
+ * istiod is installed next to them at the version of the revision the `default` tag points at, the tag moves to it in
+ * place (so injection never stops), and the revisions stay until unused and past the grace period, as in the switch the
+ * other way. Once only the revision-less istiod is left, the install is InPlace again (no decision): its release takes
+ * its injection webhook back and the tag goes. Refused where that cannot keep injection: a version change in the same
+ * update (the tag's namespaces would change istiod and version at once) or namespaces labelled with another tag.
+ */
+export function planWayBack(
+    spec: ControllerSpec,
+    deployed: DeployedRevision[],
+    use: RevisionUse | undefined,
+    current: Record<string, string>,
+    now: Date,
+): { decision?: RevisionDecision; problems: string[]; notes: string[] } {
+    const revisioned = deployed.filter((d) => d.name !== DEFAULT_REVISION);
+    if (!revisioned.length) return { problems: [], notes: [] };
+    const problems: string[] = [];
+    const from = deployed.find((d) => d.name === current[DEFAULT_TAG]) ?? revisioned[revisioned.length - 1];
+    if (from.name !== DEFAULT_REVISION && compareVersions(from.version, spec.version) !== 0) {
+        const at = formatVersion(from.version);
+        problems.push(
+            `upgradeStrategy: InPlace over istiod revisions ${revisioned.map((d) => d.name).join(", ")} installs the revision-less istiod next to them at the version of revision ${from.name} (where tag default points), so version must be ${at} (got version "${formatVersion(spec.version)}"); allowed: version ${at} with upgradeStrategy InPlace first, then version ${formatVersion(spec.version)} in a later update; or keep upgradeStrategy RevisionBased for the version change`,
+        );
+    }
+    const decision = planRevisions(spec, deployed, use, current, now);
+    const notes = [
+        `upgradeStrategy InPlace: back from revisions ${revisioned.map((d) => d.name).join(", ")}; the revision-less istiod takes tag default (istio-injection=enabled and istio.io/rev=default namespaces)`,
+        ...decision.notes,
+    ];
+    // Nothing left but the revision-less istiod, already behind tag default: an InPlace install like any other from this
+    // update on. While the tag points at a revision, it first moves in place (never two istiods' webhooks at once).
+    const left = decision.revisions.some((r) => r.name !== DEFAULT_REVISION);
+    const tagElsewhere = current[DEFAULT_TAG] !== undefined && current[DEFAULT_TAG] !== DEFAULT_REVISION;
+    return { decision: left || tagElsewhere ? decision : undefined, problems: [...problems, ...decision.problems], notes };
 }
 
 /** Name of a tag's webhook configuration, as the chart and `istioctl tag set` name it. */

@@ -384,14 +384,11 @@ function applyDefaults(input: ParsedInput, problems: string[]): ControllerSpec {
 
 function upgradeSpec(input: ParsedInput, version: IstioVersion, problems: string[]): UpgradeSpec {
     const revisionBased = input.upgradeStrategy === "RevisionBased";
-    if (!revisionBased) {
-        for (const field of ["revisionTags", "inactiveRevisionDeletionGracePeriodSeconds", "forceRemoveRevisions"] as const) {
-            if (input[field] !== undefined) {
-                problems.push(
-                    `${field}: applies to upgradeStrategy RevisionBased only (got upgradeStrategy "${input.upgradeStrategy}"); allowed: unset it, or upgradeStrategy: RevisionBased`,
-                );
-            }
-        }
+    // The grace period and forced removals also apply to InPlace, to the revisions it goes back from (planWayBack).
+    if (!revisionBased && input.revisionTags !== undefined) {
+        problems.push(
+            `revisionTags: applies to upgradeStrategy RevisionBased only (got upgradeStrategy "${input.upgradeStrategy}"); allowed: unset it, or upgradeStrategy: RevisionBased`,
+        );
     }
     if (revisionBased && input.dataplaneMode === "Ambient" && compareVersions(version, MIN_AMBIENT_REVISIONS_VERSION) < 0) {
         problems.push(

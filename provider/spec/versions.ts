@@ -36,6 +36,13 @@ export const MIN_MULTICLUSTER_VERSION: IstioVersion = { major: 1, minor: 24, pat
  */
 export const MIN_AMBIENT_REVISIONS_VERSION: IstioVersion = { major: 1, minor: 23, patch: 0 };
 
+/**
+ * Minors of difference ztunnel (and istio-cni) may have from an istiod: Istio's ambient upgrade guide (1.22–1.31)
+ * "the ztunnel at version 1.x is generally compatible with the control plane at version 1.x+1 and 1.x" (the CNI
+ * node agent likewise). The pre-flight holds ztunnel within it of every istiod revision an update keeps.
+ */
+export const ZTUNNEL_ISTIOD_SKEW_MINORS = 1;
+
 /** Oldest minor the charts' value layout is known for. */
 export const MIN_SUPPORTED_VERSION: IstioVersion = { major: 1, minor: 22, patch: 0 };
 

@@ -436,7 +436,9 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
         if (kind === "ValidatingWebhookConfiguration" && name.startsWith("istio-validator")) {
             return { webhooks: [{ name: "rev.validation.istio.io" }] };
         }
-        return undefined;
+        // An object the program itself created on this cluster (e.g. a revision tag's webhook): as it was given.
+        const own = this.record.resources.find((r) => !r.id && r.type === type && r.cluster === key && r.inputs?.metadata?.name === name);
+        return own ? structuredClone(own.inputs) : undefined;
     }
 }
 

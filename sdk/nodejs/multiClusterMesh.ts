@@ -158,7 +158,7 @@ export interface MultiClusterMeshArgs {
      */
     eastWestGateway?: inputs.EastWestGatewayArgs;
     /**
-     * Revisions to remove although pods use them, on every cluster (RevisionBased).
+     * Revisions to remove although pods use them, on every cluster (RevisionBased, or InPlace going back from revisions).
      */
     forceRemoveRevisions?: string[];
     /**
@@ -170,7 +170,7 @@ export interface MultiClusterMeshArgs {
      */
     image?: inputs.ImageArgs;
     /**
-     * Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
+     * Seconds an unused old revision is kept before an update removes it (RevisionBased, or InPlace going back from revisions). Default 30.
      */
     inactiveRevisionDeletionGracePeriodSeconds?: number;
     /**

@@ -237,7 +237,8 @@ export interface ServiceMeshControllerArgs {
     image?: inputs.ImageArgs;
     /**
      * Seconds an installed revision that is neither active nor tagged must have been without pods before an update
-     * removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
+     * removes it (RevisionBased, and InPlace going back from revisions). Default 30, as the Sail operator's
+     * `inactiveRevisionDeletionGracePeriodSeconds`.
      */
     inactiveRevisionDeletionGracePeriodSeconds?: number;
     /**
@@ -311,6 +312,8 @@ export interface ServiceMeshControllerArgs {
      * revision of its version and a version change installs the new revision next to the old one (canary upgrade);
      * the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
      * (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
+     * Back to `InPlace` (at the version tag `default` points at): the revision-less istiod takes tag `default`, the
+     * revisions stay until unused and past the grace period; refused while namespaces are labelled with another tag.
      */
     upgradeStrategy?: enums.UpgradeStrategy;
     /**

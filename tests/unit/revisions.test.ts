@@ -3,9 +3,9 @@
 import { expect } from "chai";
 import * as path from "path";
 import { MultiClusterMesh, ServiceMeshController } from "../../provider";
-import { HelmRelease, RevisionUse, readSnapshot } from "../../provider/preflight/snapshot";
+import { HelmRelease, RevisionUse, podRevision, readSnapshot } from "../../provider/preflight/snapshot";
 import { planReleases } from "../../provider/render/releases";
-import { deployedRevisions, deployedTags, planRevisions, tagService, tagWebhook } from "../../provider/render/revisions";
+import { deployedRevisions, deployedTags, planRevisions, planWayBack, tagService, tagWebhook, ztunnelSkew } from "../../provider/render/revisions";
 import { revisionConditions, revisionsPhase } from "../../provider/readiness/revisions";
 import { resolveControllerSpec } from "../../provider/spec/validate";
 import { emptySnapshot, expectRejected, mocks, registered, resetMocks, settle, valueOf } from "./mocks";
@@ -149,13 +149,16 @@ describe("revisions: the plan (pure)", () => {
     });
 
     it("reports Ready and InUse per revision; SUCCEEDED waits for every tagged revision", () => {
-        const r = { name: "1-30-2", pods: 2, namespaces: ["shop=2"], tags: [] };
+        const r = { name: "1-30-2", pods: 2, namespaces: ["shop=2"], tags: [], labelledNamespaces: [] };
         expect(revisionConditions(r, true, "2/2").map((c) => [c.type, c.status, c.reason])).to.deep.equal([["Ready", "True", "Healthy"], ["InUse", "True", "ReferencedByWorkloads"]]);
         expect(revisionConditions({ ...r, pods: 0, namespaces: [] }, false, "0/2").map((c) => [c.type, c.status, c.reason])).to.deep.equal([
             ["Ready", "False", "IstiodNotReady"],
             ["InUse", "False", "NotReferenced"],
         ]);
-        const state = (ready: boolean, tags: string[]) => ({ name: "x", version: "1.31.1", active: false, ready, pods: 0, namespaces: [], tags, conditions: [] });
+        // A namespace labelled for it (its name, or a tag on it) keeps it in use without pods, as the removal decides.
+        const labelled = revisionConditions({ ...r, pods: 0, namespaces: [], labelledNamespaces: ["legacy"] }, true, "1/1")[1];
+        expect([labelled.status, labelled.message]).to.deep.equal(["True", "referenced by namespaces legacy"]);
+        const state = (ready: boolean, tags: string[]) => ({ name: "x", version: "1.31.1", active: false, ready, pods: 0, namespaces: [], labelledNamespaces: [], tags, conditions: [] });
         expect(revisionsPhase("SUCCEEDED", [state(true, ["default"]), state(false, [])])).to.equal("SUCCEEDED");
         expect(revisionsPhase("SUCCEEDED", [state(false, ["prod"])])).to.equal("PENDING");
         expect(revisionsPhase("FAILED", [state(true, ["prod"])])).to.equal("FAILED");
@@ -163,10 +166,23 @@ describe("revisions: the plan (pure)", () => {
 });
 
 describe("revisions: what the pre-flight reads (RevisionBased only)", () => {
-    it("reads pods labelled istio.io/rev without istiod's own, labelled namespaces and the record of unused revisions", async () => {
+    it("reads pods by the revision their sidecar reports (else their istio.io/rev label), labelled namespaces and the record of unused revisions", async () => {
         const asked: string[] = [];
+        const status = (revision: string) => JSON.stringify({ initContainers: ["istio-init"], containers: ["istio-proxy"], volumes: [], imagePullSecrets: null, revision });
+        const labelledPod = { metadata: { name: "a", namespace: "shop", labels: { "istio.io/rev": "1-30-2" } } };
         const answers: Record<string, unknown> = {
-            "/api/v1/pods?labelSelector=istio.io%2Frev%2Capp%21%3Distiod": { items: [{ metadata: { namespace: "shop", labels: { "istio.io/rev": "1-30-2" } } }] },
+            "/api/v1/pods?labelSelector=istio.io%2Frev%2Capp%21%3Distiod": {
+                // Labelled with a tag (object-selector injection): the sidecar says which revision injected it.
+                items: [labelledPod, { metadata: { name: "t", namespace: "beta", labels: { "istio.io/rev": "prod" }, annotations: { "sidecar.istio.io/status": status("1-31-1") } } }],
+            },
+            // Injected through its namespace's label: no label on the pod, only the injector's annotations.
+            "/api/v1/namespaces/web/pods?labelSelector=app%21%3Distiod": {
+                items: [
+                    { metadata: { name: "w", namespace: "web", annotations: { "sidecar.istio.io/status": status("default"), "istio.io/rev": "default" } } },
+                    { metadata: { name: "plain", namespace: "web" } },
+                ],
+            },
+            "/api/v1/namespaces/shop/pods?labelSelector=app%21%3Distiod": { items: [labelledPod] },
             "/api/v1/namespaces?labelSelector=istio.io%2Frev": { items: [{ metadata: { name: "shop", labels: { "istio.io/rev": "prod" } } }] },
             "/api/v1/namespaces?labelSelector=istio-injection": { items: [{ metadata: { name: "web", labels: { "istio-injection": "enabled" } } }] },
             "/api/v1/namespaces/istio-system/configmaps/servicemesh-revisions": {
@@ -182,16 +198,119 @@ describe("revisions: what the pre-flight reads (RevisionBased only)", () => {
         expect(asked.filter((p) => p in answers)).to.deep.equal([]);
         const snap = await readSnapshot(get, "istio-system", [], true);
         expect(snap.revisions).to.deep.equal({
-            pods: [{ namespace: "shop", revision: "1-30-2" }],
+            pods: [
+                { namespace: "shop", revision: "1-30-2" },
+                { namespace: "beta", revision: "1-31-1" },
+                { namespace: "web", revision: "default" },
+            ],
             namespaces: [{ name: "shop", rev: "prod", injection: undefined }, { name: "web", rev: undefined, injection: "enabled" }],
             inactiveSince: { "1-29-0": "2026-12-06T21:00:00.000Z" },
         });
     });
 });
 
+describe("revisions: the revision a pod runs", () => {
+    it("takes the sidecar.istio.io/status revision over the istio.io/rev label, which may name a tag", () => {
+        const status = JSON.stringify({ containers: ["istio-proxy"], revision: "1-30-2" });
+        expect(podRevision({ labels: { "istio.io/rev": "prod-stable" }, annotations: { "sidecar.istio.io/status": status } })).to.equal("1-30-2");
+        expect(podRevision({ annotations: { "sidecar.istio.io/status": status } })).to.equal("1-30-2");
+        expect(podRevision({ labels: { "istio.io/rev": "1-31-1" } })).to.equal("1-31-1");
+        expect(podRevision({ labels: { "istio.io/rev": "1-31-1" }, annotations: { "sidecar.istio.io/status": "not json" } })).to.equal("1-31-1");
+        expect(podRevision({ labels: { app: "x" } })).to.equal(undefined);
+    });
+});
+
+describe("revisions: back to InPlace (pure)", () => {
+    const inPlace = (extra: object = {}) => resolveControllerSpec({ version: "1.31.1", dataplaneMode: "Sidecar", ...extra });
+    const current = deployedRevisions([release("istiod-1-31-1", "1.31.1")], "istio-system");
+
+    it("installs the revision-less istiod at the default tag's version, moves the tag to it, keeps the revision while pods run it", () => {
+        const back = planWayBack(inPlace(), current, use([["shop", "1-31-1"]], {}, [{ name: "web", injection: "enabled" }]), { default: "1-31-1" }, NOW);
+        expect(back.problems).to.deep.equal([]);
+        const d = back.decision!;
+        expect(d.tags.map((t) => [t.name, t.revision, t.from])).to.deep.equal([["default", "default", "1-31-1"]]);
+        expect(d.revisions.map((r) => [r.name, r.release, r.active, r.pods, r.tags, r.labelledNamespaces])).to.deep.equal([
+            ["1-31-1", "istiod-1-31-1", false, 1, [], []],
+            ["default", "istiod", true, 0, ["default"], ["web"]],
+        ]);
+        expect(back.notes[0]).to.contain("upgradeStrategy InPlace: back from revisions 1-31-1; the revision-less istiod takes tag default");
+        expect(back.notes).to.include("tag default moves from revision 1-31-1 to default: pods of namespaces web move at their next restart");
+
+        // Its releases: the revision-less istiod without its own injector (the tag injects for it), the revision as it was.
+        const plan = planReleases(inPlace(), d);
+        expect(plan.map((p) => [p.name, p.chartVersion, p.afterDefaultTag])).to.deep.equal([
+            ["istio-base", "1.31.1-solo", undefined],
+            ["istiod-1-31-1", "1.31.1-solo", undefined],
+            ["istiod", "1.31.1-solo", undefined],
+            ["istio-cni", "1.31.1-solo", undefined],
+        ]);
+        const values = Object.fromEntries(plan.map((p) => [p.name, p.values as any]));
+        expect(values.istiod.revision).to.equal(undefined);
+        expect(values.istiod.global.operatorManageWebhooks).to.equal(true);
+        expect(values["istiod-1-31-1"].revision).to.equal("1-31-1");
+        // The default validator back on the revision-less istiod, as in any InPlace install.
+        expect(values["istio-base"].defaultRevision).to.equal("default");
+    });
+
+    it("once the revision is gone and the tag is on the revision-less istiod: plain InPlace again; while the tag is elsewhere, it moves first", () => {
+        const idle = use([], { "1-31-1": "2026-01-01T00:00:00Z" });
+        const moving = planWayBack(inPlace(), current, idle, { default: "1-31-1" }, NOW);
+        expect(moving.decision!.removed.map((r) => r.name)).to.deep.equal(["1-31-1"]);
+        expect(moving.decision!.tags.map((t) => t.revision)).to.deep.equal(["default"]);
+        const both = deployedRevisions([release("istiod", "1.31.1"), release("istiod-1-31-1", "1.31.1")], "istio-system");
+        const done = planWayBack(inPlace(), both, idle, { default: "default" }, NOW);
+        expect(done.decision).to.equal(undefined);
+        expect(done.problems).to.deep.equal([]);
+        expect(done.notes.join("\n")).to.contain("revision 1-31-1 (release istiod-1-31-1) is removed: no pod has used it for");
+        // Nothing but the revision-less istiod: no way back at all.
+        expect(planWayBack(inPlace(), deployedRevisions([release("istiod", "1.31.1")], "istio-system"), idle, {}, NOW)).to.deep.equal({ problems: [], notes: [] });
+    });
+
+    it("refuses a version change in the same update and namespaces on another tag, saying how to get there", () => {
+        const changed = planWayBack(inPlace({ version: "1.30.2" }), current, use([]), { default: "1-31-1" }, NOW);
+        expect(changed.problems).to.deep.equal([
+            'upgradeStrategy: InPlace over istiod revisions 1-31-1 installs the revision-less istiod next to them at the version of revision 1-31-1 (where tag default points), so version must be 1.31.1 (got version "1.30.2"); allowed: version 1.31.1 with upgradeStrategy InPlace first, then version 1.30.2 in a later update; or keep upgradeStrategy RevisionBased for the version change',
+        ]);
+        const tagged = planWayBack(inPlace(), current, use([], {}, [{ name: "shop", rev: "prod-stable" }]), { default: "1-31-1", "prod-stable": "1-31-1" }, NOW);
+        expect(tagged.problems).to.deep.equal([
+            'upgradeStrategy: InPlace keeps no revision tag but default, and namespaces shop are labelled istio.io/rev=prod-stable (tag prod-stable on revision 1-31-1): their pods would no longer be injected (got "InPlace"); allowed: first relabel them (kubectl label namespace shop istio.io/rev=default --overwrite, or istio-injection=enabled) with upgradeStrategy RevisionBased, then switch to InPlace; or keep upgradeStrategy RevisionBased',
+        ]);
+        // An unlabelled tag just goes; RevisionBased refuses dropping a tag namespaces still use, too.
+        expect(planWayBack(inPlace(), current, use([]), { default: "1-31-1", "prod-stable": "1-31-1" }, NOW).problems).to.deep.equal([]);
+        const dropped = planRevisions(spec(), current, use([], {}, [{ name: "shop", rev: "prod-stable" }]), { default: "1-31-1", "prod-stable": "1-31-1" }, NOW);
+        expect(dropped.problems[0]).to.contain('revisionTags: tag "prod-stable" (on revision 1-31-1) is no longer listed, but namespaces shop are labelled istio.io/rev=prod-stable');
+    });
+
+    it("the switch to RevisionBased hands the revision-less istiod's injection to the default tag before dropping its webhook", () => {
+        const s = spec();
+        const d = planRevisions(s, deployedRevisions([release("istiod", "1.31.1")], "istio-system"), use([["web", "default"]]), {}, NOW);
+        const istiod = planReleases(s, d).find((p) => p.name === "istiod")!;
+        expect(istiod.afterDefaultTag).to.equal(true);
+        expect((istiod.values as any).global.operatorManageWebhooks).to.equal(true);
+    });
+});
+
+describe("revisions: ztunnel skew against kept revisions (ambient)", () => {
+    it("refuses ztunnel more than one minor from a kept istiod revision, naming the limit, the revisions and what to do", () => {
+        const v = (minor: number, patch: number) => ({ major: 1, minor, patch });
+        expect(ztunnelSkew(v(31, 1), [{ name: "1-30-2", version: v(30, 2) }, { name: "1-31-1", version: v(31, 1) }])).to.deep.equal([]);
+        const [problem] = ztunnelSkew(v(31, 1), [{ name: "1-29-5", version: v(29, 5) }, { name: "1-30-2", version: v(30, 2) }]);
+        expect(problem).to.equal(
+            'version: ztunnel and istio-cni upgrade in place to 1.31.1, more than 1 minor from istiod revisions 1-29-5 (1.29.5) still kept, beyond the skew Istio\'s ambient upgrade guide allows (ztunnel 1.x with istiod 1.x and 1.x+1) (got version "1.31.1"); allowed: first remove 1-29-5 (an update once unused and past inactiveRevisionDeletionGracePeriodSeconds, or forceRemoveRevisions: ["1-29-5"] after moving its tags), then this version; or a version within 1 minor of them',
+        );
+        // Through the plan: an ambient update keeping 1-29-5 for its pods is refused; sidecar-only installs have no ztunnel.
+        const kept = deployedRevisions([release("istiod-1-29-5", "1.29.5"), release("istiod-1-30-2", "1.30.2")], "istio-system");
+        const pods = use([["shop", "1-29-5"]]);
+        expect(planRevisions(spec({ dataplaneMode: "Ambient" }), kept, pods, {}, NOW).problems).to.deep.equal([problem]);
+        expect(planRevisions(spec(), kept, pods, {}, NOW).problems).to.deep.equal([]);
+        // Removed in this update (forced): no longer kept, so no skew.
+        expect(planRevisions(spec({ dataplaneMode: "Ambient", forceRemoveRevisions: ["1-29-5"] }), kept, pods, {}, NOW).problems).to.deep.equal([]);
+    });
+});
+
 describe("revisions: validation", () => {
     beforeEach(resetMocks);
-    it("refuses revision inputs without RevisionBased, creating nothing", async () => {
+    it("refuses revision tags without RevisionBased, creating nothing", async () => {
         await expectRejected(
             () => new ServiceMeshController("mesh", { version: "1.31.1", revisionTags: [{ name: "prod" }] } as any),
             'revisionTags: applies to upgradeStrategy RevisionBased only (got upgradeStrategy "InPlace"); allowed: unset it, or upgradeStrategy: RevisionBased',
@@ -292,9 +411,10 @@ describe("revisions: the component (mocks)", () => {
         expect(await rejection(new ServiceMeshController("mesh", args))).to.equal("");
         await settle();
         const istiods = releases().filter((r) => r.inputs.name.startsWith("istiod"));
+        // The revision-less istiod is registered after the default tag, which it waits for.
         expect(istiods.map((r) => [r.name, r.inputs.name, r.inputs.values.revision])).to.deep.equal([
-            ["mesh-istiod", "istiod", undefined],
             ["mesh-istiod-1-31-1", "istiod-1-31-1", "1-31-1"],
+            ["mesh-istiod", "istiod", undefined],
         ]);
         // istio-injection=enabled namespaces follow the default tag, so they do not hold the old istiod once its pods are gone.
         const d = planRevisions(resolveControllerSpec(args), deployedRevisions([release("istiod", "1.31.1")], "istio-system"), use([], { default: "2026-01-01T00:00:00Z" }, [{ name: "shop", injection: "enabled" }]), {}, NOW);
@@ -310,10 +430,10 @@ describe("revisions: the component (mocks)", () => {
 
         resetMocks();
         mocks.options.kubernetesVersion = "v1.33.2";
-        mocks.options.preflight = { helmReleases: [release("istiod-1-30-2", "1.30.2")], installNamespace: owned };
+        mocks.options.preflight = { helmReleases: [release("istiod-1-30-2", "1.30.2")], installNamespace: owned, revisions: use([]) };
         message = await rejection(new ServiceMeshController("mesh", { version: "1.31.1", dataplaneMode: "Sidecar" } as any));
         await settle();
-        expect(message).to.contain("upgradeStrategy: InPlace, but istiod revisions 1-30-2 are installed (RevisionBased) in istio-system");
+        expect(message).to.contain("upgradeStrategy: InPlace over istiod revisions 1-30-2 installs the revision-less istiod next to them at the version of revision 1-30-2");
         expect(children()).to.deep.equal([]);
 
         resetMocks();
@@ -323,6 +443,66 @@ describe("revisions: the component (mocks)", () => {
         await settle();
         expect(message).to.contain("upgradeStrategy: RevisionBased must read the cluster to know which istiod revisions pods use");
         expect(children()).to.deep.equal([]);
+    });
+});
+
+describe("revisions: back to InPlace, the component (mocks)", () => {
+    beforeEach(() => {
+        resetMocks();
+        mocks.options.kubernetesVersion = "v1.33.2";
+    });
+    const owned = { annotations: { "servicemesh.pulumi.com/owner": OWNER } };
+    const tagHook = (tag: string, rev: string) => ({ kind: "MutatingWebhookConfiguration", name: `istio-revision-tag-${tag}`, labels: { "istio.io/tag": tag, "istio.io/rev": rev }, annotations: owned.annotations });
+
+    it("installs the revision-less istiod first, then moves the default tag onto it; the revision stays while its pods run", async () => {
+        mocks.options.preflight = {
+            helmReleases: [release("istiod-1-31-1", "1.31.1"), { ...release("istio-base", "1.31.1"), chart: "base" }],
+            installNamespace: owned,
+            objects: [tagHook("default", "1-31-1")],
+            revisions: use([["shop", "1-31-1"]], {}, [{ name: "shop", injection: "enabled" }]),
+        };
+        const deps: Record<string, string[]> = {};
+        const mesh = new ServiceMeshController("mesh", { version: "1.31.1", dataplaneMode: "Sidecar", gatewayApi: { manifest: CRDS }, context: "solo", inactiveRevisionDeletionGracePeriodSeconds: 60 } as any, {
+            transformations: [(a) => { deps[a.name] = ((a.opts.dependsOn as any[]) ?? []).map((d) => d.__name); return undefined; }],
+        });
+        const [phase, revisions, tags, active] = await Promise.all([valueOf(mesh.phase), valueOf(mesh.revisions), valueOf(mesh.revisionTags), valueOf(mesh.activeRevision)]);
+        await settle();
+        expect(phase).to.equal("SUCCEEDED");
+        expect(active).to.equal("default");
+        const istiods = registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name.startsWith("istiod"));
+        expect(istiods.map((r) => [r.inputs.name, r.inputs.values.revision, r.inputs.values.global.operatorManageWebhooks])).to.deep.equal([
+            ["istiod-1-31-1", "1-31-1", undefined],
+            ["istiod", undefined, true],
+        ]);
+        expect(deps["mesh-tag-default"]).to.deep.equal(["mesh-istiod"]);
+        const hook = registered.find((r) => r.type === "kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration" && !r.id)!;
+        expect([hook.inputs.metadata.name, hook.inputs.metadata.labels["istio.io/rev"], hook.inputs.webhooks[0].clientConfig.service.name]).to.deep.equal([
+            "istio-revision-tag-default",
+            "default",
+            "istiod",
+        ]);
+        expect(tags).to.deep.equal([{ name: "default", revision: "default" }]);
+        expect(revisions.map((r) => [r.name, r.active, r.pods, r.namespaces, r.labelledNamespaces, r.tags])).to.deep.equal([
+            ["1-31-1", false, 1, ["shop=1"], [], []],
+            ["default", true, 0, [], ["shop"], ["default"]],
+        ]);
+    });
+
+    it("the switch to RevisionBased: the revision-less istiod gives up its webhook only after the default tag exists", async () => {
+        mocks.options.preflight = { helmReleases: [release("istiod", "1.31.1")], installNamespace: owned, revisions: use([["web", "default"]]) };
+        const deps: Record<string, string[]> = {};
+        new ServiceMeshController("mesh", { version: "1.31.1", dataplaneMode: "Sidecar", upgradeStrategy: "RevisionBased", gatewayApi: { manifest: CRDS }, context: "solo" } as any, {
+            transformations: [(a) => { deps[a.name] = ((a.opts.dependsOn as any[]) ?? []).map((d) => d.__name); return undefined; }],
+        });
+        await settle();
+        expect(deps["mesh-istiod"]).to.include("mesh-tag-default");
+        expect(deps["mesh-tag-default"]).to.deep.equal(["mesh-istiod-1-31-1"]);
+        const istiod = registered.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === "istiod")!;
+        expect(istiod.inputs.values.global.operatorManageWebhooks).to.equal(true);
+    });
+
+    it("takes the grace period and forced removals with InPlace (they apply to the revisions it goes back from)", async () => {
+        expect(resolveControllerSpec({ version: "1.31.1", inactiveRevisionDeletionGracePeriodSeconds: 5, forceRemoveRevisions: ["1-30-2"] }).upgrade).to.include({ graceSeconds: 5 });
     });
 });
 

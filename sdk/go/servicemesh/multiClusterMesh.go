@@ -74,13 +74,13 @@ type multiClusterMeshArgs struct {
 	// cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestGateway.address`).
 	// A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
 	EastWestGateway *EastWestGateway `pulumi:"eastWestGateway"`
-	// Revisions to remove although pods use them, on every cluster (RevisionBased).
+	// Revisions to remove although pods use them, on every cluster (RevisionBased, or InPlace going back from revisions).
 	ForceRemoveRevisions []string `pulumi:"forceRemoveRevisions"`
 	// Gateway API CRDs, for every cluster.
 	GatewayApi *GatewayApi `pulumi:"gatewayApi"`
 	// Container image source and pull secrets, for every cluster.
 	Image *Image `pulumi:"image"`
-	// Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
+	// Seconds an unused old revision is kept before an update removes it (RevisionBased, or InPlace going back from revisions). Default 30.
 	InactiveRevisionDeletionGracePeriodSeconds *float64 `pulumi:"inactiveRevisionDeletionGracePeriodSeconds"`
 	// Namespace to install the mesh components into, in every cluster. Default `istio-system`.
 	InstallNamespace *string `pulumi:"installNamespace"`
@@ -141,13 +141,13 @@ type MultiClusterMeshArgs struct {
 	// cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestGateway.address`).
 	// A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
 	EastWestGateway *EastWestGatewayArgs
-	// Revisions to remove although pods use them, on every cluster (RevisionBased).
+	// Revisions to remove although pods use them, on every cluster (RevisionBased, or InPlace going back from revisions).
 	ForceRemoveRevisions []string
 	// Gateway API CRDs, for every cluster.
 	GatewayApi *GatewayApiArgs
 	// Container image source and pull secrets, for every cluster.
 	Image *ImageArgs
-	// Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
+	// Seconds an unused old revision is kept before an update removes it (RevisionBased, or InPlace going back from revisions). Default 30.
 	InactiveRevisionDeletionGracePeriodSeconds *float64
 	// Namespace to install the mesh components into, in every cluster. Default `istio-system`.
 	InstallNamespace *string

@@ -2812,7 +2812,7 @@ type MeshCluster struct {
 	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
 	// it at when fixed in advance (a static IP, a DNS name in front of the nodes).
 	EastWestGateway *EastWestGateway `pulumi:"eastWestGateway"`
-	// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+	// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased, or InPlace going back from revisions).
 	ForceRemoveRevisions []string `pulumi:"forceRemoveRevisions"`
 	// Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
 	Kubeconfig *string `pulumi:"kubeconfig"`
@@ -2860,7 +2860,7 @@ type MeshClusterArgs struct {
 	// labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
 	// it at when fixed in advance (a static IP, a DNS name in front of the nodes).
 	EastWestGateway *EastWestGatewayArgs `pulumi:"eastWestGateway"`
-	// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+	// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased, or InPlace going back from revisions).
 	ForceRemoveRevisions []string `pulumi:"forceRemoveRevisions"`
 	// Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
 	Kubeconfig pulumi.StringPtrInput `pulumi:"kubeconfig"`
@@ -2959,7 +2959,7 @@ func (o MeshClusterOutput) EastWestGateway() EastWestGatewayPtrOutput {
 	return o.ApplyT(func(v MeshCluster) *EastWestGateway { return v.EastWestGateway }).(EastWestGatewayPtrOutput)
 }
 
-// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+// Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased, or InPlace going back from revisions).
 func (o MeshClusterOutput) ForceRemoveRevisions() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v MeshCluster) []string { return v.ForceRemoveRevisions }).(pulumi.StringArrayOutput)
 }
@@ -4776,13 +4776,17 @@ func (o ResourceRequirementsPtrOutput) Requests() ResourceQuantitiesPtrOutput {
 type RevisionState struct {
 	// True for the revision `version` installs.
 	Active bool `pulumi:"active"`
-	// `Ready` and `InUse` (True when pods use it or a tag points at it).
+	// `Ready` and `InUse` (True when pods run it, a tag points at it or a namespace is labelled for it).
 	Conditions []Condition `pulumi:"conditions"`
+	// Namespaces whose next pods it injects: labelled `istio.io/rev` with its name or a tag pointing at it (for tag
+	// `default`, `istio-injection=enabled` too). A revision they name is kept.
+	LabelledNamespaces []string `pulumi:"labelledNamespaces"`
 	// The revision name, e.g. `1-31-1` (`default` for an istiod installed before the switch to RevisionBased).
 	Name string `pulumi:"name"`
 	// The namespaces of those pods, `namespace=count`.
 	Namespaces []string `pulumi:"namespaces"`
-	// Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update.
+	// Pods running it, read before the update: sidecars whose `sidecar.istio.io/status` reports it, other pods labelled
+	// `istio.io/rev=<name>` (gateways, waypoints, ztunnel).
 	Pods float64 `pulumi:"pods"`
 	// Whether its istiod Deployment has every desired replica ready.
 	Ready bool `pulumi:"ready"`
@@ -4807,13 +4811,17 @@ type RevisionStateInput interface {
 type RevisionStateArgs struct {
 	// True for the revision `version` installs.
 	Active pulumi.BoolInput `pulumi:"active"`
-	// `Ready` and `InUse` (True when pods use it or a tag points at it).
+	// `Ready` and `InUse` (True when pods run it, a tag points at it or a namespace is labelled for it).
 	Conditions ConditionArrayInput `pulumi:"conditions"`
+	// Namespaces whose next pods it injects: labelled `istio.io/rev` with its name or a tag pointing at it (for tag
+	// `default`, `istio-injection=enabled` too). A revision they name is kept.
+	LabelledNamespaces pulumi.StringArrayInput `pulumi:"labelledNamespaces"`
 	// The revision name, e.g. `1-31-1` (`default` for an istiod installed before the switch to RevisionBased).
 	Name pulumi.StringInput `pulumi:"name"`
 	// The namespaces of those pods, `namespace=count`.
 	Namespaces pulumi.StringArrayInput `pulumi:"namespaces"`
-	// Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update.
+	// Pods running it, read before the update: sidecars whose `sidecar.istio.io/status` reports it, other pods labelled
+	// `istio.io/rev=<name>` (gateways, waypoints, ztunnel).
 	Pods pulumi.Float64Input `pulumi:"pods"`
 	// Whether its istiod Deployment has every desired replica ready.
 	Ready pulumi.BoolInput `pulumi:"ready"`
@@ -4880,9 +4888,15 @@ func (o RevisionStateOutput) Active() pulumi.BoolOutput {
 	return o.ApplyT(func(v RevisionState) bool { return v.Active }).(pulumi.BoolOutput)
 }
 
-// `Ready` and `InUse` (True when pods use it or a tag points at it).
+// `Ready` and `InUse` (True when pods run it, a tag points at it or a namespace is labelled for it).
 func (o RevisionStateOutput) Conditions() ConditionArrayOutput {
 	return o.ApplyT(func(v RevisionState) []Condition { return v.Conditions }).(ConditionArrayOutput)
+}
+
+// Namespaces whose next pods it injects: labelled `istio.io/rev` with its name or a tag pointing at it (for tag
+// `default`, `istio-injection=enabled` too). A revision they name is kept.
+func (o RevisionStateOutput) LabelledNamespaces() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v RevisionState) []string { return v.LabelledNamespaces }).(pulumi.StringArrayOutput)
 }
 
 // The revision name, e.g. `1-31-1` (`default` for an istiod installed before the switch to RevisionBased).
@@ -4895,7 +4909,8 @@ func (o RevisionStateOutput) Namespaces() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v RevisionState) []string { return v.Namespaces }).(pulumi.StringArrayOutput)
 }
 
-// Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update.
+// Pods running it, read before the update: sidecars whose `sidecar.istio.io/status` reports it, other pods labelled
+// `istio.io/rev=<name>` (gateways, waypoints, ztunnel).
 func (o RevisionStateOutput) Pods() pulumi.Float64Output {
 	return o.ApplyT(func(v RevisionState) float64 { return v.Pods }).(pulumi.Float64Output)
 }

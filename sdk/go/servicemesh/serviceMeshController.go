@@ -117,7 +117,8 @@ type serviceMeshControllerArgs struct {
 	// Container image source and pull secrets.
 	Image *Image `pulumi:"image"`
 	// Seconds an installed revision that is neither active nor tagged must have been without pods before an update
-	// removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
+	// removes it (RevisionBased, and InPlace going back from revisions). Default 30, as the Sail operator's
+	// `inactiveRevisionDeletionGracePeriodSeconds`.
 	InactiveRevisionDeletionGracePeriodSeconds *float64 `pulumi:"inactiveRevisionDeletionGracePeriodSeconds"`
 	// Namespace to install the mesh components into. Default `istio-system`.
 	InstallNamespace *string `pulumi:"installNamespace"`
@@ -161,6 +162,8 @@ type serviceMeshControllerArgs struct {
 	// revision of its version and a version change installs the new revision next to the old one (canary upgrade);
 	// the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
 	// (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
+	// Back to `InPlace` (at the version tag `default` points at): the revision-less istiod takes tag `default`, the
+	// revisions stay until unused and past the grace period; refused while namespaces are labelled with another tag.
 	UpgradeStrategy *UpgradeStrategy `pulumi:"upgradeStrategy"`
 	// Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
 	// Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
@@ -208,7 +211,8 @@ type ServiceMeshControllerArgs struct {
 	// Container image source and pull secrets.
 	Image *ImageArgs
 	// Seconds an installed revision that is neither active nor tagged must have been without pods before an update
-	// removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
+	// removes it (RevisionBased, and InPlace going back from revisions). Default 30, as the Sail operator's
+	// `inactiveRevisionDeletionGracePeriodSeconds`.
 	InactiveRevisionDeletionGracePeriodSeconds *float64
 	// Namespace to install the mesh components into. Default `istio-system`.
 	InstallNamespace *string
@@ -252,6 +256,8 @@ type ServiceMeshControllerArgs struct {
 	// revision of its version and a version change installs the new revision next to the old one (canary upgrade);
 	// the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
 	// (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
+	// Back to `InPlace` (at the version tag `default` points at): the revision-less istiod takes tag `default`, the
+	// revisions stay until unused and past the grace period; refused while namespaces are labelled with another tag.
 	UpgradeStrategy *UpgradeStrategy
 	// Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
 	// Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,

@@ -334,7 +334,7 @@ export interface MeshClusterArgs {
      */
     eastWestGateway?: inputs.EastWestGatewayArgs;
     /**
-     * Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+     * Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased, or InPlace going back from revisions).
      */
     forceRemoveRevisions?: string[];
     /**

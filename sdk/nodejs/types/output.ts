@@ -398,9 +398,14 @@ export interface RevisionState {
      */
     active: boolean;
     /**
-     * `Ready` and `InUse` (True when pods use it or a tag points at it).
+     * `Ready` and `InUse` (True when pods run it, a tag points at it or a namespace is labelled for it).
      */
     conditions: outputs.Condition[];
+    /**
+     * Namespaces whose next pods it injects: labelled `istio.io/rev` with its name or a tag pointing at it (for tag
+     * `default`, `istio-injection=enabled` too). A revision they name is kept.
+     */
+    labelledNamespaces: string[];
     /**
      * The revision name, e.g. `1-31-1` (`default` for an istiod installed before the switch to RevisionBased).
      */
@@ -410,7 +415,8 @@ export interface RevisionState {
      */
     namespaces: string[];
     /**
-     * Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update.
+     * Pods running it, read before the update: sidecars whose `sidecar.istio.io/status` reports it, other pods labelled
+     * `istio.io/rev=<name>` (gateways, waypoints, ztunnel).
      */
     pods: number;
     /**

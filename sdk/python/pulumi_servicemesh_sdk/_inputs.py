@@ -1354,7 +1354,7 @@ class MeshClusterArgsDict(TypedDict):
     """
     force_remove_revisions: NotRequired[Sequence[_builtins.str]]
     """
-    Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+    Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased, or InPlace going back from revisions).
     """
     kubeconfig: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -1415,7 +1415,7 @@ class MeshClusterArgs:
         :param 'EastWestGatewayArgs' east_west_gateway: This cluster's east-west gateway settings, over the mesh's `eastWestGateway` (field by field; annotations and
                labels merged key by key), e.g. the annotations of the cloud this cluster runs on, or the `address` peers reach
                it at when fixed in advance (a static IP, a DNS name in front of the nodes).
-        :param Sequence[_builtins.str] force_remove_revisions: Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+        :param Sequence[_builtins.str] force_remove_revisions: Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased, or InPlace going back from revisions).
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the cluster (content or path). Handled as a secret. Default: the ambient kubeconfig.
         :param _builtins.str name: Use `cluster` (one name per value since 0.2); `name` is read as `cluster`, with a warning, until 0.3.
         :param _builtins.str network: The cluster's network (unique in the mesh). Default: the cluster name.
@@ -1514,7 +1514,7 @@ class MeshClusterArgs:
     @pulumi.getter(name="forceRemoveRevisions")
     def force_remove_revisions(self) -> Optional[Sequence[_builtins.str]]:
         """
-        Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased).
+        Revisions of this cluster to remove although pods use them, replacing the mesh's list (RevisionBased, or InPlace going back from revisions).
         """
         return pulumi.get(self, "force_remove_revisions")
 

@@ -61,10 +61,10 @@ class MultiClusterMeshArgs:
         :param 'EastWestGatewayArgs' east_west_gateway: East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
                cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestGateway.address`).
                A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
-        :param Sequence[_builtins.str] force_remove_revisions: Revisions to remove although pods use them, on every cluster (RevisionBased).
+        :param Sequence[_builtins.str] force_remove_revisions: Revisions to remove although pods use them, on every cluster (RevisionBased, or InPlace going back from revisions).
         :param 'GatewayApiArgs' gateway_api: Gateway API CRDs, for every cluster.
         :param 'ImageArgs' image: Container image source and pull secrets, for every cluster.
-        :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
+        :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an unused old revision is kept before an update removes it (RevisionBased, or InPlace going back from revisions). Default 30.
         :param _builtins.str install_namespace: Namespace to install the mesh components into, in every cluster. Default `istio-system`.
         :param pulumi.Input[_builtins.str] license: Solo license key for multicluster. Handled as a secret.
         :param Sequence['MeshLinkArgs'] links: Links between clusters. Omitted: every pair, both directions, and each cluster to each of `remotePeers`. A list:
@@ -231,7 +231,7 @@ class MultiClusterMeshArgs:
     @pulumi.getter(name="forceRemoveRevisions")
     def force_remove_revisions(self) -> Optional[Sequence[_builtins.str]]:
         """
-        Revisions to remove although pods use them, on every cluster (RevisionBased).
+        Revisions to remove although pods use them, on every cluster (RevisionBased, or InPlace going back from revisions).
         """
         return pulumi.get(self, "force_remove_revisions")
 
@@ -267,7 +267,7 @@ class MultiClusterMeshArgs:
     @pulumi.getter(name="inactiveRevisionDeletionGracePeriodSeconds")
     def inactive_revision_deletion_grace_period_seconds(self) -> Optional[_builtins.float]:
         """
-        Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
+        Seconds an unused old revision is kept before an update removes it (RevisionBased, or InPlace going back from revisions). Default 30.
         """
         return pulumi.get(self, "inactive_revision_deletion_grace_period_seconds")
 
@@ -512,10 +512,10 @@ class MultiClusterMesh(pulumi.ComponentResource):
         :param Union['EastWestGatewayArgs', 'EastWestGatewayArgsDict'] east_west_gateway: East-west gateway settings for every cluster (exposure, annotations, replicas, PodDisruptionBudget...); a
                cluster's own `eastWestGateway` is merged over them. Addresses are per cluster (`clusters[].eastWestGateway.address`).
                A cluster whose own gateway is a NodePort one is not bound by the mesh's `exposure` and `loadBalancerSourceRanges`.
-        :param Sequence[_builtins.str] force_remove_revisions: Revisions to remove although pods use them, on every cluster (RevisionBased).
+        :param Sequence[_builtins.str] force_remove_revisions: Revisions to remove although pods use them, on every cluster (RevisionBased, or InPlace going back from revisions).
         :param Union['GatewayApiArgs', 'GatewayApiArgsDict'] gateway_api: Gateway API CRDs, for every cluster.
         :param Union['ImageArgs', 'ImageArgsDict'] image: Container image source and pull secrets, for every cluster.
-        :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an unused old revision is kept before an update removes it (RevisionBased). Default 30.
+        :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an unused old revision is kept before an update removes it (RevisionBased, or InPlace going back from revisions). Default 30.
         :param _builtins.str install_namespace: Namespace to install the mesh components into, in every cluster. Default `istio-system`.
         :param pulumi.Input[_builtins.str] license: Solo license key for multicluster. Handled as a secret.
         :param Sequence[Union['MeshLinkArgs', 'MeshLinkArgsDict']] links: Links between clusters. Omitted: every pair, both directions, and each cluster to each of `remotePeers`. A list:

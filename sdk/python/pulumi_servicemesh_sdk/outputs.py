@@ -1176,9 +1176,27 @@ class RevisionState(dict):
     """
     One istiod revision on the cluster (RevisionBased), with conditions as the Sail operator's IstioRevision reports them.
     """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "labelledNamespaces":
+            suggest = "labelled_namespaces"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in RevisionState. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        RevisionState.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        RevisionState.__key_warning(key)
+        return super().get(key, default)
+
     def __init__(__self__, *,
                  active: _builtins.bool,
                  conditions: Sequence['outputs.Condition'],
+                 labelled_namespaces: Sequence[_builtins.str],
                  name: _builtins.str,
                  namespaces: Sequence[_builtins.str],
                  pods: _builtins.float,
@@ -1189,16 +1207,20 @@ class RevisionState(dict):
         One istiod revision on the cluster (RevisionBased), with conditions as the Sail operator's IstioRevision reports them.
 
         :param _builtins.bool active: True for the revision `version` installs.
-        :param Sequence['Condition'] conditions: `Ready` and `InUse` (True when pods use it or a tag points at it).
+        :param Sequence['Condition'] conditions: `Ready` and `InUse` (True when pods run it, a tag points at it or a namespace is labelled for it).
+        :param Sequence[_builtins.str] labelled_namespaces: Namespaces whose next pods it injects: labelled `istio.io/rev` with its name or a tag pointing at it (for tag
+               `default`, `istio-injection=enabled` too). A revision they name is kept.
         :param _builtins.str name: The revision name, e.g. `1-31-1` (`default` for an istiod installed before the switch to RevisionBased).
         :param Sequence[_builtins.str] namespaces: The namespaces of those pods, `namespace=count`.
-        :param _builtins.float pods: Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update.
+        :param _builtins.float pods: Pods running it, read before the update: sidecars whose `sidecar.istio.io/status` reports it, other pods labelled
+               `istio.io/rev=<name>` (gateways, waypoints, ztunnel).
         :param _builtins.bool ready: Whether its istiod Deployment has every desired replica ready.
         :param Sequence[_builtins.str] tags: The tags pointing at it.
         :param _builtins.str version: Its Istio version.
         """
         pulumi.set(__self__, "active", active)
         pulumi.set(__self__, "conditions", conditions)
+        pulumi.set(__self__, "labelled_namespaces", labelled_namespaces)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "namespaces", namespaces)
         pulumi.set(__self__, "pods", pods)
@@ -1218,9 +1240,18 @@ class RevisionState(dict):
     @pulumi.getter
     def conditions(self) -> Sequence['outputs.Condition']:
         """
-        `Ready` and `InUse` (True when pods use it or a tag points at it).
+        `Ready` and `InUse` (True when pods run it, a tag points at it or a namespace is labelled for it).
         """
         return pulumi.get(self, "conditions")
+
+    @_builtins.property
+    @pulumi.getter(name="labelledNamespaces")
+    def labelled_namespaces(self) -> Sequence[_builtins.str]:
+        """
+        Namespaces whose next pods it injects: labelled `istio.io/rev` with its name or a tag pointing at it (for tag
+        `default`, `istio-injection=enabled` too). A revision they name is kept.
+        """
+        return pulumi.get(self, "labelled_namespaces")
 
     @_builtins.property
     @pulumi.getter
@@ -1242,7 +1273,8 @@ class RevisionState(dict):
     @pulumi.getter
     def pods(self) -> _builtins.float:
         """
-        Pods labelled `istio.io/rev=<name>` (its sidecars, gateways, waypoints), read before the update.
+        Pods running it, read before the update: sidecars whose `sidecar.istio.io/status` reports it, other pods labelled
+        `istio.io/rev=<name>` (gateways, waypoints, ztunnel).
         """
         return pulumi.get(self, "pods")
 

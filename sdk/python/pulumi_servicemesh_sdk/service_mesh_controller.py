@@ -81,7 +81,8 @@ class ServiceMeshControllerArgs:
         :param 'GatewayApiArgs' gateway_api: Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
         :param 'ImageArgs' image: Container image source and pull secrets.
         :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an installed revision that is neither active nor tagged must have been without pods before an update
-               removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
+               removes it (RevisionBased, and InPlace going back from revisions). Default 30, as the Sail operator's
+               `inactiveRevisionDeletionGracePeriodSeconds`.
         :param _builtins.str install_namespace: Namespace to install the mesh components into. Default `istio-system`.
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
                Kubernetes provider; otherwise it uses the `provider` input, the `provider`/`providers` resource option or the
@@ -110,6 +111,8 @@ class ServiceMeshControllerArgs:
                revision of its version and a version change installs the new revision next to the old one (canary upgrade);
                the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
                (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
+               Back to `InPlace` (at the version tag `default` points at): the revision-less istiod takes tag `default`, the
+               revisions stay until unused and past the grace period; refused while namespaces are labelled with another tag.
         :param 'ChartValuesArgs' values: Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
                Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
                scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
@@ -346,7 +349,8 @@ class ServiceMeshControllerArgs:
     def inactive_revision_deletion_grace_period_seconds(self) -> Optional[_builtins.float]:
         """
         Seconds an installed revision that is neither active nor tagged must have been without pods before an update
-        removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
+        removes it (RevisionBased, and InPlace going back from revisions). Default 30, as the Sail operator's
+        `inactiveRevisionDeletionGracePeriodSeconds`.
         """
         return pulumi.get(self, "inactive_revision_deletion_grace_period_seconds")
 
@@ -540,6 +544,8 @@ class ServiceMeshControllerArgs:
         revision of its version and a version change installs the new revision next to the old one (canary upgrade);
         the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
         (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
+        Back to `InPlace` (at the version tag `default` points at): the revision-less istiod takes tag `default`, the
+        revisions stay until unused and past the grace period; refused while namespaces are labelled with another tag.
         """
         return pulumi.get(self, "upgrade_strategy")
 
@@ -630,7 +636,8 @@ class ServiceMeshController(pulumi.ComponentResource):
         :param Union['GatewayApiArgs', 'GatewayApiArgsDict'] gateway_api: Gateway API CRDs: installed by default (the standard channel of the bundle the Istio minor is built against, 1.31: v1.6.0).
         :param Union['ImageArgs', 'ImageArgsDict'] image: Container image source and pull secrets.
         :param _builtins.float inactive_revision_deletion_grace_period_seconds: Seconds an installed revision that is neither active nor tagged must have been without pods before an update
-               removes it (RevisionBased). Default 30, as the Sail operator's `inactiveRevisionDeletionGracePeriodSeconds`.
+               removes it (RevisionBased, and InPlace going back from revisions). Default 30, as the Sail operator's
+               `inactiveRevisionDeletionGracePeriodSeconds`.
         :param _builtins.str install_namespace: Namespace to install the mesh components into. Default `istio-system`.
         :param pulumi.Input[_builtins.str] kubeconfig: Kubeconfig of the target cluster: its content or a file path. When set, the component builds its own
                Kubernetes provider; otherwise it uses the `provider` input, the `provider`/`providers` resource option or the
@@ -659,6 +666,8 @@ class ServiceMeshController(pulumi.ComponentResource):
                revision of its version and a version change installs the new revision next to the old one (canary upgrade);
                the old one is removed once no pod uses it and the grace period has passed. Needs `kubeconfig` or `context`
                (the pre-flight reads which revisions pods use); ambient needs 1.23 or later (ztunnel and istio-cni stay in place).
+               Back to `InPlace` (at the version tag `default` points at): the revision-less istiod takes tag `default`, the
+               revisions stay until unused and past the grace period; refused while namespaces are labelled with another tag.
         :param Union['ChartValuesArgs', 'ChartValuesArgsDict'] values: Helm values per chart (`base`, `istiod`, `cni`, `ztunnel`), merged over the values the component computes.
                Overrides of values another input decides (hub, tag, variant, profile, cluster name, network, trust domain,
                scaling figures, peering, license, ...) are refused, naming the input to use. Secrets inside stay secrets.
