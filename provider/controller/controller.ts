@@ -62,6 +62,8 @@ interface Installed {
     revisionTags: RevisionTagState[];
     /** Kept apart from the other outputs: it may be a secret, which must not make them secret too. */
     appliedValues: pulumi.Output<AppliedValues[]>;
+    /** What a peer Gateway sent from this cluster needs: the active istiod, the east-west namespace, the Gateway API CRDs. */
+    linkNeeds: pulumi.Resource[];
 }
 
 // Resolves once a component has registered all its descendants (a controller registers its children after its
@@ -76,6 +78,15 @@ export function childrenRegistered(component: pulumi.Resource): Promise<void> {
 
 export function registersChildrenLate(component: pulumi.Resource, done: Promise<unknown>): void {
     registrations.set(component, done.then(() => undefined, () => undefined));
+}
+
+// What a link sent from a controller's cluster must wait for (linkNeedsOf), instead of the whole controller: its
+// readiness reads and east-west gateway are not needed to create a peer Gateway, and waiting for them put the slowest
+// controller on the path of each of its links. Undefined when the controller refused (it registered nothing).
+const linkNeeds = new WeakMap<pulumi.Resource, Promise<pulumi.Resource[] | undefined>>();
+
+export function linkNeedsOf(controller: ServiceMeshController): Promise<pulumi.Resource[] | undefined> {
+    return linkNeeds.get(controller) ?? Promise.resolve(undefined);
 }
 
 /** What the controller's pre-flight found in the cluster's cacerts Secret ("unread" when it could not read it). */
@@ -175,10 +186,11 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApi, result.gatewayApi, result.revisions)),
         );
         registersChildrenLate(this, installed);
+        linkNeeds.set(this, installed.then((i) => i.linkNeeds, () => undefined));
         installed.then(() => tellDeployed("unread"), () => tellDeployed("unread"));
 
         // appliedValues may be a secret: lifted on its own, so that the other outputs stay readable.
-        const out = pulumi.output(installed.then(({ appliedValues: _, ...rest }) => rest));
+        const out = pulumi.output(installed.then(({ appliedValues: _, linkNeeds: __, ...rest }) => rest));
         this.appliedValues = pulumi.output(installed.then((i) => i.appliedValues));
         this.conditions = out.apply((i) => i.conditions);
         this.phase = out.apply((i) => i.phase);
@@ -304,6 +316,8 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const eastWest = exposure
             ? this.installEastWestGateway(name, spec, label, exposure, [activeIstiod, ...(gatewayApi ?? [])], childOpts)
             : undefined;
+        // The class istio-remote is istiod's, the Gateway kind the bundle's; the namespace is the east-west gateway's.
+        const linkNeeds = [activeIstiod, ...(eastWest ? [eastWest.namespace] : []), ...(gatewayApi ?? [])];
 
         const observations = observeCluster({
             name,
@@ -335,8 +349,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                     })),
                 ),
             ),
-            eastWestAddress: eastWest ? eastWest.apply((e) => e.address) : pulumi.output(""),
-            eastWest: eastWest ?? pulumi.output(undefined),
+            eastWestAddress: eastWest ? eastWest.state.apply((e) => e.address) : pulumi.output(""),
+            eastWest: eastWest?.state ?? pulumi.output(undefined),
+            linkNeeds,
             appliedValues: pulumi.all(plan.map((p) => pulumi.output(appliedValues[p.name]).apply((values): AppliedValues => ({ release: p.name, chart: p.chart, values })))),
             gatewayApi: gatewayApiPlan
                 ? { version: gatewayApiPlan.version, channel: gatewayApiPlan.channel, managed: gatewayApiPlan.managed, action: gatewayApiPlan.action }
@@ -444,7 +459,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         exposure: Exposure,
         after: pulumi.Resource[],
         opts: pulumi.CustomResourceOptions,
-    ): pulumi.Output<EastWestGatewayState> {
+    ): { namespace: k8s.core.v1.Namespace; state: pulumi.Output<EastWestGatewayState> } {
         const ew = spec.eastWest!;
         if (exposure.warning) {
             pulumi.log.warn(`${label}: ${exposure.warning}`, this);
@@ -483,7 +498,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             { ...opts, dependsOn: [ns, ...parameters, ...after] },
         );
         const shown = ew.serviceType === "NodePort" ? "NodePort" : ew.exposure === "Internal" || annotationsMakeInternal(ew.annotations) ? "Internal" : "Public";
-        return observeEastWest(name, ew, shown, gateway, opts);
+        return { namespace: ns, state: observeEastWest(name, ew, shown, gateway, opts) };
     }
 }
 

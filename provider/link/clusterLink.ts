@@ -1,29 +1,18 @@
 // ClusterLink: one one-way link between two multicluster members — the peer Gateway `istioctl multicluster link`
 // creates in the sending cluster, pointing at the receiving cluster's east-west gateway — waiting until istiod
-// accepts it. MultiClusterMesh makes one per link; users make them between controllers they created themselves.
-import * as k8s from "@pulumi/kubernetes";
+// accepts it. Users make them between controllers they created themselves; MultiClusterMesh registers the same
+// Gateway (./gateway.ts) without a component per link.
 import * as pulumi from "@pulumi/pulumi";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
 import { linkAccessProblems } from "./validate";
 import { childrenRegistered, registersChildrenLate } from "../controller/controller";
-import { GatewayStatus, conditionText, gatewayStatus } from "../readiness/gateways";
-import { remotePeerGateway, remotePeerGatewayName } from "../render/gateways";
 import { SpecError, isDeferred } from "../spec/inputs";
-import { EastWestGatewayState } from "../controller/args";
 import { known } from "../preflight/run";
 import { ClusterLinkArgs, LinkPeer } from "./args";
-import { LinkSpec, checkPeerAddress, resolveLinkSpec } from "./validate";
+import { LinkSpec, resolveLinkSpec } from "./validate";
+import { linkState, peerLinkGateway } from "./gateway";
 
 export const CLUSTER_LINK_TYPE = "servicemesh:index:ClusterLink";
-
-// Components whose links were once their direct children (MultiClusterMesh before ClusterLink existed): a link made
-// under one of them aliases its Gateway to that parent, so existing stacks keep the Gateway instead of replacing it.
-// Not public: a user's own link must never adopt a same-named Gateway of its parent.
-const formerLinkParents = new WeakSet<pulumi.Resource>();
-
-export function linksWereChildrenOf(parent: pulumi.Resource): void {
-    formerLinkParents.add(parent);
-}
 
 /**
  * A one-way link between two multicluster members: the peer Gateway in the sending cluster's east-west namespace
@@ -103,46 +92,13 @@ export class ClusterLink extends pulumi.ComponentResource {
     /** Registers the peer Gateway once `to` is valid; its state as outputs. */
     private wire(name: string, label: string, spec: LinkSpec, to: LinkPeer, args: ClusterLinkArgs, ownAccess: boolean, opts?: pulumi.ComponentResourceOptions) {
         const provider = args.provider ?? (ownAccess ? clusterProvider(`${name}-k8s`, args, { parent: this }) : undefined);
-        const address = pulumi.output(to.eastWestAddress).apply((a) => {
-            const problems = checkPeerAddress(a, spec.to.cluster);
-            if (problems.length) {
-                throw new SpecError(label, problems);
-            }
-            return a;
+        return peerLinkGateway(name, label, spec, to, {
+            parent: this,
+            ...(provider ? { provider } : {}),
+            // What the program makes the link wait for: its sending controller (east-west namespace, istiod, which owns
+            // class istio-remote), once that has registered its children.
+            dependsOn: readyDependencies(opts?.dependsOn),
         });
-        const peerGateway: pulumi.Output<PeerGateway | undefined> = to.eastWest !== undefined
-            ? (pulumi.output(to.eastWest) as pulumi.Output<EastWestGatewayState>)
-            : pulumi.output(publishedGateway(to));
-        const manifest = pulumi
-            .all([address, peerGateway.apply((g) => (g ? { serviceType: g.serviceType, ports: g.ports } : undefined))])
-            .apply(([a, peer]) => remotePeerGateway(spec.eastWestNamespace, { ...spec.to, address: a, ...peer }));
-        const formerParent = opts?.parent && formerLinkParents.has(opts.parent) ? opts.parent : undefined;
-        const gateway = new k8s.apiextensions.CustomResource(
-            name,
-            {
-                apiVersion: "gateway.networking.k8s.io/v1",
-                kind: "Gateway",
-                metadata: manifest.apply((m) => ({
-                    ...m.metadata,
-                    annotations: { ...m.metadata.annotations, "pulumi.com/waitFor": "condition=Accepted", "pulumi.com/timeoutSeconds": String(spec.timeoutSeconds) },
-                })),
-                spec: manifest.apply((m) => m.spec),
-                status: undefined,
-            },
-            {
-                parent: this,
-                ...(provider ? { provider } : {}),
-                // The sending cluster's east-west namespace and istiod (which owns class istio-remote) must exist first.
-                dependsOn: readyDependencies(opts?.dependsOn),
-                ...(formerParent ? { aliases: [{ parent: formerParent }] } : {}),
-            },
-        );
-        return {
-            to: spec.to.cluster,
-            gateway: `${spec.eastWestNamespace}/${remotePeerGatewayName(spec.to.network)}`,
-            address,
-            state: pulumi.all([gatewayStatus(gateway), peerGateway]).apply(([status, peer]) => linkState(status, peer)),
-        };
     }
 }
 
@@ -150,16 +106,6 @@ export class ClusterLink extends pulumi.ComponentResource {
 function unknownLink(to: pulumi.Input<LinkPeer>) {
     const u = pulumi.output(to).apply(() => "");
     return { to: u, gateway: u, address: u, state: u.apply(() => linkState(undefined, undefined)) };
-}
-
-/** What a link reads of the receiving gateway: its Service type, ports and replicas. */
-type PeerGateway = Pick<EastWestGatewayState, "serviceType" | "ports" | "replicas" | "readyReplicas" | "message">;
-
-/** The receiving gateway as a published peer carries it (undefined for a hand-written `to`). */
-function publishedGateway(to: LinkPeer): PeerGateway | undefined {
-    return to.serviceType !== undefined && to.ports !== undefined
-        ? { serviceType: to.serviceType, ports: to.ports, replicas: to.replicas ?? 0, readyReplicas: to.readyReplicas ?? 0, message: "" }
-        : undefined;
 }
 
 /**
@@ -175,31 +121,4 @@ async function readyDependencies(dependsOn: pulumi.ComponentResourceOptions["dep
         if (pulumi.Resource.isInstance(r)) await childrenRegistered(r);
     }));
     return deps;
-}
-
-/** The link's state from its Gateway's status and the receiving gateway's: which part is missing, in words. */
-export function linkState(
-    status: GatewayStatus | undefined,
-    peer: PeerGateway | undefined,
-): { accepted: boolean; programmed: boolean; peerReadyReplicas: number; ready: boolean; message: string } {
-    const condition = (type: string) => status?.conditions?.find((c) => c.type === type);
-    const accepted = condition("Accepted");
-    const programmed = condition("Programmed");
-    const peerReadyReplicas = peer ? peer.readyReplicas : -1;
-    const missing = [
-        !accepted ? "no Accepted condition reported yet" : accepted.status !== "True" && `not Accepted (${conditionText(accepted)})`,
-        !programmed ? "no Programmed condition reported yet" : programmed.status !== "True" && `not Programmed (${conditionText(programmed)})`,
-        // Upstream reports every istio-remote Gateway Accepted and Programmed; Solo's peering adds its own conditions.
-        ...(status?.conditions ?? [])
-            .filter((c) => c.type?.startsWith("gloo.solo.io/") && c.status !== "True")
-            .map((c) => `${c.type} ${c.status} (${conditionText(c)})`),
-        peer && peer.readyReplicas === 0 && `the receiving east-west gateway has no ready replica (0/${peer.replicas}${peer.message ? `: ${peer.message}` : ""})`,
-    ].filter((m): m is string => !!m);
-    return {
-        accepted: accepted?.status === "True",
-        programmed: programmed?.status === "True",
-        peerReadyReplicas,
-        ready: missing.length === 0,
-        message: missing.length ? missing.join("; ") : conditionText(accepted!),
-    };
 }

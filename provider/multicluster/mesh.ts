@@ -1,20 +1,22 @@
 // MultiClusterMesh: one provider, one ServiceMeshController (with east-west gateway and cacerts) per cluster, one
-// shared RootOfTrust, and a ClusterLink (peer Gateway) per link — what `istioctl multicluster expose` and `link`
-// create, wired so clusters install in parallel and each link waits only for its two ends.
+// shared RootOfTrust, and a peer Gateway per link — what `istioctl multicluster expose` and `link` create, wired so
+// clusters install in parallel and each link waits only for what it needs of its two ends.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Condition, EastWestGatewayState, MeshPeer, Phase } from "../controller/args";
-import { ServiceMeshController, childrenRegistered, deployedCacertsOf, registersChildrenLate } from "../controller/controller";
+import { ServiceMeshController, childrenRegistered, deployedCacertsOf, linkNeedsOf, registersChildrenLate } from "../controller/controller";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
-import { ClusterLink, linksWereChildrenOf } from "../link/clusterLink";
+import { CLUSTER_LINK_TYPE } from "../link/clusterLink";
+import { LinkPeer } from "../link/args";
+import { PeerLink, linkGatewayName, linkState, peerLinkGateway } from "../link/gateway";
 import { SpecError } from "../spec/inputs";
 import { ClusterCacerts, RotationStage } from "../trust/args";
 import { RotationInfo, RootOfTrust, rotationOf } from "../trust/rootOfTrust";
 import { readableTrust, transitionProblems, trustState } from "../trust/stages";
 import { ControllerSpec } from "../spec/validate";
 import { MeshAppliedValues, MeshClusterStatus, MeshLinkStatus, MultiClusterMeshArgs } from "./args";
-import { ResolvedCluster, ResolvedLink, controllerArgsFor, resolveMeshSpec } from "./validate";
-import { RemotePeers, meshPeers } from "./remote";
+import { ResolvedCluster, controllerArgsFor, resolveMeshSpec } from "./validate";
+import { RemotePeers, WiredLink, meshPeers } from "./remote";
 
 /** One cluster of the mesh as the component wires it. */
 interface Member {
@@ -106,12 +108,10 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             members[cluster.name] = { provider, controller, cluster, spec: spec.controllers[cluster.name] };
         }
 
-        // Links were the mesh's own children before ClusterLink: their Gateways keep their URNs through an alias.
-        linksWereChildrenOf(this);
-        const linkStates = spec.links.map((link) => meshLink(name, link, members[link.from], members[link.to], this));
-        const remoteLinks = remote.wire((link, peer) => meshLink(name, link, members[link.from], peer, this));
-        // A program's link into this mesh (dependsOn the mesh) waits until every member and remote link is registered.
-        registersChildrenLate(this, Promise.all([...Object.values(members).map((m) => childrenRegistered(m.controller)), remoteLinks.registered]));
+        const links = spec.links.map((link) => meshLink(this, name, label, members[link.from], memberPeer(members[link.to])));
+        const remoteLinks = remote.wire((link, peer) => meshLink(this, name, label, members[link.from], peer));
+        // A program's link into this mesh (dependsOn the mesh) waits until every member and link has registered.
+        registersChildrenLate(this, Promise.all([...Object.values(members).map((m) => childrenRegistered(m.controller)), ...links.map((l) => l.registered), remoteLinks.registered]));
 
         this.rootCertPem = trust.rootCertPem;
         this.rotationStage = trust.rotationStage;
@@ -141,7 +141,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         this.appliedValues = pulumi
             .all(spec.clusters.map((c) => members[c.name].controller.appliedValues.apply((list) => list.map((a) => ({ cluster: c.name, ...a })))))
             .apply((perCluster) => perCluster.flat());
-        this.links = pulumi.all([pulumi.all(linkStates), remoteLinks.states]).apply(([own, toRemote]) => [...own, ...toRemote]);
+        this.links = pulumi.all([pulumi.all(links.map((l) => l.status)), remoteLinks.states]).apply(([own, toRemote]) => [...own, ...toRemote]);
         this.peers = meshPeers(spec.clusters.map((c) => ({ cluster: c.name, controller: members[c.name].controller })));
         this.phase = pulumi.all([this.clusters, this.links]).apply(([clusters, links]) => meshPhase(clusters, links));
         this.summary = pulumi.all([this.clusters, this.links, this.phase]).apply(([c, l, p]) => meshSummary(c, l, p));
@@ -158,37 +158,57 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
     }
 }
 
-/** The ClusterLink from `from` to `to` (a member, or a remote peer), on `from`'s provider, after `from`'s controller installed. */
-function meshLink(name: string, link: ResolvedLink, from: Member, to: Member | MeshPeer, mesh: MultiClusterMesh): pulumi.Output<MeshLinkStatus> {
-    const l = new ClusterLink(
-        `${name}-link-${link.from}-to-${link.to}`,
-        {
-            from: link.from,
-            to: !("controller" in to) ? to : {
-                cluster: to.cluster.name,
-                network: to.cluster.network,
-                trustDomain: to.cluster.trustDomain,
-                eastWestAddress: to.controller.eastWestAddress,
-                eastWest: to.controller.eastWest as pulumi.Output<EastWestGatewayState>,
-            },
-            eastWestNamespace: from.spec.eastWest!.namespace,
-            timeoutSeconds: from.spec.timeoutSeconds,
-        },
-        { parent: mesh, provider: from.provider, dependsOn: [from.controller] },
+/** A member of this mesh as the receiving end of a link: its identity and its controller's east-west outputs. */
+function memberPeer(to: Member): MeshLinkPeer {
+    const { name, network, trustDomain } = to.cluster;
+    return { cluster: name, network, trustDomain, eastWestAddress: to.controller.eastWestAddress, eastWest: to.controller.eastWest as pulumi.Output<EastWestGatewayState> };
+}
+
+/** The receiving end of a mesh link: a member, or another stack's published peer (a MeshPeer is one). */
+export type MeshLinkPeer = LinkPeer & { network: string; trustDomain: string };
+
+/**
+ * The link from member `from` to `to`: its peer Gateway, on `from`'s provider, directly under the mesh (no component
+ * per link), registered once `from`'s controller registered what a peer Gateway needs (istiod, the east-west
+ * namespace, the Gateway API CRDs) and waiting for nothing else of it; of `to`, it waits for the east-west address
+ * and gateway state it points at. Nothing is registered when `from`'s controller refused.
+ */
+function meshLink(mesh: MultiClusterMesh, name: string, label: string, from: Member, to: MeshLinkPeer): WiredLink {
+    const gatewayName = `${name}-link-${from.cluster.name}-to-${to.cluster}`;
+    const spec = {
+        from: from.cluster.name,
+        to: { cluster: to.cluster, network: to.network, trustDomain: to.trustDomain },
+        eastWestNamespace: from.spec.eastWest!.namespace,
+        timeoutSeconds: from.spec.timeoutSeconds,
+    };
+    const wired: Promise<PeerLink> = linkNeedsOf(from.controller).then((needs) =>
+        needs
+            ? peerLinkGateway(gatewayName, `${label} link ${spec.from} -> ${spec.to.cluster}`, spec, to, {
+                  parent: mesh,
+                  provider: from.provider,
+                  dependsOn: needs,
+                  // Stacks made before this had each link as a ClusterLink component under the mesh: the Gateway keeps its
+                  // URN (its URN now is the one of the stacks made before ClusterLink existed).
+                  aliases: [{ parent: pulumi.createUrn(gatewayName, CLUSTER_LINK_TYPE, mesh) }],
+              })
+            : { to: spec.to.cluster, gateway: linkGatewayName(spec), address: pulumi.output(""), state: pulumi.output(linkState(undefined, undefined)) },
     );
-    const status: Record<keyof MeshLinkStatus, pulumi.Output<unknown>> = {
-            from: l.from,
-            to: l.to,
-            gateway: l.gateway,
-            eastWestAddress: l.eastWestAddress,
-            address: l.eastWestAddress,
-            accepted: l.accepted,
-            programmed: l.programmed,
-            peerReadyReplicas: l.peerReadyReplicas,
-            ready: l.ready,
-            message: l.message,
-        };
-    return pulumi.all(status) as pulumi.Output<unknown> as pulumi.Output<MeshLinkStatus>;
+    const link = pulumi.output(wired);
+    const address = link.apply((l) => l.address);
+    const state = link.apply((l) => l.state);
+    const status: Record<keyof MeshLinkStatus, pulumi.Input<unknown>> = {
+        from: spec.from,
+        to: spec.to.cluster,
+        gateway: linkGatewayName(spec),
+        eastWestAddress: address,
+        address,
+        accepted: state.accepted,
+        programmed: state.programmed,
+        peerReadyReplicas: state.peerReadyReplicas,
+        ready: state.ready,
+        message: state.message,
+    };
+    return { status: pulumi.all(status) as pulumi.Output<unknown> as pulumi.Output<MeshLinkStatus>, registered: wired };
 }
 
 /**

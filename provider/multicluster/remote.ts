@@ -12,6 +12,12 @@ import { SpecError, isDeferred } from "../spec/inputs";
 import { readableTrust } from "../trust/stages";
 import type { ClusterCacerts } from "../trust/args";
 import type { MeshLinkStatus } from "./args";
+
+/** A mesh link as wired: its status, and when its Gateway is registered. */
+export interface WiredLink {
+    status: pulumi.Output<MeshLinkStatus>;
+    registered: Promise<unknown>;
+}
 import type { ResolvedCluster, ResolvedLink } from "./validate";
 
 const FIELD = "remotePeers";
@@ -163,10 +169,13 @@ export class RemotePeers {
      * Creates the links to remote peers with `link` once the peers are known and the members' cacerts passed the gate
      * (a refused member must not get a link either); their states, and when they are registered.
      */
-    wire(link: (l: ResolvedLink, peer: MeshPeer) => pulumi.Output<MeshLinkStatus>): { states: pulumi.Output<MeshLinkStatus[]>; registered: Promise<unknown> } {
+    wire(link: (l: ResolvedLink, peer: MeshPeer) => WiredLink): { states: pulumi.Output<MeshLinkStatus[]>; registered: Promise<unknown> } {
         const created = Promise.all([this.peers, this.released]).then(([peers]) =>
             peers ? remoteLinks(peers, this.clusters.map((c) => c.name), this.links).map((l) => link(l, peers[l.to])) : [],
         );
-        return { states: pulumi.output(created).apply((states) => pulumi.all(states)), registered: created };
+        return {
+            states: pulumi.output(created).apply((links) => pulumi.all(links.map((l) => l.status))),
+            registered: created.then((links) => Promise.all(links.map((l) => l.registered))),
+        };
     }
 }

@@ -103,7 +103,7 @@ describe("outside the repository: plugin archive, SDK wheel, copied Python examp
         for (const name of CLUSTERS) {
             expect(output).to.match(new RegExp(`servicemesh:index:ServiceMeshController\\s+mesh-${name}`));
         }
-        expect(output).to.match(/servicemesh:index:ClusterLink\s+mesh-link-east-to-west/);
+        expect(output).to.match(/kubernetes:gateway.networking.k8s.io\/v1:Gateway\s+mesh-link-east-to-west/);
         // The mesh made no provider of its own: each cluster was reached through the program's.
         expect(output).to.not.match(/pulumi:providers:kubernetes\s+mesh-/);
     });

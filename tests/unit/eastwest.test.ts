@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as path from "path";
 import { MultiClusterMesh, ServiceMeshController } from "../../provider";
-import { linkState } from "../../provider/link/clusterLink";
+import { linkState } from "../../provider/link/gateway";
 import { eastWestState } from "../../provider/readiness/eastwest";
 import { EastWestSpec, RENDERED_FROM_ANNOTATION, eastWestGatewayManifest, eastWestParameters, exposureFor } from "../../provider/render/eastwest";
 import { resolveControllerSpec } from "../../provider/spec/validate";

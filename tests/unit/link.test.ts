@@ -188,24 +188,6 @@ describe("MultiClusterMesh with the program's providers (mocks)", function () {
         );
     });
 
-    it("keeps each link's Gateway URN from before ClusterLink (an alias to the mesh as parent)", async () => {
-        const aliases: Record<string, pulumi.Input<pulumi.URN>[]> = {};
-        const mesh = new MultiClusterMesh("mesh", { ...shared, clusters: [{ cluster: "east", context: "e" }, { cluster: "west", context: "w" }] }, {
-            transformations: [(a) => {
-                if (a.type.endsWith(":Gateway") && a.name.startsWith("mesh-link-")) {
-                    aliases[a.name] = (a.opts.aliases ?? []).map((al: any) => pulumi.createUrn(a.name, a.type, al.parent));
-                }
-                return undefined;
-            }],
-        });
-        await valueOf(mesh.phase);
-        await settle();
-        const before = (link: string) => `urn:pulumi:test::servicemesh::servicemesh:index:MultiClusterMesh$kubernetes:gateway.networking.k8s.io/v1:Gateway::${link}`;
-        for (const link of ["mesh-link-east-to-west", "mesh-link-west-to-east"]) {
-            expect(await Promise.all(aliases[link].map((u) => valueOf(pulumi.output(u))))).to.deep.equal([before(link)]);
-        }
-    });
-
     it("does not alias a link the program made under its own component", async () => {
         let seen: unknown[] | undefined;
         const parent = new pulumi.ComponentResource("my:index:Mesh", "p");
