@@ -98,6 +98,10 @@ for (const c of mesh.clusters) {
         { ...opts, dependsOn: [ewNs, releases["istiod"], ...crds] },
     );
     addresses[c.name] = (eastWest as any).status.apply((s: any) => s?.addresses?.[0]?.value ?? "");
+    // The east-west gateway read back once it exists: the Gateway, and the Service and Deployment istiod made from it.
+    const ewId = eastWest.id.apply(() => `${mesh.eastWestNamespace}/${gw.metadata.name}`);
+    const ewLive = new k8s.apiextensions.CustomResource(`hw-${c.name}-eastwest-gateway-observed`, { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", status: undefined } as any, { ...opts, id: ewId });
+    ready.push((ewLive as any).status, k8s.core.v1.Service.get(`hw-${c.name}-eastwest-service-observed`, ewId, opts).status, k8s.apps.v1.Deployment.get(`hw-${c.name}-eastwest-deployment-observed`, ewId, opts).status);
     members[c.name] = { provider, istiod: releases["istiod"], listeners: gw.spec.listeners };
 
     // Readiness, read after the releases (the ids wait for them).

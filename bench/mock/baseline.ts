@@ -67,6 +67,10 @@ export async function baseline(names: string[], cas: Record<string, IssuedCa>, g
             },
             { ...opts, dependsOn: [ewNs, istiod, ...crds] },
         );
+        // The east-west gateway read back once it exists: the Gateway, and the Service and Deployment istiod made from it.
+        const ewId = ew.id.apply(() => `${EW_NS}/istio-eastwest`);
+        const ewLive = new k8s.apiextensions.CustomResource(`mesh-${name}-eastwest-gateway-observed`, { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", status: undefined }, { ...opts, id: ewId });
+        ready.push((ewLive as unknown as { status: pulumi.Output<unknown> }).status, k8s.core.v1.Service.get(`mesh-${name}-eastwest-service-observed`, ewId, opts).status, k8s.apps.v1.Deployment.get(`mesh-${name}-eastwest-deployment-observed`, ewId, opts).status);
         // Readiness, read back after the releases (the ids wait for them).
         const after = (r: k8s.helm.v3.Release, id: string) => r.status.apply(() => id);
         ready.push(
