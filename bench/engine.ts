@@ -119,7 +119,7 @@ async function programRun(stack: Stack, clusterDirs: string[], check: (r: UpResu
     return { upS: up.seconds, upStartupS: up.startupS, previewS, noChangeUpS: noChange.seconds, noChangeStartupS: noChange.startupS, memory };
 }
 
-async function handwrittenStack(e: Environment, clusters: string[], caDir: string): Promise<Stack> {
+export async function handwrittenStack(e: Environment, clusters: string[], caDir: string): Promise<Stack> {
     const workDir = path.join(REPO, "bench", "handwritten");
     const name = `bench-handwritten-${clusters.length}`;
     fs.rmSync(path.join(workDir, `Pulumi.${name}.yaml`), { force: true });

@@ -1,0 +1,83 @@
+// Where a no-change `up` spends its time: `npx ts-node --transpile-only bench/timeline.ts [clusters]` (default 6)
+// deploys the component (examples/multicluster-ts) and the hand-written program (bench/handwritten) on the bench's
+// simulated clusters, then runs one no-change `up` of each and prints, from the engine's events, when each kind of
+// step started and ended (seconds from the `up`'s start). Not part of `npm run bench`: a diagnosis tool for a missed
+// target (bench/notes.md keeps what it showed).
+import * as os from "os";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { createEnvironment } from "../tests/e2e/harness/environment";
+import { multiclusterStack } from "../tests/e2e/harness/stacks";
+import { installExample, tempDir } from "../tests/e2e/harness/tools";
+import { ENGINE_CLUSTERS, handwrittenStack } from "./engine";
+
+const log = (line: string) => process.stderr.write(`[timeline] ${new Date().toISOString().slice(11, 19)} ${line}\n`);
+
+/** The kind of a step, by resource type: what the table groups. */
+function kindOf(type: string, op: string): string {
+    if (op === "read") return "reads (readiness, east-west state)";
+    if (type === "kubernetes:helm.sh/v3:Release") return "Helm releases";
+    if (type.endsWith(":Gateway")) return "Gateways (east-west and links)";
+    if (type.startsWith("kubernetes:")) return type === "pulumi:providers:kubernetes" ? "providers" : "other Kubernetes objects";
+    if (type.startsWith("pulumi:providers:")) return "providers";
+    return "components and other";
+}
+
+/** A no-change up of `stack`, with the first start and last end of each kind of step. */
+async function timeline(stack: Stack): Promise<{ total: number; kinds: Map<string, { first: number; last: number; n: number }> }> {
+    const started = performance.now();
+    const at = () => (performance.now() - started) / 1000;
+    const kinds = new Map<string, { first: number; last: number; n: number }>();
+    const mark = (ev: EngineEvent) => {
+        const meta = ev.resourcePreEvent?.metadata ?? ev.resOutputsEvent?.metadata;
+        if (!meta || meta.type === "pulumi:pulumi:Stack") return;
+        const k = kindOf(meta.type, meta.op);
+        const t = at();
+        const entry = kinds.get(k) ?? { first: t, last: t, n: 0 };
+        entry.last = t;
+        if (ev.resourcePreEvent) entry.n++;
+        kinds.set(k, entry);
+    };
+    const r = await stack.up({ onEvent: mark });
+    const changed = Object.entries(r.summary.resourceChanges ?? {}).filter(([op, n]) => op !== "same" && op !== "read" && n > 0);
+    if (changed.length) throw new Error(`${stack.name}: the no-change up changed ${JSON.stringify(changed)}`);
+    return { total: at(), kinds };
+}
+
+async function main(): Promise<void> {
+    const size = Number(process.argv[2] ?? 6);
+    await installExample("multicluster-ts");
+    process.env.SERVICEMESH_KWOK_ROOT ??= path.join(os.tmpdir(), "servicemesh-bench-kwok");
+    const clusters = ENGINE_CLUSTERS.slice(0, size);
+    const e = await createEnvironment({ clusters, nodes: 3, chartVersions: ["1.24.3-solo"], stateDir: tempDir("servicemesh-timeline-"), log });
+    try {
+        const { stack, caDir } = await multiclusterStack(e, `servicemesh-timeline-${size}`, clusters, { SERVICEMESH_CACHE_DIR: path.join(e.stateDir, "chart-cache") });
+        const handwritten = await handwrittenStack(e, clusters, caDir);
+        const results: Record<string, Awaited<ReturnType<typeof timeline>>> = {};
+        for (const [name, s] of [["component", stack], ["hand-written", handwritten]] as const) {
+            log(`${name}: first up`);
+            await s.up();
+            log(`${name}: no-change up`);
+            results[name] = await timeline(s);
+            await s.destroy();
+            await s.workspace.removeStack(s.name);
+        }
+        console.log(`\n${size} clusters, one no-change up each (seconds from the up's start: first step start – last step end, steps)\n`);
+        const kinds = [...new Set(Object.values(results).flatMap((r) => [...r.kinds.keys()]))].sort();
+        console.log(`| step kind | component | hand-written |\n|---|---|---|`);
+        const cell = (r: Awaited<ReturnType<typeof timeline>>, k: string) => {
+            const x = r.kinds.get(k);
+            return x ? `${x.first.toFixed(1)} – ${x.last.toFixed(1)} (${x.n})` : "–";
+        };
+        for (const k of kinds) console.log(`| ${k} | ${cell(results.component, k)} | ${cell(results["hand-written"], k)} |`);
+        console.log(`| whole up | ${results.component.total.toFixed(1)} | ${results["hand-written"].total.toFixed(1)} |`);
+    } finally {
+        await e.close();
+    }
+}
+
+main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+});
