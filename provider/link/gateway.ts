@@ -44,8 +44,8 @@ export function peerLinkGateway(name: string, label: string, spec: LinkSpec, to:
         ? (pulumi.output(to.eastWest) as pulumi.Output<EastWestGatewayState>)
         : pulumi.output(publishedGateway(to));
     const manifest = pulumi
-        .all([address, peerGateway.apply((g) => (g ? { serviceType: g.serviceType, ports: g.ports } : undefined))])
-        .apply(([a, peer]) => remotePeerGateway(spec.eastWestNamespace, { ...spec.to, address: a, ...peer }));
+        .all([address, peerGateway])
+        .apply(([a, g]) => remotePeerGateway(spec.eastWestNamespace, { ...spec.to, address: a, ...(g ? { serviceType: g.serviceType, ports: g.ports } : {}) }));
     const gateway = new k8s.apiextensions.CustomResource(
         name,
         {

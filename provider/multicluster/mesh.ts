@@ -193,22 +193,19 @@ function meshLink(mesh: MultiClusterMesh, name: string, label: string, from: Mem
               })
             : { to: spec.to.cluster, gateway: linkGatewayName(spec), address: pulumi.output(""), state: pulumi.output(linkState(undefined, undefined)) },
     );
-    const link = pulumi.output(wired);
-    const address = link.apply((l) => l.address);
-    const state = link.apply((l) => l.state);
-    const status: Record<keyof MeshLinkStatus, pulumi.Input<unknown>> = {
-        from: spec.from,
-        to: spec.to.cluster,
-        gateway: linkGatewayName(spec),
-        eastWestAddress: address,
-        address,
-        accepted: state.accepted,
-        programmed: state.programmed,
-        peerReadyReplicas: state.peerReadyReplicas,
-        ready: state.ready,
-        message: state.message,
-    };
-    return { status: pulumi.all(status) as pulumi.Output<unknown> as pulumi.Output<MeshLinkStatus>, registered: wired };
+    // One Output per link for its status (n(n-1) links: each lifted property or pulumi.all would add pending
+    // promises that the whole program holds until it ends; bench/notes.md, mock tier memory).
+    const status = pulumi.output(wired).apply((l) =>
+        pulumi.all([l.address, l.state]).apply(([address, state]): MeshLinkStatus => ({
+            from: spec.from,
+            to: spec.to.cluster,
+            gateway: linkGatewayName(spec),
+            eastWestAddress: address,
+            address,
+            ...state,
+        })),
+    );
+    return { status, registered: wired };
 }
 
 /**
