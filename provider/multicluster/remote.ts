@@ -12,13 +12,13 @@ import { SpecError, isDeferred } from "../spec/inputs";
 import { readableTrust } from "../trust/stages";
 import type { ClusterCacerts } from "../trust/args";
 import type { MeshLinkStatus } from "./args";
+import type { ResolvedCluster, ResolvedLink } from "./validate";
 
 /** A mesh link as wired: its status, and when its Gateway is registered. */
 export interface WiredLink {
     status: pulumi.Output<MeshLinkStatus>;
     registered: Promise<unknown>;
 }
-import type { ResolvedCluster, ResolvedLink } from "./validate";
 
 const FIELD = "remotePeers";
 
