@@ -15,7 +15,7 @@ import { OWNER_ANNOTATION } from "../preflight/conflicts";
 import { known, runPreflight } from "../preflight/run";
 import { computeConditions, computePhase } from "../readiness/conditions";
 import { observeCluster } from "../readiness/observe";
-import { observeEastWest } from "../readiness/eastwest";
+import { EastWestObserved, EastWestTarget, observeEastWest } from "../readiness/eastwest";
 import { EASTWEST_PARAMETERS_NAME, Exposure, annotationsMakeInternal, eastWestGatewayManifest, eastWestParameters, exposureFor } from "../render/eastwest";
 import { chartOverride, checkOverrides, ignoredOverrides, isPlainObject, mergeValues, overridesShapeProblems } from "../render/overrides";
 import { ChartName, ReleasePlan, chartVersion, namespaceLabels, planReleases } from "../render/releases";
@@ -64,6 +64,8 @@ interface Installed {
     appliedValues: pulumi.Output<AppliedValues[]>;
     /** What a peer Gateway sent from this cluster needs: the active istiod, the east-west namespace, the Gateway API CRDs. */
     linkNeeds: pulumi.Resource[];
+    /** What a peer Gateway sent to this cluster points at (its east-west gateway's address, type and ports). */
+    linkTarget: pulumi.Output<EastWestTarget> | undefined;
 }
 
 // Resolves once a component has registered all its descendants (a controller registers its children after its
@@ -87,6 +89,15 @@ const linkNeeds = new WeakMap<pulumi.Resource, Promise<pulumi.Resource[] | undef
 
 export function linkNeedsOf(controller: ServiceMeshController): Promise<pulumi.Resource[] | undefined> {
     return linkNeeds.get(controller) ?? Promise.resolve(undefined);
+}
+
+// What a link sent to a controller's cluster points at: read from its east-west Gateway alone (and its Service for a
+// NodePort gateway), so a link does not wait for the whole east-west state (the Deployment's replicas).
+// A refused controller rejects it with its refusal, as it does its outputs.
+const linkTargets = new WeakMap<pulumi.Resource, Promise<pulumi.Output<EastWestTarget> | undefined>>();
+
+export function linkTargetOf(controller: ServiceMeshController): pulumi.Output<EastWestTarget | undefined> {
+    return pulumi.output(linkTargets.get(controller) ?? undefined);
 }
 
 /** What the controller's pre-flight found in the cluster's cacerts Secret ("unread" when it could not read it). */
@@ -187,10 +198,13 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         );
         registersChildrenLate(this, installed);
         linkNeeds.set(this, installed.then((i) => i.linkNeeds, () => undefined));
+        const linkTarget = installed.then((i) => i.linkTarget);
+        linkTarget.catch(() => undefined);
+        linkTargets.set(this, linkTarget);
         installed.then(() => tellDeployed("unread"), () => tellDeployed("unread"));
 
         // appliedValues may be a secret: lifted on its own, so that the other outputs stay readable.
-        const out = pulumi.output(installed.then(({ appliedValues: _, linkNeeds: __, ...rest }) => rest));
+        const out = pulumi.output(installed.then(({ appliedValues: _, linkNeeds: __, linkTarget: ___, ...rest }) => rest));
         this.appliedValues = pulumi.output(installed.then((i) => i.appliedValues));
         this.conditions = out.apply((i) => i.conditions);
         this.phase = out.apply((i) => i.phase);
@@ -349,9 +363,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                     })),
                 ),
             ),
-            eastWestAddress: eastWest ? eastWest.state.apply((e) => e.address) : pulumi.output(""),
-            eastWest: eastWest?.state ?? pulumi.output(undefined),
+            eastWestAddress: eastWest ? eastWest.observed.target.apply((t) => t.address) : pulumi.output(""),
+            eastWest: eastWest?.observed.state ?? pulumi.output(undefined),
             linkNeeds,
+            linkTarget: eastWest?.observed.target,
             appliedValues: pulumi.all(plan.map((p) => pulumi.output(appliedValues[p.name]).apply((values): AppliedValues => ({ release: p.name, chart: p.chart, values })))),
             gatewayApi: gatewayApiPlan
                 ? { version: gatewayApiPlan.version, channel: gatewayApiPlan.channel, managed: gatewayApiPlan.managed, action: gatewayApiPlan.action }
@@ -459,7 +474,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         exposure: Exposure,
         after: pulumi.Resource[],
         opts: pulumi.CustomResourceOptions,
-    ): { namespace: k8s.core.v1.Namespace; state: pulumi.Output<EastWestGatewayState> } {
+    ): { namespace: k8s.core.v1.Namespace; observed: EastWestObserved } {
         const ew = spec.eastWest!;
         if (exposure.warning) {
             pulumi.log.warn(`${label}: ${exposure.warning}`, this);
@@ -498,7 +513,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
             { ...opts, dependsOn: [ns, ...parameters, ...after] },
         );
         const shown = ew.serviceType === "NodePort" ? "NodePort" : ew.exposure === "Internal" || annotationsMakeInternal(ew.annotations) ? "Internal" : "Public";
-        return { namespace: ns, state: observeEastWest(name, ew, shown, gateway, opts) };
+        return { namespace: ns, observed: observeEastWest(name, ew, shown, gateway, opts) };
     }
 }
 

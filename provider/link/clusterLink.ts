@@ -10,7 +10,7 @@ import { SpecError, isDeferred } from "../spec/inputs";
 import { known } from "../preflight/run";
 import { ClusterLinkArgs, LinkPeer } from "./args";
 import { LinkSpec, resolveLinkSpec } from "./validate";
-import { linkState, peerLinkGateway } from "./gateway";
+import { linkEndOf, linkState, peerLinkGateway } from "./gateway";
 
 export const CLUSTER_LINK_TYPE = "servicemesh:index:ClusterLink";
 
@@ -68,7 +68,7 @@ export class ClusterLink extends pulumi.ComponentResource {
         this.from = pulumi.output(args.from);
         this.to = out.apply((w) => w.to);
         this.gateway = out.apply((w) => w.gateway);
-        this.eastWestAddress = out.apply((w) => w.address);
+        this.eastWestAddress = out.apply((w) => w.state.address);
         this.address = this.eastWestAddress;
         this.accepted = out.apply((w) => w.state.accepted);
         this.programmed = out.apply((w) => w.state.programmed);
@@ -92,7 +92,7 @@ export class ClusterLink extends pulumi.ComponentResource {
     /** Registers the peer Gateway once `to` is valid; its state as outputs. */
     private wire(name: string, label: string, spec: LinkSpec, to: LinkPeer, args: ClusterLinkArgs, ownAccess: boolean, opts?: pulumi.ComponentResourceOptions) {
         const provider = args.provider ?? (ownAccess ? clusterProvider(`${name}-k8s`, args, { parent: this }) : undefined);
-        return peerLinkGateway(name, label, spec, to, {
+        return peerLinkGateway(name, label, spec, linkEndOf(to), {
             parent: this,
             ...(provider ? { provider } : {}),
             // What the program makes the link wait for: its sending controller (east-west namespace, istiod, which owns
@@ -105,7 +105,7 @@ export class ClusterLink extends pulumi.ComponentResource {
 /** The outputs of a link whose `to` is not known yet (preview only): unknown, as `to` is. */
 function unknownLink(to: pulumi.Input<LinkPeer>) {
     const u = pulumi.output(to).apply(() => "");
-    return { to: u, gateway: u, address: u, state: u.apply(() => linkState(undefined, undefined)) };
+    return { to: u, gateway: u, state: u.apply(() => linkState(undefined, undefined)) };
 }
 
 /**

@@ -5,13 +5,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EastWestGatewayState } from "../controller/args";
 import { GatewayStatus, conditionText, gatewayStatus } from "../readiness/gateways";
-import { remotePeerGateway, remotePeerGatewayName } from "../render/gateways";
+import { PeerCluster, remotePeerGatewayName, remotePeerMetadata, remotePeerSpec } from "../render/gateways";
 import { SpecError } from "../spec/inputs";
 import { LinkPeer } from "./args";
 import { LinkSpec, checkPeerAddress } from "./validate";
 
 /** A link's state: whether istiod accepted and programmed its Gateway, and the receiving gateway's readiness. */
 export interface LinkState {
+    /** The receiving address the Gateway points at. */
+    address: string;
     accepted: boolean;
     programmed: boolean;
     peerReadyReplicas: number;
@@ -19,43 +21,68 @@ export interface LinkState {
     message: string;
 }
 
-/** A registered link: the receiving cluster, the Gateway (`namespace/name`), the address it points at, its state. */
+/** A registered link: the receiving cluster, the Gateway (`namespace/name`), its state. */
 export interface PeerLink {
     to: pulumi.Input<string>;
     gateway: pulumi.Input<string>;
-    address: pulumi.Output<string>;
     state: pulumi.Output<LinkState>;
+}
+
+/** What a link points at: the receiving gateway's address, and for a NodePort gateway its Service type and node ports. */
+export type LinkTarget = Pick<PeerCluster, "address" | "serviceType" | "ports">;
+
+/**
+ * The receiving end of a link: its Service type when known now (the Gateway's metadata is then plain), what the
+ * Gateway points at, and the receiving gateway's state (for the link's readiness only: the Gateway does not wait for it).
+ */
+export interface LinkEnd {
+    serviceType: pulumi.Input<string | undefined>;
+    target: pulumi.Output<LinkTarget>;
+    peer: pulumi.Output<PeerGateway | undefined>;
+}
+
+/** The receiving end as a ClusterLink's or a remote peer's `to` gives it: values, a controller's outputs, or a published MeshPeer. */
+export function linkEndOf(to: LinkPeer): LinkEnd {
+    const published = publishedGateway(to);
+    if (to.eastWest === undefined) {
+        return {
+            serviceType: published?.serviceType,
+            target: pulumi.output(to.eastWestAddress).apply((address) => ({ address, ...(published ? { serviceType: published.serviceType, ports: published.ports } : {}) })),
+            peer: pulumi.output(published),
+        };
+    }
+    const eastWest = pulumi.output(to.eastWest) as pulumi.Output<EastWestGatewayState>;
+    return {
+        serviceType: eastWest.apply((g) => g.serviceType),
+        target: pulumi.all([to.eastWestAddress, eastWest]).apply(([address, g]) => ({ address, serviceType: g.serviceType, ports: g.ports })),
+        peer: eastWest,
+    };
 }
 
 /**
  * Registers the peer Gateway `name` of the link `spec` in the sending cluster (on `opts.provider`, after
- * `opts.dependsOn`), pointing at `to` (a controller's values and outputs, or a published MeshPeer). The receiving
- * address is checked once known; a bad one fails the update naming `label`, before the Gateway is created.
+ * `opts.dependsOn`), pointing at `to`. The receiving address is checked once known; a bad one fails the update
+ * naming `label`, before the Gateway is created. Few Outputs per link: a mesh has n(n-1) of them (bench/notes.md).
  */
-export function peerLinkGateway(name: string, label: string, spec: LinkSpec, to: LinkPeer, opts: pulumi.CustomResourceOptions): PeerLink {
-    const address = pulumi.output(to.eastWestAddress).apply((a) => {
-        const problems = checkPeerAddress(a, spec.to.cluster);
-        if (problems.length) {
-            throw new SpecError(label, problems);
-        }
-        return a;
-    });
-    const peerGateway: pulumi.Output<PeerGateway | undefined> = to.eastWest !== undefined
-        ? (pulumi.output(to.eastWest) as pulumi.Output<EastWestGatewayState>)
-        : pulumi.output(publishedGateway(to));
-    const manifest = pulumi
-        .all([address, peerGateway])
-        .apply(([a, g]) => remotePeerGateway(spec.eastWestNamespace, { ...spec.to, address: a, ...(g ? { serviceType: g.serviceType, ports: g.ports } : {}) }));
+export function peerLinkGateway(name: string, label: string, spec: LinkSpec, to: LinkEnd, opts: pulumi.CustomResourceOptions): PeerLink {
+    const identity = { ...spec.to };
+    const metadata = (serviceType: string | undefined) => {
+        const m = remotePeerMetadata(spec.eastWestNamespace, { ...identity, serviceType });
+        return { ...m, annotations: { ...m.annotations, "pulumi.com/waitFor": "condition=Accepted", "pulumi.com/timeoutSeconds": String(spec.timeoutSeconds) } };
+    };
     const gateway = new k8s.apiextensions.CustomResource(
         name,
         {
             apiVersion: "gateway.networking.k8s.io/v1",
             kind: "Gateway",
-            metadata: manifest.apply((m) => ({
-                ...m.metadata,
-                annotations: { ...m.metadata.annotations, "pulumi.com/waitFor": "condition=Accepted", "pulumi.com/timeoutSeconds": String(spec.timeoutSeconds) },
-            })),
-            spec: manifest.apply((m) => m.spec),
+            metadata: pulumi.Output.isInstance(to.serviceType) ? to.serviceType.apply(metadata) : metadata(to.serviceType as string | undefined),
+            spec: to.target.apply((t) => {
+                const problems = checkPeerAddress(t.address, spec.to.cluster);
+                if (problems.length) {
+                    throw new SpecError(label, problems);
+                }
+                return remotePeerSpec(t);
+            }),
             status: undefined,
         },
         opts,
@@ -63,8 +90,7 @@ export function peerLinkGateway(name: string, label: string, spec: LinkSpec, to:
     return {
         to: spec.to.cluster,
         gateway: linkGatewayName(spec),
-        address,
-        state: pulumi.all([gatewayStatus(gateway), peerGateway]).apply(([status, peer]) => linkState(status, peer)),
+        state: pulumi.all([gatewayStatus(gateway), to.peer, to.target]).apply(([status, peer, target]) => linkState(status, peer, target.address)),
     };
 }
 
@@ -74,7 +100,7 @@ export function linkGatewayName(spec: LinkSpec): string {
 }
 
 /** What a link reads of the receiving gateway: its Service type, ports and replicas. */
-type PeerGateway = Pick<EastWestGatewayState, "serviceType" | "ports" | "replicas" | "readyReplicas" | "message">;
+export type PeerGateway = Pick<EastWestGatewayState, "serviceType" | "ports" | "replicas" | "readyReplicas" | "message">;
 
 /** The receiving gateway as a published peer carries it (undefined for a hand-written `to`). */
 function publishedGateway(to: LinkPeer): PeerGateway | undefined {
@@ -84,7 +110,7 @@ function publishedGateway(to: LinkPeer): PeerGateway | undefined {
 }
 
 /** The link's state from its Gateway's status and the receiving gateway's: which part is missing, in words. */
-export function linkState(status: GatewayStatus | undefined, peer: PeerGateway | undefined): LinkState {
+export function linkState(status: GatewayStatus | undefined, peer: PeerGateway | undefined, address = ""): LinkState {
     const condition = (type: string) => status?.conditions?.find((c) => c.type === type);
     const accepted = condition("Accepted");
     const programmed = condition("Programmed");
@@ -99,6 +125,7 @@ export function linkState(status: GatewayStatus | undefined, peer: PeerGateway |
         peer && peer.readyReplicas === 0 && `the receiving east-west gateway has no ready replica (0/${peer.replicas}${peer.message ? `: ${peer.message}` : ""})`,
     ].filter((m): m is string => !!m);
     return {
+        address,
         accepted: accepted?.status === "True",
         programmed: programmed?.status === "True",
         peerReadyReplicas,

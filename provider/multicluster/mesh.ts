@@ -4,11 +4,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Condition, EastWestGatewayState, MeshPeer, Phase } from "../controller/args";
-import { ServiceMeshController, childrenRegistered, deployedCacertsOf, linkNeedsOf, registersChildrenLate } from "../controller/controller";
+import { ServiceMeshController, childrenRegistered, deployedCacertsOf, linkNeedsOf, linkTargetOf, registersChildrenLate } from "../controller/controller";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
 import { CLUSTER_LINK_TYPE } from "../link/clusterLink";
-import { LinkPeer } from "../link/args";
-import { PeerLink, linkGatewayName, linkState, peerLinkGateway } from "../link/gateway";
+import { LinkEnd, PeerLink, linkEndOf, linkGatewayName, linkState, peerLinkGateway } from "../link/gateway";
 import { SpecError } from "../spec/inputs";
 import { ClusterCacerts, RotationStage } from "../trust/args";
 import { RotationInfo, RootOfTrust, rotationOf } from "../trust/rootOfTrust";
@@ -109,7 +108,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         }
 
         const links = spec.links.map((link) => meshLink(this, name, label, members[link.from], memberPeer(members[link.to])));
-        const remoteLinks = remote.wire((link, peer) => meshLink(this, name, label, members[link.from], peer));
+        const remoteLinks = remote.wire((link, peer) => meshLink(this, name, label, members[link.from], remotePeer(peer)));
         // A program's link into this mesh (dependsOn the mesh) waits until every member and link has registered.
         registersChildrenLate(this, Promise.all([...Object.values(members).map((m) => childrenRegistered(m.controller)), ...links.map((l) => l.registered), remoteLinks.registered]));
 
@@ -158,20 +157,39 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
     }
 }
 
-/** A member of this mesh as the receiving end of a link: its identity and its controller's east-west outputs. */
+/** A member of this mesh as the receiving end of a link: its identity, what its east-west Gateway says, its gateway's state. */
 function memberPeer(to: Member): MeshLinkPeer {
     const { name, network, trustDomain } = to.cluster;
-    return { cluster: name, network, trustDomain, eastWestAddress: to.controller.eastWestAddress, eastWest: to.controller.eastWest as pulumi.Output<EastWestGatewayState> };
+    return {
+        cluster: name,
+        network,
+        trustDomain,
+        end: {
+            serviceType: to.spec.eastWest!.serviceType,
+            target: linkTargetOf(to.controller).apply((t) => t ?? { address: "" }),
+            peer: to.controller.eastWest as pulumi.Output<EastWestGatewayState | undefined>,
+        },
+    };
 }
 
-/** The receiving end of a mesh link: a member, or another stack's published peer (a MeshPeer is one). */
-export type MeshLinkPeer = LinkPeer & { network: string; trustDomain: string };
+/** Another stack's published peer as the receiving end of a link. */
+export function remotePeer(peer: MeshPeer): MeshLinkPeer {
+    return { cluster: peer.cluster, network: peer.network, trustDomain: peer.trustDomain, end: linkEndOf(peer) };
+}
+
+/** The receiving end of a mesh link: a member, or another stack's published peer. */
+export interface MeshLinkPeer {
+    cluster: string;
+    network: string;
+    trustDomain: string;
+    end: LinkEnd;
+}
 
 /**
  * The link from member `from` to `to`: its peer Gateway, on `from`'s provider, directly under the mesh (no component
  * per link), registered once `from`'s controller registered what a peer Gateway needs (istiod, the east-west
- * namespace, the Gateway API CRDs) and waiting for nothing else of it; of `to`, it waits for the east-west address
- * and gateway state it points at. Nothing is registered when `from`'s controller refused.
+ * namespace, the Gateway API CRDs) and waiting for nothing else of it; of `to`, it waits for what its east-west
+ * Gateway says (address; node ports). Nothing is registered when `from`'s controller refused.
  */
 function meshLink(mesh: MultiClusterMesh, name: string, label: string, from: Member, to: MeshLinkPeer): WiredLink {
     const gatewayName = `${name}-link-${from.cluster.name}-to-${to.cluster}`;
@@ -183,7 +201,7 @@ function meshLink(mesh: MultiClusterMesh, name: string, label: string, from: Mem
     };
     const wired: Promise<PeerLink> = linkNeedsOf(from.controller).then((needs) =>
         needs
-            ? peerLinkGateway(gatewayName, `${label} link ${spec.from} -> ${spec.to.cluster}`, spec, to, {
+            ? peerLinkGateway(gatewayName, `${label} link ${spec.from} -> ${spec.to.cluster}`, spec, to.end, {
                   parent: mesh,
                   provider: from.provider,
                   dependsOn: needs,
@@ -191,20 +209,18 @@ function meshLink(mesh: MultiClusterMesh, name: string, label: string, from: Mem
                   // URN (its URN now is the one of the stacks made before ClusterLink existed).
                   aliases: [{ parent: pulumi.createUrn(gatewayName, CLUSTER_LINK_TYPE, mesh) }],
               })
-            : { to: spec.to.cluster, gateway: linkGatewayName(spec), address: pulumi.output(""), state: pulumi.output(linkState(undefined, undefined)) },
+            : { to: spec.to.cluster, gateway: linkGatewayName(spec), state: pulumi.output(linkState(undefined, undefined)) },
     );
     // One Output per link for its status (n(n-1) links: each lifted property or pulumi.all would add pending
     // promises that the whole program holds until it ends; bench/notes.md, mock tier memory).
-    const status = pulumi.output(wired).apply((l) =>
-        pulumi.all([l.address, l.state]).apply(([address, state]): MeshLinkStatus => ({
-            from: spec.from,
-            to: spec.to.cluster,
-            gateway: linkGatewayName(spec),
-            eastWestAddress: address,
-            address,
-            ...state,
-        })),
-    );
+    // pulumi.output unwraps the link's state Output within it.
+    const status = pulumi.output(wired).apply(({ state }): MeshLinkStatus => ({
+        from: spec.from,
+        to: spec.to.cluster,
+        gateway: linkGatewayName(spec),
+        eastWestAddress: state.address,
+        ...state,
+    }));
     return { status, registered: wired };
 }
 

@@ -3,47 +3,56 @@
 // balancer re-created with a new address re-points the links at the next `up`, and preview shows the drift.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EastWestGatewayState } from "../controller/args";
+import { EastWestGatewayState, EastWestPorts } from "../controller/args";
 import { EASTWEST_GATEWAY_NAME, LISTENER_PORTS as PORTS } from "../render/gateways";
 import { EastWestSpec } from "../render/eastwest";
-import { GatewayStatus, conditionText } from "./gateways";
-
+import { GatewayStatus, conditionText, gatewayStatus } from "./gateways";
 
 /** What the reads return, before it is judged (pure input of eastWestState). */
 export interface EastWestObservation {
     gateway?: GatewayStatus;
-    service?: { type?: string; ports?: { port?: number; nodePort?: number }[]; ingress?: { ip?: string; hostname?: string }[] };
+    service?: { type?: string; ports?: { port?: number; nodePort?: number }[] };
     deployment?: { replicas?: number; readyReplicas?: number };
+}
+
+/** What a link sent to this gateway points at: its address, Service type and ports. */
+export interface EastWestTarget {
+    address: string;
+    addresses: string[];
+    serviceType: string;
+    ports: EastWestPorts;
+}
+
+/**
+ * Where peers reach the gateway, from the Gateway's status (and for a NodePort gateway the Service's node ports): a
+ * link needs nothing else of the receiving cluster, so it waits for one read, not three.
+ */
+export function eastWestTarget(ew: EastWestSpec, obs: Pick<EastWestObservation, "gateway" | "service">): EastWestTarget {
+    const programmed = obs.gateway?.conditions?.find((c) => c.type === "Programmed");
+    // istiod lists a LoadBalancer gateway's load balancer addresses once it has them, and is Programmed only then;
+    // before, and always for a NodePort gateway, it lists the ClusterIP and in-cluster host name, which no peer can use.
+    const reported = programmed?.status === "True" ? (obs.gateway?.addresses ?? []).map((a) => a.value ?? "").filter(Boolean) : [];
+    const addresses = ew.address ? [ew.address] : ew.serviceType === "NodePort" ? [] : reported;
+    const nodePort = (port: number) => obs.service?.ports?.find((p) => p.port === port)?.nodePort ?? 0;
+    const ports = ew.serviceType === "NodePort" ? { crossNetwork: nodePort(PORTS.crossNetwork), xds: nodePort(PORTS.xds) } : { ...PORTS };
+    return { address: addresses[0] ?? "", addresses, serviceType: ew.serviceType, ports };
 }
 
 /** The gateway's state: the address peers use, its ports, replicas, and what is missing. */
 export function eastWestState(ew: EastWestSpec, exposure: string, obs: EastWestObservation): EastWestGatewayState {
     const programmed = obs.gateway?.conditions?.find((c) => c.type === "Programmed");
-    const reported = (obs.gateway?.addresses ?? []).map((a) => a.value ?? "").filter(Boolean);
-    const lb = (obs.service?.ingress ?? []).map((i) => i.ip || i.hostname || "").filter(Boolean);
-    // A NodePort gateway's status lists its ClusterIP and in-cluster host name, which no peer can use; so does a
-    // LoadBalancer one while its load balancer is pending, and it is Programmed only once that has an address.
-    const fromStatus = programmed?.status === "True" ? reported : [];
-    const addresses = ew.address ? [ew.address] : ew.serviceType === "NodePort" ? [] : lb.length ? lb : fromStatus;
-    const nodePort = (port: number) => obs.service?.ports?.find((p) => p.port === port)?.nodePort;
-    const ports =
-        ew.serviceType === "NodePort"
-            ? { crossNetwork: nodePort(PORTS.crossNetwork) ?? 0, xds: nodePort(PORTS.xds) ?? 0 }
-            : { ...PORTS };
+    const target = eastWestTarget(ew, obs);
     const replicas = obs.deployment?.replicas ?? 0;
     const readyReplicas = obs.deployment?.readyReplicas ?? 0;
     const missing = [
         programmed?.status !== "True" && `Gateway not Programmed${programmed ? ` (${conditionText(programmed)})` : ""}`,
-        addresses.length === 0 && "no address yet",
+        target.addresses.length === 0 && "no address yet",
         readyReplicas === 0 && `no replica ready (0/${replicas})`,
-        ew.serviceType === "NodePort" && !ports.crossNetwork && "no node port for HBONE (15008)",
+        ew.serviceType === "NodePort" && !target.ports.crossNetwork && "no node port for HBONE (15008)",
     ].filter((m): m is string => !!m);
     return {
-        serviceType: ew.serviceType,
+        ...target,
         exposure,
-        address: addresses[0] ?? "",
-        addresses,
-        ports,
         replicas,
         readyReplicas,
         programmed: programmed?.status === "True",
@@ -51,9 +60,16 @@ export function eastWestState(ew: EastWestSpec, exposure: string, obs: EastWestO
     };
 }
 
+/** The east-west gateway as read back: what a link points at (`target`), and its whole state. */
+export interface EastWestObserved {
+    target: pulumi.Output<EastWestTarget>;
+    state: pulumi.Output<EastWestGatewayState>;
+}
+
 /**
  * Reads the Gateway, and the Service and Deployment istiod generated from it, once `gateway` exists (their ids wait
- * for it). The Deployment's spec holds nothing secret, unlike istiod's.
+ * for it). The target waits only for the reads it needs: the Gateway's, and the Service's for a NodePort gateway.
+ * The Deployment's spec holds nothing secret, unlike istiod's.
  */
 export function observeEastWest(
     name: string,
@@ -61,7 +77,7 @@ export function observeEastWest(
     exposure: string,
     gateway: k8s.apiextensions.CustomResource,
     opts: pulumi.CustomResourceOptions,
-): pulumi.Output<EastWestGatewayState> {
+): EastWestObserved {
     // The Gateway's id is unknown until it exists (a preview of its creation), so nothing is read before then; once
     // it exists (every later preview and update), the reads show the live objects.
     const id = gateway.id.apply(() => `${ew.namespace}/${EASTWEST_GATEWAY_NAME}`);
@@ -73,15 +89,21 @@ export function observeEastWest(
     );
     const service = k8s.core.v1.Service.get(`${name}-eastwest-service-observed`, id, opts);
     const deployment = k8s.apps.v1.Deployment.get(`${name}-eastwest-deployment-observed`, id, opts);
-    const status = (live as unknown as { status: pulumi.Output<GatewayStatus | undefined> }).status;
-    return pulumi
-        .all([status, service.spec, service.status, deployment.spec, deployment.status])
-        .apply(([gw, svcSpec, svcStatus, dSpec, dStatus]) =>
-            eastWestState(ew, exposure, {
-                gateway: gw,
-                service: { type: svcSpec?.type, ports: svcSpec?.ports, ingress: svcStatus?.loadBalancer?.ingress },
-                // The desired count is the live spec.replicas (an HPA scales it); status.replicas counts surge pods.
-                deployment: { replicas: dSpec?.replicas ?? dStatus?.replicas, readyReplicas: dStatus?.readyReplicas },
-            }),
-        );
+    const status = gatewayStatus(live);
+    const ports = service.spec.apply((s) => ({ type: s?.type, ports: s?.ports }));
+    return {
+        target: ew.serviceType === "NodePort"
+            ? pulumi.all([status, ports]).apply(([gw, svc]) => eastWestTarget(ew, { gateway: gw, service: svc }))
+            : status.apply((gw) => eastWestTarget(ew, { gateway: gw })),
+        state: pulumi
+            .all([status, ports, deployment.spec, deployment.status])
+            .apply(([gw, svc, dSpec, dStatus]) =>
+                eastWestState(ew, exposure, {
+                    gateway: gw,
+                    service: svc,
+                    // The desired count is the live spec.replicas (an HPA scales it); status.replicas counts surge pods.
+                    deployment: { replicas: dSpec?.replicas ?? dStatus?.replicas, readyReplicas: dStatus?.readyReplicas },
+                }),
+            ),
+    };
 }

@@ -54,7 +54,7 @@ export interface PeerCluster {
 }
 
 /** A NodePort peer is reached on its node ports; any other on the gateway's own. */
-function peerListeners(peer: PeerCluster): GatewayManifest["spec"]["listeners"] {
+function peerListeners(peer: Pick<PeerCluster, "serviceType" | "ports">): GatewayManifest["spec"]["listeners"] {
     const listeners = structuredClone(LISTENERS);
     if (peer.serviceType === "NodePort" && peer.ports?.crossNetwork && peer.ports.xds) {
         listeners[0].port = peer.ports.crossNetwork;
@@ -67,26 +67,26 @@ export function remotePeerGatewayName(peerNetwork: string): string {
     return `istio-remote-peer-${peerNetwork}`;
 }
 
-/** In the sending cluster's east-west namespace: where and as whom to reach `peer`. */
-export function remotePeerGateway(namespace: string, peer: PeerCluster): GatewayManifest {
+/** A peer Gateway's metadata, in the sending cluster's east-west namespace: it names the peer's cluster, network and trust domain, and asks for node ports if need be. */
+export function remotePeerMetadata(namespace: string, peer: Omit<PeerCluster, "address" | "ports">): GatewayManifest["metadata"] {
     return {
-        apiVersion: "gateway.networking.k8s.io/v1",
-        kind: "Gateway",
-        metadata: {
-            name: remotePeerGatewayName(peer.network),
-            namespace,
-            labels: { "topology.istio.io/network": peer.network, "topology.istio.io/cluster": peer.cluster },
-            annotations: {
-                "gateway.istio.io/service-account": EASTWEST_GATEWAY_NAME,
-                "gateway.istio.io/trust-domain": peer.trustDomain,
-                // Solo's peering (1.28+): reach the peer's data plane at its nodes' addresses and HBONE node port.
-                ...(peer.serviceType === "NodePort" ? { "peering.solo.io/preferred-data-plane-service-type": "nodeport" } : {}),
-            },
+        name: remotePeerGatewayName(peer.network),
+        namespace,
+        labels: { "topology.istio.io/network": peer.network, "topology.istio.io/cluster": peer.cluster },
+        annotations: {
+            "gateway.istio.io/service-account": EASTWEST_GATEWAY_NAME,
+            "gateway.istio.io/trust-domain": peer.trustDomain,
+            // Solo's peering (1.28+): reach the peer's data plane at its nodes' addresses and HBONE node port.
+            ...(peer.serviceType === "NodePort" ? { "peering.solo.io/preferred-data-plane-service-type": "nodeport" } : {}),
         },
-        spec: {
-            gatewayClassName: "istio-remote",
-            addresses: [{ type: isIP(peer.address) ? "IPAddress" : "Hostname", value: peer.address }],
-            listeners: peerListeners(peer),
-        },
+    };
+}
+
+/** A peer Gateway's spec: the peer's address and the ports it is reached on. */
+export function remotePeerSpec(peer: Pick<PeerCluster, "address" | "serviceType" | "ports">): GatewayManifest["spec"] {
+    return {
+        gatewayClassName: "istio-remote",
+        addresses: [{ type: isIP(peer.address) ? "IPAddress" : "Hostname", value: peer.address }],
+        listeners: peerListeners(peer),
     };
 }

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as path from "path";
 import { MultiClusterMesh, ServiceMeshController } from "../../provider";
 import { linkState } from "../../provider/link/gateway";
-import { eastWestState } from "../../provider/readiness/eastwest";
+import { eastWestState, eastWestTarget } from "../../provider/readiness/eastwest";
 import { EastWestSpec, RENDERED_FROM_ANNOTATION, eastWestGatewayManifest, eastWestParameters, exposureFor } from "../../provider/render/eastwest";
 import { resolveControllerSpec } from "../../provider/spec/validate";
 import { emptySnapshot, expectRejected, mockClusters, mocks, registered, resetMocks, settle, valueOf } from "./mocks";
@@ -322,6 +322,21 @@ describe("east-west gateway state (pure)", () => {
             programmed: false,
             message: "Gateway not Programmed (AddressNotAssigned: no load balancer address); no address yet",
         });
+    });
+
+    it("points links at the load balancer address the Programmed Gateway reports, from its status alone", () => {
+        const programmed = { addresses: [{ type: "IPAddress", value: "203.0.113.7" }], conditions: [{ type: "Programmed", status: "True", reason: "Programmed" }] };
+        expect(eastWestTarget(ew, { gateway: programmed })).to.deep.equal({ address: "203.0.113.7", addresses: ["203.0.113.7"], serviceType: "LoadBalancer", ports: { crossNetwork: 15008, xds: 15012 } });
+        // Not Programmed (the load balancer pending): istiod lists the ClusterIP, which no peer can reach.
+        const pending = { ...clusterIp, conditions: [{ type: "Programmed", status: "False", reason: "AddressNotAssigned" }] };
+        expect(eastWestTarget(ew, { gateway: pending }).address).to.equal("");
+    });
+
+    it("points links at a NodePort gateway's given address and node ports, never at what its status lists", () => {
+        const nodePort = resolveControllerSpec({ version: "1.31.1", cluster: "east", network: "east", eastWestGateway: { serviceType: "NodePort", address: "192.0.2.10" } }).eastWest!;
+        const status = { addresses: [{ value: "10.96.0.20" }, { value: "istio-eastwest.istio-eastwest.svc.cluster.local" }], conditions: [{ type: "Programmed", status: "True" }] };
+        const service = { ports: [{ port: 15008, nodePort: 30008 }, { port: 15012, nodePort: 30012 }] };
+        expect(eastWestTarget(nodePort, { gateway: status, service })).to.deep.equal({ address: "192.0.2.10", addresses: ["192.0.2.10"], serviceType: "NodePort", ports: { crossNetwork: 30008, xds: 30012 } });
     });
 
     it("takes the Gateway's address once Programmed when the Service shows no ingress", () => {

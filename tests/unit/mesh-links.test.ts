@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { mockClusters, registered, settle, valueOf } from "./mocks";
+import { mockClusters, mocks, registered, settle, valueOf } from "./mocks";
 import { MultiClusterMesh } from "../../provider";
 
 const CRDS = path.join(__dirname, "..", "fixtures", "gateway-api-crds.yaml");
@@ -72,6 +72,40 @@ describe("MultiClusterMesh links (mocks)", function () {
             // Exactly those, istiod and the east-west namespace: not the controller, its other releases, its east-west
             // gateway or readiness reads, nor anything of the receiving cluster.
             expect(deps, `${from} -> ${to}`).to.deep.equal([`mesh-${from}-istiod`, `mesh-${from}-eastwest-namespace`, ...bundle].sort());
+        }
+    });
+
+    it("points a link at the receiving east-west Gateway's status, without waiting for that gateway's Deployment", async () => {
+        // The receiving gateways' Deployment reads are answered only once both links registered (or after 5 s): links
+        // that waited for the whole east-west state would register only after the timeout.
+        const linked: string[] = [];
+        const answeredAfter: number[] = [];
+        let release!: () => void;
+        const released = new Promise<void>((r) => (release = r));
+        const timer = setTimeout(release, 5000);
+        pulumi.runtime.setMocks(
+            {
+                newResource: async (args) => {
+                    if (!args.id && args.type === GATEWAY && args.name.startsWith("mesh-link-") && linked.push(args.name) === 2) release();
+                    if (args.id && args.name.endsWith("-eastwest-deployment-observed")) {
+                        await released;
+                        answeredAfter.push(linked.length);
+                    }
+                    return mocks.newResource(args);
+                },
+                call: (args) => mocks.call(args),
+            },
+            "servicemesh",
+            "test",
+        );
+        try {
+            const { links } = await deploy(["east", "west"]);
+            expect(answeredAfter).to.deep.equal([2, 2]);
+            // The links still report the receiving gateway's readiness, read afterwards.
+            expect(links.map((l) => [l.address, l.peerReadyReplicas, l.ready])).to.deep.equal([["172.18.0.20", 1, true], ["172.18.0.10", 1, true]]);
+        } finally {
+            clearTimeout(timer);
+            pulumi.runtime.setMocks(mocks, "servicemesh", "test");
         }
     });
 
