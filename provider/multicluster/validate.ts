@@ -2,13 +2,13 @@
 // resolving one ServiceMeshController spec per cluster, so the mesh rejects exactly what a cluster would.
 import { z } from "zod";
 import { ControllerSpec, resolveControllerSpec } from "../spec/validate";
-import { SpecError, dnsLabel, dnsSubdomain, resolveInputs } from "../spec/inputs";
+import { SpecError, dnsLabel, dnsSubdomain, holdsDeferred, resolveInputs } from "../spec/inputs";
 import { checkOverrides, isPlainObject, layerOverrides, overridesShapeProblems } from "../render/overrides";
 import { MIN_MULTICLUSTER_VERSION, compareVersions, formatVersion, parseVersion } from "../spec/versions";
 import { rotationRefusal } from "../trust/support";
 import { providerProblem } from "../cluster/provider";
 import { withCurrentNames } from "../spec/renames";
-import { holdsDeferred, remotePeerProblems } from "./remote";
+import { remotePeerProblems } from "./remote";
 
 export interface ResolvedCluster {
     name: string;
