@@ -62,16 +62,61 @@ export function accessProblems(access: { kubeconfig?: unknown; context?: unknown
         ...(access.kubeconfig !== undefined ? ["kubeconfig"] : access.context !== undefined ? ["context"] : []),
         ...(providerOption ? ["a kubernetes provider resource option"] : []),
     ];
-    const problems: string[] = [];
-    const problem = access.provider !== undefined ? providerProblem(access.provider) : undefined;
-    if (problem) {
-        problems.push(`provider: ${problem}`);
-    }
+    const problems = providerInputProblems("provider", access.provider);
     if (ways.length > 1) {
         problems.push(
             `${ways[0]}: set together with ${ways.slice(1).join(" and ")}; allowed: one way to reach ${target}, either the provider input, kubeconfig/context or the provider option`,
         );
     }
+    return problems;
+}
+
+/** The provider input's problem (`field: ...`), if it is given and is not a Kubernetes provider. */
+function providerInputProblems(field: string, provider: unknown): string[] {
+    const problem = provider !== undefined ? providerProblem(provider) : undefined;
+    return problem ? [`${field}: ${problem}`] : [];
+}
+
+/** How the program reaches a mesh's clusters besides their kubeconfig/context inputs (TypeScript resource options). */
+export interface MeshAccessOptions {
+    /** Names given a provider in the `clusterProviders` option. */
+    clusterProviders?: string[];
+    /** A Kubernetes provider in the `provider`/`providers` option, which names no cluster. */
+    providerOption?: boolean;
+}
+
+/** Exactly one way to reach each cluster: its `provider` input, a provider in clusterProviders, or its kubeconfig/context. */
+export function meshAccessProblems(clusters: { name: string; kubeconfig?: unknown; context?: unknown; provider?: unknown }[], access: MeshAccessOptions): string[] {
+    const problems: string[] = [];
+    const withOption = new Set(access.clusterProviders ?? []);
+    const names = clusters.map((c) => c.name);
+    if (access.providerOption) {
+        problems.push(
+            "provider: a kubernetes provider resource option does not say which cluster it reaches; allowed: each cluster's provider, kubeconfig or context (or clusterProviders in TypeScript)",
+        );
+    }
+    for (const name of withOption) {
+        if (!names.includes(name)) {
+            problems.push(`clusterProviders: "${name}" is not a cluster of this mesh; allowed: ${names.join(", ")}`);
+        }
+    }
+    clusters.forEach((c, i) => {
+        const ways = [
+            ...(["kubeconfig", "context"] as const).filter((f) => c[f] !== undefined),
+            ...(c.provider !== undefined ? ["provider"] : []),
+            ...(withOption.has(c.name) ? [`clusterProviders.${c.name}`] : []),
+        ];
+        problems.push(...providerInputProblems(`clusters[${i}] (${c.name}).provider`, c.provider));
+        if (ways.length > 1 && !(ways.length === 2 && ways[0] === "kubeconfig" && ways[1] === "context")) {
+            problems.push(
+                `clusters[${i}] (${c.name}): ${ways.join(" and ")} set together; allowed: one way to reach the cluster, either a provider or kubeconfig/context`,
+            );
+        } else if (!ways.length && clusters.length > 1) {
+            problems.push(
+                `clusters[${i}] (${c.name}): has no kubeconfig, context or provider; allowed: one of them, so that each cluster is reached through its own provider`,
+            );
+        }
+    });
     return problems;
 }
 

@@ -8,7 +8,7 @@ import type { MeshPeer } from "../controller/args";
 import type { ServiceMeshController } from "../controller/controller";
 import { peerTrustProblems, publishedPeerProblems } from "../link/peer";
 import { known } from "../preflight/run";
-import { SpecError, isDeferred } from "../spec/inputs";
+import { SpecError, holdsDeferred } from "../spec/inputs";
 import { readableTrust } from "../trust/stages";
 import type { ClusterCacerts } from "../trust/args";
 import type { MeshLinkStatus } from "./args";
@@ -70,12 +70,6 @@ export function remotePeerProblems(peers: unknown, clusters: Pick<ResolvedCluste
         }
     });
     return problems;
-}
-
-/** True when the peers (or a part of them) arrive later, as a StackReference's output does: checked once known. */
-export function holdsDeferred(value: unknown): boolean {
-    if (isDeferred(value)) return true;
-    return value !== null && typeof value === "object" && Object.values(value).some(holdsDeferred);
 }
 
 /** The links this stack owns to remote peers: each local cluster to each peer, or the given links whose `to` is remote. */

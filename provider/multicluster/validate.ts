@@ -2,13 +2,13 @@
 // resolving one ServiceMeshController spec per cluster, so the mesh rejects exactly what a cluster would.
 import { z } from "zod";
 import { ControllerSpec, resolveControllerSpec } from "../spec/validate";
-import { SpecError, dnsLabel, dnsSubdomain, resolveInputs } from "../spec/inputs";
+import { SpecError, dnsLabel, dnsSubdomain, holdsDeferred, resolveInputs } from "../spec/inputs";
 import { checkOverrides, isPlainObject, layerOverrides, overridesShapeProblems } from "../render/overrides";
 import { MIN_MULTICLUSTER_VERSION, compareVersions, formatVersion, parseVersion } from "../spec/versions";
 import { rotationRefusal } from "../trust/support";
-import { providerProblem } from "../cluster/provider";
+import { MeshAccessOptions, meshAccessProblems } from "../cluster/provider";
 import { withCurrentNames } from "../spec/renames";
-import { holdsDeferred, remotePeerProblems } from "./remote";
+import { remotePeerProblems } from "./remote";
 
 export interface ResolvedCluster {
     name: string;
@@ -61,7 +61,7 @@ const clusterSchema = z
         trustDomain: dnsSubdomain("a trust domain").optional(),
         kubeconfig: z.any().optional(),
         context: z.any().optional(),
-        // A Kubernetes provider resource (checked by accessProblems).
+        // A Kubernetes provider resource (checked by cluster/provider.ts meshAccessProblems).
         provider: z.any().optional(),
         // Checked with the mesh's settings, as the member's eastWestGateway (spec/eastwest.ts).
         eastWestGateway: z.record(z.string(), z.any(), { error: "is not an object; allowed: east-west gateway settings, e.g. {annotations: {...}}" }).optional(),
@@ -159,14 +159,6 @@ interface MemberArgs {
     values: ReturnType<typeof layerOverrides>;
 }
 
-/** How the program reaches the clusters besides their kubeconfig/context inputs (TypeScript resource options). */
-export interface MeshAccessOptions {
-    /** Names given a provider in the `clusterProviders` option. */
-    clusterProviders?: string[];
-    /** A Kubernetes provider in the `provider`/`providers` option, which names no cluster. */
-    providerOption?: boolean;
-}
-
 export function resolveMeshSpec(raw: unknown, component = "MultiClusterMesh", access: MeshAccessOptions = {}): MeshSpec {
     const renamed = meshWithCurrentNames(raw);
     let spec: Resolved;
@@ -184,7 +176,7 @@ type Resolved = Omit<MeshSpec, "inputs" | "deprecations">;
 
 /** The checks across the mesh's fields, and its resolution (returned even with problems: the caller throws). */
 function checkMesh(input: MeshInput, problems: string[], component: string, access: MeshAccessOptions): Resolved {
-    problems.push(...accessProblems(input.clusters.map((c) => ({ ...c, name: c.cluster })), access));
+    problems.push(...meshAccessProblems(input.clusters.map((c) => ({ ...c, name: c.cluster })), access));
 
     const unknown = Object.keys(input).filter((k) => !["clusters", "links", "remotePeers", "rootOfTrust", "values", "eastWestGateway", ...SHARED_FIELDS].includes(k));
     if ((input.eastWestGateway as Record<string, unknown> | undefined)?.address !== undefined) {
@@ -300,42 +292,4 @@ function checkMesh(input: MeshInput, problems: string[], component: string, acce
         }
     }
     return { clusters, links, controllers };
-}
-
-/** Exactly one way to reach each cluster: its `provider` input, a provider in clusterProviders, or its kubeconfig/context. */
-function accessProblems(clusters: { name: string; kubeconfig?: unknown; context?: unknown; provider?: unknown }[], access: MeshAccessOptions): string[] {
-    const problems: string[] = [];
-    const withOption = new Set(access.clusterProviders ?? []);
-    const names = clusters.map((c) => c.name);
-    if (access.providerOption) {
-        problems.push(
-            "provider: a kubernetes provider resource option does not say which cluster it reaches; allowed: each cluster's provider, kubeconfig or context (or clusterProviders in TypeScript)",
-        );
-    }
-    for (const name of withOption) {
-        if (!names.includes(name)) {
-            problems.push(`clusterProviders: "${name}" is not a cluster of this mesh; allowed: ${names.join(", ")}`);
-        }
-    }
-    clusters.forEach((c, i) => {
-        const ways = [
-            ...(["kubeconfig", "context"] as const).filter((f) => c[f] !== undefined),
-            ...(c.provider !== undefined ? ["provider"] : []),
-            ...(withOption.has(c.name) ? [`clusterProviders.${c.name}`] : []),
-        ];
-        const problem = c.provider !== undefined ? providerProblem(c.provider) : undefined;
-        if (problem) {
-            problems.push(`clusters[${i}] (${c.name}).provider: ${problem}`);
-        }
-        if (ways.length > 1 && !(ways.length === 2 && ways[0] === "kubeconfig" && ways[1] === "context")) {
-            problems.push(
-                `clusters[${i}] (${c.name}): ${ways.join(" and ")} set together; allowed: one way to reach the cluster, either a provider or kubeconfig/context`,
-            );
-        } else if (!ways.length && clusters.length > 1) {
-            problems.push(
-                `clusters[${i}] (${c.name}): has no kubeconfig, context or provider; allowed: one of them, so that each cluster is reached through its own provider`,
-            );
-        }
-    });
-    return problems;
 }

@@ -11,7 +11,7 @@ import { deploymentReady } from "./conditions";
 /** A revision's conditions from its readiness and use. */
 export function revisionConditions(r: Pick<RevisionPlan, "name" | "pods" | "namespaces" | "tags" | "labelledNamespaces">, ready: boolean, detail: string): Condition[] {
     // As the pre-flight's removal decision: pods running it, tags on it, namespaces labelled for it keep it.
-    const labelled = r.labelledNamespaces ?? [];
+    const labelled = r.labelledNamespaces;
     const used = r.pods > 0 || r.tags.length > 0 || labelled.length > 0;
     const by = [
         ...(r.tags.length ? [`tags ${r.tags.join(", ")}`] : []),

@@ -20,6 +20,7 @@ export function isPlainObject(value: unknown): value is HelmValues {
     return typeof value === "object" && value !== null && !Array.isArray(value) && !pulumi.Output.isInstance(value);
 }
 
+// Not holdsDeferred (spec/inputs): overrides defer Outputs only; a Promise is a plain object here, as in isPlainObject.
 /** True when `value` holds an Output anywhere (such values are merged once resolved). */
 export function containsOutputs(value: unknown): boolean {
     if (pulumi.Output.isInstance(value)) return true;

@@ -71,6 +71,11 @@ function deferredPaths(raw: unknown, at: PropertyKey[] = [], found: string[] = [
     return found;
 }
 
+/** True when `raw` holds a deferred value anywhere (itself, or in its arrays and plain objects): checked once known. */
+export function holdsDeferred(raw: unknown): boolean {
+    return deferredPaths(raw).length > 0;
+}
+
 function isPlain(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }

@@ -207,6 +207,27 @@ describe("revisions: what the pre-flight reads (RevisionBased only)", () => {
             inactiveSince: { "1-29-0": "2026-12-06T21:00:00.000Z" },
         });
     });
+
+    it("lists the pods of each labelled namespace once, a namespace in both namespace lists too", async () => {
+        const both = { metadata: { name: "shop", labels: { "istio.io/rev": "prod", "istio-injection": "enabled" } } };
+        const pod = { metadata: { name: "a", namespace: "shop", labels: { "istio.io/rev": "1-30-2" } } };
+        const answers: Record<string, unknown> = {
+            // Labelled itself: in the cluster-wide list and in its namespace's, and counted once.
+            "/api/v1/pods?labelSelector=istio.io%2Frev%2Capp%21%3Distiod": { items: [pod] },
+            "/api/v1/namespaces?labelSelector=istio.io%2Frev": { items: [both] },
+            "/api/v1/namespaces?labelSelector=istio-injection": { items: [both] },
+            "/api/v1/namespaces/shop/pods?labelSelector=app%21%3Distiod": { items: [pod] },
+        };
+        const asked: string[] = [];
+        const get = async (p: string) => {
+            asked.push(p);
+            return answers[p] ?? (p.endsWith("s") || p.includes("?") ? { items: [] } : undefined);
+        };
+        const snap = await readSnapshot(get, "istio-system", [], true);
+        expect(asked.filter((p) => p.includes("/pods"))).to.have.members(["/api/v1/pods?labelSelector=istio.io%2Frev%2Capp%21%3Distiod", "/api/v1/namespaces/shop/pods?labelSelector=app%21%3Distiod"]);
+        expect(asked.length).to.equal(new Set(asked).size);
+        expect(snap.revisions?.pods).to.deep.equal([{ namespace: "shop", revision: "1-30-2" }]);
+    });
 });
 
 describe("revisions: the revision a pod runs", () => {
