@@ -10,7 +10,7 @@ import { SpecError, isDeferred } from "../spec/inputs";
 import { known } from "../preflight/run";
 import { ClusterLinkArgs, LinkPeer } from "./args";
 import { LinkSpec, resolveLinkSpec } from "./validate";
-import { linkEndOf, linkState, peerLinkGateway } from "./gateway";
+import { linkEndOf, linkGatewayName, linkState, linkStateOf, peerLinkGateway } from "./gateway";
 
 export const CLUSTER_LINK_TYPE = "servicemesh:index:ClusterLink";
 
@@ -92,13 +92,15 @@ export class ClusterLink extends pulumi.ComponentResource {
     /** Registers the peer Gateway once `to` is valid; its state as outputs. */
     private wire(name: string, label: string, spec: LinkSpec, to: LinkPeer, args: ClusterLinkArgs, ownAccess: boolean, opts?: pulumi.ComponentResourceOptions) {
         const provider = args.provider ?? (ownAccess ? clusterProvider(`${name}-k8s`, args, { parent: this }) : undefined);
-        return peerLinkGateway(name, label, spec, linkEndOf(to), {
+        const end = linkEndOf(to);
+        const status = peerLinkGateway(name, label, spec, end, {
             parent: this,
             ...(provider ? { provider } : {}),
             // What the program makes the link wait for: its sending controller (east-west namespace, istiod, which owns
             // class istio-remote), once that has registered its children.
             dependsOn: readyDependencies(opts?.dependsOn),
         });
+        return { to: spec.to.cluster, gateway: linkGatewayName(spec), state: linkStateOf(status, end) };
     }
 }
 

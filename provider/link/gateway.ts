@@ -21,12 +21,6 @@ export interface LinkState {
     message: string;
 }
 
-/** A registered link: the receiving cluster, the Gateway (`namespace/name`), its state. */
-export interface PeerLink {
-    to: pulumi.Input<string>;
-    gateway: pulumi.Input<string>;
-    state: pulumi.Output<LinkState>;
-}
 
 /** What a link points at: the receiving gateway's address, and for a NodePort gateway its Service type and node ports. */
 export type LinkTarget = Pick<PeerCluster, "address" | "serviceType" | "ports">;
@@ -62,9 +56,10 @@ export function linkEndOf(to: LinkPeer): LinkEnd {
 /**
  * Registers the peer Gateway `name` of the link `spec` in the sending cluster (on `opts.provider`, after
  * `opts.dependsOn`), pointing at `to`. The receiving address is checked once known; a bad one fails the update
- * naming `label`, before the Gateway is created. Few Outputs per link: a mesh has n(n-1) of them (bench/notes.md).
+ * naming `label`, before the Gateway is created; the Gateway's status once it is. One Output of its own (the spec):
+ * a mesh has n(n-1) links (bench/notes.md).
  */
-export function peerLinkGateway(name: string, label: string, spec: LinkSpec, to: LinkEnd, opts: pulumi.CustomResourceOptions): PeerLink {
+export function peerLinkGateway(name: string, label: string, spec: LinkSpec, to: LinkEnd, opts: pulumi.CustomResourceOptions): pulumi.Output<GatewayStatus | undefined> {
     const identity = { ...spec.to };
     const metadata = (serviceType: string | undefined) => {
         const m = remotePeerMetadata(spec.eastWestNamespace, { ...identity, serviceType });
@@ -87,11 +82,12 @@ export function peerLinkGateway(name: string, label: string, spec: LinkSpec, to:
         },
         opts,
     );
-    return {
-        to: spec.to.cluster,
-        gateway: linkGatewayName(spec),
-        state: pulumi.all([gatewayStatus(gateway), to.peer, to.target]).apply(([status, peer, target]) => linkState(status, peer, target.address)),
-    };
+    return gatewayStatus(gateway);
+}
+
+/** A link's state as one Output: from its Gateway's status and the receiving end. */
+export function linkStateOf(status: pulumi.Output<GatewayStatus | undefined>, to: LinkEnd): pulumi.Output<LinkState> {
+    return pulumi.all([status, to.peer, to.target]).apply(([s, peer, target]) => linkState(s, peer, target.address));
 }
 
 /** Where a link's Gateway lives: `<east-west namespace>/istio-remote-peer-<to network>`. */

@@ -3,27 +3,17 @@
 // clusters install in parallel and each link waits only for what it needs of its two ends.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Condition, EastWestGatewayState, MeshPeer, Phase } from "../controller/args";
-import { ServiceMeshController, childrenRegistered, deployedCacertsOf, linkNeedsOf, linkTargetOf, registersChildrenLate } from "../controller/controller";
+import { Condition, MeshPeer, Phase } from "../controller/args";
+import { ServiceMeshController, childrenRegistered, deployedCacertsOf, registersChildrenLate } from "../controller/controller";
 import { clusterProvider, hasKubernetesProviderOption } from "../cluster/provider";
-import { CLUSTER_LINK_TYPE } from "../link/clusterLink";
-import { LinkEnd, PeerLink, linkEndOf, linkGatewayName, linkState, peerLinkGateway } from "../link/gateway";
 import { SpecError } from "../spec/inputs";
 import { ClusterCacerts, RotationStage } from "../trust/args";
 import { RotationInfo, RootOfTrust, rotationOf } from "../trust/rootOfTrust";
 import { readableTrust, transitionProblems, trustState } from "../trust/stages";
-import { ControllerSpec } from "../spec/validate";
 import { MeshAppliedValues, MeshClusterStatus, MeshLinkStatus, MultiClusterMeshArgs } from "./args";
-import { ResolvedCluster, controllerArgsFor, resolveMeshSpec } from "./validate";
-import { RemotePeers, WiredLink, meshPeers } from "./remote";
-
-/** One cluster of the mesh as the component wires it. */
-interface Member {
-    provider: k8s.Provider;
-    controller: ServiceMeshController;
-    cluster: ResolvedCluster;
-    spec: ControllerSpec;
-}
+import { controllerArgsFor, resolveMeshSpec } from "./validate";
+import { Member, meshLink, meshLinkStatuses, memberPeer, remotePeer } from "./links";
+import { RemotePeers, meshPeers } from "./remote";
 
 /** MultiClusterMesh's resource options; in TypeScript they can carry a Kubernetes provider per cluster. */
 export interface MultiClusterMeshOptions extends pulumi.ComponentResourceOptions {
@@ -107,8 +97,11 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             members[cluster.name] = { provider, controller, cluster, spec: spec.controllers[cluster.name] };
         }
 
-        const links = spec.links.map((link) => meshLink(this, name, label, members[link.from], memberPeer(members[link.to])));
-        const remoteLinks = remote.wire((link, peer) => meshLink(this, name, label, members[link.from], remotePeer(peer)));
+        // The mesh's URN once, as text: each link's alias is then a plain string, not Outputs of its own.
+        const urn = new Promise<string>((resolve) => this.urn.apply(resolve));
+        const receiving = Object.fromEntries(spec.clusters.map((c) => [c.name, memberPeer(members[c.name])]));
+        const links = spec.links.map((link) => meshLink(this, urn, name, label, members[link.from], receiving[link.to]));
+        const remoteLinks = remote.wire((link, peer) => meshLink(this, urn, name, label, members[link.from], remotePeer(peer)));
         // A program's link into this mesh (dependsOn the mesh) waits until every member and link has registered.
         registersChildrenLate(this, Promise.all([...Object.values(members).map((m) => childrenRegistered(m.controller)), ...links.map((l) => l.registered), remoteLinks.registered]));
 
@@ -140,7 +133,7 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
         this.appliedValues = pulumi
             .all(spec.clusters.map((c) => members[c.name].controller.appliedValues.apply((list) => list.map((a) => ({ cluster: c.name, ...a })))))
             .apply((perCluster) => perCluster.flat());
-        this.links = pulumi.all([pulumi.all(links.map((l) => l.status)), remoteLinks.states]).apply(([own, toRemote]) => [...own, ...toRemote]);
+        this.links = pulumi.all([meshLinkStatuses(links), remoteLinks.states]).apply(([own, toRemote]) => [...own, ...toRemote]);
         this.peers = meshPeers(spec.clusters.map((c) => ({ cluster: c.name, controller: members[c.name].controller })));
         this.phase = pulumi.all([this.clusters, this.links]).apply(([clusters, links]) => meshPhase(clusters, links));
         this.summary = pulumi.all([this.clusters, this.links, this.phase]).apply(([c, l, p]) => meshSummary(c, l, p));
@@ -155,73 +148,6 @@ export class MultiClusterMesh extends pulumi.ComponentResource {
             summary: this.summary,
         });
     }
-}
-
-/** A member of this mesh as the receiving end of a link: its identity, what its east-west Gateway says, its gateway's state. */
-function memberPeer(to: Member): MeshLinkPeer {
-    const { name, network, trustDomain } = to.cluster;
-    return {
-        cluster: name,
-        network,
-        trustDomain,
-        end: {
-            serviceType: to.spec.eastWest!.serviceType,
-            target: linkTargetOf(to.controller).apply((t) => t ?? { address: "" }),
-            peer: to.controller.eastWest as pulumi.Output<EastWestGatewayState | undefined>,
-        },
-    };
-}
-
-/** Another stack's published peer as the receiving end of a link. */
-export function remotePeer(peer: MeshPeer): MeshLinkPeer {
-    return { cluster: peer.cluster, network: peer.network, trustDomain: peer.trustDomain, end: linkEndOf(peer) };
-}
-
-/** The receiving end of a mesh link: a member, or another stack's published peer. */
-export interface MeshLinkPeer {
-    cluster: string;
-    network: string;
-    trustDomain: string;
-    end: LinkEnd;
-}
-
-/**
- * The link from member `from` to `to`: its peer Gateway, on `from`'s provider, directly under the mesh (no component
- * per link), registered once `from`'s controller registered what a peer Gateway needs (istiod, the east-west
- * namespace, the Gateway API CRDs) and waiting for nothing else of it; of `to`, it waits for what its east-west
- * Gateway says (address; node ports). Nothing is registered when `from`'s controller refused.
- */
-function meshLink(mesh: MultiClusterMesh, name: string, label: string, from: Member, to: MeshLinkPeer): WiredLink {
-    const gatewayName = `${name}-link-${from.cluster.name}-to-${to.cluster}`;
-    const spec = {
-        from: from.cluster.name,
-        to: { cluster: to.cluster, network: to.network, trustDomain: to.trustDomain },
-        eastWestNamespace: from.spec.eastWest!.namespace,
-        timeoutSeconds: from.spec.timeoutSeconds,
-    };
-    const wired: Promise<PeerLink> = linkNeedsOf(from.controller).then((needs) =>
-        needs
-            ? peerLinkGateway(gatewayName, `${label} link ${spec.from} -> ${spec.to.cluster}`, spec, to.end, {
-                  parent: mesh,
-                  provider: from.provider,
-                  dependsOn: needs,
-                  // Stacks made before this had each link as a ClusterLink component under the mesh: the Gateway keeps its
-                  // URN (its URN now is the one of the stacks made before ClusterLink existed).
-                  aliases: [{ parent: pulumi.createUrn(gatewayName, CLUSTER_LINK_TYPE, mesh) }],
-              })
-            : { to: spec.to.cluster, gateway: linkGatewayName(spec), state: pulumi.output(linkState(undefined, undefined)) },
-    );
-    // One Output per link for its status (n(n-1) links: each lifted property or pulumi.all would add pending
-    // promises that the whole program holds until it ends; bench/notes.md, mock tier memory).
-    // pulumi.output unwraps the link's state Output within it.
-    const status = pulumi.output(wired).apply(({ state }): MeshLinkStatus => ({
-        from: spec.from,
-        to: spec.to.cluster,
-        gateway: linkGatewayName(spec),
-        eastWestAddress: state.address,
-        ...state,
-    }));
-    return { status, registered: wired };
 }
 
 /**

@@ -12,14 +12,10 @@ import { SpecError, holdsDeferred } from "../spec/inputs";
 import { readableTrust } from "../trust/stages";
 import type { ClusterCacerts } from "../trust/args";
 import type { MeshLinkStatus } from "./args";
+import { WiredLink, meshLinkStatuses } from "./links";
 import type { ResolvedCluster, ResolvedLink } from "./validate";
 
 /** A mesh link as wired: its status, and when its Gateway is registered. */
-export interface WiredLink {
-    status: pulumi.Output<MeshLinkStatus>;
-    registered: Promise<unknown>;
-}
-
 const FIELD = "remotePeers";
 
 /**
@@ -168,7 +164,7 @@ export class RemotePeers {
             peers ? remoteLinks(peers, this.clusters.map((c) => c.name), this.links).map((l) => link(l, peers[l.to])) : [],
         );
         return {
-            states: pulumi.output(created).apply((links) => pulumi.all(links.map((l) => l.status))),
+            states: pulumi.output(created.then(meshLinkStatuses)),
             registered: created.then((links) => Promise.all(links.map((l) => l.registered))),
         };
     }
