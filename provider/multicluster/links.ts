@@ -77,8 +77,9 @@ export function meshLink(mesh: pulumi.ComponentResource, meshUrn: Promise<string
                   provider: from.provider,
                   dependsOn: needs,
                   // Stacks made before this had each link as a ClusterLink component under the mesh: the Gateway keeps its
-                  // URN (its URN now is the one of the stacks made before ClusterLink existed). Text, not an Output.
-                  aliases: [{ parent: childUrn(urn, CLUSTER_LINK_TYPE, gatewayName) }],
+                  // URN (its URN now is the one of the stacks made before ClusterLink existed). The alias is the whole
+                  // URN as text: an alias given by parent costs the SDK several Outputs per link.
+                  aliases: [childUrn(childUrn(urn, CLUSTER_LINK_TYPE, gatewayName), GATEWAY_TYPE, gatewayName)],
               })
             : undefined,
     );
@@ -100,6 +101,8 @@ export function meshLinkStatuses(links: WiredLink[]): pulumi.Output<MeshLinkStat
         ),
     );
 }
+
+const GATEWAY_TYPE = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 
 /** The URN of a child `name` of type `type` under the resource `parentUrn` names (what pulumi.createUrn computes). */
 export function childUrn(parentUrn: string, type: string, name: string): string {

@@ -27,7 +27,7 @@ async function deploy(names: string[], args: object = {}) {
             const deps = Promise.resolve(a.opts.dependsOn ?? []).then((d) => Promise.all((Array.isArray(d) ? d : [d]).map((x) => Promise.resolve(x))));
             seen[a.name] = {
                 parent: a.opts.parent,
-                aliases: (a.opts.aliases ?? []).map((al: any) => pulumi.createUrn(a.name, a.type, al.parent)),
+                aliases: (a.opts.aliases ?? []).map((al: any) => (typeof al === "string" ? al : pulumi.createUrn(a.name, a.type, al.parent))),
                 dependsOn: deps.then((list) => list.map((r: any) => r.__name as string)),
             };
             return undefined;
