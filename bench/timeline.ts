@@ -1,7 +1,7 @@
-// Where a no-change `up` spends its time: `npx ts-node --transpile-only bench/timeline.ts [clusters]` (default 6)
-// deploys the component (examples/multicluster-ts) and the hand-written program (bench/handwritten) on the bench's
-// simulated clusters, then runs one no-change `up` of each and prints, from the engine's events, when each kind of
-// step started and ended (seconds from the `up`'s start). Not part of `npm run bench`: a diagnosis tool for a missed
+// Where a preview and a no-change `up` spend their time: `npx ts-node --transpile-only bench/timeline.ts [clusters]`
+// (default 6) deploys the component (examples/multicluster-ts) and the hand-written program (bench/handwritten) on the
+// bench's simulated clusters, then runs one preview and one no-change `up` of each and prints, from the engine's
+// events, when each kind of step started and ended (seconds from the start). Not part of `npm run bench`: a diagnosis tool for a missed
 // target (bench/notes.md keeps what it showed).
 import * as os from "os";
 import * as path from "path";
@@ -16,7 +16,7 @@ const log = (line: string) => process.stderr.write(`[timeline] ${new Date().toIS
 
 /** The kind of a step, by resource type: what the table groups. */
 function kindOf(type: string, op: string): string {
-    if (op === "read") return "reads (readiness, east-west state)";
+    if (op === "read") return type === "kubernetes:core/v1:Secret" ? "reads: repository credential Secret" : "reads (readiness, east-west state)";
     if (type === "kubernetes:helm.sh/v3:Release") return "Helm releases";
     if (type.endsWith(":Gateway")) return "Gateways (east-west and links)";
     if (type.startsWith("kubernetes:")) return type === "pulumi:providers:kubernetes" ? "providers" : "other Kubernetes objects";
@@ -24,12 +24,20 @@ function kindOf(type: string, op: string): string {
     return "components and other";
 }
 
-/** A no-change up of `stack`, with the first start and last end of each kind of step. */
-async function timeline(stack: Stack): Promise<{ total: number; kinds: Map<string, { first: number; last: number; n: number }> }> {
+/** A no-change up (or preview) of `stack`, with the first start and last end of each kind of step. */
+async function timeline(stack: Stack, op: "up" | "preview"): Promise<{ total: number; kinds: Map<string, { first: number; last: number; n: number }> }> {
     const started = performance.now();
     const at = () => (performance.now() - started) / 1000;
     const kinds = new Map<string, { first: number; last: number; n: number }>();
     const mark = (ev: EngineEvent) => {
+        // The component's pre-flight says when it passed: the end of its reads of each cluster.
+        if (ev.diagnosticEvent?.message.includes("pre-flight passed")) {
+            const t = at();
+            const entry = kinds.get("pre-flight passed (component log)") ?? { first: t, last: t, n: 0 };
+            entry.last = t;
+            entry.n++;
+            kinds.set("pre-flight passed (component log)", entry);
+        }
         const meta = ev.resourcePreEvent?.metadata ?? ev.resOutputsEvent?.metadata;
         if (!meta || meta.type === "pulumi:pulumi:Stack") return;
         const k = kindOf(meta.type, meta.op);
@@ -39,8 +47,8 @@ async function timeline(stack: Stack): Promise<{ total: number; kinds: Map<strin
         if (ev.resourcePreEvent) entry.n++;
         kinds.set(k, entry);
     };
-    const r = await stack.up({ onEvent: mark });
-    const changed = Object.entries(r.summary.resourceChanges ?? {}).filter(([op, n]) => op !== "same" && op !== "read" && n > 0);
+    const r = op === "up" ? (await stack.up({ onEvent: mark })).summary : { resourceChanges: (await stack.preview({ onEvent: mark })).changeSummary };
+    const changed = Object.entries(r.resourceChanges ?? {}).filter(([op, n]) => op !== "same" && op !== "read" && n > 0);
     if (changed.length) throw new Error(`${stack.name}: the no-change up changed ${JSON.stringify(changed)}`);
     return { total: at(), kinds };
 }
@@ -58,20 +66,23 @@ async function main(): Promise<void> {
         for (const [name, s] of [["component", stack], ["hand-written", handwritten]] as const) {
             log(`${name}: first up`);
             await s.up();
+            log(`${name}: preview`);
+            results[`${name} preview`] = await timeline(s, "preview");
             log(`${name}: no-change up`);
-            results[name] = await timeline(s);
+            results[name] = await timeline(s, "up");
             await s.destroy();
             await s.workspace.removeStack(s.name);
         }
-        console.log(`\n${size} clusters, one no-change up each (seconds from the up's start: first step start – last step end, steps)\n`);
+        console.log(`\n${size} clusters, one preview and one no-change up each (seconds from the start: first step start – last step end, steps)\n`);
         const kinds = [...new Set(Object.values(results).flatMap((r) => [...r.kinds.keys()]))].sort();
-        console.log(`| step kind | component | hand-written |\n|---|---|---|`);
+        console.log(`| step kind | up: component | up: hand-written | preview: component | preview: hand-written |\n|---|---|---|---|---|`);
         const cell = (r: Awaited<ReturnType<typeof timeline>>, k: string) => {
             const x = r.kinds.get(k);
             return x ? `${x.first.toFixed(1)} – ${x.last.toFixed(1)} (${x.n})` : "–";
         };
-        for (const k of kinds) console.log(`| ${k} | ${cell(results.component, k)} | ${cell(results["hand-written"], k)} |`);
-        console.log(`| whole up | ${results.component.total.toFixed(1)} | ${results["hand-written"].total.toFixed(1)} |`);
+        const order = ["component", "hand-written", "component preview", "hand-written preview"];
+        for (const k of kinds) console.log(`| ${k} | ${order.map((o) => cell(results[o], k)).join(" | ")} |`);
+        console.log(`| whole run | ${order.map((o) => results[o].total.toFixed(1)).join(" | ")} |`);
     } finally {
         await e.close();
     }
