@@ -1,8 +1,10 @@
 // Where each release's chart comes from. Without repository credentials and with TLS verification on, Helm pulls the
 // chart itself. Otherwise the component reads the dockerconfigjson Secrets from the cluster and pulls the archive
-// itself (see fetch.ts), and the release installs it from the local path.
+// itself (see fetch.ts), and the release installs it from the local path. The pre-flight reads those Secrets with the
+// rest of its snapshot when it can; otherwise the engine reads them.
 import * as pulumi from "@pulumi/pulumi";
 import { readSecret } from "../cluster/secrets";
+import { RepositorySecret } from "../preflight/snapshot";
 import { ChartName, chartReference } from "../render/releases";
 import { ControllerSpec } from "../spec/validate";
 import { Refusal } from "../spec/inputs";
@@ -21,22 +23,32 @@ export function needsOwnPull(spec: ControllerSpec): boolean {
     return spec.repository.secrets.length > 0 || spec.repository.insecureSkipVerify;
 }
 
-/** Reads the repository Secrets and picks the credential for the repository host (first Secret that has one). */
-function repositoryCredential(name: string, spec: ControllerSpec, opts: pulumi.CustomResourceOptions): pulumi.Output<RegistryCredential | undefined> {
-    const documents = spec.repository.secrets.map((ref) => {
-        const secret = readSecret(`${name}-repository-secret-${ref.namespace}-${ref.name}`, `${ref.namespace}/${ref.name}`, opts);
-        const source = `repository.secrets "${ref.namespace}/${ref.name}"`;
-        return pulumi.secret(
-            pulumi.all([secret.type, secret.data]).apply(([type, data]) => {
-                if (type !== "kubernetes.io/dockerconfigjson" || !data?.[".dockerconfigjson"]) {
-                    // No type at all: the read itself failed (e.g. the cluster is unreachable), reported on that resource.
-                    const found = type === undefined ? "nothing: the Secret could not be read" : `type ${type}`;
-                    throw new Refusal(`${source}: expected a Secret of type kubernetes.io/dockerconfigjson, found ${found}`);
-                }
-                return { source, json: Buffer.from(data[".dockerconfigjson"], "base64").toString("utf8") };
-            }),
-        );
-    });
+/** The dockerconfigjson of one repository Secret, or a refusal naming what was found instead. */
+function dockerConfig(source: string, type: string | undefined, base64: string | undefined, missing: string): { source: string; json: string } {
+    if (type !== "kubernetes.io/dockerconfigjson" || !base64) {
+        throw new Refusal(`${source}: expected a Secret of type kubernetes.io/dockerconfigjson, found ${type === undefined ? missing : `type ${type}`}`);
+    }
+    return { source, json: Buffer.from(base64, "base64").toString("utf8") };
+}
+
+/**
+ * The repository Secrets (as the pre-flight read them, or read by the engine) and the credential for the repository
+ * host among them (first Secret that has one).
+ */
+function repositoryCredential(
+    name: string,
+    spec: ControllerSpec,
+    opts: pulumi.CustomResourceOptions,
+    preRead: RepositorySecret[] | undefined,
+): pulumi.Output<RegistryCredential | undefined> {
+    const sourceOf = (ref: { namespace: string; name: string }) => `repository.secrets "${ref.namespace}/${ref.name}"`;
+    const documents = preRead
+        ? preRead.map((s) => pulumi.secret(pulumi.output(s).apply((r) => dockerConfig(sourceOf(r), r.type, r.dockerConfigJson, "no Secret of that name"))))
+        : spec.repository.secrets.map((ref) => {
+              const secret = readSecret(`${name}-repository-secret-${ref.namespace}-${ref.name}`, `${ref.namespace}/${ref.name}`, opts);
+              // No type at all: the read itself failed (e.g. the cluster is unreachable), reported on that resource.
+              return pulumi.secret(pulumi.all([secret.type, secret.data]).apply(([type, data]) => dockerConfig(sourceOf(ref), type, data?.[".dockerconfigjson"], "nothing: the Secret could not be read")));
+          });
     return pulumi.secret(
         pulumi.all(documents).apply((docs) => {
             for (const doc of docs) {
@@ -54,13 +66,14 @@ function repositoryCredential(name: string, spec: ControllerSpec, opts: pulumi.C
     );
 }
 
-/** One source per chart, sharing one credential lookup. */
+/** One source per chart, sharing one credential lookup; `preRead`: the repository Secrets the pre-flight read. */
 export function chartSources(
     name: string,
     spec: ControllerSpec,
     charts: ChartName[],
     version: string,
     opts: pulumi.CustomResourceOptions,
+    preRead?: RepositorySecret[],
 ): Record<string, ChartSource> {
     const sources: Record<string, ChartSource> = {};
     if (!needsOwnPull(spec)) {
@@ -70,7 +83,7 @@ export function chartSources(
         }
         return sources;
     }
-    const credential = repositoryCredential(name, spec, opts);
+    const credential = repositoryCredential(name, spec, opts, preRead);
     for (const chart of charts) {
         const path = credential.apply((cred) =>
             pullChart({

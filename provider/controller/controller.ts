@@ -12,7 +12,7 @@ import { GatewayApiPlan } from "../preflight/gatewayapi";
 import { accessFor, accessProblems, hasKubernetesProviderOption, providerFor } from "../cluster/provider";
 import { pullSecretReads } from "../cluster/secrets";
 import { OWNER_ANNOTATION } from "../preflight/conflicts";
-import { known, runPreflight } from "../preflight/run";
+import { PreflightResult, known, runPreflight } from "../preflight/run";
 import { computeConditions, computePhase } from "../readiness/conditions";
 import { observeCluster } from "../readiness/observe";
 import { EastWestObserved, EastWestTarget, observeEastWest } from "../readiness/eastwest";
@@ -194,7 +194,7 @@ export class ServiceMeshController extends pulumi.ComponentResource {
                 dryRun: pulumi.runtime.isDryRun(),
                 gatewayApi,
                 log: (level, message) => pulumi.log[level](message, this),
-            }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApi, result.gatewayApi, result.revisions)),
+            }).then((result) => this.install(name, { ...spec, platform: result.platform }, args, label, owner, gatewayApi, result)),
         );
         registersChildrenLate(this, installed);
         linkNeeds.set(this, installed.then((i) => i.linkNeeds, () => undefined));
@@ -252,9 +252,9 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         label: string,
         owner: string,
         bundle: Bundle | undefined,
-        gatewayApiPlan: GatewayApiPlan | undefined,
-        decision: RevisionDecision | undefined,
+        preflight: PreflightResult,
     ): Installed {
+        const { gatewayApi: gatewayApiPlan, revisions: decision, repositorySecrets } = preflight;
         // The east-west exposure depends on the platform: the pre-flight refuses it with its findings; when it was
         // skipped (no readable kubeconfig), here, on the platform input or Generic, before any child is registered.
         const exposure = spec.eastWest && exposureFor(spec.eastWest, spec.platform ?? "Generic");
@@ -275,12 +275,12 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const plan = planReleases(spec, decision);
         // The trust state of the cacerts given (certificates only, so not secret) shapes istiod's and ztunnel's values.
         const trust = args.cacerts === undefined ? undefined : pulumi.unsecret(pulumi.output(args.cacerts).apply((c) => readableTrust(c)));
-        const sources = chartSources(name, spec, plan.map((p) => p.chart), chartVersion(spec), childOpts);
+        const sources = chartSources(name, spec, plan.map((p) => p.chart), chartVersion(spec), childOpts, repositorySecrets);
         const releases: Record<string, k8s.helm.v3.Release> = {};
         const appliedValues: Record<string, pulumi.Input<HelmValues>> = {};
         const installRelease = (entry: ReleasePlan, extra: pulumi.Resource[]) => {
             // A revision of another version (RevisionBased) pulls its own chart version.
-            const source = entry.chartVersion === chartVersion(spec) ? sources[entry.chart] : revisionSource(name, spec, entry, decision!, childOpts);
+            const source = entry.chartVersion === chartVersion(spec) ? sources[entry.chart] : revisionSource(name, spec, entry, decision!, childOpts, repositorySecrets);
             const dependsOn: pulumi.Resource[] = [ns, ...pullSecrets, ...entry.after.filter((r) => releases[r]).map((r) => releases[r]), ...extra];
             if (entry.afterGatewayApi && gatewayApi) {
                 dependsOn.push(...gatewayApi);

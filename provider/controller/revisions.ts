@@ -4,6 +4,7 @@
 // by InPlace too while it goes back from revisions (render/revisions.ts planWayBack).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { RepositorySecret } from "../preflight/snapshot";
 import { ChartSource, chartSources } from "../charts/source";
 import { REVISION_IDLE_PREFIX, REVISION_STATE_CONFIGMAP } from "../preflight/snapshot";
 import { ReleasePlan } from "../render/releases";
@@ -58,7 +59,14 @@ export function installRevisionState(
 }
 
 /** The istiod chart of a revision whose version differs from `version` (its own chart version, maybe its own repository). */
-export function revisionSource(name: string, spec: ControllerSpec, entry: ReleasePlan, decision: RevisionDecision, opts: pulumi.CustomResourceOptions): ChartSource {
+export function revisionSource(
+    name: string,
+    spec: ControllerSpec,
+    entry: ReleasePlan,
+    decision: RevisionDecision,
+    opts: pulumi.CustomResourceOptions,
+    repositorySecrets: RepositorySecret[] | undefined,
+): ChartSource {
     const revision = decision.revisions.find((r) => revisionRelease(r.name) === entry.name)!;
-    return chartSources(`${name}-${entry.name}`, specAt(spec, revision.version), ["istiod"], entry.chartVersion, opts).istiod;
+    return chartSources(`${name}-${entry.name}`, specAt(spec, revision.version), ["istiod"], entry.chartVersion, opts, repositorySecrets).istiod;
 }

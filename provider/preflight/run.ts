@@ -7,7 +7,7 @@ import { ControllerSpec } from "../spec/validate";
 import { Ownership, conflictProblem, scanConflicts } from "./conflicts";
 import { KubeConnection, MissingKubeconfig, connectionFrom, kubeGet, kubeconfigText } from "./kube";
 import { PlatformName, detectPlatform } from "./platform";
-import { ClusterSnapshot, ObjectRef, readSnapshot } from "./snapshot";
+import { ClusterSnapshot, ObjectRef, RepositorySecret, readSnapshot } from "./snapshot";
 import { Bundle } from "../gatewayapi/bundle";
 import { GatewayApiPlan, decideGatewayApi } from "./gatewayapi";
 import { Finding, kubernetesSupport, versionStep } from "./support";
@@ -31,7 +31,8 @@ export class PreflightError extends Refusal {
 /** How the pre-flight reaches a cluster; replaced in unit tests. */
 export interface ClusterAccessor {
     describe: string;
-    snapshot(installNamespace: string, gatewayApi: ObjectRef[], revisions?: boolean): Promise<ClusterSnapshot>;
+    /** `secrets`: repository Secrets to read too (ClusterSnapshot.repositorySecrets). */
+    snapshot(installNamespace: string, gatewayApi: ObjectRef[], revisions?: boolean, secrets?: { namespace: string; name: string }[]): Promise<ClusterSnapshot>;
     takeOver(namespace: string, release: string, owner: string): Promise<void>;
 }
 
@@ -52,7 +53,7 @@ export const httpConnector: Connector = (kubeconfig, context) => {
     const conn: KubeConnection = connectionFrom(source.text, source.dir, context);
     return {
         describe: conn.describe,
-        snapshot: (ns, gatewayApi, revisions) => readSnapshot(kubeGet(conn), ns, gatewayApi, revisions),
+        snapshot: (ns, gatewayApi, revisions, secrets) => readSnapshot(kubeGet(conn), ns, gatewayApi, revisions, secrets),
         takeOver: (ns, release, owner) => releaseForTakeover(conn, ns, release, owner),
     };
 };
@@ -90,6 +91,8 @@ export interface PreflightResult {
     revisions?: RevisionDecision;
     /** What to do with the Gateway API bundle; undefined when it is not installed. */
     gatewayApi?: GatewayApiPlan;
+    /** repository.secrets as the pre-flight read them; undefined when it did not (the engine reads them then). */
+    repositorySecrets?: RepositorySecret[];
 }
 
 /** Without a cluster to read, the bundle is applied as to an empty cluster (creating an existing object then fails alone). */
@@ -166,9 +169,10 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
     let snapshot: ClusterSnapshot;
     try {
         const refs = (req.gatewayApi?.objects ?? []).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
-        snapshot = await accessor.snapshot(spec.installNamespace, refs, spec.upgrade.strategy === "RevisionBased");
+        const secrets = spec.repository.secrets;
+        snapshot = await accessor.snapshot(spec.installNamespace, refs, spec.upgrade.strategy === "RevisionBased", secrets);
         if (!snapshot.revisions && revisionsLeft(spec, snapshot)) {
-            snapshot = await accessor.snapshot(spec.installNamespace, refs, true);
+            snapshot = await accessor.snapshot(spec.installNamespace, refs, true, secrets);
         }
     } catch (e) {
         req.onDeployedCacerts?.("unread");
@@ -221,5 +225,5 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightResu
         req.log("warn", `${label}: ${note}`);
     }
     req.log("info", `${label}: pre-flight passed on ${accessor.describe}: Kubernetes ${snapshot.serverVersion}, platform ${platform} (${chosen ? "the platform input" : `detected: ${detected.evidence}`})`);
-    return { platform, gatewayApi, revisions: revisions.decision };
+    return { platform, gatewayApi, revisions: revisions.decision, repositorySecrets: snapshot.repositorySecrets };
 }

@@ -46,6 +46,20 @@ export interface ClusterSnapshot {
     unread: string[];
     /** Read for upgradeStrategy RevisionBased only: which revisions pods and namespaces use (REVISION_READS). */
     revisions?: RevisionUse;
+    /**
+     * The repository Secrets asked for (repository.secrets), in order; undefined when none were asked for or one could
+     * not be read (forbidden), so that the engine reads them instead. Kept in memory only: never logged or returned.
+     */
+    repositorySecrets?: RepositorySecret[];
+}
+
+/** A Secret as the chart pull needs it: its type and `.dockerconfigjson` (base64, as the API serves it). */
+export interface RepositorySecret {
+    namespace: string;
+    name: string;
+    /** Undefined when there is no Secret of that name. */
+    type?: string;
+    dockerConfigJson?: string;
 }
 
 /** Who uses which istiod revision, as the cluster says before the update. */
@@ -153,30 +167,33 @@ export function objectPath(ref: ObjectRef): string {
     return `${base}${ref.namespace ? `/namespaces/${ref.namespace}` : ""}/${plural}/${ref.name}`;
 }
 
-/** The objects of `refs` that exist; a forbidden read is recorded in `unread`. */
+/** The objects of `refs` that exist, read at once and kept in `refs`' order; a forbidden read is recorded in `unread`. */
 async function presentObjects(get: KubeGet, refs: ObjectRef[], unread: string[]): Promise<PresentObject[]> {
-    const found: PresentObject[] = [];
-    for (const ref of refs) {
-        try {
-            const item = await get(objectPath(ref));
-            if (item) {
-                found.push({
-                    kind: ref.kind,
-                    name: ref.name,
-                    labels: item.metadata?.labels ?? {},
-                    annotations: item.metadata?.annotations ?? {},
-                    managers: ((item.metadata?.managedFields ?? []) as { manager?: string }[]).map((f) => f.manager ?? ""),
-                });
-            }
-        } catch (e) {
-            if (e instanceof KubeReadError && (e.status === 403 || e.status === 401)) {
-                unread.push(`${ref.kind} ${ref.name} (HTTP ${e.status})`);
-                continue;
-            }
-            throw e;
-        }
-    }
-    return found;
+    const items = await Promise.all(
+        refs.map((ref) =>
+            get(objectPath(ref)).catch((e) => {
+                if (e instanceof KubeReadError && (e.status === 403 || e.status === 401)) {
+                    unread.push(`${ref.kind} ${ref.name} (HTTP ${e.status})`);
+                    return undefined;
+                }
+                throw e;
+            }),
+        ),
+    );
+    return refs.flatMap((ref, i) => {
+        const item = items[i];
+        return item
+            ? [
+                  {
+                      kind: ref.kind,
+                      name: ref.name,
+                      labels: item.metadata?.labels ?? {},
+                      annotations: item.metadata?.annotations ?? {},
+                      managers: ((item.metadata?.managedFields ?? []) as { manager?: string }[]).map((f) => f.manager ?? ""),
+                  },
+              ]
+            : [];
+    });
 }
 
 /** Istio operator resources other installers leave: the group, its resource and what to call it. */
@@ -253,9 +270,15 @@ const WEBHOOK_KINDS = ["MutatingWebhookConfiguration", "ValidatingWebhookConfigu
  * One pass over the cluster: every read that does not depend on another is sent at once, then the operator
  * resources of the API groups the cluster serves. Each path is read once.
  */
-export async function readSnapshot(get: KubeGet, installNamespace: string, gatewayApi: ObjectRef[] = [], revisions = false): Promise<ClusterSnapshot> {
+export async function readSnapshot(
+    get: KubeGet,
+    installNamespace: string,
+    gatewayApi: ObjectRef[] = [],
+    revisions = false,
+    secrets: { namespace: string; name: string }[] = [],
+): Promise<ClusterSnapshot> {
     const unread: string[] = [];
-    const [version, apis, nodes, istiods, helmSecrets, ns, cacerts, present, revisionUse, ...webhookLists] = await Promise.all([
+    const [version, apis, nodes, istiods, helmSecrets, ns, cacerts, present, repositorySecrets, revisionUse, ...webhookLists] = await Promise.all([
         get("/version"),
         get("/apis"),
         list(get, "/api/v1/nodes?limit=5", "nodes", unread),
@@ -270,6 +293,7 @@ export async function readSnapshot(get: KubeGet, installNamespace: string, gatew
         }),
         deployedCacerts(get, installNamespace, unread),
         presentObjects(get, gatewayApi, unread),
+        readRepositorySecrets(get, secrets),
         revisions ? readRevisionUse(get, installNamespace, unread) : Promise.resolve(undefined),
         ...WEBHOOK_KINDS.map((kind) => list(get, `/apis/admissionregistration.k8s.io/v1/${kind.toLowerCase()}s`, `${kind}s`, unread)),
     ]);
@@ -298,7 +322,28 @@ export async function readSnapshot(get: KubeGet, installNamespace: string, gatew
         gatewayApi: present,
         unread: unread.sort(),
         ...(revisionUse ? { revisions: revisionUse } : {}),
+        ...(repositorySecrets ? { repositorySecrets } : {}),
     };
+}
+
+/**
+ * The repository Secrets, read with the rest of the snapshot so that the charts are pulled as soon as the pre-flight
+ * passes (an engine read would queue behind the other steps of every cluster). Undefined when none are asked for or one
+ * is forbidden: the engine then reads them with the provider's own credentials.
+ */
+async function readRepositorySecrets(get: KubeGet, refs: { namespace: string; name: string }[]): Promise<RepositorySecret[] | undefined> {
+    if (!refs.length) return undefined;
+    try {
+        return await Promise.all(
+            refs.map(async (ref) => {
+                const secret = await get(`/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/secrets/${encodeURIComponent(ref.name)}`);
+                return { ...ref, type: secret?.type, dockerConfigJson: secret?.data?.[".dockerconfigjson"] };
+            }),
+        );
+    } catch (e) {
+        if (e instanceof KubeReadError && (e.status === 403 || e.status === 401)) return undefined;
+        throw e;
+    }
 }
 
 /** Only the certificates are kept: the key is never decoded. */

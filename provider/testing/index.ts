@@ -274,7 +274,18 @@ export class ServiceMeshMocks implements pulumi.runtime.Mocks {
         };
         return {
             describe: `mocked cluster "${key}"`,
-            snapshot: async () => (this.record.activity++, structuredClone(snapshot)),
+            // Repository Secrets are read as the real pre-flight reads them: from the cluster's objects.
+            snapshot: async (_ns, _gatewayApi, _revisions, secrets) => {
+                this.record.activity++;
+                const read = structuredClone(snapshot);
+                if (secrets?.length) {
+                    read.repositorySecrets = secrets.map((ref) => {
+                        const found = c.objects?.[`kubernetes:core/v1:Secret ${ref.namespace}/${ref.name}`] as { type?: string; data?: Record<string, string> } | undefined;
+                        return { ...ref, type: found?.type, dockerConfigJson: found?.data?.[".dockerconfigjson"] };
+                    });
+                }
+                return read;
+            },
             takeOver: async (ns, name) => void this.record.takenOver.push(`${ns}/${name}`),
         };
     };

@@ -25,9 +25,9 @@ export interface MockCluster {
     kubernetesVersion?: string;
     /**
      * What else the pre-flight finds (Helm releases, Istio objects, nodes...), merged over an empty cluster; `false`:
-     * no kubeconfig is found, so the pre-flight is skipped.
+     * no kubeconfig is found, so the pre-flight is skipped. The repository Secrets it reads come from `objects`.
      */
-    preflight?: Partial<ClusterSnapshot> | false;
+    preflight?: Partial<Omit<ClusterSnapshot, "repositorySecrets">> | false;
     /** Objects for other reads, or to replace an answer, keyed `<type token> <namespace/name or name>`. */
     objects?: Record<string, object>;
 }
@@ -63,7 +63,7 @@ const CLUSTER_KEYS: Record<keyof MockCluster, true> = {
     objects: true,
 };
 const OPTION_KEYS: Record<keyof ServiceMeshMocksOptions, true> = { ...CLUSTER_KEYS, clusters: true, fallback: true, gatewayApiManifest: true };
-const PREFLIGHT_KEYS: Record<keyof ClusterSnapshot, true> = {
+const PREFLIGHT_KEYS: Record<keyof Omit<ClusterSnapshot, "repositorySecrets">, true> = {
     serverVersion: true,
     nodes: true,
     apiGroups: true,

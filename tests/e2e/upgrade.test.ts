@@ -1,8 +1,8 @@
 // An upgrade from the package as released before the mesh dropped its ClusterLink components: examples/multicluster-ts
 // on two clusters deployed with the package built from UPGRADE_FROM (each link's peer Gateway under a ClusterLink
 // component), then the same stack updated with this tree's package. The Gateways must keep their URNs (an alias) and
-// their objects (same uid): the update deletes the ClusterLink components and nothing else, and a second update changes
-// nothing. UPGRADE_FROM is a commit of this repository (full history in CI); SERVICEMESH_UPGRADE_FROM overrides it.
+// their objects (same uid): the update deletes the ClusterLink components and nothing else in the clusters (the engine's
+// reads of the repository Secrets leave the state: the pre-flight reads them now), and a second update changes nothing. UPGRADE_FROM is a commit of this repository (full history in CI); SERVICEMESH_UPGRADE_FROM overrides it.
 import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
@@ -84,7 +84,7 @@ describe("upgrade from the package before links lost their component (real engin
         }
     });
 
-    it("updates the stack with this tree's package: deletes only the ClusterLink components, keeps the Gateways", async () => {
+    it("updates the stack with this tree's package: deletes only the ClusterLink components (and discards the repository Secret reads), keeps the Gateways", async () => {
         const before = await linkUids();
         // The same stack, now run from this repository's example with its config (and its encryption salt) as is.
         stack = await env().stack("multicluster-ts", STACK);
@@ -98,8 +98,9 @@ describe("upgrade from the package before links lost their component (real engin
             },
         });
         expect(result.outputs.phase.value, result.outputs.summary?.value).to.equal("SUCCEEDED");
-        expect(steps.sort(), steps.join("\n")).to.deep.equal(LINK_GATEWAYS.map((l) => `delete servicemesh:index:ClusterLink ${l}`));
-        expect(changes(result.summary.resourceChanges)).to.deep.equal({ delete: LINK_GATEWAYS.length });
+        const discards = ["east", "west"].map((c) => `discard kubernetes:core/v1:Secret mesh-${c}-repository-secret-mesh-credentials-chart-repo`);
+        expect(steps.sort(), steps.join("\n")).to.deep.equal([...discards, ...LINK_GATEWAYS.map((l) => `delete servicemesh:index:ClusterLink ${l}`)].sort());
+        expect(changes(result.summary.resourceChanges)).to.deep.equal({ delete: LINK_GATEWAYS.length, discard: discards.length });
         // The same objects in the clusters, now under the mesh (the URN stacks had before ClusterLink existed).
         expect(await linkUids()).to.deep.equal(before);
         const all = await urns(stack);

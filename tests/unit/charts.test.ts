@@ -123,23 +123,21 @@ describe("chart pulls", () => {
     describe("from the component", () => {
         beforeEach(resetMocks);
 
-        it("reads repository.secrets from the cluster and installs the pulled archives", async () => {
-            process.env.SERVICEMESH_CACHE_DIR = cacheDir;
-            mocks.options.objects = {
-                "kubernetes:core/v1:Secret other/chart-creds": {
-                    type: "kubernetes.io/dockerconfigjson",
-                    data: { ".dockerconfigjson": Buffer.from(dockerConfig(registry.host)).toString("base64") },
-                },
-            };
-            const mesh = new ServiceMeshController("mesh", {
+        const credsObject = () => ({
+            "kubernetes:core/v1:Secret other/chart-creds": {
+                type: "kubernetes.io/dockerconfigjson",
+                data: { ".dockerconfigjson": Buffer.from(dockerConfig(registry.host)).toString("base64") },
+            },
+        });
+        const controller = () =>
+            new ServiceMeshController("mesh", {
                 version: "1.24.3",
                 dataplaneMode: "Sidecar",
                 trafficCaptureMode: "InitContainer" as any,
                 gatewayApi: { install: false },
                 repository: { url: registry.url, secrets: ["other/chart-creds"], insecureSkipVerify: true },
             }, { transformations: [recordSecretOutputs] });
-            expect(await valueOf(mesh.phase)).to.equal("SUCCEEDED");
-            await settle();
+        const expectPulledArchives = () => {
             const releases = registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
             expect(releases.map((r) => r.inputs.chart).sort()).to.deep.equal(
                 ["base", "istiod"].map((c) => archivePath({ repositoryUrl: registry.url, chart: c, version: "1.24.3-solo", insecureSkipVerify: true, cacheDir })).sort(),
@@ -148,10 +146,39 @@ describe("chart pulls", () => {
                 expect(r.inputs.repositoryOpts).to.equal(undefined);
                 expect(JSON.stringify(r.inputs)).to.not.contain(PASSWORD);
             }
+        };
+
+        it("takes repository.secrets from the pre-flight's read of the cluster: no engine read, nothing of them in the state", async () => {
+            process.env.SERVICEMESH_CACHE_DIR = cacheDir;
+            mocks.options.objects = credsObject();
+            const mesh = controller();
+            expect(await valueOf(mesh.phase)).to.equal("SUCCEEDED");
+            await settle();
+            expectPulledArchives();
+            expect(registered.filter((r) => r.type === "kubernetes:core/v1:Secret" && r.id)).to.deep.equal([]);
+        });
+
+        it("has the engine read repository.secrets when the pre-flight cannot read the cluster, keeping them secret in the state", async () => {
+            process.env.SERVICEMESH_CACHE_DIR = cacheDir;
+            mocks.options.objects = credsObject();
+            mocks.options.preflight = false;
+            const mesh = controller();
+            expect(await valueOf(mesh.phase)).to.equal("SUCCEEDED");
+            await settle();
+            expectPulledArchives();
             expect(registered.some((r) => r.type === "kubernetes:core/v1:Secret" && r.id === "other/chart-creds")).to.equal(true);
             // The credential must not land in the state in the clear: in data (base64), nor repeated in metadata by
             // kubectl's last-applied-configuration annotation.
             expect(secretOutputs["mesh-repository-secret-other-chart-creds"]).to.include.members(["data", "metadata"]);
+        });
+
+        it("refuses a repository Secret the pre-flight does not find, naming it, and installs no release", async () => {
+            process.env.SERVICEMESH_CACHE_DIR = cacheDir;
+            const mesh = controller();
+            const e = await rejection(valueOf(mesh.phase));
+            expect(e.message).to.contain('repository.secrets "other/chart-creds": expected a Secret of type kubernetes.io/dockerconfigjson, found no Secret of that name');
+            await settle().catch(() => undefined);
+            expect(registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release")).to.deep.equal([]);
         });
     });
 });

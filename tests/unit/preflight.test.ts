@@ -8,6 +8,7 @@ import { detectPlatform, platformValues } from "../../provider/preflight/platfor
 import { kubernetesSupport, versionStep } from "../../provider/preflight/support";
 import * as zlib from "zlib";
 import { HELM_RELEASES_PATH, HelmRelease, readSnapshot } from "../../provider/preflight/snapshot";
+import { KubeReadError } from "../../provider/preflight/kube";
 import { planReleases } from "../../provider/render/releases";
 import { resolveControllerSpec } from "../../provider/spec/validate";
 import { parseVersion } from "../../provider/spec/versions";
@@ -58,6 +59,38 @@ describe("pre-flight: cluster reads", () => {
         expect(snap.objects.map((o) => `${o.kind}/${o.name}`)).to.deep.equal(["MutatingWebhookConfiguration/istio-sidecar-injector", "IstioOperator/installed"]);
         expect(snap.installNamespace).to.deep.equal({ annotations: { k: "v" } });
         expect(snap.nodes).to.deep.equal([{ name: "n1", labels: { a: "b" }, providerID: "aws:///x" }]);
+    });
+
+    it("reads the Gateway API objects and the repository Secrets at once with the rest; a forbidden Secret leaves them to the engine", async () => {
+        const objects = {
+            "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gateways.gateway.networking.k8s.io": { metadata: { labels: { l: "1" } } },
+            "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/httproutes.gateway.networking.k8s.io": undefined,
+            "/api/v1/namespaces/creds/secrets/pull": { type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": "e30=" } },
+            "/api/v1/namespaces/creds/secrets/gone": undefined,
+        };
+        const served: Record<string, any> = { ...cluster, ...objects };
+        let inFlight = 0;
+        let peak = 0;
+        const get = async (p: string) => {
+            peak = Math.max(peak, ++inFlight);
+            await new Promise((r) => setTimeout(r, 20));
+            inFlight--;
+            if (p === "/api/v1/namespaces/creds/secrets/forbidden") throw new KubeReadError(`${p}: HTTP 403`, 403);
+            return served[p];
+        };
+        const crd = (name: string) => ({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name });
+        const refs = [crd("gateways.gateway.networking.k8s.io"), crd("httproutes.gateway.networking.k8s.io")];
+        const secrets = [{ namespace: "creds", name: "pull" }, { namespace: "creds", name: "gone" }];
+        const snap = await readSnapshot(get, "istio-system", refs, false, secrets);
+        expect(peak).to.equal(Object.keys(served).length - 1);
+        expect(snap.gatewayApi?.map((o) => o.name)).to.deep.equal(["gateways.gateway.networking.k8s.io"]);
+        expect(snap.repositorySecrets).to.deep.equal([
+            { namespace: "creds", name: "pull", type: "kubernetes.io/dockerconfigjson", dockerConfigJson: "e30=" },
+            { namespace: "creds", name: "gone", type: undefined, dockerConfigJson: undefined },
+        ]);
+        const forbidden = await readSnapshot(get, "istio-system", [], false, [...secrets, { namespace: "creds", name: "forbidden" }]);
+        expect(forbidden.repositorySecrets).to.equal(undefined);
+        expect((await readSnapshot(get, "istio-system")).repositorySecrets).to.equal(undefined);
     });
 
     it("asks for Helm records without the superseded ones and keeps each release's newest", async () => {
