@@ -53,6 +53,20 @@ async function timeline(stack: Stack, op: "up" | "preview"): Promise<{ total: nu
     return { total: at(), kinds };
 }
 
+/** The state's size, its dependency edges, and the resource types holding most of it. */
+function stateSize(exported: { deployment: any }): string {
+    const resources: any[] = exported.deployment?.resources ?? [];
+    const byType = new Map<string, number>();
+    let edges = 0;
+    for (const r of resources) {
+        byType.set(r.type, (byType.get(r.type) ?? 0) + JSON.stringify(r).length);
+        edges += (r.dependencies ?? []).length;
+    }
+    const top = [...byType.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+    return `${resources.length} resources, ${kib(JSON.stringify(exported.deployment).length)}, ${edges} dependency edges; most: ${top.map(([t, n]) => `${t} ${kib(n)}`).join(", ")}`;
+}
+
 async function main(): Promise<void> {
     const size = Number(process.argv[2] ?? 6);
     await installExample("multicluster-ts");
@@ -63,6 +77,7 @@ async function main(): Promise<void> {
         const { stack, caDir } = await multiclusterStack(e, `servicemesh-timeline-${size}`, clusters, { SERVICEMESH_CACHE_DIR: path.join(e.stateDir, "chart-cache") });
         const handwritten = await handwrittenStack(e, clusters, caDir);
         const results: Record<string, Awaited<ReturnType<typeof timeline>>> = {};
+        const states: Record<string, string> = {};
         for (const [name, s] of [["component", stack], ["hand-written", handwritten]] as const) {
             log(`${name}: first up`);
             await s.up();
@@ -70,6 +85,7 @@ async function main(): Promise<void> {
             results[`${name} preview`] = await timeline(s, "preview");
             log(`${name}: no-change up`);
             results[name] = await timeline(s, "up");
+            states[name] = stateSize(await s.exportStack());
             await s.destroy();
             await s.workspace.removeStack(s.name);
         }
@@ -83,6 +99,8 @@ async function main(): Promise<void> {
         const order = ["component", "hand-written", "component preview", "hand-written preview"];
         for (const k of kinds) console.log(`| ${k} | ${order.map((o) => cell(results[o], k)).join(" | ")} |`);
         console.log(`| whole run | ${order.map((o) => results[o].total.toFixed(1)).join(" | ")} |`);
+        // The engine writes the state after each step of an up (not of a preview): its size is a cost per step.
+        for (const [name, text] of Object.entries(states)) console.log(`\nstate of ${name}: ${text}`);
     } finally {
         await e.close();
     }

@@ -330,8 +330,10 @@ export class ServiceMeshController extends pulumi.ComponentResource {
         const eastWest = exposure
             ? this.installEastWestGateway(name, spec, label, exposure, [activeIstiod, ...(gatewayApi ?? [])], childOpts)
             : undefined;
-        // The class istio-remote is istiod's, the Gateway kind the bundle's; the namespace is the east-west gateway's.
-        const linkNeeds = [activeIstiod, ...(eastWest ? [eastWest.namespace] : []), ...(gatewayApi ?? [])];
+        // The class istio-remote is istiod's, the namespace the east-west gateway's; the Gateway kind is the bundle's,
+        // which every istiod release waits for (afterGatewayApi), so a link needs no dependency of its own on each of
+        // its objects (at n(n-1) links, each dependency is an engine edge and a URN in every link's state).
+        const linkNeeds = [activeIstiod, ...(eastWest ? [eastWest.namespace] : [])];
 
         const observations = observeCluster({
             name,
